@@ -1,0 +1,235 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Mimi.Discovery.Authority;
+
+/// <summary>Outcome of verifying a mapping assertion.</summary>
+public enum MappingAssertionStatus
+{
+    /// <summary>Signature, header, issuer and lifetime check out.</summary>
+    Valid,
+
+    /// <summary>Not a compact JWS with a JSON header and payload holding the required claims.</summary>
+    Malformed,
+
+    /// <summary>The header's <c>alg</c> is not ES256, or it carries <c>crit</c> parameters.</summary>
+    UnsupportedAlgorithm,
+
+    /// <summary>The header's <c>typ</c> is not <c>mimi-mapping+jwt</c>.</summary>
+    WrongType,
+
+    /// <summary>No published key has the header's <c>kid</c>.</summary>
+    UnknownKey,
+
+    /// <summary>The signature does not verify.</summary>
+    BadSignature,
+
+    /// <summary>The <c>iss</c> claim is not the expected authority.</summary>
+    WrongIssuer,
+
+    /// <summary>The <c>exp</c> claim has passed.</summary>
+    Expired,
+
+    /// <summary>The <c>iat</c> claim lies in the future.</summary>
+    NotYetValid,
+}
+
+/// <summary>The result of <see cref="MappingAssertionVerifier.Verify"/>: a status and, when valid, the claims.</summary>
+/// <param name="Status">What the verification found.</param>
+/// <param name="Claims">The claims when <paramref name="Status"/> is <see cref="MappingAssertionStatus.Valid"/>.</param>
+/// <param name="KeyId">The <c>kid</c> the assertion named, when it could be read.</param>
+public readonly record struct MappingAssertionVerification(MappingAssertionStatus Status, MappingAssertionClaims? Claims, string? KeyId)
+{
+    /// <summary>True when the assertion is valid.</summary>
+    public bool IsValid => Status == MappingAssertionStatus.Valid;
+}
+
+/// <summary>
+/// Verifies mapping assertions against a JWK set: <c>alg</c> ES256, <c>typ</c>
+/// <c>mimi-mapping+jwt</c>, a known <c>kid</c>, the signature, the issuer, and <c>exp</c>/<c>iat</c>
+/// with a small clock skew. Outcomes are values, not exceptions.
+/// </summary>
+public sealed class MappingAssertionVerifier : IDisposable
+{
+    private readonly Dictionary<string, ECDsa> _keys = new(StringComparer.Ordinal);
+    private readonly string _issuer;
+    private readonly TimeSpan _clockSkew;
+
+    /// <summary>Creates a verifier for assertions from <paramref name="issuer"/> signed by keys in <paramref name="jwks"/>.</summary>
+    /// <param name="jwks">The authority's published keys.</param>
+    /// <param name="issuer">The expected <c>iss</c>.</param>
+    /// <param name="clockSkew">Tolerance for <c>exp</c> and <c>iat</c>; one minute when null.</param>
+    public MappingAssertionVerifier(JwksDocument jwks, string issuer, TimeSpan? clockSkew = null)
+    {
+        ArgumentNullException.ThrowIfNull(jwks);
+        ArgumentException.ThrowIfNullOrWhiteSpace(issuer);
+        _issuer = issuer;
+        _clockSkew = clockSkew ?? TimeSpan.FromMinutes(1);
+        foreach (var key in jwks.Keys)
+        {
+            if (!_keys.ContainsKey(key.KeyId))
+            {
+                _keys.Add(key.KeyId, key.CreateVerificationKey());
+            }
+        }
+    }
+
+    /// <summary>Verifies <paramref name="token"/> at time <paramref name="now"/>.</summary>
+    public MappingAssertionVerification Verify(string token, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var firstDot = token.IndexOf('.', StringComparison.Ordinal);
+        var secondDot = firstDot < 0 ? -1 : token.IndexOf('.', firstDot + 1);
+        if (secondDot < 0 || token.IndexOf('.', secondDot + 1) >= 0)
+        {
+            return Failure(MappingAssertionStatus.Malformed);
+        }
+
+        if (!TryDecode(token.AsSpan(0, firstDot), out var headerJson) ||
+            !TryReadHeader(headerJson, out var alg, out var typ, out var kid, out var hasCrit))
+        {
+            return Failure(MappingAssertionStatus.Malformed);
+        }
+
+        if (alg != MappingAssertionSigner.Algorithm || hasCrit)
+        {
+            return Failure(MappingAssertionStatus.UnsupportedAlgorithm, kid);
+        }
+
+        if (typ != MappingAssertionSigner.TokenType)
+        {
+            return Failure(MappingAssertionStatus.WrongType, kid);
+        }
+
+        if (kid is null || !_keys.TryGetValue(kid, out var key))
+        {
+            return Failure(MappingAssertionStatus.UnknownKey, kid);
+        }
+
+        Span<byte> signature = stackalloc byte[64];
+        if (!Base64Url.TryDecodeFromChars(token.AsSpan(secondDot + 1), signature, out var signatureLength) || signatureLength != 64)
+        {
+            return Failure(MappingAssertionStatus.BadSignature, kid);
+        }
+
+        var signingInput = Encoding.ASCII.GetBytes(token, 0, secondDot);
+        if (!key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
+        {
+            return Failure(MappingAssertionStatus.BadSignature, kid);
+        }
+
+        if (!TryDecode(token.AsSpan(firstDot + 1, secondDot - firstDot - 1), out var payloadJson) ||
+            !TryReadClaims(payloadJson, out var issuer, out var claims))
+        {
+            return Failure(MappingAssertionStatus.Malformed, kid);
+        }
+
+        if (issuer != _issuer)
+        {
+            return Failure(MappingAssertionStatus.WrongIssuer, kid);
+        }
+
+        if (claims.ExpiresAt <= now - _clockSkew)
+        {
+            return Failure(MappingAssertionStatus.Expired, kid);
+        }
+
+        if (claims.IssuedAt > now + _clockSkew)
+        {
+            return Failure(MappingAssertionStatus.NotYetValid, kid);
+        }
+
+        return new MappingAssertionVerification(MappingAssertionStatus.Valid, claims, kid);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var key in _keys.Values)
+        {
+            key.Dispose();
+        }
+    }
+
+    private static MappingAssertionVerification Failure(MappingAssertionStatus status, string? kid = null) => new(status, null, kid);
+
+    private static bool TryDecode(ReadOnlySpan<char> encoded, out byte[] decoded)
+    {
+        try
+        {
+            decoded = Base64Url.DecodeFromChars(encoded);
+            return true;
+        }
+        catch (FormatException)
+        {
+            decoded = [];
+            return false;
+        }
+    }
+
+    private static bool TryReadHeader(byte[] json, out string? alg, out string? typ, out string? kid, out bool hasCrit)
+    {
+        alg = typ = kid = null;
+        hasCrit = false;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            alg = OptionalString(root, "alg");
+            typ = OptionalString(root, "typ");
+            kid = OptionalString(root, "kid");
+            hasCrit = root.TryGetProperty("crit", out _);
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryReadClaims(byte[] json, out string? issuer, out MappingAssertionClaims claims)
+    {
+        issuer = null;
+        claims = null!;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            issuer = root.GetProperty("iss").GetString();
+            var tagsElement = root.GetProperty("tags");
+            var tags = new List<string>(tagsElement.GetArrayLength());
+            foreach (var tag in tagsElement.EnumerateArray())
+            {
+                tags.Add(tag.GetString() ?? throw new InvalidOperationException("null tag"));
+            }
+
+            claims = new MappingAssertionClaims(
+                RequiredString(root, "sub"),
+                RequiredString(root, "ssi"),
+                RequiredString(root, "provider"),
+                tags,
+                DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("iat").GetInt64()),
+                DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("exp").GetInt64()),
+                root.GetProperty("log_index").GetInt64(),
+                RequiredString(root, "cred"));
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+    }
+
+    private static string? OptionalString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static string RequiredString(JsonElement element, string name) =>
+        element.GetProperty(name).GetString() ?? throw new InvalidOperationException($"Claim '{name}' is null.");
+}
