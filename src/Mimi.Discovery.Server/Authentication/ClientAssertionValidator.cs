@@ -1,0 +1,187 @@
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Server.Hosting;
+using Mimi.Discovery.Storage;
+
+namespace Mimi.Discovery.Server.Authentication;
+
+/// <summary>The outcome of checking a client assertion: the client, or the OAuth error and why.</summary>
+internal readonly record struct AssertionResult(ClientEntry? Client, string Error, string Description)
+{
+    public static AssertionResult Fail(string error, string description) => new(null, error, description);
+}
+
+/// <summary>
+/// Validates RFC 7523 client assertions (private_key_jwt): ES256 or EdDSA, signed by an active enrolled key of the
+/// client named in iss/sub, audience = our token endpoint, short lifetime, and a jti never seen before.
+/// </summary>
+internal sealed class ClientAssertionValidator(
+    ClientDirectory directory,
+    ClientAssertionStore jtis,
+    IOptions<ClientAuthenticationOptions> options,
+    TimeProvider time)
+{
+    private const int MaxAssertionLength = 8 * 1024;
+
+    public async Task<AssertionResult> ValidateAsync(string assertion, string? clientIdParameter, string tokenEndpoint, CancellationToken ct)
+    {
+        if (assertion.Length > MaxAssertionLength)
+        {
+            return AssertionResult.Fail("invalid_client", "client_assertion is too long.");
+        }
+
+        var parts = assertion.Split('.');
+        if (parts.Length != 3 || !TryDecodeJson(parts[0], out var header) || !TryDecodeJson(parts[1], out var payload))
+        {
+            return AssertionResult.Fail("invalid_client", "client_assertion is not a compact JWS with JSON header and payload.");
+        }
+
+        using (header)
+        using (payload)
+        {
+            var alg = Text(header!.RootElement, "alg");
+            var kid = Text(header.RootElement, "kid");
+            var iss = Text(payload!.RootElement, "iss");
+            var sub = Text(payload.RootElement, "sub");
+            var jti = Text(payload.RootElement, "jti");
+            if (alg is not ("ES256" or "EdDSA"))
+            {
+                return AssertionResult.Fail("invalid_client", "client_assertion alg must be ES256 or EdDSA.");
+            }
+
+            if (iss is null || iss != sub || (clientIdParameter is not null && clientIdParameter != iss))
+            {
+                return AssertionResult.Fail("invalid_client", "client_assertion iss and sub must both equal the client id.");
+            }
+
+            var client = directory.Find(iss);
+            if (client is null || kid is null || !client.Keys.TryGetValue(kid, out var key) || key.Algorithm != alg)
+            {
+                return AssertionResult.Fail("invalid_client", "client_assertion is not signed by an active key enrolled for this client (check iss and kid).");
+            }
+
+            var signingInput = Encoding.ASCII.GetBytes(assertion.AsSpan(0, parts[0].Length + 1 + parts[1].Length).ToString());
+            if (!TryDecode(parts[2], out var signature) || !key.Verify(signingInput, signature))
+            {
+                return AssertionResult.Fail("invalid_client", "client_assertion signature does not verify.");
+            }
+
+            if (!client.Active)
+            {
+                return AssertionResult.Fail("invalid_client", "this client is suspended.");
+            }
+
+            if (!HasAudience(payload.RootElement, tokenEndpoint))
+            {
+                return AssertionResult.Fail("invalid_client", $"client_assertion aud must be the token endpoint '{tokenEndpoint}'.");
+            }
+
+            var o = options.Value;
+            var now = time.GetUtcNow();
+            if (!TryTime(payload.RootElement, "exp", out var exp))
+            {
+                return AssertionResult.Fail("invalid_client", "client_assertion must carry exp.");
+            }
+
+            if (exp + o.ClockSkew < now)
+            {
+                return AssertionResult.Fail("invalid_client", "client_assertion has expired.");
+            }
+
+            if (exp - now > o.ClientAssertionMaxLifetime + o.ClockSkew)
+            {
+                return AssertionResult.Fail("invalid_client", $"client_assertion lives too long: exp may be at most {o.ClientAssertionMaxLifetime.TotalSeconds:0} s ahead.");
+            }
+
+            if ((TryTime(payload.RootElement, "nbf", out var nbf) && nbf - o.ClockSkew > now)
+                || (TryTime(payload.RootElement, "iat", out var iat) && iat - o.ClockSkew > now))
+            {
+                return AssertionResult.Fail("invalid_client", "client_assertion is not valid yet (nbf/iat in the future).");
+            }
+
+            if (jti is not { Length: > 0 and <= 256 })
+            {
+                return AssertionResult.Fail("invalid_client", "client_assertion must carry a jti of 1 to 256 characters.");
+            }
+
+            if (!await jtis.TryRecordAsync(client.Id, jti, exp + o.ClockSkew, ct))
+            {
+                return AssertionResult.Fail("invalid_grant", "client_assertion jti was used before (replay).");
+            }
+
+            return new AssertionResult(client, "", "");
+        }
+    }
+
+    private static bool HasAudience(JsonElement payload, string expected)
+    {
+        if (!payload.TryGetProperty("aud", out var aud))
+        {
+            return false;
+        }
+
+        if (aud.ValueKind == JsonValueKind.String)
+        {
+            return aud.GetString() == expected;
+        }
+
+        return aud.ValueKind == JsonValueKind.Array && aud.EnumerateArray().Any(a => a.ValueKind == JsonValueKind.String && a.GetString() == expected);
+    }
+
+    private static bool TryTime(JsonElement payload, string name, out DateTimeOffset value)
+    {
+        value = default;
+        if (!payload.TryGetProperty(name, out var e) || e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out var seconds)
+            || seconds is < 0 or > 253402300799)
+        {
+            return false;
+        }
+
+        value = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        return true;
+    }
+
+    private static string? Text(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static bool TryDecode(string part, out byte[] bytes)
+    {
+        try
+        {
+            bytes = Base64Url.DecodeFromChars(part);
+            return true;
+        }
+        catch (FormatException)
+        {
+            bytes = [];
+            return false;
+        }
+    }
+
+    private static bool TryDecodeJson(string part, out JsonDocument? document)
+    {
+        document = null;
+        if (!TryDecode(part, out var bytes))
+        {
+            return false;
+        }
+
+        try
+        {
+            document = JsonDocument.Parse(bytes);
+            return document.RootElement.ValueKind == JsonValueKind.Object || Dispose(document);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Dispose(JsonDocument document)
+    {
+        document.Dispose();
+        return false;
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mimi.Discovery.Storage;
+
+namespace Mimi.Discovery.Server.Hosting;
+
+/// <summary>
+/// The one error contract: RFC 9457 problem details, with a stable <c>type</c> per error kind (documented in the
+/// README under "Errors").
+/// </summary>
+internal static class Problems
+{
+    public const string TypePrefix = "urn:mimi-discovery:problem:";
+
+    public static string Type(string kind) => TypePrefix + kind;
+
+    public static ProblemHttpResult Create(int status, string kind, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: Type(kind), extensions: extensions);
+
+    public static ProblemHttpResult InvalidRequest(string field, string detail) =>
+        Create(StatusCodes.Status400BadRequest, "invalid-request", "The request is invalid.", detail,
+            new Dictionary<string, object?> { ["field"] = field });
+
+    public static ProblemHttpResult InvalidIdentifier(string field, string code, string detail) =>
+        Create(StatusCodes.Status400BadRequest, "invalid-identifier", "An identifier is malformed.", detail,
+            new Dictionary<string, object?> { ["field"] = field, ["code"] = code });
+
+    public static ProblemHttpResult NotFound(string what) =>
+        Create(StatusCodes.Status404NotFound, "not-found", "Not found.", what);
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        Create(StatusCodes.Status409Conflict, "conflict", "The request conflicts with the current state.", detail);
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        Create(StatusCodes.Status403Forbidden, "forbidden", "Not allowed for this client.", detail);
+
+    public static ProblemHttpResult RateLimited(string detail, TimeSpan retryAfter) =>
+        Create(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.", detail,
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = (long)Math.Ceiling(retryAfter.TotalSeconds) });
+
+    public static ProblemHttpResult ProofFailed(string detail) =>
+        Create(StatusCodes.Status400BadRequest, "proof-of-control-failed", "Proof of control failed.", detail);
+
+    public static ProblemHttpResult GatewayFailed(string detail) =>
+        Create(StatusCodes.Status502BadGateway, "gateway-failed", "The message gateway did not accept the code.", detail);
+
+    /// <summary>Generic types for statuses set by the framework (authentication, routing, body limits).</summary>
+    public static string KindForStatus(int status) => status switch
+    {
+        400 => "invalid-request",
+        401 => "unauthenticated",
+        403 => "forbidden",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        413 => "request-too-large",
+        415 => "unsupported-media-type",
+        429 => "rate-limited",
+        503 => "unavailable",
+        _ => status >= 500 ? "internal" : "http-" + status,
+    };
+}
+
+/// <summary>Maps exceptions that reach the pipeline to problem details; only genuine bugs become a 500.</summary>
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        var (status, kind, detail) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, Problems.KindForStatus(bad.StatusCode), Describe(bad)),
+            StorageException { Kind: StorageErrorKind.Transient } => (503, "storage-unavailable", "The database is unavailable; retry shortly."),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "client-closed-request", "The client went away."),
+            _ => (500, "internal", "An unexpected error occurred; it has been logged."),
+        };
+
+        if (status >= 500)
+        {
+            LogUnhandled(logger, exception, context.Request.Path);
+        }
+
+        if (status == 503)
+        {
+            context.Response.Headers.RetryAfter = "2";
+        }
+
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = status, Type = Problems.Type(kind), Title = "The request could not be processed.", Detail = detail },
+        });
+    }
+
+    // The framework's message names the parameter; the JSON reader's inner message names the path and position.
+    private static string Describe(BadHttpRequestException bad) =>
+        bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message;
+
+    [LoggerMessage(EventId = 1900, Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, PathString path);
+}

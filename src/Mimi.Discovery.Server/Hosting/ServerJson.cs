@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using Mimi.Discovery.Server.Authentication;
+using Mimi.Discovery.Server.Authority;
+using Mimi.Discovery.Server.Log;
+using Mimi.Discovery.Server.Providers;
+
+namespace Mimi.Discovery.Server.Hosting;
+
+/// <summary>Source-generated serialization for every wire type.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+[JsonSerializable(typeof(HealthView))]
+[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(AuthorizationServerMetadata))]
+[JsonSerializable(typeof(EnrolProviderRequest))]
+[JsonSerializable(typeof(SetTrustRequest))]
+[JsonSerializable(typeof(ProviderView))]
+[JsonSerializable(typeof(ProviderView[]))]
+[JsonSerializable(typeof(ProviderKeyView))]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(CreateChallengeRequest))]
+[JsonSerializable(typeof(ChallengeView))]
+[JsonSerializable(typeof(IssueCredentialRequest))]
+[JsonSerializable(typeof(RevokeRequest))]
+[JsonSerializable(typeof(CredentialView))]
+[JsonSerializable(typeof(CredentialView[]))]
+[JsonSerializable(typeof(LogEntriesView))]
+[JsonSerializable(typeof(InclusionProofView))]
+[JsonSerializable(typeof(ConsistencyProofView))]
+internal sealed partial class ServerJson : JsonSerializerContext;

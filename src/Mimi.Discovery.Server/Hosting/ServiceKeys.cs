@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
+using Mimi.Discovery.Authority;
+using Mimi.Discovery.Server.Authentication;
+using Mimi.Discovery.Transparency;
+
+namespace Mimi.Discovery.Server.Hosting;
+
+/// <summary>
+/// The service's secrets and signing keys, read once at start-up from the key directory (files mode 0600, the
+/// directory 0700). With <see cref="AuthorityOptions.CreateDevelopmentKeys"/> missing keys are created, including a
+/// development CA and a development operator key; otherwise a missing key stops start-up naming the file.
+/// </summary>
+internal sealed class ServiceKeys
+{
+    public const string TokenKeyFile = "token-signing.key";
+    public const string CodeKeyFile = "code-hash.key";
+    public const string OperatorKeyFile = "operator.key";
+    public const string DevelopmentOperatorId = "operator";
+
+    public const string CaDirectory = "ca";
+    public const string LogKeyFile = "log-signing.key";
+
+    private ServiceKeys(string directory, byte[] tokenKey, byte[] codeKey, OperatorClient? developmentOperator,
+        CertificateAuthority ca, MappingAssertionKeyRing assertionKeys, NoteSigner logSigner)
+    {
+        Directory = directory;
+        Ca = ca;
+        AssertionKeys = assertionKeys;
+        LogSigner = logSigner;
+        TokenSigningKey = new SymmetricSecurityKey(tokenKey) { KeyId = Convert.ToHexStringLower(SHA256.HashData(tokenKey))[..16] };
+        CodeHashKey = codeKey;
+        DevelopmentOperator = developmentOperator;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>The issuing intermediate (its key stays in the key directory).</summary>
+    public CertificateAuthority Ca { get; }
+
+    /// <summary>Signing key of mapping assertions, with the previous keys still published.</summary>
+    public MappingAssertionKeyRing AssertionKeys { get; }
+
+    /// <summary>Ed25519 signer of log checkpoints.</summary>
+    public NoteSigner LogSigner { get; }
+
+    /// <summary>HMAC key of access tokens.</summary>
+    public SymmetricSecurityKey TokenSigningKey { get; }
+
+    /// <summary>HMAC key under which one-time codes are stored.</summary>
+    public byte[] CodeHashKey { get; }
+
+    /// <summary>The operator created for the embedded default (its private key is in <see cref="OperatorKeyFile"/>).</summary>
+    public OperatorClient? DevelopmentOperator { get; }
+
+    public static string ResolveDirectory(AuthorityOptions authority, StorageOptions storage) =>
+        Path.GetFullPath(authority.KeyDirectory ?? Path.Combine(storage.DataDirectory, "keys"));
+
+    public static ServiceKeys Load(AuthorityOptions authority, StorageOptions storage, ClientAuthenticationOptions authentication)
+    {
+        var directory = ResolveDirectory(authority, storage);
+        var create = authority.CreateDevelopmentKeys;
+        if (create)
+        {
+            KeyFiles.EnsureKeyDirectory(directory);
+        }
+
+        var tokenKey = authentication.TokenSigningKey is { } configured
+            ? Convert.FromBase64String(configured)
+            : Secret(directory, TokenKeyFile, create, "Authentication:TokenSigningKey");
+        var codeKey = Secret(directory, CodeKeyFile, create, "Authority:KeyDirectory");
+
+        OperatorClient? developmentOperator = null;
+        if (create && authentication.Operators.Count == 0)
+        {
+            var path = Path.Combine(directory, OperatorKeyFile);
+            if (!File.Exists(path))
+            {
+                using var generated = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+                KeyFiles.WritePrivateKey(path, generated);
+            }
+
+            using var key = KeyFiles.LoadEcPrivateKey(path);
+            var p = key.ExportParameters(false);
+            var jwk = $$"""{"kty":"EC","crv":"P-256","x":"{{Base64UrlEncoder.Encode(p.Q.X)}}","y":"{{Base64UrlEncoder.Encode(p.Q.Y)}}"}""";
+            ClientKey.TryParse(jwk, out var clientKey, out _);
+            developmentOperator = new OperatorClient(DevelopmentOperatorId, clientKey!);
+        }
+
+        var issuer = authority.Issuer.TrimEnd('/');
+        var caDirectory = Path.Combine(directory, CaDirectory);
+        var crlUrl = new Uri(issuer + "/ca/intermediate.crl");
+        var ca = create
+            ? DevCertificateAuthority.EnsureCreated(caDirectory, crlUrl, new Uri(issuer + "/ca/root.crl"))
+            : CertificateAuthority.Load(Required(caDirectory, "Authority:KeyDirectory (ca/ with intermediate.pem, intermediate.key, chain.pem)"), crlUrl);
+        var assertionKeys = create
+            ? MappingAssertionKeyRing.LoadOrCreate(directory)
+            : MappingAssertionKeyRing.Load(Required(directory, "Authority:KeyDirectory (" + MappingAssertionKeyRing.SigningKeyFile + ")"));
+
+        var logKeyPath = Path.Combine(directory, LogKeyFile);
+        if (!File.Exists(logKeyPath) && create)
+        {
+            SecretFiles.Write(logKeyPath, NoteSigner.Generate(LogKeyName(issuer)).SignerKey + "\n");
+        }
+
+        var logSigner = NoteSigner.ParseSignerKey(SecretFiles.Read(Required(logKeyPath, "Authority:KeyDirectory (" + LogKeyFile + ")")).Trim());
+        return new ServiceKeys(directory, tokenKey, codeKey, developmentOperator, ca, assertionKeys, logSigner);
+    }
+
+    /// <summary>The note key name: the issuer's host and path, as C2SP names keys.</summary>
+    public static string LogKeyName(string issuer)
+    {
+        var uri = new Uri(issuer);
+        return (uri.Authority + uri.AbsolutePath).TrimEnd('/');
+    }
+
+    private static string Required(string path, string setting)
+    {
+        if (!File.Exists(path) && !System.IO.Directory.Exists(path))
+        {
+            throw new InvalidOperationException($"'{path}' is missing. Provide it (see {setting}) or set Authority:CreateDevelopmentKeys=true for a development instance.");
+        }
+
+        return path;
+    }
+
+    /// <summary>Reads a random secret (base64 text), creating it owner-only when allowed.</summary>
+    private static byte[] Secret(string directory, string name, bool create, string setting)
+    {
+        var path = Path.Combine(directory, name);
+        if (!File.Exists(path))
+        {
+            if (!create)
+            {
+                throw new InvalidOperationException(
+                    $"Key file '{path}' is missing. Provide it (see {setting}) or set Authority:CreateDevelopmentKeys=true for a development instance.");
+            }
+
+            SecretFiles.Write(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n");
+        }
+
+        return Convert.FromBase64String(SecretFiles.Read(path).Trim());
+    }
+}

@@ -1,0 +1,223 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Authority;
+using Mimi.Discovery.Server.Authentication;
+using Mimi.Discovery.Server.Authority;
+using Mimi.Discovery.Server.Authority.ProofOfControl;
+using Mimi.Discovery.Server.Log;
+using Mimi.Discovery.Server.Providers;
+using Mimi.Discovery.Storage;
+using Mimi.Discovery.Storage.Postgres;
+using Mimi.Discovery.Storage.Sqlite;
+
+namespace Mimi.Discovery.Server.Hosting;
+
+/// <summary>The composition root: options, storage, keys, authentication, and every capability's endpoints.</summary>
+internal static class ServiceSetup
+{
+    public static WebApplicationBuilder AddMimiDiscovery(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+
+        AddValidatedOptions<StorageOptions, StorageOptionsValidator>(builder, StorageOptions.Section);
+        AddValidatedOptions<AuthorityOptions, AuthorityOptionsValidator>(builder, AuthorityOptions.Section);
+        AddValidatedOptions<ClientAuthenticationOptions, ClientAuthenticationOptionsValidator>(builder, ClientAuthenticationOptions.Section);
+        AddValidatedOptions<ProofOfControlOptions, ProofOfControlOptionsValidator>(builder, ProofOfControlOptions.Section);
+        services.AddOptions<LogOptions>().Bind(builder.Configuration.GetSection(LogOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RequestLimitOptions>().Bind(builder.Configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitOptions>>((k, l) =>
+        {
+            k.Limits.MaxRequestBodySize = l.Value.MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+        services.AddOptions<FormOptions>().Configure<IOptions<RequestLimitOptions>>((f, l) =>
+        {
+            f.ValueLengthLimit = (int)Math.Min(l.Value.MaxRequestBodyBytes, int.MaxValue);
+            f.ValueCountLimit = 64;
+        });
+
+        // Storage: one database object over the configured dialect.
+        services.AddSingleton<SqlDialect>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return o.Provider == StorageProvider.Postgres
+                ? new PostgresDialect(o.ConnectionString!)
+                : new SqliteDialect(Path.Combine(Path.GetFullPath(o.DataDirectory), "mimi-discovery.db"));
+        });
+        services.AddSingleton<MimiDatabase>();
+        services.AddSingleton<ProviderStore>();
+        services.AddSingleton<ClientAssertionStore>();
+        services.AddSingleton<ChallengeStore>();
+        services.AddSingleton<CredentialStore>();
+        services.AddSingleton(sp => new LogStore(sp.GetRequiredService<MimiDatabase>(), sp.GetRequiredService<IOptions<LogOptions>>().Value.TileCacheSize));
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<Housekeeping>();
+
+        services.AddSingleton(sp => ServiceKeys.Load(
+            sp.GetRequiredService<IOptions<AuthorityOptions>>().Value,
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value,
+            sp.GetRequiredService<IOptions<ClientAuthenticationOptions>>().Value));
+
+        // Authority: CA, assertions, proof of control, issuance through the log.
+        services.AddSingleton(sp => sp.GetRequiredService<ServiceKeys>().Ca);
+        services.AddSingleton(sp => sp.GetRequiredService<ServiceKeys>().AssertionKeys);
+        services.AddSingleton(sp => sp.GetRequiredService<ServiceKeys>().LogSigner);
+        services.AddSingleton(sp => new MappingAssertionSigner(
+            sp.GetRequiredService<IOptions<AuthorityOptions>>().Value.Issuer.TrimEnd('/'), sp.GetRequiredService<MappingAssertionKeyRing>()));
+        services.AddSingleton<LogSequencer>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogSequencer>());
+        services.AddSingleton<CheckpointService>();
+        services.AddSingleton<IssuanceService>();
+        services.AddSingleton<CrlService>();
+        services.AddSingleton<ChallengeService>();
+        services.AddHttpClient<HttpGateway>().ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        services.AddSingleton<DevelopmentLogGateway>();
+        services.AddSingleton<IOneTimeCodeGateway>(sp => sp.GetRequiredService<IOptions<ProofOfControlOptions>>().Value.Gateway == GatewayKind.Http
+            ? sp.GetRequiredService<HttpGateway>()
+            : sp.GetRequiredService<DevelopmentLogGateway>());
+
+        // Authentication: client assertions at the token endpoint, JwtBearer on every other call.
+        services.AddSingleton<IEnumerable<OperatorClient>>(sp => OperatorClients(sp));
+        services.AddSingleton<ClientDirectory>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClientDirectory>());
+        services.AddSingleton<ClientAssertionValidator>();
+        services.AddSingleton<AccessTokens>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<ServiceKeys, IOptions<AuthorityOptions>, IOptions<ClientAuthenticationOptions>>(
+                (o, keys, authority, auth) => AccessTokens.ConfigureBearer(o, keys, authority.Value, auth.Value));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Provider, p => p.RequireAuthenticatedUser().RequireRole(AccessTokens.ProviderRole))
+            .AddPolicy(Policies.Operator, p => p.RequireAuthenticatedUser().RequireRole(AccessTokens.OperatorRole))
+            .AddPolicy(Policies.ProviderOrOperator, p => p.RequireAuthenticatedUser().RequireRole(AccessTokens.ProviderRole, AccessTokens.OperatorRole))
+            // Anything mapped without a statement of its own is refused rather than left open.
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        // One error contract.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            if (context.ProblemDetails.Type is null || context.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal)
+                || context.ProblemDetails.Type.StartsWith("https://datatracker.ietf.org/", StringComparison.Ordinal))
+            {
+                context.ProblemDetails.Type = Problems.Type(Problems.KindForStatus(status));
+            }
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default));
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseMimiDiscovery(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapHealthApi();
+        app.MapTokenEndpoint();
+        app.MapProvidersApi();
+        app.MapAuthorityApi();
+        app.MapLogApi();
+        return app;
+    }
+
+    private static IEnumerable<OperatorClient> OperatorClients(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<ClientAuthenticationOptions>>().Value;
+        var list = new List<OperatorClient>();
+        for (var i = 0; i < options.Operators.Count; i++)
+        {
+            var op = options.Operators[i];
+            var json = op.Jwk ?? File.ReadAllText(op.JwkFile!);
+            if (!ClientKey.TryParse(json, out var key, out var error))
+            {
+                throw new OptionsValidationException(ClientAuthenticationOptions.Section, typeof(ClientAuthenticationOptions),
+                    [$"Authentication:Operators:{i}: {error}"]);
+            }
+
+            list.Add(new OperatorClient(op.ClientId, key!));
+        }
+
+        if (sp.GetRequiredService<ServiceKeys>().DevelopmentOperator is { } development)
+        {
+            list.Add(development);
+        }
+
+        return list;
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(WebApplicationBuilder builder, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        builder.Services.AddOptions<TOptions>().Bind(builder.Configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}
+
+/// <summary>Applies schema migrations before anything else starts, and says which development shortcuts are on.</summary>
+internal sealed partial class DatabaseMigrator(
+    MimiDatabase database, IOptions<ProofOfControlOptions> proof, IOptions<AuthorityOptions> authority, ServiceKeys keys, ILogger<DatabaseMigrator> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await Migrations.ApplyAsync(database, logger, cancellationToken);
+        LogStarted(logger, database.Dialect.Name, keys.Directory);
+        if (proof.Value.Gateway == GatewayKind.DevelopmentLog)
+        {
+            LogDevelopmentGateway(logger);
+        }
+
+        if (authority.Value.CreateDevelopmentKeys && keys.DevelopmentOperator is not null)
+        {
+            LogDevelopmentOperator(logger, ServiceKeys.DevelopmentOperatorId, Path.Combine(keys.Directory, ServiceKeys.OperatorKeyFile));
+        }
+    }
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Storage {Database} ready; keys in {KeyDirectory}")]
+    private static partial void LogStarted(ILogger logger, string database, string keyDirectory);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "ProofOfControl:Gateway is DevelopmentLog: one-time codes are written to this log. Use the Http gateway in production.")]
+    private static partial void LogDevelopmentGateway(ILogger logger);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Development operator '{ClientId}' is enabled; its private key is {KeyFile}")]
+    private static partial void LogDevelopmentOperator(ILogger logger, string clientId, string keyFile);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Forgets what can no longer matter: expired client-assertion ids and long-expired challenges.</summary>
+internal sealed partial class Housekeeping(ClientAssertionStore assertions, ChallengeStore challenges, IOptions<ProofOfControlOptions> proof,
+    TimeProvider time, ILogger<Housekeeping> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(10), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var now = time.GetUtcNow();
+                await assertions.PurgeExpiredAsync(now, stoppingToken);
+                // Challenges inside the send window still count against the send limits.
+                await challenges.PurgeExpiredAsync(now - proof.Value.SendWindow - proof.Value.CodeLifetime, stoppingToken);
+            }
+            catch (StorageException e)
+            {
+                LogFailed(logger, e.Kind);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Housekeeping skipped ({Kind}); next run in 10 minutes")]
+    private static partial void LogFailed(ILogger logger, StorageErrorKind kind);
+}

@@ -1,0 +1,146 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Server.Hosting;
+using Mimi.Discovery.Storage;
+using Mimi.Discovery.Transparency;
+
+namespace Mimi.Discovery.Server.Log;
+
+/// <summary>
+/// The public, read-only face of the issuance log: signed checkpoint, entries, inclusion and consistency proofs,
+/// C2SP tiles and the verifier key. Anyone may audit, so these endpoints are anonymous by design.
+/// </summary>
+internal static class LogApi
+{
+    public static IEndpointRouteBuilder MapLogApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/log").WithTags("Log").AllowAnonymous();
+        group.MapGet("/checkpoint", GetCheckpointAsync).WithName("GetCheckpoint")
+            .WithSummary("The latest checkpoint, a C2SP signed note (origin, size, root) signed with Ed25519.");
+        group.MapGet("/key", (CheckpointService checkpoints) => TypedResults.Text(checkpoints.VerifierKey + "\n"))
+            .WithName("GetLogVerifierKey").WithSummary("The checkpoint verifier key: name+keyid+base64(0x01 ‖ Ed25519 public key).");
+        group.MapGet("/entries", GetEntriesAsync).WithName("GetLogEntries")
+            .WithSummary("Entries [start, start+count) as base64 of their exact bytes.");
+        group.MapGet("/proof/inclusion", GetInclusionAsync).WithName("GetInclusionProof")
+            .WithSummary("RFC 9162 inclusion proof of entry `index` in the tree of size `size` (default: latest).");
+        group.MapGet("/proof/consistency", GetConsistencyAsync).WithName("GetConsistencyProof")
+            .WithSummary("RFC 9162 consistency proof between tree sizes `from` and `to` (default: latest).");
+        group.MapGet("/tile/{**path}", GetTileAsync).WithName("GetTile")
+            .WithSummary("A C2SP tlog-tiles hash tile (height 8), e.g. /log/tile/0/x001/234 or /log/tile/1/000.p/17.");
+        return app;
+    }
+
+    private static async Task<ContentHttpResult> GetCheckpointAsync(CheckpointService checkpoints, HttpContext http, CancellationToken ct)
+    {
+        http.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.Text((await checkpoints.GetAsync(ct)).Note, "text/plain; charset=utf-8");
+    }
+
+    private static async Task<Results<Ok<LogEntriesView>, ProblemHttpResult>> GetEntriesAsync(
+        long? start, int? count, LogStore store, IOptions<LogOptions> options, CancellationToken ct)
+    {
+        var max = options.Value.MaxEntriesPerRequest;
+        if (start is not >= 0)
+        {
+            return Problems.InvalidRequest("start", "start is required and must be ≥ 0.");
+        }
+
+        if (count is { } c && (c < 1 || c > max))
+        {
+            return Problems.InvalidRequest("count", $"count must be between 1 and {max}.");
+        }
+
+        var head = await store.GetHeadAsync(ct);
+        if (start >= head.Size)
+        {
+            return Problems.InvalidRequest("start", $"start must be below the tree size {head.Size}.");
+        }
+
+        var entries = await store.ReadEntriesAsync(start.Value, (int)Math.Min(count ?? max, head.Size - start.Value), ct);
+        return TypedResults.Ok(new LogEntriesView(head.Size, entries.Select(e => new LogEntryView(e.Index, Convert.ToBase64String(e.Data))).ToArray()));
+    }
+
+    private static async Task<Results<Ok<InclusionProofView>, ProblemHttpResult>> GetInclusionAsync(long? index, long? size, LogStore store, CancellationToken ct)
+    {
+        var head = await store.GetHeadAsync(ct);
+        var treeSize = size ?? head.Size;
+        if (treeSize < 1 || treeSize > head.Size)
+        {
+            return Problems.InvalidRequest("size", $"size must be between 1 and the current tree size {head.Size}.");
+        }
+
+        if (index is not { } i || i < 0 || i >= treeSize)
+        {
+            return Problems.InvalidRequest("index", $"index must be between 0 and size−1 ({treeSize - 1}).");
+        }
+
+        var proof = await MerkleTree.InclusionProofAsync(store, i, treeSize, ct);
+        return TypedResults.Ok(new InclusionProofView(i, treeSize, proof.Select(Convert.ToBase64String).ToArray()));
+    }
+
+    private static async Task<Results<Ok<ConsistencyProofView>, ProblemHttpResult>> GetConsistencyAsync(long? from, long? to, LogStore store, CancellationToken ct)
+    {
+        var head = await store.GetHeadAsync(ct);
+        var newSize = to ?? head.Size;
+        if (newSize < 0 || newSize > head.Size)
+        {
+            return Problems.InvalidRequest("to", $"to must be between 0 and the current tree size {head.Size}.");
+        }
+
+        if (from is not { } oldSize || oldSize < 0 || oldSize > newSize)
+        {
+            return Problems.InvalidRequest("from", $"from must be between 0 and to ({newSize}).");
+        }
+
+        var proof = await MerkleTree.ConsistencyProofAsync(store, oldSize, newSize, ct);
+        return TypedResults.Ok(new ConsistencyProofView(oldSize, newSize, proof.Select(Convert.ToBase64String).ToArray()));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTileAsync(string path, LogStore store, HttpContext http, CancellationToken ct)
+    {
+        if (!TileCoordinate.TryParsePath("tile/" + path, out var tile))
+        {
+            return Problems.InvalidRequest("path", "Not a tile path: tile/<L>/<N>[.p/<W>] with N in 3-digit groups (x001/234).");
+        }
+
+        var head = await store.GetHeadAsync(ct);
+        if (!TileCoordinate.Exists(tile, head.Size))
+        {
+            return Problems.NotFound($"Tile {tile.Path} is beyond the tree of size {head.Size}.");
+        }
+
+        var hashes = await store.ReadTileAsync(tile, ct);
+        // Full tiles never change; partial ones are replaced by wider versions.
+        http.Response.Headers.CacheControl = tile.Width == TileCoordinate.FullWidth ? "public, max-age=31536000, immutable" : "no-cache";
+        return TypedResults.File(hashes[..(tile.Width * MerkleHash.Size)].ToArray(), "application/octet-stream");
+    }
+}
+
+/// <summary>Signs checkpoints of the current head; signatures are cached per tree size (Ed25519 is deterministic).</summary>
+internal sealed class CheckpointService(LogStore store, NoteSigner signer, IOptions<LogOptions> options)
+{
+    private (long Size, string Note)? _last;
+
+    public string VerifierKey => signer.VerifierKey;
+
+    public async Task<(LogHead Head, string Note)> GetAsync(CancellationToken ct)
+    {
+        var head = await store.GetHeadAsync(ct);
+        if (_last is { } last && last.Size == head.Size)
+        {
+            return (head, last.Note);
+        }
+
+        var note = SignedNote.Sign(new Checkpoint(options.Value.Origin, head.Size, head.Root).Format(), signer);
+        _last = (head.Size, note);
+        return (head, note);
+    }
+}
+
+internal sealed record LogEntryView(long Index, string Data);
+
+internal sealed record LogEntriesView(long TreeSize, LogEntryView[] Entries);
+
+internal sealed record InclusionProofView(long Index, long TreeSize, string[] Hashes);
+
+internal sealed record ConsistencyProofView(long From, long To, string[] Hashes);

@@ -1,0 +1,125 @@
+using System.Data.Common;
+using System.Text.Json;
+
+namespace Mimi.Discovery.Storage;
+
+/// <summary>How control of the identifier was established before issuance.</summary>
+public enum Attestation
+{
+    /// <summary>The user presented a one-time code sent to the identifier.</summary>
+    OneTimeCode = 0,
+    /// <summary>A trusted provider attested control.</summary>
+    Provider = 1,
+}
+
+/// <summary>An issued credential: the X.509 certificate, its mapping assertion and its place in the log.</summary>
+public sealed record CredentialRecord(
+    string Serial,
+    string Provider,
+    string Sii,
+    string Ssi,
+    IReadOnlyList<string> Tags,
+    Attestation Attestation,
+    byte[] Certificate,
+    string Assertion,
+    DateTimeOffset NotBefore,
+    DateTimeOffset NotAfter,
+    long LogIndex,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? RevokedAt = null,
+    string? RevocationReason = null,
+    long? RevocationLogIndex = null)
+{
+    /// <summary>True once revoked.</summary>
+    public bool IsRevoked => RevokedAt is not null;
+}
+
+/// <summary>A revoked serial, as a CRL lists it.</summary>
+public sealed record RevokedSerial(string Serial, DateTimeOffset RevokedAt, string Reason);
+
+/// <summary>Credential reads. Writes happen only through the log (<see cref="LogStore"/>), in the same transaction as their entry.</summary>
+public sealed class CredentialStore(MimiDatabase database)
+{
+    internal const string Columns = """
+        serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at,
+        revoked_at, revocation_reason, revocation_log_index
+        """;
+
+    /// <summary>One credential by serial (lower-case hex), or null.</summary>
+    public async Task<CredentialRecord?> GetAsync(string serial, CancellationToken ct) =>
+        (await QueryAsync("WHERE serial = @s", c => c.With("s", serial), 1, ct)).FirstOrDefault();
+
+    /// <summary>A provider's credentials, newest first, after an optional serial cursor.</summary>
+    public Task<IReadOnlyList<CredentialRecord>> ListByProviderAsync(string provider, int limit, CancellationToken ct) =>
+        QueryAsync("WHERE provider = @p ORDER BY created_at DESC, serial", c => c.With("p", provider), limit, ct);
+
+    /// <summary>Every credential binding an identifier, newest first.</summary>
+    public Task<IReadOnlyList<CredentialRecord>> ListBySiiAsync(string sii, int limit, CancellationToken ct) =>
+        QueryAsync("WHERE sii = @sii ORDER BY created_at DESC, serial", c => c.With("sii", sii), limit, ct);
+
+    /// <summary>Revoked serials whose certificates have not yet expired (expired ones need not stay on the CRL).</summary>
+    public Task<IReadOnlyList<RevokedSerial>> ListRevokedAsync(DateTimeOffset now, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<RevokedSerial>>(async c =>
+        {
+            await using var query = c.Command("""
+                SELECT serial, revoked_at, revocation_reason FROM credentials
+                WHERE revoked_at IS NOT NULL AND not_after > @n ORDER BY revoked_at, serial
+                """);
+            await using var reader = await query.With("n", StoredTime.From(now)).ExecuteReaderAsync(ct);
+            var list = new List<RevokedSerial>();
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(new RevokedSerial(reader.GetString(0), StoredTime.To(reader.GetInt64(1)), reader.GetString(2)));
+            }
+
+            return list;
+        }, ct);
+
+    private Task<IReadOnlyList<CredentialRecord>> QueryAsync(string where, Action<DbCommand> bind, int limit, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<CredentialRecord>>(async c =>
+        {
+            await using var query = c.Command($"SELECT {Columns} FROM credentials {where} LIMIT @limit");
+            bind(query);
+            query.With("limit", (long)limit);
+            await using var reader = await query.ExecuteReaderAsync(ct);
+            var list = new List<CredentialRecord>();
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(Read(reader));
+            }
+
+            return list;
+        }, ct);
+
+    internal static CredentialRecord Read(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
+        JsonSerializer.Deserialize(r.GetString(4), StorageJson.Default.StringArray) ?? [],
+        (Attestation)r.GetInt64(5), r.GetBytes(6), r.GetString(7),
+        StoredTime.To(r.GetInt64(8)), StoredTime.To(r.GetInt64(9)), r.GetInt64(10), StoredTime.To(r.GetInt64(11)),
+        StoredTime.To(r.GetNullableInt64(12)), r.GetNullableString(13), r.GetNullableInt64(14));
+
+    internal static async Task InsertAsync(DbTransaction tx, CredentialRecord c, CancellationToken ct)
+    {
+        await using var insert = tx.Command($"""
+            INSERT INTO credentials ({Columns})
+            VALUES (@serial, @provider, @sii, @ssi, @tags, @att, @cert, @assertion, @nb, @na, @idx, @created, NULL, NULL, NULL)
+            """);
+        await insert.With("serial", c.Serial).With("provider", c.Provider).With("sii", c.Sii).With("ssi", c.Ssi)
+            .With("tags", JsonSerializer.Serialize(c.Tags.ToArray(), StorageJson.Default.StringArray)).With("att", (long)c.Attestation)
+            .With("cert", c.Certificate).With("assertion", c.Assertion).With("nb", StoredTime.From(c.NotBefore))
+            .With("na", StoredTime.From(c.NotAfter)).With("idx", c.LogIndex).With("created", StoredTime.From(c.CreatedAt))
+            .ExecuteNonQueryAsync(ct);
+    }
+
+    internal static async Task<bool> RevokeAsync(DbTransaction tx, string serial, DateTimeOffset at, string reason, long logIndex, CancellationToken ct)
+    {
+        await using var update = tx.Command("""
+            UPDATE credentials SET revoked_at = @at, revocation_reason = @r, revocation_log_index = @idx
+            WHERE serial = @s AND revoked_at IS NULL
+            """);
+        return await update.With("at", StoredTime.From(at)).With("r", reason).With("idx", logIndex).With("s", serial).ExecuteNonQueryAsync(ct) == 1;
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(string[]), TypeInfoPropertyName = "StringArray")]
+internal sealed partial class StorageJson : System.Text.Json.Serialization.JsonSerializerContext;
