@@ -197,7 +197,7 @@ public static class ProviderDomain
         }
         catch (ArgumentException)
         {
-            error = InvalidIdn($"The label '{label}' in domain '{input}' cannot be converted to an ASCII (xn--) label.");
+            error = InvalidIdn($"The label '{label}' in domain '{input}' cannot be converted to an ASCII (xn--) label of at most {MaxLabelLength} characters.");
             return false;
         }
 
