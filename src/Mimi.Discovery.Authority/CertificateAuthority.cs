@@ -29,6 +29,15 @@ public sealed class CertificateAuthority : IDisposable
 
     private static readonly DerObjectIdentifier[] ExtensionOids = TelephoneExtensionOids[..^1];
 
+    // SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING (66 octets: no unused bits, 0x04 || X || Y) }
+    private static readonly byte[] P256SpkiPrefix = Convert.FromHexString("3059301306072A8648CE3D020106082A8648CE3D030107034200");
+
+    // SEQUENCE { SEQUENCE { id-Ed25519 }, BIT STRING (33 octets: no unused bits, 32-octet key) } (RFC 8410)
+    private static readonly byte[] Ed25519SpkiPrefix = Convert.FromHexString("302A300506032B6570032100");
+
+    private static readonly AlgorithmIdentifier P256Algorithm = new(X9ObjectIdentifiers.IdECPublicKey, SecObjectIdentifiers.SecP256r1);
+    private static readonly AlgorithmIdentifier Ed25519Algorithm = new(EdECObjectIdentifiers.id_Ed25519);
+
     private readonly ECDsa _key;
     private readonly EcdsaSignatureFactory _signer;
     private readonly X509Name _issuerName;
@@ -126,7 +135,7 @@ public sealed class CertificateAuthority : IDisposable
             throw new ArgumentException("NotAfter must be later than NotBefore.", nameof(request));
         }
 
-        var subjectPublicKey = ParseSubjectPublicKey(request.SubjectPublicKeyInfo);
+        var subjectPublicKey = ParseSubjectPublicKey(request.SubjectPublicKeyInfo.Span, out var keyBits);
         var serial = request.SerialHex is null ? SerialNumbers.NewRandom() : SerialNumbers.Parse(request.SerialHex, nameof(request));
 
         var alternativeNames = new GeneralNames(
@@ -134,7 +143,7 @@ public sealed class CertificateAuthority : IDisposable
             new GeneralName(GeneralName.UniformResourceIdentifier, request.Ssi),
             new GeneralName(GeneralName.UniformResourceIdentifier, request.Sii),
         ]);
-        var subjectKeyId = new SubjectKeyIdentifier(CertificateBuilder.KeyIdentifier(subjectPublicKey));
+        var subjectKeyId = new SubjectKeyIdentifier(CertificateBuilder.KeyIdentifier(keyBits));
 
         var extensions = new X509Extension[telephoneDigits is null ? ExtensionOids.Length : TelephoneExtensionOids.Length];
         extensions[0] = _keyUsage;
@@ -181,32 +190,27 @@ public sealed class CertificateAuthority : IDisposable
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
     }
 
-    private static SubjectPublicKeyInfo ParseSubjectPublicKey(ReadOnlyMemory<byte> der)
+    /// <summary>
+    /// Accepts exactly the two DER forms a P-256 (named curve, uncompressed point) or Ed25519
+    /// SubjectPublicKeyInfo can take; DER is canonical, so matching the fixed prefix is a complete
+    /// parse and costs nothing per issuance.
+    /// </summary>
+    private static SubjectPublicKeyInfo ParseSubjectPublicKey(ReadOnlySpan<byte> der, out byte[] keyBits)
     {
-        SubjectPublicKeyInfo info;
-        try
+        if (der.Length == P256SpkiPrefix.Length + 65 && der.StartsWith(P256SpkiPrefix) && der[P256SpkiPrefix.Length] == 0x04)
         {
-            info = SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(der.ToArray()));
-        }
-        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidCastException)
-        {
-            throw new ArgumentException("The subject key is not a DER SubjectPublicKeyInfo.", nameof(CredentialRequest.SubjectPublicKeyInfo), ex);
+            keyBits = der[P256SpkiPrefix.Length..].ToArray();
+            return new SubjectPublicKeyInfo(P256Algorithm, keyBits);
         }
 
-        var algorithm = info.Algorithm;
-        var keyLength = info.PublicKey.GetBytes().Length;
-        var acceptable =
-            (algorithm.Algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey) &&
-             SecObjectIdentifiers.SecP256r1.Equals(algorithm.Parameters) &&
-             keyLength == 65 && info.PublicKey.GetBytes()[0] == 0x04) ||
-            (algorithm.Algorithm.Equals(EdECObjectIdentifiers.id_Ed25519) && algorithm.Parameters is null && keyLength == 32);
-        if (!acceptable)
+        if (der.Length == Ed25519SpkiPrefix.Length + 32 && der.StartsWith(Ed25519SpkiPrefix))
         {
-            throw new ArgumentException(
-                "The subject key must be ECDSA P-256 (named curve, uncompressed point) or Ed25519.",
-                nameof(CredentialRequest.SubjectPublicKeyInfo));
+            keyBits = der[Ed25519SpkiPrefix.Length..].ToArray();
+            return new SubjectPublicKeyInfo(Ed25519Algorithm, keyBits);
         }
 
-        return info;
+        throw new ArgumentException(
+            "The subject key must be a DER SubjectPublicKeyInfo for ECDSA P-256 (named curve, uncompressed point) or Ed25519.",
+            nameof(CredentialRequest.SubjectPublicKeyInfo));
     }
 }

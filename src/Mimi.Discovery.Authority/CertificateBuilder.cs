@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
@@ -40,14 +41,25 @@ internal static class CertificateBuilder
         generator.SetExtensions(new X509Extensions(extensionOids, extensions));
         var tbs = generator.GenerateTbsCertificate();
 
+        // Encode the TBS once: the same bytes are signed and embedded, rather than letting
+        // BouncyCastle encode the structure a second time for the outer SEQUENCE.
+        var tbsDer = tbs.GetEncoded(Asn1Encodable.Der);
         var calculator = signer.CreateCalculator();
         using (var stream = calculator.Stream)
         {
-            tbs.EncodeTo(stream, Asn1Encodable.Der);
+            stream.Write(tbsDer);
         }
 
         var signature = calculator.GetResult().Collect();
-        return new X509CertificateStructure(tbs, signatureAlgorithm, new DerBitString(signature)).GetEncoded(Asn1Encodable.Der);
+        var certificate = new AsnWriter(AsnEncodingRules.DER, tbsDer.Length + 96);
+        using (certificate.PushSequence())
+        {
+            certificate.WriteEncodedValue(tbsDer);
+            certificate.WriteEncodedValue(signatureAlgorithm.GetEncoded(Asn1Encodable.Der));
+            certificate.WriteBitString(signature);
+        }
+
+        return certificate.Encode();
     }
 
     public static X509Extension Extension(bool critical, Asn1Encodable value) =>
@@ -56,6 +68,9 @@ internal static class CertificateBuilder
     /// <summary>Key identifier per RFC 5280 section 4.2.1.2 method (1): SHA-1 of the subjectPublicKey bits.</summary>
     public static byte[] KeyIdentifier(SubjectPublicKeyInfo subjectPublicKey) =>
         SHA1.HashData(subjectPublicKey.PublicKey.GetBytes());
+
+    /// <inheritdoc cref="KeyIdentifier(SubjectPublicKeyInfo)"/>
+    public static byte[] KeyIdentifier(ReadOnlySpan<byte> subjectPublicKeyBits) => SHA1.HashData(subjectPublicKeyBits);
 
     /// <summary>Parses a distinguished name written as RFC 4514 text (most significant RDN last, as .NET and OpenSSL print it with -nameopt RFC2253).</summary>
     public static X509Name ParseName(string distinguishedName)
