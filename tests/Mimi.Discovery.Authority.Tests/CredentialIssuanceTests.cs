@@ -31,6 +31,18 @@ public sealed class CredentialIssuanceTests(DevCaFixture ca) : IClassFixture<Dev
     }
 
     [Fact]
+    public void Chain_satisfies_an_explicit_requirement_for_the_project_policy_and_not_for_another()
+    {
+        var leaf = WriteLeaf(Issue("im:bob@beta.test"));
+
+        var ours = ExternalTool.OpenSsl(_work.Path, "verify", "-x509_strict", "-explicit_policy", "-policy", AuthorityOids.CredentialPolicy, "-CAfile", ca.RootPem, "-untrusted", ca.IntermediatePem, leaf);
+        var other = ExternalTool.OpenSsl(_work.Path, "verify", "-x509_strict", "-explicit_policy", "-policy", AuthorityOids.ProjectArc + ".2", "-CAfile", ca.RootPem, "-untrusted", ca.IntermediatePem, leaf);
+
+        Assert.True(ours.ExitCode == 0, ours.Output);
+        Assert.NotEqual(0, other.ExitCode);
+    }
+
+    [Fact]
     public void Openssl_shows_ssi_and_sii_uris_and_the_im_uri_eku()
     {
         var leaf = WriteLeaf(Issue("tel:+12025550100"));
