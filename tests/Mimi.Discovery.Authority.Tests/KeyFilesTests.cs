@@ -99,4 +99,16 @@ public sealed class KeyFilesTests : IDisposable
         Assert.Throws<IOException>(() => KeyFiles.WritePrivateKey(path, key));
         Assert.Equal("keep", File.ReadAllText(path));
     }
+
+    [Fact]
+    public void Secret_files_are_created_0600_and_refused_once_readable_by_others()
+    {
+        var path = _work.File("hmac.secret");
+        SecretFiles.Write(path, "s3cret");
+
+        Assert.Equal(Mode0600, File.GetUnixFileMode(path));
+        Assert.Equal("s3cret", SecretFiles.Read(path));
+        File.SetUnixFileMode(path, Mode0644);
+        Assert.Throws<InsecureKeyFileException>(() => SecretFiles.Read(path));
+    }
 }
