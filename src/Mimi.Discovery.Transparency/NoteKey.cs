@@ -1,0 +1,94 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Mimi.Discovery.Transparency;
+
+/// <summary>Pieces shared by note signer and verifier keys (C2SP signed-note, Ed25519 only).</summary>
+internal static class NoteKey
+{
+    /// <summary>The signature type byte of Ed25519 note signatures.</summary>
+    public const byte Ed25519Type = 0x01;
+
+    public const int KeyLength = 32;
+
+    public const int SignatureLength = 64;
+
+    /// <summary>Key names are non-empty and have no Unicode space and no plus.</summary>
+    public static bool IsValidName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+
+        foreach (var rune in name.EnumerateRunes())
+        {
+            // Lone surrogates enumerate as the replacement character, so ill-formed names are refused too.
+            if (rune == Rune.ReplacementChar || rune.Value == '+' || Rune.IsWhiteSpace(rune) || Rune.IsControl(rune))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>key ID = first 4 bytes, big-endian, of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key).</summary>
+    public static uint KeyId(string name, ReadOnlySpan<byte> publicKey)
+    {
+        var nameBytes = Encoding.UTF8.GetBytes(name);
+        var buffer = new byte[nameBytes.Length + 2 + publicKey.Length];
+        nameBytes.CopyTo(buffer, 0);
+        buffer[nameBytes.Length] = 0x0A;
+        buffer[nameBytes.Length + 1] = Ed25519Type;
+        publicKey.CopyTo(buffer.AsSpan(nameBytes.Length + 2));
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(buffer, hash);
+        return BinaryPrimitives.ReadUInt32BigEndian(hash);
+    }
+
+    /// <summary>"name+hex8(keyid)+base64(0x01 ‖ key)", the form both verifier and signer keys take.</summary>
+    public static string Encode(string name, uint keyId, ReadOnlySpan<byte> key)
+    {
+        var typed = new byte[1 + key.Length];
+        typed[0] = Ed25519Type;
+        key.CopyTo(typed.AsSpan(1));
+        return name + "+" + keyId.ToString("x8", CultureInfo.InvariantCulture) + "+" + Convert.ToBase64String(typed);
+    }
+
+    /// <summary>Splits "name+hex8+base64(0x01 ‖ 32 bytes)" into its parts; never throws.</summary>
+    public static bool TryDecode(string text, out string name, out uint keyId, out byte[] key)
+    {
+        name = string.Empty;
+        keyId = 0;
+        key = [];
+        var first = text.IndexOf('+', StringComparison.Ordinal);
+        if (first < 0)
+        {
+            return false;
+        }
+
+        var second = text.IndexOf('+', first + 1);
+        if (second < 0)
+        {
+            return false;
+        }
+
+        var candidate = text[..first];
+        var hex = text.AsSpan(first + 1, second - first - 1);
+        var encoded = text.AsSpan(second + 1);
+        Span<byte> typed = stackalloc byte[1 + KeyLength + 3];
+        if (!IsValidName(candidate) || hex.Length != 8 || encoded.ContainsAny(" \t\r\n")
+            || !uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out keyId)
+            || !Convert.TryFromBase64Chars(encoded, typed, out var written) || written != 1 + KeyLength || typed[0] != Ed25519Type)
+        {
+            return false;
+        }
+
+        name = candidate;
+        key = typed.Slice(1, KeyLength).ToArray();
+        return true;
+    }
+}
