@@ -1,1 +1,6 @@
-return 0;
+namespace Mimi.Discovery.Cli;
+
+internal static class CliProgram
+{
+    public static Task<int> Main(string[] args) => MimiCommand.Build().Parse(args).InvokeAsync();
+}

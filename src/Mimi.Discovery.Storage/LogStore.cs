@@ -71,7 +71,7 @@ public sealed class LogStore : ITileReader
                     await insert.With("i", index).With("d", batch[i].Entry).With("t", now).ExecuteNonQueryAsync(ct);
                 }
 
-                leaves.Add(MerkleHash.Leaf(batch[i].Entry));
+                leaves.Add(MerkleHash.LeafHash(batch[i].Entry));
                 results[i] = new LogWriteResult(true, index);
             }
 

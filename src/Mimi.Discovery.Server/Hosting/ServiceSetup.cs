@@ -118,6 +118,7 @@ internal static class ServiceSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RejectOversizedBodies);
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -128,6 +129,21 @@ internal static class ServiceSetup
         app.MapAuthorityApi();
         app.MapLogApi();
         return app;
+    }
+
+    /// <summary>
+    /// Refuses a declared body over the limit before anything reads it. Kestrel also enforces the limit on bodies
+    /// without a length; this check makes the answer the same problem on every server.
+    /// </summary>
+    private static Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
+    {
+        var limit = context.RequestServices.GetRequiredService<IOptions<RequestLimitOptions>>().Value.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            throw new Microsoft.AspNetCore.Http.BadHttpRequestException($"The request body is {context.Request.ContentLength} bytes; the limit is {limit}.", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        return next(context);
     }
 
     private static IEnumerable<OperatorClient> OperatorClients(IServiceProvider sp)

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace Mimi.Discovery.Server.Tests.Fixtures;
+
+/// <summary>Runs the independent verifiers (openssl, node) and reports their output.</summary>
+public static class Tools
+{
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(file, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>The repository's tests/peers/NAME folder, with its node_modules installed (./test.sh runs npm ci).</summary>
+    public static string Peer(string name)
+    {
+        var directory = AppContext.BaseDirectory;
+        while (directory is not null && !Directory.Exists(Path.Combine(directory, "tests", "peers")))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        var peer = Path.Combine(directory ?? throw new InvalidOperationException("tests/peers not found above the test binaries."), "tests", "peers", name);
+        if (!Directory.Exists(Path.Combine(peer, "node_modules")))
+        {
+            throw new InvalidOperationException($"{peer}/node_modules is missing: run ./test.sh (it runs npm ci there).");
+        }
+
+        return peer;
+    }
+}

@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Mimi.Discovery.Server.Tests.Fixtures;
+using Mimi.Discovery.Storage;
+using Mimi.Discovery.Storage.Postgres;
+using Mimi.Discovery.Storage.Sqlite;
+using Mimi.Discovery.Transparency;
+
+namespace Mimi.Discovery.Server.Tests.Storage;
+
+/// <summary>The same behaviour on both databases: every test here runs against SQLite and against PostgreSQL.</summary>
+public abstract class StorageContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_000);
+
+    protected MimiDatabase Database { get; private set; } = null!;
+
+    protected abstract Task<SqlDialect> CreateDialectAsync();
+
+    public async Task InitializeAsync()
+    {
+        Database = new MimiDatabase(await CreateDialectAsync());
+        await Migrations.ApplyAsync(Database, NullLogger.Instance, default);
+    }
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Migrations_are_idempotent_and_safe_when_replicas_start_together()
+    {
+        var applied = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Migrations.ApplyAsync(Database, NullLogger.Instance, default)));
+
+        Assert.All(applied, count => Assert.Equal(0, count));
+    }
+
+    [Fact]
+    public async Task Providers_round_trip_and_every_change_bumps_the_revision()
+    {
+        var store = new ProviderStore(Database);
+        var before = await store.GetRevisionAsync(default);
+        var provider = new ProviderRecord("alpha.test", "Alpha", "ops@alpha.test", ProviderTrust.Trusted, ProviderStatus.Active, Now, Now,
+            [new ProviderKeyRecord("k1", """{"kty":"EC"}""", Now, null)]);
+
+        Assert.True(await store.CreateAsync(provider, default));
+        Assert.False(await store.CreateAsync(provider, default));
+        Assert.Equal(KeyChange.Done, await store.AddKeyAsync("alpha.test", new ProviderKeyRecord("k2", "{}", Now, null), default));
+        Assert.Equal(KeyChange.Duplicate, await store.AddKeyAsync("alpha.test", new ProviderKeyRecord("k2", "{}", Now, null), default));
+        Assert.Equal(KeyChange.NotFound, await store.AddKeyAsync("nobody.test", new ProviderKeyRecord("k3", "{}", Now, null), default));
+        Assert.Equal(KeyChange.Done, await store.RetireKeyAsync("alpha.test", "k1", Now, default));
+        Assert.True(await store.SetStatusAsync("alpha.test", ProviderStatus.Suspended, Now, default));
+
+        var loaded = await store.GetAsync("alpha.test", default);
+        Assert.NotNull(loaded);
+        Assert.Equal(ProviderStatus.Suspended, loaded.Status);
+        Assert.Equal(ProviderTrust.Trusted, loaded.Trust);
+        Assert.Equal(["k1", "k2"], loaded.Keys.Select(k => k.Kid));
+        Assert.False(loaded.Keys[0].IsActive);
+        Assert.Equal(before + 4, await store.GetRevisionAsync(default));
+    }
+
+    [Fact]
+    public async Task A_jti_is_accepted_once()
+    {
+        var store = new ClientAssertionStore(Database);
+
+        Assert.True(await store.TryRecordAsync("alpha.test", "j1", Now, default));
+        Assert.False(await store.TryRecordAsync("alpha.test", "j1", Now, default));
+        Assert.True(await store.TryRecordAsync("beta.test", "j1", Now, default));
+        Assert.Equal(2, await store.PurgeExpiredAsync(Now.AddSeconds(1), default));
+    }
+
+    [Fact]
+    public async Task Concurrent_guesses_never_exceed_the_attempt_limit()
+    {
+        var store = new ChallengeStore(Database);
+        await store.InsertAsync(new ChallengeRecord("c1", "alpha.test", "tel:+15550001111", "mimi://alpha.test/u/a", new byte[32], Now, Now.AddMinutes(10), 0, ChallengeState.Pending), default);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => store.BeginAttemptAsync("c1", 5, default)));
+
+        Assert.Equal(5, attempts.Count(a => a is not null));
+        Assert.Equal((1, 1), await store.CountSinceAsync("tel:+15550001111", "alpha.test", Now.AddMinutes(-1), default));
+    }
+
+    [Fact]
+    public async Task Log_batches_get_consecutive_indices_and_the_head_root_matches_the_leaves()
+    {
+        var log = new LogStore(Database);
+        var entries = Enumerable.Range(0, 700).Select(i => System.Text.Encoding.UTF8.GetBytes($"entry {i}")).ToList();
+
+        var first = await log.AppendAsync(entries.Take(300).Select(Issue).ToList(), default);
+        var second = await Task.WhenAll(Enumerable.Range(0, 4).Select(b => log.AppendAsync(entries.Skip(300 + b * 100).Take(100).Select(Issue).ToList(), default)));
+
+        var indices = first.Concat(second.SelectMany(r => r)).Select(r => r.Index).Order().ToList();
+        Assert.Equal(Enumerable.Range(0, 700).Select(i => (long)i), indices);
+        var stored = await log.ReadEntriesAsync(0, 700, default);
+        var head = await log.GetHeadAsync(default);
+        Assert.Equal(700, head.Size);
+        Assert.Equal(MerkleHash.ComputeRoot(stored.Select(e => MerkleHash.LeafHash(e.Data)).ToList()), head.Root);
+        var credential = await new CredentialStore(Database).GetAsync(Serial(stored[5].Data), default);
+        Assert.Equal(5, credential!.LogIndex);
+    }
+
+    [Fact]
+    public async Task Revoking_an_unknown_or_revoked_credential_is_not_logged()
+    {
+        var log = new LogStore(Database);
+        await log.AppendAsync([Issue("a"u8.ToArray())], default);
+
+        var results = await log.AppendAsync(
+        [
+            new RevokeCredentialWrite("r1"u8.ToArray(), Serial("a"u8.ToArray()), Now, "superseded"),
+            new RevokeCredentialWrite("r2"u8.ToArray(), Serial("a"u8.ToArray()), Now, "superseded"),
+            new RevokeCredentialWrite("r3"u8.ToArray(), "unknown", Now, "superseded"),
+        ], default);
+
+        Assert.Equal([true, false, false], results.Select(r => r.Applied));
+        Assert.Equal(2, (await log.GetHeadAsync(default)).Size);
+        var revoked = await new CredentialStore(Database).ListRevokedAsync(Now, default);
+        Assert.Equal("superseded", Assert.Single(revoked).Reason);
+    }
+
+    private static string Serial(byte[] entry) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(entry))[..16];
+
+    private static IssueCredentialWrite Issue(byte[] entry) => new(entry, index => new CredentialRecord(
+        Serial(entry), "alpha.test", "tel:+15550001111", "mimi://alpha.test/u/a", ["t"], Attestation.Provider, [1, 2, 3], "jws",
+        Now, Now.AddDays(7), index, Now));
+}
+
+public sealed class SqliteStorageTests : StorageContract, IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("mimi-sqlite-").FullName;
+
+    protected override Task<SqlDialect> CreateDialectAsync() => Task.FromResult<SqlDialect>(new SqliteDialect(Path.Combine(_directory, "test.db")));
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresStorageTests(PostgresServer server) : StorageContract
+{
+    private PostgresDialect? _dialect;
+
+    protected override async Task<SqlDialect> CreateDialectAsync() => _dialect = new PostgresDialect(await server.CreateDatabaseAsync());
+
+    public override async Task DisposeAsync()
+    {
+        if (_dialect is not null)
+        {
+            await _dialect.DisposeAsync();
+        }
+    }
+}
