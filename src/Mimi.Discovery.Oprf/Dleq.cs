@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Math.EC;
 using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
 namespace Mimi.Discovery.Oprf;
@@ -69,8 +68,8 @@ internal static class Dleq
         {
             m,
             z,
-            ECAlgorithms.SumOfTwoMultiplies(P256.Generator, proof.S, publicKey.Point, proof.C),
-            ECAlgorithms.SumOfTwoMultiplies(m, proof.S, z, proof.C),
+            P256.SumOfTwoMultiplies(P256.Generator, proof.S, publicKey.Point, proof.C),
+            P256.SumOfTwoMultiplies(m, proof.S, z, proof.C),
         };
         foreach (var point in points)
         {
@@ -99,7 +98,7 @@ internal static class Dleq
         {
             // One term: multiply the same point instance again, reusing the window table the evaluation built.
             var d = CompositeScalar(seed, 0, blinded[0], evaluated[0], context);
-            return (useEvaluated ? evaluated[0] : blinded[0]).Point.Multiply(d);
+            return P256.MultiplyPublic((useEvaluated ? evaluated[0] : blinded[0]).Point, d);
         }
 
         var points = new ECPoint[count];
@@ -110,7 +109,7 @@ internal static class Dleq
             scalars[i] = CompositeScalar(seed, i, blinded[i], evaluated[i], context);
         }
 
-        return ECAlgorithms.SumOfMultiplies(points, scalars);
+        return P256.SumOfMultiplies(points, scalars);
     }
 
     /// <summary>

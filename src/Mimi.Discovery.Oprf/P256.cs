@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC;
 using ECCurve = Org.BouncyCastle.Math.EC.ECCurve;
 using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 using Org.BouncyCastle.Math.EC.Multiplier;
@@ -25,8 +26,41 @@ internal static class P256
     internal static readonly BigInteger Order = Parameters.N;
     internal static readonly BigInteger FieldPrime = Curve.Field.Characteristic;
 
+    // Every scalar multiplication goes through this class and is counted, so a test can hold the server to
+    // OprfSuite.ScalarMultiplicationsPerEvaluation. A thread-static increment costs nothing next to a multiplication.
+    [ThreadStatic]
+    private static long _multiplications;
+
+    /// <summary>Scalar multiplications (single or multi-scalar) performed on the calling thread so far.</summary>
+    internal static long MultiplicationsOnThisThread => _multiplications;
+
     /// <summary>k·G on the fixed-base comb; k must lie in [0, n).</summary>
-    internal static ECPoint MultiplyGenerator(BigInteger k) => Comb.Multiply(Generator, k);
+    internal static ECPoint MultiplyGenerator(BigInteger k)
+    {
+        _multiplications++;
+        return Comb.Multiply(Generator, k);
+    }
+
+    /// <summary>k·P for a public k.</summary>
+    internal static ECPoint MultiplyPublic(ECPoint point, BigInteger k)
+    {
+        _multiplications++;
+        return point.Multiply(k);
+    }
+
+    /// <summary>Σ kᵢ·Pᵢ in one interleaved pass (public scalars).</summary>
+    internal static ECPoint SumOfMultiplies(ECPoint[] points, BigInteger[] scalars)
+    {
+        _multiplications++;
+        return ECAlgorithms.SumOfMultiplies(points, scalars);
+    }
+
+    /// <summary>a·P + b·Q in one interleaved pass (public scalars).</summary>
+    internal static ECPoint SumOfTwoMultiplies(ECPoint p, BigInteger a, ECPoint q, BigInteger b)
+    {
+        _multiplications++;
+        return ECAlgorithms.SumOfTwoMultiplies(p, a, q, b);
+    }
 
     /// <summary>
     /// k·P for a secret k. The multiplier's running time follows the scalar's bit length, so the scalar is first
@@ -40,6 +74,7 @@ internal static class P256
             lifted = lifted.Add(Order);
         }
 
+        _multiplications++;
         return point.Multiply(lifted);
     }
 
