@@ -108,8 +108,12 @@ public class GoTlogPeerTests(GoTlogPeer go) : IClassFixture<GoTlogPeer>
                 Assert.Equal(goProof, proof);
                 go.Call(new JsonObject
                 {
-                    ["op"] = "checkRecord", ["index"] = index, ["size"] = size, ["root"] = Convert.ToBase64String(root),
-                    ["leaf"] = Convert.ToBase64String(log.Leaves[(int)index]), ["proof"] = GoTlogPeer.Base64Array(proof),
+                    ["op"] = "checkRecord",
+                    ["index"] = index,
+                    ["size"] = size,
+                    ["root"] = Convert.ToBase64String(root),
+                    ["leaf"] = Convert.ToBase64String(log.Leaves[(int)index]),
+                    ["proof"] = GoTlogPeer.Base64Array(proof),
                 });
 
                 var oldSize = random.NextInt64(1, size + 1);
@@ -119,8 +123,12 @@ public class GoTlogPeerTests(GoTlogPeer go) : IClassFixture<GoTlogPeer>
                 Assert.Equal(goConsistency, consistency);
                 go.Call(new JsonObject
                 {
-                    ["op"] = "checkTree", ["old"] = oldSize, ["new"] = size, ["oldRoot"] = Convert.ToBase64String(oldRoot),
-                    ["newRoot"] = Convert.ToBase64String(root), ["proof"] = GoTlogPeer.Base64Array(consistency),
+                    ["op"] = "checkTree",
+                    ["old"] = oldSize,
+                    ["new"] = size,
+                    ["oldRoot"] = Convert.ToBase64String(oldRoot),
+                    ["newRoot"] = Convert.ToBase64String(root),
+                    ["proof"] = GoTlogPeer.Base64Array(consistency),
                 });
             }
         }
@@ -130,9 +138,12 @@ public class GoTlogPeerTests(GoTlogPeer go) : IClassFixture<GoTlogPeer>
         spoiled[3][7] ^= 1;
         var (ok, _) = go.CallAllowingError(new JsonObject
         {
-            ["op"] = "checkRecord", ["index"] = 5, ["size"] = log.Size,
+            ["op"] = "checkRecord",
+            ["index"] = 5,
+            ["size"] = log.Size,
             ["root"] = Convert.ToBase64String(await MerkleTree.RootAsync(log.Store, log.Size)),
-            ["leaf"] = Convert.ToBase64String(log.Leaves[5]), ["proof"] = GoTlogPeer.Base64Array(spoiled),
+            ["leaf"] = Convert.ToBase64String(log.Leaves[5]),
+            ["proof"] = GoTlogPeer.Base64Array(spoiled),
         });
         Assert.False(ok);
     }
