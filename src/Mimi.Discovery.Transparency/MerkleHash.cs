@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Mimi.Discovery.Transparency;
@@ -12,12 +11,14 @@ public static class MerkleHash
     /// <summary>The size of every hash in the tree, in bytes.</summary>
     public const int Size = 32;
 
-    private const int StackLimit = 512;
-
     // Reusing one hash object per thread skips creating a native digest context for every 65-byte node hash,
     // about a third of its cost. Hashing never awaits, so no two operations share it.
     [ThreadStatic]
     private static IncrementalHash? _sha256;
+
+    private static ReadOnlySpan<byte> LeafPrefix => [0x00];
+
+    private static IncrementalHash Sha256 => _sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     /// <summary>The root of the empty tree: SHA-256("") = e3b0c442…b855.</summary>
     public static ReadOnlySpan<byte> EmptyRoot =>
@@ -39,16 +40,10 @@ public static class MerkleHash
     public static void LeafHash(ReadOnlySpan<byte> data, Span<byte> destination)
     {
         CheckDestination(destination);
-        var length = data.Length + 1;
-        byte[]? rented = null;
-        var buffer = length <= StackLimit ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
-        buffer[0] = 0x00;
-        data.CopyTo(buffer[1..]);
-        SHA256.HashData(buffer, destination);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        var sha256 = Sha256;
+        sha256.AppendData(LeafPrefix);
+        sha256.AppendData(data);
+        sha256.GetHashAndReset(destination);
     }
 
     /// <summary>The interior node hash SHA-256(0x01 ‖ <paramref name="left"/> ‖ <paramref name="right"/>).</summary>
@@ -128,7 +123,7 @@ public static class MerkleHash
         buffer[0] = 0x01;
         left.CopyTo(buffer[1..]);
         right.CopyTo(buffer[(1 + Size)..]);
-        var sha256 = _sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var sha256 = Sha256;
         sha256.AppendData(buffer);
         sha256.GetHashAndReset(destination);
     }
