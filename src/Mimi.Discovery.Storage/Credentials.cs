@@ -98,17 +98,25 @@ public sealed class CredentialStore(MimiDatabase database)
         StoredTime.To(r.GetInt64(8)), StoredTime.To(r.GetInt64(9)), r.GetInt64(10), StoredTime.To(r.GetInt64(11)),
         StoredTime.To(r.GetNullableInt64(12)), r.GetNullableString(13), r.GetNullableInt64(14));
 
-    internal static async Task InsertAsync(DbTransaction tx, CredentialRecord c, CancellationToken ct)
+    internal static async Task InsertManyAsync(DbTransaction tx, IReadOnlyList<CredentialRecord> credentials, CancellationToken ct)
     {
-        await using var insert = tx.Command($"""
-            INSERT INTO credentials ({Columns})
-            VALUES (@serial, @provider, @sii, @ssi, @tags, @att, @cert, @assertion, @nb, @na, @idx, @created, NULL, NULL, NULL)
-            """);
-        await insert.With("serial", c.Serial).With("provider", c.Provider).With("sii", c.Sii).With("ssi", c.Ssi)
-            .With("tags", JsonSerializer.Serialize(c.Tags.ToArray(), StorageJson.Default.StringArray)).With("att", (long)c.Attestation)
-            .With("cert", c.Certificate).With("assertion", c.Assertion).With("nb", StoredTime.From(c.NotBefore))
-            .With("na", StoredTime.From(c.NotAfter)).With("idx", c.LogIndex).With("created", StoredTime.From(c.CreatedAt))
-            .ExecuteNonQueryAsync(ct);
+        const int Width = 12;
+        foreach (var chunk in credentials.Chunk(MultiRow.ChunkSize))
+        {
+            await using var insert = tx.Command(
+                "INSERT INTO credentials (serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at) VALUES "
+                + MultiRow.Values(chunk.Length, Width));
+            for (var r = 0; r < chunk.Length; r++)
+            {
+                var c = chunk[r];
+                insert.With($"p{r}_0", c.Serial).With($"p{r}_1", c.Provider).With($"p{r}_2", c.Sii).With($"p{r}_3", c.Ssi)
+                    .With($"p{r}_4", JsonSerializer.Serialize(c.Tags.ToArray(), StorageJson.Default.StringArray)).With($"p{r}_5", (long)c.Attestation)
+                    .With($"p{r}_6", c.Certificate).With($"p{r}_7", c.Assertion).With($"p{r}_8", StoredTime.From(c.NotBefore))
+                    .With($"p{r}_9", StoredTime.From(c.NotAfter)).With($"p{r}_10", c.LogIndex).With($"p{r}_11", StoredTime.From(c.CreatedAt));
+            }
+
+            await insert.ExecuteNonQueryAsync(ct);
+        }
     }
 
     internal static async Task<bool> RevokeAsync(DbTransaction tx, string serial, DateTimeOffset at, string reason, long logIndex, CancellationToken ct)

@@ -49,31 +49,32 @@ public sealed class LogStore : ITileReader
             written.Clear();
             var head = await ReadHeadAsync(tx.Connection!, tx, ct);
             var results = new LogWriteResult[batch.Count];
-            var leaves = new List<byte[]>(batch.Count);
-            var now = StoredTime.From(DateTimeOffset.UtcNow);
+            var accepted = new List<(long Index, LogWrite Write)>(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
-                var index = head.Size + leaves.Count;
+                var index = head.Size + accepted.Count;
                 var applied = batch[i] switch
                 {
-                    IssueCredentialWrite issue => await InsertCredentialAsync(tx, issue.Credential(index), ct),
+                    IssueCredentialWrite => true,
+                    // Revocations are rare and conditional: applied one by one, so a refused one takes no index.
                     RevokeCredentialWrite revoke => await CredentialStore.RevokeAsync(tx, revoke.Serial, revoke.At, revoke.Reason, index, ct),
                     _ => throw new ArgumentException($"Unknown log write {batch[i].GetType().Name}.", nameof(batch)),
                 };
-                if (!applied)
+                results[i] = applied ? new LogWriteResult(true, index) : new LogWriteResult(false, -1);
+                if (applied)
                 {
-                    results[i] = new LogWriteResult(false, -1);
-                    continue;
+                    accepted.Add((index, batch[i]));
                 }
-
-                await using (var insert = tx.Command("INSERT INTO log_entries (idx, data, created_at) VALUES (@i, @d, @t)"))
-                {
-                    await insert.With("i", index).With("d", batch[i].Entry).With("t", now).ExecuteNonQueryAsync(ct);
-                }
-
-                leaves.Add(MerkleHash.LeafHash(batch[i].Entry));
-                results[i] = new LogWriteResult(true, index);
             }
+
+            // Credential rows carry their log index (their assertions are signed over it): build them in parallel,
+            // then write rows and entries with one multi-row statement per chunk, not one round trip per row.
+            var credentials = new CredentialRecord?[accepted.Count];
+            Parallel.For(0, accepted.Count, i => credentials[i] = accepted[i].Write is IssueCredentialWrite issue ? issue.Credential(accepted[i].Index) : null);
+            await CredentialStore.InsertManyAsync(tx, credentials.OfType<CredentialRecord>().ToList(), ct);
+            var now = StoredTime.From(DateTimeOffset.UtcNow);
+            await InsertEntriesAsync(tx, accepted, now, ct);
+            var leaves = accepted.Select(a => MerkleHash.LeafHash(a.Write.Entry)).ToList();
 
             if (leaves.Count == 0)
             {
@@ -152,10 +153,18 @@ public sealed class LogStore : ITileReader
         _tiles.AddOrUpdate((tile.Level, tile.Index), hashes, (_, old) => old.Length >= hashes.Length ? old : hashes);
     }
 
-    private static async Task<bool> InsertCredentialAsync(DbTransaction tx, CredentialRecord credential, CancellationToken ct)
+    private static async Task InsertEntriesAsync(DbTransaction tx, List<(long Index, LogWrite Write)> entries, long now, CancellationToken ct)
     {
-        await CredentialStore.InsertAsync(tx, credential, ct);
-        return true;
+        foreach (var chunk in entries.Chunk(MultiRow.ChunkSize))
+        {
+            await using var insert = tx.Command("INSERT INTO log_entries (idx, data, created_at) VALUES " + MultiRow.Values(chunk.Length, 3));
+            for (var r = 0; r < chunk.Length; r++)
+            {
+                insert.With($"p{r}_0", chunk[r].Index).With($"p{r}_1", chunk[r].Write.Entry).With($"p{r}_2", now);
+            }
+
+            await insert.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private async Task<LogHead> ReadHeadAsync(DbConnection connection, DbTransaction? tx, CancellationToken ct)

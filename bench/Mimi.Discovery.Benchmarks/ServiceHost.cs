@@ -1,0 +1,52 @@
+using Mimi.Discovery.Server.Hosting;
+
+namespace Mimi.Discovery.Benchmarks;
+
+/// <summary>The real service, built by its own composition root, on a fresh data directory.</summary>
+internal sealed class ServiceHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _data;
+
+    private ServiceHost(WebApplication app, string data)
+    {
+        _app = app;
+        _data = data;
+    }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<ServiceHost> StartAsync(string? postgres, IDictionary<string, string?>? extra = null)
+    {
+        var data = Directory.CreateTempSubdirectory("mimi-bench-").FullName;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        var settings = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Storage:DataDirectory"] = data,
+            ["Storage:Provider"] = postgres is null ? "Sqlite" : "Postgres",
+            ["Storage:ConnectionString"] = postgres,
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddMimiDiscovery();
+        var app = builder.Build();
+        app.UseMimiDiscovery();
+        await app.StartAsync();
+        return new ServiceHost(app, data);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, recursive: true);
+    }
+}
