@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Mimi.Discovery.RateLimiting;
+
+/// <summary>
+/// Token buckets in Redis, shared by every replica of the service. Each decision is one round trip: an atomic Lua
+/// script (EVALSHA, falling back to EVAL when the server has lost its script cache) that reads the server's clock,
+/// checks every partition of the acquisition, and charges them all or none. Buckets expire once their permits have
+/// drained back, so Redis never keeps dead counters.
+/// </summary>
+/// <remarks>
+/// While Redis cannot be reached, or does not answer within <see cref="RedisRateLimiterOptions.Timeout"/>, decisions
+/// carry <see cref="RateLimitReason.BackendUnavailable"/> and are denied or allowed according to
+/// <see cref="RedisRateLimiterOptions.FailureMode"/>. The outage is logged once when it starts and once when Redis
+/// answers again; the connection multiplexer reconnects by itself, so the limiter needs no restart.
+/// </remarks>
+public sealed partial class RedisRateLimiter : KeyedRateLimiter
+{
+    private const long TicksPerMicrosecond = TimeSpan.TicksPerMicrosecond;
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly IDatabaseAsync _database;
+    private readonly RedisKey _prefix;
+    private readonly TimeSpan _timeout;
+    private readonly bool _failOpen;
+    private readonly TimeSpan _unavailableRetryAfter;
+    private readonly ILogger _logger;
+    private int _unavailable;
+    private long _outageStarted;
+
+    /// <summary>Creates a limiter over a connection the host owns (and disposes).</summary>
+    /// <param name="redis">The connection; create it with <c>AbortOnConnectFail = false</c> so it keeps reconnecting.</param>
+    /// <param name="options">Settings; defaults when null.</param>
+    /// <param name="logger">Where outages are reported.</param>
+    public RedisRateLimiter(IConnectionMultiplexer redis, RedisRateLimiterOptions? options = null, ILogger<RedisRateLimiter>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        options ??= new RedisRateLimiterOptions();
+        options.Validate();
+        _redis = redis;
+        _database = redis.GetDatabase(options.Database);
+        _prefix = Encoding.UTF8.GetBytes(options.KeyPrefix);
+        _timeout = options.Timeout;
+        _failOpen = options.FailureMode == RedisFailureMode.FailOpen;
+        _unavailableRetryAfter = options.UnavailableRetryAfter;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Blocks the calling thread for up to <see cref="RedisRateLimiterOptions.Timeout"/>.</remarks>
+    protected override RateLimitDecision AcquireCore(RateLimitRequest request) =>
+        AcquireCoreAsync(request, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc/>
+    /// <remarks>Blocks the calling thread for up to <see cref="RedisRateLimiterOptions.Timeout"/>.</remarks>
+    protected override RateLimitDecision AcquireCore(ReadOnlySpan<RateLimitRequest> requests) =>
+        AcquireCoreAsync(requests.ToArray(), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc/>
+    protected override ValueTask<RateLimitDecision> AcquireCoreAsync(RateLimitRequest request, CancellationToken cancellationToken)
+    {
+        var keys = new RedisKey[1];
+        var arguments = new RedisValue[3];
+        Fill(request, keys, arguments, 0);
+        return EvaluateAsync(keys, arguments, request, default, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    protected override ValueTask<RateLimitDecision> AcquireCoreAsync(ReadOnlyMemory<RateLimitRequest> requests, CancellationToken cancellationToken)
+    {
+        var span = requests.Span;
+        var keys = new RedisKey[span.Length];
+        var arguments = new RedisValue[3 * span.Length];
+        for (var i = 0; i < span.Length; i++)
+        {
+            Fill(span[i], keys, arguments, i);
+        }
+
+        return EvaluateAsync(keys, arguments, span[0], requests, cancellationToken);
+    }
+
+    private void Fill(in RateLimitRequest request, RedisKey[] keys, RedisValue[] arguments, int index)
+    {
+        keys[index] = ((RedisKey)request.Key).Prepend(_prefix);
+        arguments[3 * index] = request.Policy.PermitLimit;
+        arguments[(3 * index) + 1] = Math.Max(1, request.Policy.Window.Ticks / TicksPerMicrosecond);
+        arguments[(3 * index) + 2] = request.Permits;
+    }
+
+    // first: the first request, which is the whole of a single-key acquisition; all: every request of a multi-key
+    // acquisition, empty for one key (so a single key needs no array of requests).
+    private async ValueTask<RateLimitDecision> EvaluateAsync(
+        RedisKey[] keys, RedisValue[] arguments, RateLimitRequest first, ReadOnlyMemory<RateLimitRequest> all, CancellationToken cancellationToken)
+    {
+        // A disconnected multiplexer would queue the command until its own (long) timeout; answer at once instead.
+        if (!_redis.IsConnected)
+        {
+            return Unavailable(first.Policy, error: null);
+        }
+
+        RedisResult reply;
+        try
+        {
+            try
+            {
+                reply = await WithTimeout(_database.ScriptEvaluateAsync(RedisScript.Sha1, keys, arguments), cancellationToken);
+            }
+            catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+            {
+                // The server restarted or its script cache was flushed: EVAL runs the script and caches it again.
+                reply = await WithTimeout(_database.ScriptEvaluateAsync(RedisScript.Text, keys, arguments), cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return Unavailable(first.Policy, e);
+        }
+
+        if (Volatile.Read(ref _unavailable) == 1 && Interlocked.Exchange(ref _unavailable, 0) == 1)
+        {
+            LogBackendRecovered(_logger, Stopwatch.GetElapsedTime(Interlocked.Read(ref _outageStarted)));
+        }
+
+        var allowed = (long)reply[0] == 1;
+        var index = (int)(long)reply[1] - 1;
+        var policy = all.IsEmpty ? first.Policy : all.Span[index].Policy;
+        return new RateLimitDecision(
+            allowed,
+            allowed ? RateLimitReason.WithinLimit : RateLimitReason.LimitExceeded,
+            policy,
+            index,
+            (int)(long)reply[2],
+            TimeSpan.FromTicks((long)reply[3] * TicksPerMicrosecond),
+            TimeSpan.FromTicks((long)reply[4] * TicksPerMicrosecond));
+    }
+
+    private async Task<RedisResult> WithTimeout(Task<RedisResult> pending, CancellationToken cancellationToken)
+    {
+        if (pending.IsCompleted)
+        {
+            return await pending;
+        }
+
+        try
+        {
+            return await pending.WaitAsync(_timeout, cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // The command may still fail later; observe it so it is not reported as an unobserved task exception.
+            _ = pending.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    private RateLimitDecision Unavailable(RateLimitPolicy policy, Exception? error)
+    {
+        if (Interlocked.Exchange(ref _unavailable, 1) == 0)
+        {
+            Interlocked.Exchange(ref _outageStarted, Stopwatch.GetTimestamp());
+            LogBackendUnavailable(_logger, _failOpen ? "allowing requests uncounted" : "denying requests", error);
+        }
+
+        return RateLimitDecision.Unavailable(policy, _failOpen, _unavailableRetryAfter);
+    }
+
+    [LoggerMessage(EventId = 1601, Level = LogLevel.Error, Message = "Rate-limit counters in Redis are unavailable; {Action} until Redis answers again")]
+    private static partial void LogBackendUnavailable(ILogger logger, string action, Exception? error);
+
+    [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "Rate-limit counters in Redis are available again after {Outage}")]
+    private static partial void LogBackendRecovered(ILogger logger, TimeSpan outage);
+}

@@ -1,0 +1,63 @@
+namespace Mimi.Discovery.RateLimiting;
+
+/// <summary>What <see cref="RedisRateLimiter"/> decides while Redis cannot be reached.</summary>
+public enum RedisFailureMode
+{
+    /// <summary>Deny with <see cref="RateLimitReason.BackendUnavailable"/> (the HTTP layer answers 503). The default.</summary>
+    FailClosed,
+
+    /// <summary>Allow, uncounted, with <see cref="RateLimitReason.BackendUnavailable"/>.</summary>
+    FailOpen,
+}
+
+/// <summary>Settings of <see cref="RedisRateLimiter"/>. Partition limits come from the caller, not from here.</summary>
+public sealed class RedisRateLimiterOptions
+{
+    /// <summary>Prepended to every partition key, so the counters share a Redis with other data safely. Default <c>mimi:rl:</c>.</summary>
+    public string KeyPrefix { get; set; } = "mimi:rl:";
+
+    /// <summary>The Redis database number; -1 (the default) is the connection's default database.</summary>
+    public int Database { get; set; } = -1;
+
+    /// <summary>
+    /// The longest a decision waits for Redis before it counts as unavailable, so a dead or stalled Redis never hangs
+    /// a request. Default 250 ms.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>What to decide while Redis is unavailable. Default <see cref="RedisFailureMode.FailClosed"/>.</summary>
+    public RedisFailureMode FailureMode { get; set; } = RedisFailureMode.FailClosed;
+
+    /// <summary>The <c>Retry-After</c> of a decision denied because Redis is unavailable. Default 5 s.</summary>
+    public TimeSpan UnavailableRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Throws, naming the setting, when a value is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        if (KeyPrefix is null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeyPrefix), KeyPrefix, "RateLimiting:Redis:KeyPrefix must be set (it may be empty).");
+        }
+
+        if (Database < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Database), Database, "RateLimiting:Redis:Database must be -1 or a database number.");
+        }
+
+        if (Timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "RateLimiting:Redis:Timeout must be positive.");
+        }
+
+        if (!Enum.IsDefined(FailureMode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FailureMode), FailureMode, "RateLimiting:Redis:FailureMode must be FailClosed or FailOpen.");
+        }
+
+        if (UnavailableRetryAfter < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(UnavailableRetryAfter), UnavailableRetryAfter, "RateLimiting:Redis:UnavailableRetryAfter must not be negative.");
+        }
+    }
+}
