@@ -1,0 +1,214 @@
+using System.Diagnostics.CodeAnalysis;
+using Mimi.Discovery.Protocol.Tls;
+
+namespace Mimi.Discovery.Protocol;
+
+/// <summary>
+/// An MLSMessage (RFC 9420 §6), carried as its exact encoding. Decoding walks the outer framing so the message
+/// can sit inside a MIMI structure, and exposes what a delivery service routes on: the wire format, the group,
+/// epoch and content type of a framed message, and the Welcome, GroupInfo or KeyPackage it carries. Nothing is
+/// decrypted or verified. Equality is by encoding.
+/// </summary>
+public sealed class MlsMessage : IEquatable<MlsMessage>
+{
+    private MlsMessage()
+    {
+    }
+
+    /// <summary>The encoded MLSMessage.</summary>
+    public ByteString Encoded { get; private init; }
+
+    /// <summary>The wire format.</summary>
+    public MlsWireFormat WireFormat { get; private init; }
+
+    /// <summary>The group id of a PublicMessage or PrivateMessage (of the GroupInfo for a group_info message).</summary>
+    public ByteString GroupId { get; private init; }
+
+    /// <summary>The epoch of a PublicMessage, PrivateMessage or GroupInfo.</summary>
+    public ulong? Epoch { get; private init; }
+
+    /// <summary>The content type of a PublicMessage or PrivateMessage.</summary>
+    public MlsContentType? ContentType { get; private init; }
+
+    /// <summary>The sender type of a PublicMessage.</summary>
+    public MlsSenderType? SenderType { get; private init; }
+
+    /// <summary>The sender's leaf index (member) or external-sender index (external) of a PublicMessage.</summary>
+    public uint? SenderIndex { get; private init; }
+
+    /// <summary>The Welcome of a welcome message.</summary>
+    public MlsWelcome? Welcome { get; private init; }
+
+    /// <summary>The GroupInfo of a group_info message.</summary>
+    public MlsGroupInfo? GroupInfo { get; private init; }
+
+    /// <summary>The KeyPackage of a key_package message.</summary>
+    public MlsKeyPackage? KeyPackage { get; private init; }
+
+    /// <summary>
+    /// For a PublicMessage: the encoded AuthenticatedContent (wire format, content and auth, without the
+    /// membership tag), which is what a ProposalRef hashes.
+    /// </summary>
+    public ByteString AuthenticatedContent { get; private init; }
+
+    /// <summary>Decodes one MLSMessage that must span the whole input.</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> data, [NotNullWhen(true)] out MlsMessage? value, out TlsError error) =>
+        TlsCodec.TryDecode(data, null, "MLSMessage", TryRead, out value, out error);
+
+    /// <summary>
+    /// Computes the ProposalRef of a PublicMessage carrying a proposal (RFC 9420 §5.2), with the hash of
+    /// <paramref name="suite"/> (the group's cipher suite). Returns <see langword="false"/> for any other message
+    /// (a PrivateMessage's proposal can only be referenced after decryption) or an unknown suite.
+    /// </summary>
+    public bool TryComputeProposalRef(MlsCipherSuite suite, out ByteString reference)
+    {
+        reference = default;
+        return WireFormat == MlsWireFormat.PublicMessage
+            && ContentType == MlsContentType.Proposal
+            && MlsRefHash.TryCompute(suite, MlsRefHash.ProposalLabel, AuthenticatedContent.Span, out reference);
+    }
+
+    internal static bool TryRead(ref TlsReader r, [MaybeNullWhen(false)] out MlsMessage value)
+    {
+        value = null;
+        var start = r.Position;
+        if (!r.TryReadUInt16("version", out var version))
+        {
+            return false;
+        }
+
+        if (version != 1)
+        {
+            return r.FailAt(TlsErrorKind.UnknownEnumValue, "version", start, $"protocol version {version}");
+        }
+
+        if (!r.TryReadEnum16("wire_format", out MlsWireFormat wireFormat))
+        {
+            return false;
+        }
+
+        switch (wireFormat)
+        {
+            case MlsWireFormat.PublicMessage:
+                return TryReadPublic(ref r, start, out value);
+            case MlsWireFormat.PrivateMessage:
+                if (!r.TryReadOpaque("private_message.group_id", TlsLengthPrefix.Varint, out ByteString groupId)
+                    || !r.TryReadUInt64("private_message.epoch", out var epoch)
+                    || !r.TryReadEnum8("private_message.content_type", out MlsContentType contentType)
+                    || !r.TrySkipOpaque("private_message.authenticated_data", TlsLengthPrefix.Varint)
+                    || !r.TrySkipOpaque("private_message.encrypted_sender_data", TlsLengthPrefix.Varint)
+                    || !r.TrySkipOpaque("private_message.ciphertext", TlsLengthPrefix.Varint))
+                {
+                    return false;
+                }
+
+                value = new MlsMessage
+                {
+                    Encoded = ByteString.CopyFrom(r.Consumed(start)),
+                    WireFormat = wireFormat,
+                    GroupId = groupId,
+                    Epoch = epoch,
+                    ContentType = contentType,
+                };
+                return true;
+            case MlsWireFormat.Welcome:
+                if (!r.TryReadStruct<MlsWelcome>("welcome", MlsWelcome.TryRead, out var welcome))
+                {
+                    return false;
+                }
+
+                value = new MlsMessage { Encoded = ByteString.CopyFrom(r.Consumed(start)), WireFormat = wireFormat, Welcome = welcome };
+                return true;
+            case MlsWireFormat.GroupInfo:
+                if (!r.TryReadStruct<MlsGroupInfo>("group_info", MlsGroupInfo.TryRead, out var groupInfo))
+                {
+                    return false;
+                }
+
+                value = new MlsMessage
+                {
+                    Encoded = ByteString.CopyFrom(r.Consumed(start)),
+                    WireFormat = wireFormat,
+                    GroupInfo = groupInfo,
+                    GroupId = groupInfo.GroupId,
+                    Epoch = groupInfo.Epoch,
+                };
+                return true;
+            default:
+                if (!r.TryReadStruct<MlsKeyPackage>("key_package", MlsKeyPackage.TryRead, out var keyPackage))
+                {
+                    return false;
+                }
+
+                value = new MlsMessage { Encoded = ByteString.CopyFrom(r.Consumed(start)), WireFormat = wireFormat, KeyPackage = keyPackage };
+                return true;
+        }
+    }
+
+    internal void Write(TlsWriter w) => w.WriteBytes(Encoded.Span);
+
+    private static bool TryReadPublic(ref TlsReader r, int start, [MaybeNullWhen(false)] out MlsMessage value)
+    {
+        value = null;
+        if (!r.TryReadOpaque("public_message.content.group_id", TlsLengthPrefix.Varint, out ByteString groupId)
+            || !r.TryReadUInt64("public_message.content.epoch", out var epoch)
+            || !MlsFraming.TryReadSender(ref r, out var senderType, out var senderIndex)
+            || !r.TrySkipOpaque("public_message.content.authenticated_data", TlsLengthPrefix.Varint)
+            || !r.TryReadEnum8("public_message.content.content_type", out MlsContentType contentType))
+        {
+            return false;
+        }
+
+        var framed = contentType switch
+        {
+            MlsContentType.Application => r.TrySkipOpaque("application_data", TlsLengthPrefix.Varint),
+            MlsContentType.Proposal => MlsFraming.TrySkipProposal(ref r),
+            _ => MlsFraming.TrySkipCommit(ref r),
+        };
+        if (!framed)
+        {
+            r.PrefixError(contentType switch
+            {
+                MlsContentType.Application => "public_message.content",
+                MlsContentType.Proposal => "public_message.content.proposal",
+                _ => "public_message.content.commit",
+            });
+            return false;
+        }
+
+        if (!r.TrySkipOpaque("public_message.auth.signature", TlsLengthPrefix.Varint)
+            || (contentType == MlsContentType.Commit && !r.TrySkipOpaque("public_message.auth.confirmation_tag", TlsLengthPrefix.Varint)))
+        {
+            return false;
+        }
+
+        // AuthenticatedContent = wire_format || content || auth: everything after the version so far.
+        var authenticated = ByteString.CopyFrom(r.Consumed(start + 2));
+        if (senderType == MlsSenderType.Member && !r.TrySkipOpaque("public_message.membership_tag", TlsLengthPrefix.Varint))
+        {
+            return false;
+        }
+
+        value = new MlsMessage
+        {
+            Encoded = ByteString.CopyFrom(r.Consumed(start)),
+            WireFormat = MlsWireFormat.PublicMessage,
+            GroupId = groupId,
+            Epoch = epoch,
+            ContentType = contentType,
+            SenderType = senderType,
+            SenderIndex = senderType is MlsSenderType.Member or MlsSenderType.External ? senderIndex : null,
+            AuthenticatedContent = authenticated,
+        };
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(MlsMessage? other) => other is not null && Encoded.Equals(other.Encoded);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as MlsMessage);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Encoded.GetHashCode();
+}
