@@ -14,6 +14,7 @@ public sealed class PostgresServer : IAsyncLifetime
 {
     private const string BinDirectory = "/usr/lib/postgresql/15/bin";
     private string? _dataDirectory;
+    private string _serverOptions = "";
 
     public string AdminConnectionString { get; private set; } = "";
 
@@ -44,7 +45,8 @@ public sealed class PostgresServer : IAsyncLifetime
         await RunAsync("chmod", $"700 {_dataDirectory}");
         var cluster = Path.Combine(_dataDirectory, "db");
         await PgAsync($"initdb -D {cluster} -U app --pwfile={passwordFile} --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --no-sync");
-        await PgAsync($"pg_ctl -D {cluster} -l {_dataDirectory}/log -w -o \"-c listen_addresses=127.0.0.1 -p {port} -k {_dataDirectory} -c fsync=off -c max_connections=300\" start");
+        _serverOptions = $"-c listen_addresses=127.0.0.1 -p {port} -k {_dataDirectory} -c fsync=off -c max_connections=300";
+        await StartAsync();
         AdminConnectionString = $"Host=127.0.0.1;Port={port};Username=app;Password={password};Database=postgres;Pooling=false";
     }
 
@@ -62,12 +64,13 @@ public sealed class PostgresServer : IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ToString();
     }
 
-    /// <summary>Stops and starts the server (a database restart in the middle of a test).</summary>
-    public async Task RestartAsync()
-    {
-        var cluster = Path.Combine(_dataDirectory ?? throw new InvalidOperationException("An external server cannot be restarted."), "db");
-        await PgAsync($"pg_ctl -D {cluster} -m fast -w restart");
-    }
+    /// <summary>Stops the server (a database outage in the middle of a test).</summary>
+    public Task StopAsync() => PgAsync($"pg_ctl -D {Cluster} -m fast -w stop");
+
+    /// <summary>Starts it again on the same port.</summary>
+    public Task StartAsync() => PgAsync($"pg_ctl -D {Cluster} -l {_dataDirectory}/log -w -o \"{_serverOptions}\" start");
+
+    private string Cluster => Path.Combine(_dataDirectory ?? throw new InvalidOperationException("An external server cannot be stopped."), "db");
 
     public async Task DisposeAsync()
     {
