@@ -82,7 +82,8 @@ internal static class DirectoryDocument
             return problem;
         }
 
-        if (!Uri.TryCreate(probe, UriKind.Absolute, out var uri) || !uri.IsAbsoluteUri)
+        // The "://" check matters on Unix, where Uri reads "/path" as an absolute file URI.
+        if (!probe.Contains("://", StringComparison.Ordinal) || !Uri.TryCreate(probe, UriKind.Absolute, out var uri))
         {
             return $"'{template}' is not an absolute URL";
         }

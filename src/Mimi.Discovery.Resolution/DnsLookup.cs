@@ -49,9 +49,16 @@ internal sealed class DnsLookup
         }
         catch (DnsResponseException ex) when (ex.Code == DnsResponseCode.ConnectionTimeout)
         {
+            // DnsClient reports the caller's cancellation as a timeout; the caller should see it as cancellation.
+            cancellationToken.ThrowIfCancellationRequested();
             return new DnsAnswer(DnsOutcome.Timeout, null, $"no answer within {Timeout.TotalSeconds:0.###} s");
         }
         catch (DnsResponseException ex)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return new DnsAnswer(DnsOutcome.Failure, null, ex.Message);
+        }
+        catch (System.Net.Sockets.SocketException ex)
         {
             return new DnsAnswer(DnsOutcome.Failure, null, ex.Message);
         }
