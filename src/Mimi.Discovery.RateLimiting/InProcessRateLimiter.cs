@@ -195,7 +195,8 @@ public sealed class InProcessRateLimiter : KeyedRateLimiter
         }
     }
 
-    private void Sweep()
+    /// <summary>Drops the partitions whose permits have all drained back; run by the sweep timer.</summary>
+    internal void Sweep()
     {
         var now = _time.GetTimestamp();
         foreach (var entry in _buckets)

@@ -43,7 +43,7 @@ public sealed class KeyedPartitionedRateLimiter : PartitionedRateLimiter<string>
 
     /// <inheritdoc/>
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(string resource, int permitCount, CancellationToken cancellationToken) =>
-        new DecisionLease(await _limiter.AcquireAsync(resource, _policy(resource), permitCount, cancellationToken));
+        new DecisionLease(await _limiter.AcquireAsync(resource, _policy(resource), permitCount, cancellationToken).ConfigureAwait(false));
 
     private sealed class DecisionLease(RateLimitDecision decision) : RateLimitLease
     {

@@ -107,12 +107,12 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
         {
             try
             {
-                reply = await WithTimeout(_database.ScriptEvaluateAsync(RedisScript.Sha1, keys, arguments), cancellationToken);
+                reply = await WithTimeout(_database.ScriptEvaluateAsync(RedisScript.Sha1, keys, arguments), cancellationToken).ConfigureAwait(false);
             }
             catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
             {
                 // The server restarted or its script cache was flushed: EVAL runs the script and caches it again.
-                reply = await WithTimeout(_database.ScriptEvaluateAsync(RedisScript.Text, keys, arguments), cancellationToken);
+                reply = await WithTimeout(_database.ScriptEvaluateAsync(RedisScript.Text, keys, arguments), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -138,16 +138,17 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
             TimeSpan.FromTicks((long)reply[4] * TicksPerMicrosecond));
     }
 
+    // ConfigureAwait(false) throughout: the synchronous path blocks on this, whatever context the caller runs in.
     private async Task<RedisResult> WithTimeout(Task<RedisResult> pending, CancellationToken cancellationToken)
     {
         if (pending.IsCompleted)
         {
-            return await pending;
+            return await pending.ConfigureAwait(false);
         }
 
         try
         {
-            return await pending.WaitAsync(_timeout, cancellationToken);
+            return await pending.WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
