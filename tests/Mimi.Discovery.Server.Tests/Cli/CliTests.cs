@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Mimi.Discovery.Server.Tests.Fixtures;
+
+namespace Mimi.Discovery.Server.Tests.Cli;
+
+/// <summary>The <c>mimi</c> tool as a user runs it: a separate process against the service listening on a real port.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly int _port = FreePort();
+    private readonly ServiceFactory _service;
+    private readonly string _work = Directory.CreateTempSubdirectory("mimi-cli-").FullName;
+
+    public CliTests()
+    {
+        _service = new ServiceFactory(settings: new Dictionary<string, string?> { ["Authority:Issuer"] = $"http://127.0.0.1:{_port}" });
+        _service.UseKestrel(_port);
+        _service.StartServer();
+    }
+
+    public void Dispose()
+    {
+        _service.Dispose();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    [Fact]
+    public async Task Operator_enrols_a_provider_that_issues_and_revokes_and_the_audit_catches_a_rewritten_entry()
+    {
+        var operatorKey = $"--client-id operator --key {_service.KeyDirectory}/operator.key";
+        var beta = $"--client-id beta.test --key {_work}/beta.key";
+
+        await MimiAsync("keys generate --out beta.key");
+        var enrol = await MimiAsync($"provider enrol --domain beta.test --contact ops@beta.test --jwk beta.key.pub.jwk --trusted {operatorKey}");
+        Assert.Contains("beta.test", enrol);
+        await MimiAsync("keys generate --out bob.key --alg ed25519");
+        var issue = await MimiAsync($"issue --sii tel:+15550001111 --ssi mimi://beta.test/u/bob --public-key bob.key.pub --attest --tag mobile --out bob.json {beta}");
+        Assert.Contains("log index 0", issue);
+        Assert.Contains("BEGIN CERTIFICATE", issue);
+
+        var audit = await MimiAsync("audit --state audit.json --credential bob.json");
+        Assert.Contains("audit passed", audit);
+        Assert.True(File.Exists(Path.Combine(_work, "audit.json")));
+
+        await MimiAsync($"issue --sii tel:+15550002222 --ssi mimi://beta.test/u/ann --public-key bob.key.pub --attest {beta}");
+        await using (var connection = new SqliteConnection($"Data Source={_service.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var tamper = connection.CreateCommand();
+            tamper.CommandText = "UPDATE log_entries SET data = CAST('{\"type\":\"issuance\",\"rewritten\":true}' AS BLOB) WHERE idx = 1";
+            await tamper.ExecuteNonQueryAsync();
+        }
+
+        var stateBefore = await File.ReadAllTextAsync(Path.Combine(_work, "audit.json"));
+        var failed = await MimiAsync("audit --state audit.json", expectedExitCode: 1);
+        Assert.Contains("FAILED", failed);
+        Assert.Equal(stateBefore, await File.ReadAllTextAsync(Path.Combine(_work, "audit.json")));
+
+        var serial = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_work, "bob.json"))).RootElement.GetProperty("serial").GetString();
+        var revoke = await MimiAsync($"revoke {serial} --reason keyCompromise {beta}");
+        Assert.Contains("revoked", revoke);
+    }
+
+    [Fact]
+    public async Task Errors_are_one_red_line_and_exit_code_1()
+    {
+        await MimiAsync("keys generate --out stranger.key");
+
+        var output = await MimiAsync($"provider list --client-id nobody.test --key {_work}/stranger.key", expectedExitCode: 1);
+
+        Assert.Contains("error:", output);
+        Assert.Contains("HTTP 401", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    private async Task<string> MimiAsync(string arguments, int expectedExitCode = 0)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "mimi.dll");
+        var (code, output) = await Tools.RunAsync("dotnet", $"{cli} {arguments} --server http://127.0.0.1:{_port}", _work);
+        Assert.True(code == expectedExitCode, $"mimi {arguments} exited {code}:\n{output}");
+        return output;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
