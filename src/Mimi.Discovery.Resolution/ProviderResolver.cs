@@ -46,6 +46,7 @@ public sealed class ProviderResolver : IDisposable
         ILogger<ProviderResolver>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
         options.Validate();
         _options = options;
         _time = timeProvider ?? TimeProvider.System;

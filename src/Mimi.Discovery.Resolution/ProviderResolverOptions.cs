@@ -8,10 +8,13 @@ namespace Mimi.Discovery.Resolution;
 /// </summary>
 public sealed class ProviderResolverOptions
 {
+    private List<IPEndPoint> _nameServers = [];
+    private List<IPNetwork> _allowedAddressRanges = [];
+
     /// <summary>
     /// Name servers to query, tried in order. Empty (the default) means the system resolver's name servers.
     /// </summary>
-    public IList<IPEndPoint> NameServers { get; } = new List<IPEndPoint>();
+    public IList<IPEndPoint> NameServers => _nameServers;
 
     /// <summary>How long to wait for one DNS answer before retrying or giving up. Default 2 seconds.</summary>
     public TimeSpan DnsTimeout { get; set; } = TimeSpan.FromSeconds(2);
@@ -42,7 +45,7 @@ public sealed class ProviderResolverOptions
     /// link-local, metadata…). Empty by default: such addresses are refused. Tests and the local demo
     /// add <c>127.0.0.0/8</c>.
     /// </summary>
-    public IList<IPNetwork> AllowedAddressRanges { get; } = new List<IPNetwork>();
+    public IList<IPNetwork> AllowedAddressRanges => _allowedAddressRanges;
 
     /// <summary>
     /// Whether plain <c>http</c> URLs are acceptable in the directory document and for fetching it.
@@ -111,6 +114,17 @@ public sealed class ProviderResolverOptions
                 $"DirectoryScheme '{DirectoryScheme}' is not allowed: use 'https', or 'http' together with AllowHttp.",
                 nameof(DirectoryScheme));
         }
+    }
+
+    /// <summary>A copy, so that a resolver is not affected by later changes to the instance it was given.</summary>
+    internal ProviderResolverOptions Clone()
+    {
+        var copy = (ProviderResolverOptions)MemberwiseClone();
+        var nameServers = new List<IPEndPoint>(NameServers);
+        var allowed = new List<IPNetwork>(AllowedAddressRanges);
+        copy._nameServers = nameServers;
+        copy._allowedAddressRanges = allowed;
+        return copy;
     }
 
     private static void RequirePositive(TimeSpan value, string name)
