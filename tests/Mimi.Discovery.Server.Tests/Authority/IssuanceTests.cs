@@ -207,6 +207,42 @@ public sealed class IssuanceTests : IDisposable
         Assert.Equal(5, _gateway.Sent().Count);
     }
 
+    [Fact]
+    public async Task An_expired_code_is_refused_even_when_right()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var service = new ServiceFactory(settings: _gateway.Settings(), time: time);
+        var (beta, _) = await service.EnrolAsync("beta.test");
+        using var user = ClientCredentials.GenerateEs256("bob");
+        await beta.GetAccessTokenAsync();
+        var challenge = await beta.CreateChallengeAsync(BobNumber, Bob);
+
+        time.Advance(TimeSpan.FromMinutes(11));
+        var expired = await Assert.ThrowsAsync<MimiApiException>(() =>
+            beta.IssueCredentialAsync(BobNumber, Bob, user.SubjectPublicKeyInfo, null, challenge.ChallengeId, _gateway.LastCodeFor(BobNumber)));
+
+        Assert.Equal(400, expired.Status);
+        Assert.Contains("expired", expired.Problem?.Detail);
+    }
+
+    [Fact]
+    public async Task Sends_per_provider_are_limited_across_identifiers()
+    {
+        var settings = _gateway.Settings();
+        settings["ProofOfControl:SendsPerProvider"] = "3";
+        using var service = new ServiceFactory(settings: settings);
+        var (beta, _) = await service.EnrolAsync("beta.test");
+        for (var i = 0; i < 3; i++)
+        {
+            await beta.CreateChallengeAsync($"tel:+1555000{i:D4}", Bob);
+        }
+
+        var limited = await Assert.ThrowsAsync<MimiApiException>(() => beta.CreateChallengeAsync("mailto:bob@example.org", Bob));
+
+        Assert.Equal(429, limited.Status);
+        Assert.Contains("per provider", limited.Problem?.Detail);
+    }
+
     [Theory]
     [InlineData("fail")]
     [InlineData("garble")]

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
 
 namespace Mimi.Discovery.Server.Tests.Fixtures;
@@ -13,8 +14,11 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public ServiceFactory(string? postgres = null, IDictionary<string, string?>? settings = null)
+    private readonly TimeProvider? _time;
+
+    public ServiceFactory(string? postgres = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
+        _time = time;
         DataDirectory = Path.Combine(Path.GetTempPath(), "mimi-test-" + Guid.NewGuid().ToString("N")[..12]);
         _settings = new Dictionary<string, string?>
         {
@@ -57,6 +61,10 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
+        if (_time is not null)
+        {
+            builder.ConfigureServices(s => s.AddSingleton(_time));
+        }
     }
 
     protected override void Dispose(bool disposing)
