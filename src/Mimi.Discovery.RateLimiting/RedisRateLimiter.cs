@@ -102,22 +102,33 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
             return Unavailable(first.Policy, error: null);
         }
 
+        // ConfigureAwait(false) throughout: the synchronous path blocks on this, whatever context the caller runs in.
+        Task<RedisResult>? pending = null;
         RedisResult reply;
         try
         {
             try
             {
-                reply = await WithTimeout(_database.ScriptEvaluateAsync(RedisScript.Sha1, keys, arguments), cancellationToken).ConfigureAwait(false);
+                // StackExchange.Redis sends a 40-hex-digit "script" as EVALSHA: the script text never travels.
+                pending = _database.ScriptEvaluateAsync(RedisScript.Sha1, keys, arguments);
+                reply = await Bounded(pending, cancellationToken).ConfigureAwait(false);
             }
             catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
             {
                 // The server restarted or its script cache was flushed: EVAL runs the script and caches it again.
-                reply = await WithTimeout(_database.ScriptEvaluateAsync(RedisScript.Text, keys, arguments), cancellationToken).ConfigureAwait(false);
+                pending = _database.ScriptEvaluateAsync(RedisScript.Text, keys, arguments);
+                reply = await Bounded(pending, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
+            Observe(pending);
             return Unavailable(first.Policy, e);
+        }
+        catch (OperationCanceledException)
+        {
+            Observe(pending);
+            throw;
         }
 
         if (Volatile.Read(ref _unavailable) == 1 && Interlocked.Exchange(ref _unavailable, 0) == 1)
@@ -138,23 +149,15 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
             TimeSpan.FromTicks((long)reply[4] * TicksPerMicrosecond));
     }
 
-    // ConfigureAwait(false) throughout: the synchronous path blocks on this, whatever context the caller runs in.
-    private async Task<RedisResult> WithTimeout(Task<RedisResult> pending, CancellationToken cancellationToken)
-    {
-        if (pending.IsCompleted)
-        {
-            return await pending.ConfigureAwait(false);
-        }
+    private Task<RedisResult> Bounded(Task<RedisResult> pending, CancellationToken cancellationToken) =>
+        pending.IsCompleted ? pending : pending.WaitAsync(_timeout, cancellationToken);
 
-        try
+    // A command given up on may still fail later; observe it so it never surfaces as an unobserved task exception.
+    private static void Observe(Task<RedisResult>? pending)
+    {
+        if (pending is { IsCompleted: false })
         {
-            return await pending.WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            // The command may still fail later; observe it so it is not reported as an unobserved task exception.
             _ = pending.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            throw;
         }
     }
 

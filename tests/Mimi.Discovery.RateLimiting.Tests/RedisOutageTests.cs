@@ -125,7 +125,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     public async Task A_limiter_created_while_redis_is_down_fails_closed_then_works_when_redis_comes_up()
     {
         Server.Stop();
-        using var limiter = await CreateLimiterAsync(RedisFailureMode.FailClosed);
+        using var limiter = await CreateLimiterAsync(RedisFailureMode.FailClosed, serverIsDown: true);
 
         var down = await DecideAsync(limiter);
         Assert.Equal((false, RateLimitReason.BackendUnavailable), (down.IsAllowed, down.Reason));
@@ -136,13 +136,15 @@ public sealed class RedisOutageTests : IAsyncLifetime
         Assert.Equal(99, up.Remaining);
     }
 
-    private async Task<RedisRateLimiter> CreateLimiterAsync(RedisFailureMode mode)
+    private async Task<RedisRateLimiter> CreateLimiterAsync(RedisFailureMode mode, bool serverIsDown = false)
     {
-        _redis = await Server.ConnectAsync(options =>
-        {
-            options.AsyncTimeout = 60_000;
-            options.SyncTimeout = 60_000;
-        });
+        _redis = await Server.ConnectAsync(
+            options =>
+            {
+                options.AsyncTimeout = 60_000;
+                options.SyncTimeout = 60_000;
+            },
+            serverIsDown);
         var options = new RedisRateLimiterOptions
         {
             KeyPrefix = $"test:{nameof(RedisOutageTests)}:",

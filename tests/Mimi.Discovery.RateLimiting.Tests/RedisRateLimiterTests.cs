@@ -119,10 +119,17 @@ public sealed class RedisRateLimiterTests(RedisServer server) : RateLimiterContr
         Assert.True((await Limiter.AcquireAsync("lookup:alpha.test", policy, 2)).IsAllowed);
 
         await _redis!.GetServer(_redis.GetEndPoints()[0]).ScriptFlushAsync();
+        var reloaded = await Limiter.AcquireAsync("lookup:alpha.test", policy);
+        var before = await ScriptCallsAsync();
+        var next = await Limiter.AcquireAsync("lookup:alpha.test", policy);
+        var after = await ScriptCallsAsync();
 
-        var decision = await Limiter.AcquireAsync("lookup:alpha.test", policy);
-        Assert.True(decision.IsAllowed);
-        Assert.Equal(2, decision.Remaining);
+        Assert.True(reloaded.IsAllowed);
+        Assert.Equal(2, reloaded.Remaining);
+        Assert.Equal(1, next.Remaining);
+        // The refused EVALSHA fell back to EVAL, which cached the script again: the next decision is one EVALSHA.
+        Assert.Equal(1, after.EvalSha - before.EvalSha);
+        Assert.Equal(0, after.Eval - before.Eval);
     }
 
     [Fact]

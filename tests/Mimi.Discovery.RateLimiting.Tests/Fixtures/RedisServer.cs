@@ -53,8 +53,11 @@ public sealed class RedisServer : IAsyncLifetime
         await StartAsync();
     }
 
-    /// <summary>Connects a new multiplexer, as a service replica would: it keeps reconnecting while the server is away.</summary>
-    public async Task<ConnectionMultiplexer> ConnectAsync(Action<ConfigurationOptions>? configure = null)
+    /// <summary>
+    /// Connects a new multiplexer, as a service replica would: it keeps reconnecting while the server is away. Unless
+    /// told the server is down, waits until the connection is up, so a test's first decision meets a live Redis.
+    /// </summary>
+    public async Task<ConnectionMultiplexer> ConnectAsync(Action<ConfigurationOptions>? configure = null, bool serverIsDown = false)
     {
         var options = ConfigurationOptions.Parse(EndPoint);
         options.AbortOnConnectFail = false;
@@ -62,7 +65,20 @@ public sealed class RedisServer : IAsyncLifetime
         options.ConnectTimeout = 2000;
         options.ReconnectRetryPolicy = new LinearRetry(200);
         configure?.Invoke(options);
-        return await ConnectionMultiplexer.ConnectAsync(options);
+        var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!serverIsDown && !connection.IsConnected)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                await connection.DisposeAsync();
+                throw new InvalidOperationException($"Could not connect to Redis at {EndPoint}.");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return connection;
     }
 
     /// <summary>Starts (or starts again, on the same port) the local server and waits until it accepts connections.</summary>
