@@ -7,7 +7,8 @@ namespace Mimi.Discovery.RateLimiting;
 /// with each partition's limit looked up per call, so quotas changed at run time apply at once.
 /// </summary>
 /// <remarks>
-/// Requests never queue: a lease is granted or refused at once. Every lease carries the full
+/// Requests never queue: a lease is granted or refused at once, and asking for more permits than the limit is a
+/// refusal, not an exception, since limits are set at run time. Every lease carries the full
 /// <see cref="RateLimitDecision"/> under <see cref="DecisionMetadataName"/> (for the RateLimit header fields and for
 /// telling 429 from 503), and a refused one also carries <see cref="MetadataName.RetryAfter"/> and
 /// <see cref="MetadataName.ReasonPhrase"/>. Charging several partitions atomically needs

@@ -17,6 +17,10 @@ namespace Mimi.Discovery.RateLimiting;
 /// carry <see cref="RateLimitReason.BackendUnavailable"/> and are denied or allowed according to
 /// <see cref="RedisRateLimiterOptions.FailureMode"/>. The outage is logged once when it starts and once when Redis
 /// answers again; the connection multiplexer reconnects by itself, so the limiter needs no restart.
+/// <para>
+/// Needs Redis 5 or later (a script that reads TIME before writing) on a single primary: an acquisition's keys are
+/// touched by one script, which Redis Cluster allows only when they share a hash slot.
+/// </para>
 /// </remarks>
 public sealed partial class RedisRateLimiter : KeyedRateLimiter
 {
