@@ -44,6 +44,7 @@ internal static class MimiCommand
         root.Add(CredentialCommands.Issue());
         root.Add(CredentialCommands.Revoke());
         root.Add(AuditCommand.Build());
+        root.Add(ResolveCommand.Build());
         return root;
     }
 

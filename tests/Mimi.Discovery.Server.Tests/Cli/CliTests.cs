@@ -75,6 +75,36 @@ public sealed class CliTests : IDisposable
         Assert.DoesNotContain("   at ", output);
     }
 
+    [Fact]
+    public async Task Resolve_prints_the_srv_choice_and_the_directory_from_a_real_dns_server()
+    {
+        using var directory = WireMock.Server.WireMockServer.Start();
+        var port = directory.Port;
+        directory.Given(WireMock.RequestBuilders.Request.Create().WithPath("/.well-known/mimi-protocol-directory").UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody($$"""{"keyMaterial": "http://mimi.beta.test:{{port}}/v1/keyMaterial/{targetUser}"}"""));
+        var dnsPort = FreePort();
+        using var dns = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/sbin/dnsmasq",
+            $"--no-daemon --no-resolv --no-hosts --port={dnsPort} --listen-address=127.0.0.1 --bind-interfaces " +
+            $"--srv-host=_mimi._tcp.beta.test,mimi.beta.test,{port},10,5 --host-record=mimi.beta.test,127.0.0.1")
+            { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        try
+        {
+            await Task.Delay(300);
+            var output = await MimiAsync($"resolve beta.test --dns 127.0.0.1:{dnsPort} --allow 127.0.0.0/8 --http");
+
+            Assert.Contains("mimi.beta.test", output);
+            Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), output);
+            Assert.Contains("keyMaterial", output);
+            var refused = await MimiAsync($"resolve beta.test --dns 127.0.0.1:{dnsPort} --http", expectedExitCode: 1);
+            Assert.Contains("127.0.0.1", refused);
+        }
+        finally
+        {
+            dns.Kill();
+        }
+    }
+
     private async Task<string> MimiAsync(string arguments, int expectedExitCode = 0)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "mimi.dll");
