@@ -53,7 +53,11 @@ internal static class MimiGen
         Opaque.ArrayOf().Select(a => MlsCredential.X509(ValueArray.Create<ByteString>(a))));
 
     public static readonly Gen<MlsCapabilities> Capabilities =
-        from v in Codes from s in Codes from e in Codes from p in Codes from c in Codes
+        from v in Codes
+        from s in Codes
+        from e in Codes
+        from p in Codes
+        from c in Codes
         select new MlsCapabilities(v, s, e, p, c);
 
     public static readonly Gen<MlsRequiredCapabilities> RequiredCapabilities =
@@ -110,7 +114,9 @@ internal static class MimiGen
         select new AppDataDictionary(ValueArray.From(ids.Distinct().Order().Select(id => new ComponentData(id, data))));
 
     public static readonly Gen<Frank> Frank =
-        from f in Byte.ArrayOf(32) from s in Suite from sig in Opaque
+        from f in Byte.ArrayOf(32)
+        from s in Suite
+        from sig in Opaque
         select new Frank(ByteString.CopyFrom(f), s, sig);
 
     public static readonly Gen<RatchetTreeOption> RatchetTree = Gen.OneOf(
@@ -131,10 +137,14 @@ internal static class MimiGen
     // ---- MIMI messages ----
 
     public static readonly Gen<KeyMaterialRequest> KeyMaterialRequest =
-        from a in Uri from b in Uri from room in Uri
+        from a in Uri
+        from b in Uri
+        from room in Uri
         from suites in Suite.ArrayOf()
         from req in RequiredCapabilities
-        from key in Opaque from cred in Credential from sig in Opaque
+        from key in Opaque
+        from cred in Credential
+        from sig in Opaque
         select new KeyMaterialRequest(MimiProtocol.Mls10, a, b, room, ValueArray.Create<MlsCipherSuite>(suites), req, key, cred, sig);
 
     public static readonly Gen<ClientKeyMaterial> ClientKeyMaterial = Gen.OneOf(
@@ -199,13 +209,25 @@ internal static class MimiGen
         from t in UInt64 from m in Commit from ext in Proposals select new FanoutMessage(t, m, null, null, default, ext));
 
     public static readonly Gen<GroupInfoRequest> GroupInfoRequest =
-        from s in Suite from k in Opaque from c in Credential from h in Opaque from code in Opaque from sig in Opaque
+        from s in Suite
+        from k in Opaque
+        from c in Credential
+        from h in Opaque
+        from code in Opaque
+        from sig in Opaque
         select new GroupInfoRequest(MimiProtocol.Mls10, s, k, c, h, code, sig);
 
     public static readonly Gen<GroupInfoResponse> GroupInfoResponse = Gen.OneOf(
-        from room in Uri from s in Suite from key in Opaque from cred in Credential from kem in Opaque from ct in Opaque from sig in Opaque
+        from room in Uri
+        from s in Suite
+        from key in Opaque
+        from cred in Credential
+        from kem in Opaque
+        from ct in Opaque
+        from sig in Opaque
         select new GroupInfoResponse(MimiProtocol.Mls10, room, GroupInfoCode.Success, s, new MlsExternalSender(key, cred), new HpkeCiphertext(kem, ct), sig),
-        from room in Uri from code in Gen.Elements(GroupInfoCode.NotAuthorized, GroupInfoCode.NoSuchRoom)
+        from room in Uri
+        from code in Gen.Elements(GroupInfoCode.NotAuthorized, GroupInfoCode.NoSuchRoom)
         select Protocol.GroupInfoResponse.Failure(room, code));
 
     public static readonly Gen<GroupInfoRatchetTreeTbe> GroupInfoRatchetTreeTbe =
@@ -233,7 +255,10 @@ internal static class MimiGen
         select new IdentifierResponse(code, ValueArray.Create<string>(uris), ValueArray.Create<UserProfile>(profiles), ext);
 
     public static readonly Gen<AbuseReport> AbuseReport =
-        from a in Uri from b in Uri from reason in Byte from note in Text
+        from a in Uri
+        from b in Uri
+        from reason in Byte
+        from note in Text
         from messages in (from c in Opaque from f in Frank from t in UInt64 select new AbusiveMessage(c, f, t)).ArrayOf()
         from ext in Dictionary
         select new AbuseReport(a, b, reason, note, ValueArray.Create<AbusiveMessage>(messages), ext);
