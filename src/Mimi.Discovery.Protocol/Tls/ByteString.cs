@@ -62,5 +62,4 @@ public readonly struct ByteString : IEquatable<ByteString>
     /// <summary>Wraps an array the caller will never modify again, without copying.</summary>
     internal static ByteString Wrap(byte[] bytes) => bytes.Length == 0 ? default : new ByteString(bytes);
 
-    internal byte[] UnsafeArray => _bytes ?? [];
 }
