@@ -61,5 +61,4 @@ public readonly struct ByteString : IEquatable<ByteString>
 
     /// <summary>Wraps an array the caller will never modify again, without copying.</summary>
     internal static ByteString Wrap(byte[] bytes) => bytes.Length == 0 ? default : new ByteString(bytes);
-
 }
