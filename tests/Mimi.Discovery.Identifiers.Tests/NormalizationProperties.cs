@@ -294,6 +294,7 @@ public class NormalizationProperties
             }
         }
 
-        return [.. numbers.Where(n => Phones.IsPossibleNumber(n))];
+        // The parser accepts only numbers possible in full international form, not local-only ones.
+        return [.. numbers.Where(n => Phones.IsPossibleNumberWithReason(n) == PhoneNumberUtil.ValidationResult.IS_POSSIBLE)];
     }
 }
