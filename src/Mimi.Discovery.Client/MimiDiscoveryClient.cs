@@ -120,6 +120,37 @@ public sealed class MimiDiscoveryClient
         SendAsync(HttpMethod.Post, $"/v1/authority/credentials/{Uri.EscapeDataString(serial)}/revoke", new RevokeBody(reason),
             ClientJson.Default.RevokeBody, ClientJson.Default.Credential, ct);
 
+    /// <summary>Plain lookup of a batch of identifiers.</summary>
+    public Task<LookupResults> LookupAsync(IEnumerable<string> identifiers, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "/v1/lookup", new LookupBody(identifiers.ToArray()), ClientJson.Default.LookupBody, ClientJson.Default.LookupResults, ct);
+
+    /// <summary>Sets who may discover a mapping: everyone, same-provider, providers (with <paramref name="providers"/>), nobody.</summary>
+    public async Task SetDiscoverabilityAsync(string serial, string mode, IEnumerable<string>? providers = null, CancellationToken ct = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Put, $"/v1/mappings/{Uri.EscapeDataString(serial)}/discoverability",
+            JsonContent.Create(new DiscoverabilityBody(mode, providers?.ToArray()), ClientJson.Default.DiscoverabilityBody), true, ct);
+        await EnsureAsync(response, ct);
+    }
+
+    /// <summary>Removes a mapping from discovery.</summary>
+    public async Task RemoveMappingAsync(string serial, CancellationToken ct = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Delete, $"/v1/mappings/{Uri.EscapeDataString(serial)}", null, true, ct);
+        await EnsureAsync(response, ct);
+    }
+
+    /// <summary>Sets the caller's owner quotas.</summary>
+    public Task<OwnerQuotas> SetQuotasAsync(OwnerQuotas quotas, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Put, "/v1/providers/me/quotas", quotas, ClientJson.Default.OwnerQuotas, ClientJson.Default.OwnerQuotas, ct);
+
+    /// <summary>Sets the caller's keyMaterial URL template (with {targetUser}).</summary>
+    public async Task SetKeyMaterialUrlAsync(string? template, CancellationToken ct = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Put, "/v1/providers/me/settings",
+            JsonContent.Create(new SettingsBody(template), ClientJson.Default.SettingsBody), true, ct);
+        await EnsureAsync(response, ct);
+    }
+
     /// <summary>The latest signed checkpoint (text).</summary>
     public Task<string> GetCheckpointAsync(CancellationToken ct = default) => GetTextAsync("/log/checkpoint", ct);
 

@@ -50,6 +50,24 @@ public sealed class Problem
     public Dictionary<string, JsonElement>? Extensions { get; set; }
 }
 
+/// <summary>A lookup answer: per identifier, its status (none, no-providers, found) and the mappings the caller may see.</summary>
+public sealed record LookupResults(LookupResult[] Results);
+
+/// <summary>One identifier's answer.</summary>
+public sealed record LookupResult(string Sii, string Status, LookupMapping[] Mappings);
+
+/// <summary>A mapping: the user, its provider, preference tags, the signed assertion and where to claim KeyPackages.</summary>
+public sealed record LookupMapping(string Ssi, string Provider, string[] Tags, string Assertion, string? KeyMaterial, string Serial, DateTimeOffset NotAfter);
+
+/// <summary>An owner's quotas (null: the operator's default).</summary>
+public sealed record OwnerQuotas(int? LookupsPerRequester, int? LookupsTotal, int? ClaimsPerRequester, int? ClaimsTotal, int? WindowSeconds);
+
+internal sealed record LookupBody(string[] Identifiers);
+
+internal sealed record DiscoverabilityBody(string Mode, string[]? Providers);
+
+internal sealed record SettingsBody(string? KeyMaterialUrl);
+
 internal sealed record TokenAnswer(
     [property: JsonPropertyName("access_token")] string AccessToken,
     [property: JsonPropertyName("expires_in")] long ExpiresIn);
@@ -82,4 +100,9 @@ internal sealed record TrustBody(bool Trusted);
 [JsonSerializable(typeof(RevokeBody))]
 [JsonSerializable(typeof(TrustBody))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(LookupResults))]
+[JsonSerializable(typeof(OwnerQuotas))]
+[JsonSerializable(typeof(LookupBody))]
+[JsonSerializable(typeof(DiscoverabilityBody))]
+[JsonSerializable(typeof(SettingsBody))]
 internal sealed partial class ClientJson : JsonSerializerContext;

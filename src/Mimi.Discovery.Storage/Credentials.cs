@@ -12,6 +12,19 @@ public enum Attestation
     Provider = 1,
 }
 
+/// <summary>Who may discover a mapping, as its owner (the recipient, through their provider) chose.</summary>
+public enum Discoverability
+{
+    /// <summary>Every provider.</summary>
+    Everyone = 0,
+    /// <summary>Only users of the owner's own provider.</summary>
+    SameProvider = 1,
+    /// <summary>The owner's provider and the listed providers.</summary>
+    ListedProviders = 2,
+    /// <summary>Nobody: the mapping stays issued but is never returned.</summary>
+    Nobody = 3,
+}
+
 /// <summary>An issued credential: the X.509 certificate, its mapping assertion and its place in the log.</summary>
 public sealed record CredentialRecord(
     string Serial,
@@ -28,7 +41,10 @@ public sealed record CredentialRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset? RevokedAt = null,
     string? RevocationReason = null,
-    long? RevocationLogIndex = null)
+    long? RevocationLogIndex = null,
+    Discoverability Discoverability = Discoverability.Everyone,
+    IReadOnlyList<string>? AllowedProviders = null,
+    DateTimeOffset? RemovedAt = null)
 {
     /// <summary>True once revoked.</summary>
     public bool IsRevoked => RevokedAt is not null;
@@ -42,7 +58,7 @@ public sealed class CredentialStore(MimiDatabase database)
 {
     internal const string Columns = """
         serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at,
-        revoked_at, revocation_reason, revocation_log_index
+        revoked_at, revocation_reason, revocation_log_index, discoverability, allowed_providers, removed_at
         """;
 
     /// <summary>One credential by serial (lower-case hex), or null.</summary>
@@ -56,6 +72,46 @@ public sealed class CredentialStore(MimiDatabase database)
     /// <summary>Every credential binding an identifier, newest first.</summary>
     public Task<IReadOnlyList<CredentialRecord>> ListBySiiAsync(string sii, int limit, CancellationToken ct) =>
         QueryAsync("WHERE sii = @sii ORDER BY created_at DESC, serial", c => c.With("sii", sii), limit, ct);
+
+    /// <summary>
+    /// The mappings that may be returned for these identifiers: not revoked, not removed, not expired. Visibility to a
+    /// particular requester is decided by the caller. One query for the whole batch.
+    /// </summary>
+    public Task<IReadOnlyList<CredentialRecord>> ListActiveBySiisAsync(IReadOnlyList<string> siis, DateTimeOffset now, CancellationToken ct)
+    {
+        if (siis.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<CredentialRecord>>([]);
+        }
+
+        var names = string.Join(", ", siis.Select((_, i) => "@s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return QueryAsync($"WHERE sii IN ({names}) AND revoked_at IS NULL AND removed_at IS NULL AND not_after > @now ORDER BY sii, provider, log_index DESC",
+            c =>
+            {
+                for (var i = 0; i < siis.Count; i++)
+                {
+                    c.With("s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), siis[i]);
+                }
+
+                c.With("now", StoredTime.From(now));
+            }, int.MaxValue, ct);
+    }
+
+    /// <summary>Changes who may discover a mapping; false if unknown.</summary>
+    public Task<bool> SetDiscoverabilityAsync(string serial, Discoverability mode, IReadOnlyList<string> providers, CancellationToken ct) =>
+        database.WriteAsync(async tx =>
+        {
+            await using var update = tx.Command("UPDATE credentials SET discoverability = @d, allowed_providers = @a WHERE serial = @s");
+            return await update.With("d", (long)mode).With("a", JsonSerializer.Serialize(providers.ToArray(), StorageJson.Default.StringArray))
+                .With("s", serial).ExecuteNonQueryAsync(ct) == 1;
+        }, ct);
+
+    /// <summary>Removes a mapping from discovery (R9, R10): effective for the next lookup; false if unknown or removed already.</summary>
+    public Task<bool> RemoveAsync(string serial, DateTimeOffset at, CancellationToken ct) => database.WriteAsync(async tx =>
+    {
+        await using var update = tx.Command("UPDATE credentials SET removed_at = @t WHERE serial = @s AND removed_at IS NULL");
+        return await update.With("t", StoredTime.From(at)).With("s", serial).ExecuteNonQueryAsync(ct) == 1;
+    }, ct);
 
     /// <summary>Revoked serials whose certificates have not yet expired (expired ones need not stay on the CRL).</summary>
     public Task<IReadOnlyList<RevokedSerial>> ListRevokedAsync(DateTimeOffset now, CancellationToken ct) =>
@@ -78,9 +134,13 @@ public sealed class CredentialStore(MimiDatabase database)
     private Task<IReadOnlyList<CredentialRecord>> QueryAsync(string where, Action<DbCommand> bind, int limit, CancellationToken ct) =>
         database.ReadAsync<IReadOnlyList<CredentialRecord>>(async c =>
         {
-            await using var query = c.Command($"SELECT {Columns} FROM credentials {where} LIMIT @limit");
+            await using var query = c.Command(limit == int.MaxValue ? $"SELECT {Columns} FROM credentials {where}" : $"SELECT {Columns} FROM credentials {where} LIMIT @limit");
             bind(query);
-            query.With("limit", (long)limit);
+            if (limit != int.MaxValue)
+            {
+                query.With("limit", (long)limit);
+            }
+
             await using var reader = await query.ExecuteReaderAsync(ct);
             var list = new List<CredentialRecord>();
             while (await reader.ReadAsync(ct))
@@ -96,15 +156,16 @@ public sealed class CredentialStore(MimiDatabase database)
         JsonSerializer.Deserialize(r.GetString(4), StorageJson.Default.StringArray) ?? [],
         (Attestation)r.GetInt64(5), r.GetBytes(6), r.GetString(7),
         StoredTime.To(r.GetInt64(8)), StoredTime.To(r.GetInt64(9)), r.GetInt64(10), StoredTime.To(r.GetInt64(11)),
-        StoredTime.To(r.GetNullableInt64(12)), r.GetNullableString(13), r.GetNullableInt64(14));
+        StoredTime.To(r.GetNullableInt64(12)), r.GetNullableString(13), r.GetNullableInt64(14),
+        (Discoverability)r.GetInt64(15), JsonSerializer.Deserialize(r.GetString(16), StorageJson.Default.StringArray) ?? [], StoredTime.To(r.GetNullableInt64(17)));
 
     internal static async Task InsertManyAsync(DbTransaction tx, IReadOnlyList<CredentialRecord> credentials, CancellationToken ct)
     {
-        const int Width = 12;
+        const int Width = 14;
         foreach (var chunk in credentials.Chunk(MultiRow.ChunkSize))
         {
             await using var insert = tx.Command(
-                "INSERT INTO credentials (serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at) VALUES "
+                "INSERT INTO credentials (serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at, discoverability, allowed_providers) VALUES "
                 + MultiRow.Values(chunk.Length, Width));
             for (var r = 0; r < chunk.Length; r++)
             {
@@ -112,7 +173,8 @@ public sealed class CredentialStore(MimiDatabase database)
                 insert.With($"p{r}_0", c.Serial).With($"p{r}_1", c.Provider).With($"p{r}_2", c.Sii).With($"p{r}_3", c.Ssi)
                     .With($"p{r}_4", JsonSerializer.Serialize(c.Tags.ToArray(), StorageJson.Default.StringArray)).With($"p{r}_5", (long)c.Attestation)
                     .With($"p{r}_6", c.Certificate).With($"p{r}_7", c.Assertion).With($"p{r}_8", StoredTime.From(c.NotBefore))
-                    .With($"p{r}_9", StoredTime.From(c.NotAfter)).With($"p{r}_10", c.LogIndex).With($"p{r}_11", StoredTime.From(c.CreatedAt));
+                    .With($"p{r}_9", StoredTime.From(c.NotAfter)).With($"p{r}_10", c.LogIndex).With($"p{r}_11", StoredTime.From(c.CreatedAt))
+                    .With($"p{r}_12", (long)c.Discoverability).With($"p{r}_13", JsonSerializer.Serialize((c.AllowedProviders ?? []).ToArray(), StorageJson.Default.StringArray));
             }
 
             await insert.ExecuteNonQueryAsync(ct);

@@ -81,6 +81,29 @@ public static partial class Migrations
                 hashes {bytes} NOT NULL,
                 PRIMARY KEY (level, idx));
             """),
+        (2, "discovery", """
+            ALTER TABLE credentials ADD COLUMN discoverability {int64} NOT NULL DEFAULT 0;
+            ALTER TABLE credentials ADD COLUMN allowed_providers TEXT NOT NULL DEFAULT '[]';
+            CREATE INDEX ix_credentials_sii_active ON credentials (sii, provider, log_index);
+            ALTER TABLE credentials ADD COLUMN removed_at {int64};
+            ALTER TABLE providers ADD COLUMN key_material_url TEXT;
+            CREATE TABLE provider_quotas (
+                owner TEXT PRIMARY KEY,
+                lookups_per_requester {int64},
+                lookups_total {int64},
+                claims_per_requester {int64},
+                claims_total {int64},
+                window_seconds {int64} NOT NULL,
+                updated_at {int64} NOT NULL);
+            CREATE TABLE private_records (
+                key_id TEXT NOT NULL,
+                serial TEXT NOT NULL,
+                bucket {int64} NOT NULL,
+                tag {bytes} NOT NULL,
+                ciphertext {bytes} NOT NULL,
+                PRIMARY KEY (key_id, serial));
+            CREATE INDEX ix_private_records_bucket ON private_records (key_id, bucket);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -29,7 +29,8 @@ public sealed record ProviderRecord(
     ProviderStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<ProviderKeyRecord> Keys);
+    IReadOnlyList<ProviderKeyRecord> Keys,
+    string? KeyMaterialUrl = null);
 
 /// <summary>A public signing key of a provider (a JWK), active until retired.</summary>
 public sealed record ProviderKeyRecord(string Kid, string Jwk, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt)
@@ -52,7 +53,7 @@ public enum KeyChange
 /// <summary>Providers and their keys. Every change bumps a revision that replicas poll to refresh their caches.</summary>
 public sealed class ProviderStore(MimiDatabase database)
 {
-    private const string Columns = "domain, display_name, contact, trust, status, created_at, updated_at";
+    private const string Columns = "domain, display_name, contact, trust, status, created_at, updated_at, key_material_url";
 
     /// <summary>Creates a provider with its first keys; false if the domain is enrolled already.</summary>
     public async Task<bool> CreateAsync(ProviderRecord provider, CancellationToken ct)
@@ -61,12 +62,12 @@ public sealed class ProviderStore(MimiDatabase database)
         {
             return await database.WriteAsync(async tx =>
             {
-                await using (var insert = tx.Command($"INSERT INTO providers ({Columns}) VALUES (@d, @n, @c, @t, @s, @ca, @ua)"))
+                await using (var insert = tx.Command($"INSERT INTO providers ({Columns}) VALUES (@d, @n, @c, @t, @s, @ca, @ua, @k)"))
                 {
                     await insert.With("d", provider.Domain).With("n", provider.DisplayName).With("c", provider.Contact)
                         .With("t", (long)provider.Trust).With("s", (long)provider.Status)
                         .With("ca", StoredTime.From(provider.CreatedAt)).With("ua", StoredTime.From(provider.UpdatedAt))
-                        .ExecuteNonQueryAsync(ct);
+                        .With("k", provider.KeyMaterialUrl).ExecuteNonQueryAsync(ct);
                 }
 
                 foreach (var key in provider.Keys)
@@ -105,6 +106,20 @@ public sealed class ProviderStore(MimiDatabase database)
     /// <summary>Changes the trust level; false if unknown.</summary>
     public Task<bool> SetTrustAsync(string domain, ProviderTrust trust, DateTimeOffset now, CancellationToken ct) =>
         UpdateAsync("trust = @v", (long)trust, domain, now, ct);
+
+    /// <summary>Sets the URL template of the provider's MIMI keyMaterial endpoint (with <c>{targetUser}</c>); false if unknown.</summary>
+    public Task<bool> SetKeyMaterialUrlAsync(string domain, string? url, DateTimeOffset now, CancellationToken ct) =>
+        database.WriteAsync(async tx =>
+        {
+            await using var update = tx.Command("UPDATE providers SET key_material_url = @k, updated_at = @u WHERE domain = @d");
+            var rows = await update.With("k", url).With("u", StoredTime.From(now)).With("d", domain).ExecuteNonQueryAsync(ct);
+            if (rows > 0)
+            {
+                await BumpRevisionAsync(tx, ct);
+            }
+
+            return rows > 0;
+        }, ct);
 
     /// <summary>Adds a signing key (rotation step one).</summary>
     public async Task<KeyChange> AddKeyAsync(string domain, ProviderKeyRecord key, CancellationToken ct)
@@ -171,7 +186,7 @@ public sealed class ProviderStore(MimiDatabase database)
             .With("r", key.RetiredAt is { } r ? StoredTime.From(r) : null).ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task BumpRevisionAsync(DbTransaction tx, CancellationToken ct)
+    internal static async Task BumpRevisionAsync(DbTransaction tx, CancellationToken ct)
     {
         await using var bump = tx.Command("UPDATE directory_revision SET revision = revision + 1 WHERE id = 1");
         await bump.ExecuteNonQueryAsync(ct);
@@ -215,7 +230,7 @@ public sealed class ProviderStore(MimiDatabase database)
                     var d = reader.GetString(0);
                     providers.Add(new ProviderRecord(d, reader.GetString(1), reader.GetString(2), (ProviderTrust)reader.GetInt64(3),
                         (ProviderStatus)reader.GetInt64(4), StoredTime.To(reader.GetInt64(5)), StoredTime.To(reader.GetInt64(6)),
-                        keys.TryGetValue(d, out var k) ? k : []));
+                        keys.TryGetValue(d, out var k) ? k : [], reader.GetNullableString(7)));
                 }
             }
 

@@ -11,8 +11,9 @@ internal enum ClientRole
     Operator,
 }
 
-/// <summary>A client as authentication sees it: its role, whether it may act, and its parsed keys.</summary>
-internal sealed record ClientEntry(string Id, ClientRole Role, bool Active, ProviderTrust Trust, FrozenDictionary<string, ClientKey> Keys);
+/// <summary>A client as the hot paths see it: role, status, parsed keys, and (providers) its keyMaterial URL and owner quota.</summary>
+internal sealed record ClientEntry(string Id, ClientRole Role, bool Active, ProviderTrust Trust, FrozenDictionary<string, ClientKey> Keys,
+    string? KeyMaterialUrl = null, OwnerQuota? Quota = null);
 
 /// <summary>An operator client from configuration.</summary>
 internal sealed record OperatorClient(string ClientId, ClientKey Key);
@@ -25,6 +26,7 @@ internal sealed record OperatorClient(string ClientId, ClientKey Key);
 /// </summary>
 internal sealed partial class ClientDirectory(
     ProviderStore store,
+    QuotaStore quotas,
     IEnumerable<OperatorClient> operators,
     IOptions<ClientAuthenticationOptions> options,
     ILogger<ClientDirectory> logger) : BackgroundService
@@ -50,6 +52,7 @@ internal sealed partial class ClientDirectory(
         {
             var revision = await store.GetRevisionAsync(ct);
             var providers = await store.ListAsync(ct);
+            var quotaByOwner = (await quotas.ListAsync(ct)).ToDictionary(q => q.Owner, StringComparer.Ordinal);
             var clients = new Dictionary<string, ClientEntry>(StringComparer.Ordinal);
             foreach (var provider in providers)
             {
@@ -63,7 +66,7 @@ internal sealed partial class ClientDirectory(
                 }
 
                 clients[provider.Domain] = new ClientEntry(provider.Domain, ClientRole.Provider, provider.Status == ProviderStatus.Active,
-                    provider.Trust, keys.ToFrozenDictionary(StringComparer.Ordinal));
+                    provider.Trust, keys.ToFrozenDictionary(StringComparer.Ordinal), provider.KeyMaterialUrl, quotaByOwner.GetValueOrDefault(provider.Domain));
             }
 
             foreach (var group in operators.GroupBy(o => o.ClientId, StringComparer.Ordinal))

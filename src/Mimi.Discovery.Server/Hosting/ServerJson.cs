@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Log;
+using Mimi.Discovery.Server.Lookup;
 using Mimi.Discovery.Server.Providers;
 
 namespace Mimi.Discovery.Server.Hosting;
@@ -30,4 +31,9 @@ namespace Mimi.Discovery.Server.Hosting;
 [JsonSerializable(typeof(LogEntriesView))]
 [JsonSerializable(typeof(InclusionProofView))]
 [JsonSerializable(typeof(ConsistencyProofView))]
+[JsonSerializable(typeof(LookupRequest))]
+[JsonSerializable(typeof(LookupResponse))]
+[JsonSerializable(typeof(DiscoverabilityRequest))]
+[JsonSerializable(typeof(ProviderSettingsRequest))]
+[JsonSerializable(typeof(QuotaView))]
 internal sealed partial class ServerJson : JsonSerializerContext;

@@ -6,7 +6,10 @@ using Mimi.Discovery.Authority;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Authority.ProofOfControl;
+using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Log;
+using Mimi.Discovery.Server.Lookup;
+using StackExchange.Redis;
 using Mimi.Discovery.Server.Providers;
 using Mimi.Discovery.Storage;
 using Mimi.Discovery.Storage.Postgres;
@@ -27,6 +30,8 @@ internal static class ServiceSetup
         AddValidatedOptions<ClientAuthenticationOptions, ClientAuthenticationOptionsValidator>(builder, ClientAuthenticationOptions.Section);
         AddValidatedOptions<ProofOfControlOptions, ProofOfControlOptionsValidator>(builder, ProofOfControlOptions.Section);
         services.AddOptions<LogOptions>().Bind(builder.Configuration.GetSection(LogOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LookupOptions>().Bind(builder.Configuration.GetSection(LookupOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RedisOptions>().Bind(builder.Configuration.GetSection(RedisOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RequestLimitOptions>().Bind(builder.Configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitOptions>>((k, l) =>
@@ -53,6 +58,7 @@ internal static class ServiceSetup
         services.AddSingleton<ClientAssertionStore>();
         services.AddSingleton<ChallengeStore>();
         services.AddSingleton<CredentialStore>();
+        services.AddSingleton<QuotaStore>();
         services.AddSingleton(sp => new LogStore(sp.GetRequiredService<MimiDatabase>(), sp.GetRequiredService<IOptions<LogOptions>>().Value.TileCacheSize));
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<Housekeeping>();
@@ -79,6 +85,29 @@ internal static class ServiceSetup
         services.AddSingleton<IOneTimeCodeGateway>(sp => sp.GetRequiredService<IOptions<ProofOfControlOptions>>().Value.Gateway == GatewayKind.Http
             ? sp.GetRequiredService<HttpGateway>()
             : sp.GetRequiredService<DevelopmentLogGateway>());
+
+        // Lookup: counters in Redis when configured (shared by replicas), in process otherwise.
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var redis = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration!);
+            redis.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(redis);
+        });
+        services.AddSingleton<KeyedRateLimiter>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RedisOptions>>().Value;
+            return o.Configuration is null
+                ? new InProcessRateLimiter(null, sp.GetRequiredService<TimeProvider>())
+                : new RedisRateLimiter(sp.GetRequiredService<IConnectionMultiplexer>(), new RedisRateLimiterOptions
+                {
+                    KeyPrefix = o.KeyPrefix + "rl:",
+                    FailureMode = o.FailOpen ? RedisFailureMode.FailOpen : RedisFailureMode.FailClosed,
+                }, sp.GetRequiredService<ILogger<RedisRateLimiter>>());
+        });
+        services.AddSingleton<AnsweredIdentifiers>(sp => sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration is null
+            ? ActivatorUtilities.CreateInstance<InProcessAnsweredIdentifiers>(sp)
+            : ActivatorUtilities.CreateInstance<RedisAnsweredIdentifiers>(sp));
+        services.AddSingleton<LookupService>();
 
         // Authentication: client assertions at the token endpoint, JwtBearer on every other call.
         services.AddSingleton<IEnumerable<OperatorClient>>(sp => OperatorClients(sp));
@@ -128,6 +157,7 @@ internal static class ServiceSetup
         app.MapProvidersApi();
         app.MapAuthorityApi();
         app.MapLogApi();
+        app.MapLookupApi();
         return app;
     }
 

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.RateLimiting;
+using Mimi.Discovery.Server.Authentication;
+using Mimi.Discovery.Server.Hosting;
+using Mimi.Discovery.Storage;
+
+namespace Mimi.Discovery.Server.Lookup;
+
+/// <summary>Plain lookups, and what owners control: discoverability, removal, quotas and their keyMaterial endpoint.</summary>
+internal static class LookupApi
+{
+    private static readonly Dictionary<string, Discoverability> Modes = new(StringComparer.Ordinal)
+    {
+        ["everyone"] = Discoverability.Everyone,
+        ["same-provider"] = Discoverability.SameProvider,
+        ["providers"] = Discoverability.ListedProviders,
+        ["nobody"] = Discoverability.Nobody,
+    };
+
+    public static IEndpointRouteBuilder MapLookupApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/lookup", LookupAsync).WithName("Lookup").WithTags("Lookup")
+            .WithSummary("Resolves a batch of identifiers to every mapping the caller may see, each with its assertion and keyMaterial URL. Providers only.")
+            .RequireAuthorization(Policies.Provider);
+
+        var mappings = app.MapGroup("/v1/mappings").WithTags("Lookup");
+        mappings.MapPut("/{serial}/discoverability", SetDiscoverabilityAsync).WithName("SetDiscoverability")
+            .WithSummary("Sets who may discover a mapping: everyone, same-provider, listed providers, or nobody. Its provider or the operator.")
+            .RequireAuthorization(Policies.ProviderOrOperator);
+        mappings.MapDelete("/{serial}", RemoveAsync).WithName("RemoveMapping")
+            .WithSummary("Removes a mapping from discovery (effective for the next lookup). Its provider or the operator.")
+            .RequireAuthorization(Policies.ProviderOrOperator);
+
+        var self = app.MapGroup("/v1/providers/me").WithTags("Lookup");
+        self.MapGet("/quotas", GetQuotaAsync).WithName("GetOwnQuotas")
+            .WithSummary("The caller's owner quotas (lookups hitting its users, KeyPackage claims). Providers only.")
+            .RequireAuthorization(Policies.Provider);
+        self.MapPut("/quotas", SetQuotaAsync).WithName("SetOwnQuotas")
+            .WithSummary("Sets the caller's owner quotas, per requester and in total. Providers only.").RequireAuthorization(Policies.Provider);
+        self.MapPut("/settings", SetSettingsAsync).WithName("SetOwnSettings")
+            .WithSummary("Sets the caller's keyMaterial URL template (with {targetUser}), returned with its users' mappings. Providers only.")
+            .RequireAuthorization(Policies.Provider);
+        return app;
+    }
+
+    private static async Task<Results<Ok<LookupResponse>, ProblemHttpResult>> LookupAsync(
+        LookupRequest request, ClaimsPrincipal user, LookupService lookups, IOptions<LookupOptions> options, HttpContext http, CancellationToken ct)
+    {
+        var max = options.Value.MaxBatch;
+        if (request.Identifiers is not { Length: > 0 } identifiers || identifiers.Length > max)
+        {
+            return Problems.InvalidRequest("identifiers", $"identifiers must hold 1 to {max} identifiers.");
+        }
+
+        var parsed = new Sii[identifiers.Length];
+        for (var i = 0; i < identifiers.Length; i++)
+        {
+            if (!Sii.TryParse(identifiers[i], out var sii, out var error))
+            {
+                return Problems.InvalidIdentifier($"identifiers[{i}]", error.Code, error.Message);
+            }
+
+            parsed[i] = sii;
+        }
+
+        var answer = await lookups.LookupAsync(user.ClientId(), parsed, ct);
+        WriteRateLimitHeaders(http, "lookup", answer.Decision);
+        return answer.Outcome switch
+        {
+            LookupOutcome.Answered => TypedResults.Ok(new LookupResponse(answer.Results)),
+            LookupOutcome.Unavailable => Unavailable(http, answer.Decision),
+            _ => Limited(http, answer.Decision),
+        };
+    }
+
+    /// <summary>IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers): the policy, and what is left of it.</summary>
+    public static void WriteRateLimitHeaders(HttpContext http, string name, RateLimitDecision decision)
+    {
+        if (decision.Remaining < 0)
+        {
+            return;
+        }
+
+        var window = (long)decision.Policy.Window.TotalSeconds;
+        http.Response.Headers["RateLimit-Policy"] = string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={decision.Limit};w={window}");
+        http.Response.Headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture,
+            $"\"{name}\";r={decision.Remaining};t={(long)Math.Ceiling(decision.ResetAfter.TotalSeconds)}");
+    }
+
+    public static ProblemHttpResult Limited(HttpContext http, RateLimitDecision decision)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling(decision.RetryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Problems.RateLimited($"Over quota; retry in {seconds} s.", TimeSpan.FromSeconds(seconds));
+    }
+
+    public static ProblemHttpResult Unavailable(HttpContext http, RateLimitDecision decision)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Problems.Create(StatusCodes.Status503ServiceUnavailable, "rate-limiter-unavailable", "Rate limiting is unavailable.",
+            "The shared rate-limit store cannot be reached, so requests are refused rather than left unlimited; retry shortly.");
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetDiscoverabilityAsync(
+        string serial, DiscoverabilityRequest request, ClaimsPrincipal user, CredentialStore store, CancellationToken ct)
+    {
+        if (request.Mode is null || !Modes.TryGetValue(request.Mode, out var mode))
+        {
+            return Problems.InvalidRequest("mode", "mode must be one of: " + string.Join(", ", Modes.Keys) + ".");
+        }
+
+        var providers = new List<string>();
+        foreach (var (domain, i) in (request.Providers ?? []).Select((d, i) => (d, i)))
+        {
+            if (!ProviderDomain.TryNormalize(domain, out var normalized, out var error))
+            {
+                return Problems.InvalidIdentifier($"providers[{i}]", error.Code, error.Message);
+            }
+
+            providers.Add(normalized);
+        }
+
+        if (mode == Discoverability.ListedProviders != providers.Count > 0 || providers.Count > 100)
+        {
+            return Problems.InvalidRequest("providers", "providers lists 1 to 100 domains with mode 'providers', and nothing otherwise.");
+        }
+
+        if (await OwnedAsync(serial, user, store, ct) is null)
+        {
+            return Problems.NotFound($"No mapping {serial} of yours.");
+        }
+
+        await store.SetDiscoverabilityAsync(serial, mode, providers, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
+        string serial, ClaimsPrincipal user, CredentialStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (await OwnedAsync(serial, user, store, ct) is null)
+        {
+            return Problems.NotFound($"No mapping {serial} of yours.");
+        }
+
+        return await store.RemoveAsync(serial, time.GetUtcNow(), ct) ? TypedResults.NoContent() : Problems.Conflict($"Mapping {serial} was removed already.");
+    }
+
+    private static async Task<CredentialRecord?> OwnedAsync(string serial, ClaimsPrincipal user, CredentialStore store, CancellationToken ct)
+    {
+        var mapping = serial.Length <= 64 ? await store.GetAsync(serial.ToLowerInvariant(), ct) : null;
+        return mapping is not null && (user.IsOperator() || mapping.Provider == user.ClientId()) ? mapping : null;
+    }
+
+    private static Ok<QuotaView> GetQuotaAsync(ClaimsPrincipal user, ClientDirectory directory, IOptions<LookupOptions> options) =>
+        TypedResults.Ok(QuotaView.From(directory.Find(user.ClientId())?.Quota, options.Value));
+
+    private static async Task<Results<Ok<QuotaView>, ProblemHttpResult>> SetQuotaAsync(
+        QuotaView request, ClaimsPrincipal user, QuotaStore quotas, ClientDirectory directory, IOptions<LookupOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        foreach (var (name, value) in new[] { ("lookupsPerRequester", request.LookupsPerRequester), ("lookupsTotal", request.LookupsTotal),
+                     ("claimsPerRequester", request.ClaimsPerRequester), ("claimsTotal", request.ClaimsTotal) })
+        {
+            if (value is < 0)
+            {
+                return Problems.InvalidRequest(name, $"{name} must be ≥ 0 (0 refuses everyone), or null for the operator's default.");
+            }
+        }
+
+        if (request.WindowSeconds is not (>= 1 and <= 30 * 86400))
+        {
+            return Problems.InvalidRequest("windowSeconds", "windowSeconds must be between 1 and 2592000 (30 days).");
+        }
+
+        var quota = new OwnerQuota(user.ClientId(), request.LookupsPerRequester, request.LookupsTotal, request.ClaimsPerRequester, request.ClaimsTotal,
+            TimeSpan.FromSeconds(request.WindowSeconds.Value), time.GetUtcNow());
+        await quotas.SetAsync(quota, ct);
+        await directory.RefreshAsync(ct);
+        return TypedResults.Ok(QuotaView.From(quota, options.Value));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetSettingsAsync(
+        ProviderSettingsRequest request, ClaimsPrincipal user, ProviderStore providers, ClientDirectory directory, TimeProvider time, CancellationToken ct)
+    {
+        if (request.KeyMaterialUrl is { } url && (!Uri.TryCreate(url.Replace("{targetUser}", "x", StringComparison.Ordinal), UriKind.Absolute, out var parsed)
+                || parsed.Scheme is not ("https" or "http") || !url.Contains("{targetUser}", StringComparison.Ordinal) || url.Length > 512))
+        {
+            return Problems.InvalidRequest("keyMaterialUrl", "keyMaterialUrl must be an absolute https URL template containing {targetUser}, at most 512 characters.");
+        }
+
+        await providers.SetKeyMaterialUrlAsync(user.ClientId(), request.KeyMaterialUrl, time.GetUtcNow(), ct);
+        await directory.RefreshAsync(ct);
+        return TypedResults.NoContent();
+    }
+}
+
+internal sealed record DiscoverabilityRequest(string? Mode, string[]? Providers);
+
+internal sealed record ProviderSettingsRequest(string? KeyMaterialUrl);
+
+internal sealed record QuotaView(int? LookupsPerRequester, int? LookupsTotal, int? ClaimsPerRequester, int? ClaimsTotal, int? WindowSeconds)
+{
+    public static QuotaView From(OwnerQuota? quota, LookupOptions defaults) => new(
+        quota?.LookupsPerRequester ?? defaults.OwnerLookupsPerRequester, quota?.LookupsTotal ?? defaults.OwnerLookupsTotal,
+        quota?.ClaimsPerRequester, quota?.ClaimsTotal, (int)(quota?.Window ?? defaults.Window).TotalSeconds);
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Mimi.Discovery.Server.Lookup;
+
+/// <summary>Lookup limits: batch size and the operator's default quotas.</summary>
+internal sealed class LookupOptions
+{
+    public const string Section = "Lookup";
+
+    [Range(1, 1000)]
+    public int MaxBatch { get; set; } = 100;
+
+    /// <summary>Identifiers new to a requester it may look up per <see cref="Window"/> (re-syncs of known ones are free).</summary>
+    [Range(0, int.MaxValue)]
+    public int LookupsPerRequester { get; set; } = 10_000;
+
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Default per-owner limits when an owner has not set its own (null: no owner limit).</summary>
+    public int? OwnerLookupsPerRequester { get; set; }
+
+    public int? OwnerLookupsTotal { get; set; }
+}
+
+/// <summary>Shared rate-limit counters. Without a configuration string the counters live in process (embedded default).</summary>
+internal sealed class RedisOptions
+{
+    public const string Section = "Redis";
+
+    /// <summary>StackExchange.Redis configuration, e.g. <c>redis:6379</c>; null keeps counters in process.</summary>
+    public string? Configuration { get; set; }
+
+    /// <summary>When Redis is down: false (default) refuses with 503; true lets requests through unlimited.</summary>
+    public bool FailOpen { get; set; }
+
+    [Required]
+    public string KeyPrefix { get; set; } = "mimi:";
+}
