@@ -36,4 +36,6 @@ namespace Mimi.Discovery.Server.Hosting;
 [JsonSerializable(typeof(DiscoverabilityRequest))]
 [JsonSerializable(typeof(ProviderSettingsRequest))]
 [JsonSerializable(typeof(QuotaView))]
+[JsonSerializable(typeof(ImportRow))]
+[JsonSerializable(typeof(ImportSummary))]
 internal sealed partial class ServerJson : JsonSerializerContext;

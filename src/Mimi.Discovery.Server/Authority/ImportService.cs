@@ -1,0 +1,214 @@
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Authority;
+using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Server.Hosting;
+using Mimi.Discovery.Server.Log;
+using Mimi.Discovery.Storage;
+
+namespace Mimi.Discovery.Server.Authority;
+
+/// <summary>
+/// Bulk issuance for a trusted provider. Lines are validated as they arrive; good rows are collected into batches,
+/// their certificates signed in parallel, and each batch is appended to the log in one transaction while the next
+/// batch is read and signed. A bad line is reported by number and never holds back the rows around it.
+/// </summary>
+internal sealed partial class ImportService(
+    CertificateAuthority ca,
+    MappingAssertionSigner assertions,
+    LogStore log,
+    IOptions<AuthorityOptions> authority,
+    IOptions<ImportOptions> options,
+    TimeProvider time,
+    ILogger<ImportService> logger)
+{
+    public async Task<ImportSummary> ImportAsync(string provider, PipeReader body, CancellationToken ct)
+    {
+        var o = options.Value;
+        var tally = new Tally(o.MaxReportedErrors);
+        var batch = new List<Candidate>(o.BatchSize);
+        Task<IReadOnlyList<LogWriteResult>>? appending = null;
+        await foreach (var line in ImportLines.ReadAsync(body, o.MaxLineBytes, ct))
+        {
+            if (line.Bytes is null)
+            {
+                tally.Reject(new ImportError(line.Number, "line", "line.too-long", $"The line is longer than {o.MaxLineBytes} bytes."));
+            }
+            else if (Validate(line, provider, out var error) is { } candidate)
+            {
+                batch.Add(candidate);
+            }
+            else
+            {
+                tally.Reject(error!);
+            }
+
+            if (batch.Count == o.BatchSize)
+            {
+                appending = await FlushAsync(provider, batch, appending, tally, ct);
+                batch = new List<Candidate>(o.BatchSize);
+            }
+        }
+
+        appending = await FlushAsync(provider, batch, appending, tally, ct);
+        if (appending is not null)
+        {
+            tally.Logged(await appending);
+        }
+
+        LogImported(logger, provider, tally.Imported, tally.Rejected);
+        return tally.Summary();
+    }
+
+    /// <summary>The row ready to sign, or null with the reason in <paramref name="error"/>.</summary>
+    private static Candidate? Validate(ImportLine line, string provider, out ImportError? error)
+    {
+        error = null;
+        ImportRow? row;
+        try
+        {
+            row = JsonSerializer.Deserialize(line.Bytes, ServerJson.Default.ImportRow);
+        }
+        catch (JsonException e)
+        {
+            return Fail(line, "json", "json.malformed", "Not a JSON object: " + e.Message, out error);
+        }
+
+        if (row is null)
+        {
+            return Fail(line, "json", "json.malformed", "Not a JSON object: each line holds one {sii, ssi, publicKey, tags}.", out error);
+        }
+
+        if (!Sii.TryParse(row.Sii, out var sii, out var siiError))
+        {
+            return Fail(line, "sii", siiError.Code, siiError.Message, out error);
+        }
+
+        if (!Ssi.TryParse(row.Ssi, out var ssi, out var ssiError))
+        {
+            return Fail(line, "ssi", ssiError.Code, ssiError.Message, out error);
+        }
+
+        if (ssi.Kind != SsiKind.User)
+        {
+            return Fail(line, "ssi", "ssi.not-a-user", "ssi must name a user: mimi://DOMAIN/u/NAME.", out error);
+        }
+
+        if (ssi.Domain != provider)
+        {
+            return Fail(line, "ssi", "ssi.foreign-domain", $"ssi belongs to '{ssi.Domain}'; a provider imports only its own users.", out error);
+        }
+
+        var tags = row.Tags ?? [];
+        if (tags.Length > 8 || Array.Exists(tags, t => t is null || !TagPattern().IsMatch(t)))
+        {
+            return Fail(line, "tags", "tags.invalid", "tags holds at most 8 preference tags, each 1 to 32 of a-z, 0-9 and '-'.", out error);
+        }
+
+        var key = new byte[((row.PublicKey?.Length ?? 0) * 3 / 4) + 3];
+        if (string.IsNullOrEmpty(row.PublicKey) || !Convert.TryFromBase64String(row.PublicKey, key, out var written))
+        {
+            return Fail(line, "publicKey", "publicKey.not-base64", "publicKey must be the base64 DER SubjectPublicKeyInfo of the user's key (P-256 or Ed25519).", out error);
+        }
+
+        return new Candidate(line.Number, sii, ssi, key[..written], tags);
+    }
+
+    private static Candidate? Fail(ImportLine line, string field, string code, string detail, out ImportError error)
+    {
+        error = new ImportError(line.Number, field, code, detail);
+        return null;
+    }
+
+    /// <summary>
+    /// Signs <paramref name="batch"/> across cores, waits for the previous batch's append (its results are counted in
+    /// order), and starts this batch's append; returns it still running.
+    /// </summary>
+    private async Task<Task<IReadOnlyList<LogWriteResult>>?> FlushAsync(string provider, List<Candidate> batch,
+        Task<IReadOnlyList<LogWriteResult>>? previous, Tally tally, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var notAfter = now + authority.Value.CredentialLifetime;
+        var issued = new IssuedCredential?[batch.Count];
+        var refused = new string?[batch.Count];
+        Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        {
+            var c = batch[i];
+            try
+            {
+                issued[i] = ca.Issue(new CredentialRequest(c.PublicKey, c.Ssi.Value, c.Sii.Value, now.AddMinutes(-1), notAfter));
+            }
+            catch (ArgumentException e)
+            {
+                refused[i] = e.Message;
+            }
+        });
+
+        var writes = new List<LogWrite>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (issued[i] is not { } credential)
+            {
+                tally.Reject(new ImportError(batch[i].Line, "publicKey", "publicKey.invalid", refused[i]!));
+                continue;
+            }
+
+            var c = batch[i];
+            var entry = LogEntries.Issuance(now, provider, credential.SerialHex, SHA256.HashData(credential.Der), Attestation.Provider, credential.NotAfter);
+            writes.Add(new IssueCredentialWrite(entry, index => new CredentialRecord(credential.SerialHex, provider, c.Sii.Value, c.Ssi.Value, c.Tags,
+                Attestation.Provider, credential.Der,
+                assertions.Sign(new MappingAssertionClaims(c.Sii.Value, c.Ssi.Value, provider, c.Tags, now, credential.NotAfter, index, credential.SerialHex)),
+                credential.NotBefore, credential.NotAfter, index, now)));
+        }
+
+        if (previous is not null)
+        {
+            tally.Logged(await previous);
+        }
+
+        return writes.Count == 0 ? null : log.AppendAsync(writes, ct);
+    }
+
+    [GeneratedRegex("^[a-z0-9-]{1,32}$")]
+    private static partial Regex TagPattern();
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Import by {Provider}: {Imported} issued and logged, {Rejected} rejected")]
+    private static partial void LogImported(ILogger logger, string provider, long imported, long rejected);
+
+    private sealed record Candidate(long Line, Sii Sii, Ssi Ssi, byte[] PublicKey, string[] Tags);
+
+    private sealed class Tally(int maxErrors)
+    {
+        private readonly List<ImportError> _errors = [];
+        private long? _first;
+        private long? _last;
+
+        public long Imported { get; private set; }
+
+        public long Rejected { get; private set; }
+
+        public void Reject(ImportError error)
+        {
+            Rejected++;
+            if (_errors.Count < maxErrors)
+            {
+                _errors.Add(error);
+            }
+        }
+
+        public void Logged(IReadOnlyList<LogWriteResult> results)
+        {
+            foreach (var result in results)
+            {
+                Imported++;
+                _first = Math.Min(_first ?? long.MaxValue, result.Index);
+                _last = Math.Max(_last ?? long.MinValue, result.Index);
+            }
+        }
+
+        public ImportSummary Summary() => new(Imported, Rejected, [.. _errors.OrderBy(e => e.Line)], _first, _last);
+    }
+}
