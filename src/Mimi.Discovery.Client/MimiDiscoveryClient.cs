@@ -111,6 +111,18 @@ public sealed class MimiDiscoveryClient
             new IssueRequest(sii, ssi, Convert.ToBase64String(subjectPublicKeyInfo), tags?.ToArray() ?? [], challengeId, code, attested ? true : null),
             ClientJson.Default.IssueRequest, ClientJson.Default.Credential, ct);
 
+    /// <summary>
+    /// Imports verified mappings in bulk (trusted providers): <paramref name="ndjson"/> is streamed as the body, one
+    /// <c>{"sii", "ssi", "publicKey", "tags"}</c> object per line. Bad lines are reported in the result, not thrown.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(Stream ndjson, CancellationToken ct = default)
+    {
+        var content = new StreamContent(ndjson, 64 * 1024);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        using var response = await SendRawAsync(HttpMethod.Post, "/v1/authority/import", content, true, ct);
+        return await ReadAsync(response, ClientJson.Default.ImportResult, ct);
+    }
+
     /// <summary>One credential (its owner or the operator).</summary>
     public Task<Credential> GetCredentialAsync(string serial, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, $"/v1/authority/credentials/{Uri.EscapeDataString(serial)}", ClientJson.Default.Credential, ct);

@@ -59,6 +59,12 @@ public sealed record LookupResult(string Sii, string Status, LookupMapping[] Map
 /// <summary>A mapping: the user, its provider, preference tags, the signed assertion and where to claim KeyPackages.</summary>
 public sealed record LookupMapping(string Ssi, string Provider, string[] Tags, string Assertion, string? KeyMaterial, string Serial, DateTimeOffset NotAfter);
 
+/// <summary>The outcome of a bulk import: rows issued and logged, rows rejected (all counted, the first listed), and the log range written.</summary>
+public sealed record ImportResult(long Imported, long Rejected, ImportRowError[] Errors, long? FirstLogIndex, long? LastLogIndex);
+
+/// <summary>A rejected import line: its number (from 1), the field at fault, a stable code and the reason.</summary>
+public sealed record ImportRowError(long Line, string Field, string Code, string Detail);
+
 /// <summary>An owner's quotas (null: the operator's default).</summary>
 public sealed record OwnerQuotas(int? LookupsPerRequester, int? LookupsTotal, int? ClaimsPerRequester, int? ClaimsTotal, int? WindowSeconds);
 
@@ -105,4 +111,5 @@ internal sealed record TrustBody(bool Trusted);
 [JsonSerializable(typeof(LookupBody))]
 [JsonSerializable(typeof(DiscoverabilityBody))]
 [JsonSerializable(typeof(SettingsBody))]
+[JsonSerializable(typeof(ImportResult))]
 internal sealed partial class ClientJson : JsonSerializerContext;

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Text;
+using Mimi.Discovery.Client;
+using Mimi.Discovery.Server.Tests.Fixtures;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Mimi.Discovery.Server.Tests.Authority;
+
+/// <summary>Bulk import on the embedded database: good rows are issued and logged, bad rows are reported by line number.</summary>
+public sealed class ImportTests : IDisposable
+{
+    private readonly ServiceFactory _service = new(settings: new Dictionary<string, string?>
+    {
+        // Small batches and a short line limit, so a handful of rows crosses batch boundaries and the limit.
+        ["Import:BatchSize"] = "2",
+        ["Import:MaxLineBytes"] = "1024",
+    });
+
+    public void Dispose() => _service.Dispose();
+
+    [Fact]
+    public async Task Good_rows_around_bad_ones_are_issued_and_logged_and_bad_rows_are_reported_by_line()
+    {
+        var (gate, _) = await _service.EnrolAsync("gate.test", trusted: true);
+        using var user = ClientCredentials.GenerateEs256("u");
+        var key = Convert.ToBase64String(user.SubjectPublicKeyInfo);
+        var lines = new[]
+        {
+            /* 1 */ "{\"sii\": \"tel:+15550300001\", \"ssi\": ",
+            /* 2 */ Row("tel:+15550300002", "mimi://gate.test/u/u2", key, "mobile"),
+            /* 3 */ Row("mailto:u3@gate.test", "mimi://gate.test/u/u3", key),
+            /* 4 */ Row("tel:12", "mimi://gate.test/u/u4", key),
+            /* 5 */ "",
+            /* 6 */ Row("tel:+15550300006", "mimi://gate.test/u/u6", key),
+            /* 7 */ Row("tel:+15550300007", "mimi://other.test/u/u7", key),
+            /* 8 */ Row("tel:+15550300008", "mimi://gate.test/u/u8", Convert.ToBase64String([0x30, 0x03, 0x02, 0x01, 0x00])),
+            /* 9 */ "{\"sii\": \"tel:+15550300009\", \"padding\": \"" + new string('x', 2000) + "\"}",
+            /* 10 */ Row("im:u10@gate.test", "mimi://gate.test/u/u10", key, "work", "mobile"),
+            /* 11 */ Row("tel:+15550300011", "mimi://gate.test/u/u11", key),
+            /* 12 */ "[1, 2",
+        };
+
+        var result = await gate.ImportAsync(Ndjson(string.Join("\n", lines)));
+
+        Assert.Equal(5, result.Imported);
+        Assert.Equal(6, result.Rejected);
+        Assert.Equal([1L, 4, 7, 8, 9, 12], result.Errors.Select(e => e.Line));
+        Assert.Equal(["json", "sii", "ssi", "publicKey", "line", "json"], result.Errors.Select(e => e.Field));
+        Assert.Equal("ssi.foreign-domain", result.Errors[2].Code);
+        Assert.Equal("publicKey.invalid", result.Errors[3].Code);
+        Assert.Equal("line.too-long", result.Errors[4].Code);
+        Assert.Equal(0, result.FirstLogIndex);
+        Assert.Equal(4, result.LastLogIndex);
+
+        var found = await gate.LookupAsync(["tel:+15550300002", "tel:+15550300011", "tel:+15550300007"]);
+        Assert.Equal("mimi://gate.test/u/u2", Assert.Single(found.Results[0].Mappings).Ssi);
+        Assert.Equal(["mobile"], found.Results[0].Mappings[0].Tags);
+        Assert.Equal("mimi://gate.test/u/u11", Assert.Single(found.Results[1].Mappings).Ssi);
+        Assert.Empty(found.Results[2].Mappings);
+
+        var audit = await new LogAuditor(_service.Anonymous()).AuditAsync(null, await _service.Anonymous().GetLogVerifierKeyAsync(), []);
+        Assert.True(audit.Ok, string.Join("\n", audit.Findings));
+        Assert.Equal(5, audit.State!.Size);
+    }
+
+    [Fact]
+    public async Task Untrusted_provider_may_not_import()
+    {
+        var (beta, _) = await _service.EnrolAsync("beta.test");
+        using var user = ClientCredentials.GenerateEs256("u");
+
+        var refused = await Assert.ThrowsAsync<MimiApiException>(() =>
+            beta.ImportAsync(Ndjson(Row("tel:+15550300001", "mimi://beta.test/u/bob", Convert.ToBase64String(user.SubjectPublicKeyInfo)))));
+
+        Assert.Equal(403, refused.Status);
+        var audit = await new LogAuditor(_service.Anonymous()).AuditAsync(null, await _service.Anonymous().GetLogVerifierKeyAsync(), []);
+        Assert.Equal(0, audit.State!.Size);
+    }
+
+    [Fact]
+    public async Task Import_body_may_exceed_the_service_wide_body_limit()
+    {
+        var (gate, _) = await _service.EnrolAsync("gate.test", trusted: true);
+        using var user = ClientCredentials.GenerateEs256("u");
+        var key = Convert.ToBase64String(user.SubjectPublicKeyInfo);
+        // Over 64 KiB (Limits:MaxRequestBodyBytes) with a declared length.
+        var rows = Enumerable.Range(0, 400).Select(i => Row($"tel:+1555031{i:D4}", $"mimi://gate.test/u/u{i}", key));
+
+        var result = await gate.ImportAsync(Ndjson(string.Join("\n", rows) + "\n"));
+
+        Assert.Equal(400, result.Imported);
+        Assert.Equal(0, result.Rejected);
+        Assert.Equal(399, result.LastLogIndex);
+    }
+
+    internal static string Row(string sii, string ssi, string publicKey, params string[] tags) =>
+        $"{{\"sii\": \"{sii}\", \"ssi\": \"{ssi}\", \"publicKey\": \"{publicKey}\", \"tags\": [{string.Join(", ", tags.Select(t => $"\"{t}\""))}]}}";
+
+    internal static MemoryStream Ndjson(string text) => new(Encoding.UTF8.GetBytes(text));
+}
+
+/// <summary>Bulk import on PostgreSQL, where large batches are written with binary COPY.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresImportTests(PostgresServer server, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Five_thousand_rows_are_copied_in_and_the_log_audits()
+    {
+        var database = await server.CreateDatabaseAsync();
+        using var service = new ServiceFactory(database);
+        var (gate, _) = await service.EnrolAsync("gate.test", trusted: true);
+        using var user = ClientCredentials.GenerateEs256("u");
+        var key = Convert.ToBase64String(user.SubjectPublicKeyInfo);
+        var text = new StringBuilder();
+        for (var i = 0; i < 5000; i++)
+        {
+            text.Append(ImportTests.Row($"tel:+1555040{i:D4}", $"mimi://gate.test/u/u{i}", key, "mobile")).Append('\n');
+        }
+
+        var clock = Stopwatch.StartNew();
+        var result = await gate.ImportAsync(ImportTests.Ndjson(text.ToString()));
+        clock.Stop();
+        output.WriteLine($"Imported {result.Imported} rows in {clock.Elapsed.TotalSeconds:F2} s: {result.Imported / clock.Elapsed.TotalSeconds:F0} rows/s");
+
+        Assert.Equal(5000, result.Imported);
+        Assert.Equal(0, result.Rejected);
+        Assert.Equal(0, result.FirstLogIndex);
+        Assert.Equal(4999, result.LastLogIndex);
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var count = new NpgsqlCommand("SELECT count(*), count(DISTINCT log_index), min(log_index), max(log_index) FROM credentials", connection);
+            await using var reader = await count.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            Assert.Equal([5000L, 5000L, 0L, 4999L], [reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)]);
+        }
+
+        var found = await gate.LookupAsync(["tel:+15550404999"]);
+        Assert.Equal("mimi://gate.test/u/u4999", Assert.Single(found.Results[0].Mappings).Ssi);
+        var audit = await new LogAuditor(service.Anonymous()).AuditAsync(null, await service.Anonymous().GetLogVerifierKeyAsync(), []);
+        Assert.True(audit.Ok, string.Join("\n", audit.Findings));
+        Assert.Equal(5000, audit.State!.Size);
+    }
+}
