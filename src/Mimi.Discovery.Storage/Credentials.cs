@@ -1,5 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Mimi.Discovery.Storage;
 
@@ -179,6 +181,34 @@ public sealed class CredentialStore(MimiDatabase database)
 
             await insert.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    /// <summary>The bulk path on PostgreSQL: the same rows as <see cref="InsertManyAsync"/>, streamed with binary COPY inside the open transaction.</summary>
+    internal static async Task CopyManyAsync(NpgsqlConnection connection, IReadOnlyList<CredentialRecord> credentials, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY credentials (serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at, discoverability, allowed_providers) FROM STDIN (FORMAT BINARY)",
+            ct);
+        foreach (var c in credentials)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(c.Serial, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(c.Provider, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(c.Sii, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(c.Ssi, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(JsonSerializer.Serialize(c.Tags.ToArray(), StorageJson.Default.StringArray), NpgsqlDbType.Text, ct);
+            await copy.WriteAsync((long)c.Attestation, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(c.Certificate, NpgsqlDbType.Bytea, ct);
+            await copy.WriteAsync(c.Assertion, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(StoredTime.From(c.NotBefore), NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(StoredTime.From(c.NotAfter), NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(c.LogIndex, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(StoredTime.From(c.CreatedAt), NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync((long)c.Discoverability, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(JsonSerializer.Serialize((c.AllowedProviders ?? []).ToArray(), StorageJson.Default.StringArray), NpgsqlDbType.Text, ct);
+        }
+
+        await copy.CompleteAsync(ct);
     }
 
     internal static async Task<bool> RevokeAsync(DbTransaction tx, string serial, DateTimeOffset at, string reason, long logIndex, CancellationToken ct)

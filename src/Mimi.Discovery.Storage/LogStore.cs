@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Mimi.Discovery.Transparency;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Mimi.Discovery.Storage;
 
@@ -26,6 +28,8 @@ public readonly record struct LogHead(long Size, byte[] Root);
 /// </summary>
 public sealed class LogStore : ITileReader
 {
+    // From this many rows a PostgreSQL batch is written with binary COPY rather than multi-row INSERTs.
+    private const int CopyThreshold = 256;
     private readonly MimiDatabase _database;
     private readonly int _cacheLimit;
     private readonly ConcurrentDictionary<(int Level, long Index), byte[]> _tiles = new();
@@ -71,9 +75,19 @@ public sealed class LogStore : ITileReader
             // then write rows and entries with one multi-row statement per chunk, not one round trip per row.
             var credentials = new CredentialRecord?[accepted.Count];
             Parallel.For(0, accepted.Count, i => credentials[i] = accepted[i].Write is IssueCredentialWrite issue ? issue.Credential(accepted[i].Index) : null);
-            await CredentialStore.InsertManyAsync(tx, credentials.OfType<CredentialRecord>().ToList(), ct);
             var now = StoredTime.From(DateTimeOffset.UtcNow);
-            await InsertEntriesAsync(tx, accepted, now, ct);
+            if (tx.Connection is NpgsqlConnection npgsql && accepted.Count >= CopyThreshold)
+            {
+                // Large batches (bulk import) on PostgreSQL: binary COPY in the same transaction, far fewer bytes and no SQL to parse.
+                await CredentialStore.CopyManyAsync(npgsql, credentials.OfType<CredentialRecord>().ToList(), ct);
+                await CopyEntriesAsync(npgsql, accepted, now, ct);
+            }
+            else
+            {
+                await CredentialStore.InsertManyAsync(tx, credentials.OfType<CredentialRecord>().ToList(), ct);
+                await InsertEntriesAsync(tx, accepted, now, ct);
+            }
+
             var leaves = accepted.Select(a => MerkleHash.LeafHash(a.Write.Entry)).ToList();
 
             if (leaves.Count == 0)
@@ -165,6 +179,20 @@ public sealed class LogStore : ITileReader
 
             await insert.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    private static async Task CopyEntriesAsync(NpgsqlConnection connection, List<(long Index, LogWrite Write)> entries, long now, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync("COPY log_entries (idx, data, created_at) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var (index, write) in entries)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(index, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(write.Entry, NpgsqlDbType.Bytea, ct);
+            await copy.WriteAsync(now, NpgsqlDbType.Bigint, ct);
+        }
+
+        await copy.CompleteAsync(ct);
     }
 
     private async Task<LogHead> ReadHeadAsync(DbConnection connection, DbTransaction? tx, CancellationToken ct)
