@@ -45,6 +45,7 @@ internal static class MimiCommand
         root.Add(CredentialCommands.Revoke());
         root.Add(AuditCommand.Build());
         root.Add(ResolveCommand.Build());
+        root.Add(LookupCommand.Build());
         return root;
     }
 

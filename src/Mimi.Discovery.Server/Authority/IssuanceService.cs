@@ -14,6 +14,7 @@ internal sealed class IssuanceService(
     MappingAssertionSigner assertions,
     LogSequencer log,
     CredentialStore credentials,
+    Lookup.Private.PrivateRecordBuilder privateRecords,
     IOptions<AuthorityOptions> options,
     TimeProvider time)
 {
@@ -34,6 +35,7 @@ internal sealed class IssuanceService(
                 issued.NotBefore, issued.NotAfter, index, now);
             return record;
         }), ct);
+        await privateRecords.AddAsync(record!, ct);
         return record!;
     }
 

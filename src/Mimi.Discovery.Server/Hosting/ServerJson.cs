@@ -5,6 +5,7 @@ using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Server.Lookup;
+using Mimi.Discovery.Server.Lookup.Private;
 using Mimi.Discovery.Server.Providers;
 
 namespace Mimi.Discovery.Server.Hosting;
@@ -36,6 +37,10 @@ namespace Mimi.Discovery.Server.Hosting;
 [JsonSerializable(typeof(DiscoverabilityRequest))]
 [JsonSerializable(typeof(ProviderSettingsRequest))]
 [JsonSerializable(typeof(QuotaView))]
+[JsonSerializable(typeof(PrivateRecordPayload))]
+[JsonSerializable(typeof(PrivateLookupKeyView))]
+[JsonSerializable(typeof(PrivateBucketView))]
+[JsonSerializable(typeof(PrivateRotationView))]
 [JsonSerializable(typeof(ImportRow))]
 [JsonSerializable(typeof(ImportSummary))]
 internal sealed partial class ServerJson : JsonSerializerContext;

@@ -20,6 +20,7 @@ internal sealed class ServiceKeys
 
     public const string CaDirectory = "ca";
     public const string LogKeyFile = "log-signing.key";
+    public const string OprfKeyFile = "oprf.key";
 
     private ServiceKeys(string directory, byte[] tokenKey, byte[] codeKey, OperatorClient? developmentOperator,
         CertificateAuthority ca, MappingAssertionKeyRing assertionKeys, NoteSigner logSigner)

@@ -9,6 +9,7 @@ using Mimi.Discovery.Server.Authority.ProofOfControl;
 using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Server.Lookup;
+using Mimi.Discovery.Server.Lookup.Private;
 using StackExchange.Redis;
 using Mimi.Discovery.Server.Providers;
 using Mimi.Discovery.Storage;
@@ -110,6 +111,7 @@ internal static class ServiceSetup
             ? ActivatorUtilities.CreateInstance<InProcessAnsweredIdentifiers>(sp)
             : ActivatorUtilities.CreateInstance<RedisAnsweredIdentifiers>(sp));
         services.AddSingleton<LookupService>();
+        services.AddPrivateLookup(builder.Configuration);
 
         // Authentication: client assertions at the token endpoint, JwtBearer on every other call.
         services.AddSingleton<IEnumerable<OperatorClient>>(sp => OperatorClients(sp));
@@ -161,6 +163,7 @@ internal static class ServiceSetup
         app.MapImportApi();
         app.MapLogApi();
         app.MapLookupApi();
+        app.MapPrivateLookupApi();
         return app;
     }
 

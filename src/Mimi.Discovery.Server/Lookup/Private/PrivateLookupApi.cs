@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Oprf;
+using Mimi.Discovery.RateLimiting;
+using Mimi.Discovery.Server.Authentication;
+using Mimi.Discovery.Server.Hosting;
+using Mimi.Discovery.Storage;
+
+namespace Mimi.Discovery.Server.Lookup.Private;
+
+/// <summary>
+/// Private lookups (R6, R8): the provider blinds each identifier, the service evaluates the OPRF (VOPRF, with a
+/// proof) and serves buckets of encrypted records; it learns who asks and a bucket, never the identifier.
+/// </summary>
+internal static class PrivateLookupApi
+{
+    /// <summary>Response header naming the OPRF key an evaluation used; bucket fetches pass it back as <c>keyId</c>.</summary>
+    public const string KeyIdHeader = "Mimi-Oprf-Key-Id";
+
+    public static IServiceCollection AddPrivateLookup(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PrivateLookupOptions>().Bind(configuration.GetSection(PrivateLookupOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => PrivateLookupKeys.Load(sp.GetRequiredService<ServiceKeys>().Directory,
+            sp.GetRequiredService<IOptions<AuthorityOptions>>().Value.CreateDevelopmentKeys));
+        services.AddSingleton<PrivateRecordStore>();
+        services.AddSingleton<PrivateRecordBuilder>();
+        services.AddSingleton<PrivateRecordRebuilder>();
+        services.AddHostedService(sp => sp.GetRequiredService<PrivateRecordRebuilder>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapPrivateLookupApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/lookup/private").WithTags("Lookup");
+        group.MapGet("/key", GetKey).WithName("GetPrivateLookupKey")
+            .WithSummary("The OPRF public key evaluations are proven against, its id, and the bucket parameters. Providers only.")
+            .RequireAuthorization(Policies.Provider);
+        group.MapPost("/evaluate", EvaluateAsync).WithName("EvaluatePrivateLookup")
+            .WithSummary("Evaluates blinded identifiers (RFC 9497 P256-SHA256 VOPRF, octet-stream in and out) with a DLEQ proof; rate-limited per requester. Providers only.")
+            .RequireAuthorization(Policies.Provider);
+        group.MapGet("/buckets/{bucket}", GetBucketAsync).WithName("GetPrivateLookupBucket")
+            .WithSummary("The encrypted records of a bucket the caller may see, padded with decoys to at least k. Providers only.")
+            .RequireAuthorization(Policies.Provider);
+        group.MapPost("/rotate", Rotate).WithName("RotatePrivateLookupKey")
+            .WithSummary("Rotates the OPRF key; the previous key answers until the records under the new one are built. Operator only.")
+            .RequireAuthorization(Policies.Operator);
+        return app;
+    }
+
+    private static Ok<PrivateLookupKeyView> GetKey(PrivateLookupKeys keys, IOptions<PrivateLookupOptions> options)
+    {
+        var key = keys.Serving.Key;
+        return TypedResults.Ok(new PrivateLookupKeyView(key.KeyId, key.PublicKey.ToArray(), "P256-SHA256", "voprf", options.Value.PrefixBits,
+            options.Value.BucketSize, options.Value.MaxBatch));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> EvaluateAsync(HttpContext http, ClaimsPrincipal user,
+        PrivateLookupKeys keys, KeyedRateLimiter limiter, IOptions<PrivateLookupOptions> options, CancellationToken ct)
+    {
+        if (!string.Equals(http.Request.ContentType, "application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type.",
+                "The body must be an OPRF evaluation request sent as application/octet-stream.");
+        }
+
+        using var body = new MemoryStream();
+        await http.Request.Body.CopyToAsync(body, ct);
+        var o = options.Value;
+        var request = OprfEvaluationRequest.Decode(body.GetBuffer().AsSpan(0, (int)body.Length), o.MaxBatch);
+        if (!request.IsSuccess)
+        {
+            return Problems.InvalidRequest("body", $"Not an OPRF evaluation request ({request.Status}): expected a 2-byte big-endian count from 1 to {o.MaxBatch}, "
+                + "then that many 33-byte compressed P-256 points, nothing else.");
+        }
+
+        var elements = request.Value.BlindedElements;
+        var decision = await limiter.AcquireAsync("oprf:" + user.ClientId(), new RateLimitPolicy(o.EvaluationsPerRequester, o.Window), elements.Count, ct);
+        LookupApi.WriteRateLimitHeaders(http, "oprf", decision);
+        if (!decision.IsAllowed)
+        {
+            return decision.Reason == RateLimitReason.BackendUnavailable ? LookupApi.Unavailable(http, decision) : LookupApi.Limited(http, decision);
+        }
+
+        var server = keys.Serving;
+        http.Response.Headers[KeyIdHeader] = server.Key.KeyId;
+        return TypedResults.Bytes(server.BlindEvaluate(elements).ToArray(), "application/octet-stream");
+    }
+
+    private static async Task<Results<Ok<PrivateBucketView>, ProblemHttpResult>> GetBucketAsync(string bucket, string? keyId, ClaimsPrincipal user,
+        PrivateLookupKeys keys, PrivateRecordStore store, ClientDirectory directory, IOptions<PrivateLookupOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (!long.TryParse(bucket, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number >= 1L << o.PrefixBits)
+        {
+            return Problems.InvalidRequest("bucket", $"bucket must be an integer from 0 to {(1L << o.PrefixBits) - 1}.");
+        }
+
+        if (keyId is null || !keys.TryGet(keyId, out _))
+        {
+            return Problems.NotFound($"No OPRF key '{keyId}' is in use; fetch /v1/lookup/private/key and evaluate again.");
+        }
+
+        // Visibility is decided exactly as for plain lookups: per identifier, by the one rule, then by the owner being active.
+        var requester = user.ClientId();
+        var stored = await store.ListActiveInBucketAsync(keyId, number, time.GetUtcNow(), ct);
+        var served = new List<PrivateRecordView>(Math.Max(o.BucketSize, stored.Count));
+        var sealedBySerial = stored.ToDictionary(r => r.Mapping.Serial, StringComparer.Ordinal);
+        foreach (var identifier in stored.GroupBy(r => r.Mapping.Sii, StringComparer.Ordinal))
+        {
+            foreach (var mapping in MappingVisibility.Visible(identifier.Select(r => r.Mapping), requester))
+            {
+                if (directory.Find(mapping.Provider) is { Active: true })
+                {
+                    var record = sealedBySerial[mapping.Serial];
+                    served.Add(new PrivateRecordView(record.Tag, record.Ciphertext));
+                }
+            }
+        }
+
+        // Decoys look like the real records beside them, so neither the count nor the sizes tell how many are real.
+        var real = served.Count;
+        while (served.Count < o.BucketSize)
+        {
+            var length = real == 0 ? PrivateRecordCrypto.TypicalRecordLength : served[Random.Shared.Next(real)].Ciphertext.Length;
+            var (tag, ciphertext) = PrivateRecordCrypto.Decoy(length);
+            served.Add(new PrivateRecordView(tag, ciphertext));
+        }
+
+        served.Sort((a, b) => a.Tag.AsSpan().SequenceCompareTo(b.Tag));
+        return TypedResults.Ok(new PrivateBucketView(keyId, number, [.. served]));
+    }
+
+    private static Results<Accepted<PrivateRotationView>, ProblemHttpResult> Rotate(PrivateLookupKeys keys, PrivateRecordRebuilder rebuilder)
+    {
+        if (!keys.TryRotate(out var ring))
+        {
+            return Problems.Conflict("A rotation is in progress: records under the newest OPRF key are still being built.");
+        }
+
+        rebuilder.Request();
+        return TypedResults.Accepted("/v1/lookup/private/key", new PrivateRotationView(ring.Current.KeyId, ring.Previous!.KeyId, true));
+    }
+}
+
+/// <summary>The published OPRF key: clients verify evaluation proofs against <c>PublicKey</c> (33-byte compressed point).</summary>
+internal sealed record PrivateLookupKeyView(string KeyId, byte[] PublicKey, string Suite, string Mode, int PrefixBits, int BucketSize, int MaxBatch);
+
+internal sealed record PrivateRecordView(byte[] Tag, byte[] Ciphertext);
+
+internal sealed record PrivateBucketView(string KeyId, long Bucket, PrivateRecordView[] Records);
+
+internal sealed record PrivateRotationView(string KeyId, string ServingKeyId, bool Rebuilding);

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Mimi.Discovery.Server.Lookup.Private;
+
+/// <summary>Private lookup: evaluation quota, bucket size and batch limits.</summary>
+internal sealed class PrivateLookupOptions
+{
+    public const string Section = "PrivateLookup";
+
+    /// <summary>OPRF evaluations (blinded identifiers) a requester may have per <see cref="Window"/>: the bound on enumeration (R8).</summary>
+    [Range(0, int.MaxValue)]
+    public int EvaluationsPerRequester { get; set; } = 10_000;
+
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>k: every bucket answer holds at least this many records, real or decoy.</summary>
+    [Range(1, 1024)]
+    public int BucketSize { get; set; } = 32;
+
+    /// <summary>How many leading bits of the lookup tag name a bucket. Changing it takes effect with the next key rotation.</summary>
+    [Range(1, 24)]
+    public int PrefixBits { get; set; } = 16;
+
+    /// <summary>Blinded identifiers in one evaluation request.</summary>
+    [Range(1, 1000)]
+    public int MaxBatch { get; set; } = 100;
+}

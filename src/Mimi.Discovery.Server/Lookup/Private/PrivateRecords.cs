@@ -1,0 +1,126 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Oprf;
+using Mimi.Discovery.Server.Authentication;
+using Mimi.Discovery.Storage;
+
+namespace Mimi.Discovery.Server.Lookup.Private;
+
+/// <summary>Builds the encrypted record of a mapping under an OPRF key: y = F(k, SII) keys the tag, the bucket and the AEAD.</summary>
+internal sealed partial class PrivateRecordBuilder(
+    PrivateLookupKeys keys, PrivateRecordStore store, ClientDirectory directory, IOptions<PrivateLookupOptions> options, ILogger<PrivateRecordBuilder> logger)
+{
+    public PrivateRecord Build(OprfServer server, CredentialRecord mapping)
+    {
+        var (tag, recordKey) = PrivateRecordCrypto.Derive(server.Evaluate(PrivateRecordCrypto.Utf8(mapping.Sii)));
+        var payload = new PrivateRecordPayload(mapping.Ssi, mapping.Provider, [.. mapping.Tags], mapping.Assertion,
+            MappingVisibility.KeyMaterialUrl(directory.Find(mapping.Provider), mapping.Ssi), mapping.Serial, mapping.NotAfter);
+        var ciphertext = PrivateRecordCrypto.Seal(recordKey, tag, payload);
+        return new PrivateRecord(server.Key.KeyId, mapping.Serial, PrivateRecordCrypto.Bucket(tag, options.Value.PrefixBits), tag, ciphertext);
+    }
+
+    /// <summary>
+    /// Adds a newly issued mapping under every key in the ring. The credential is issued and logged already, so a
+    /// storage failure here is logged rather than failing the issuance; the next rebuild adds the record.
+    /// </summary>
+    public async Task AddAsync(CredentialRecord mapping, CancellationToken ct)
+    {
+        var ring = keys.Ring;
+        var records = new List<PrivateRecord>(2) { Build(new OprfServer(OprfMode.Voprf, ring.Current), mapping) };
+        if (ring.Previous is { } previous)
+        {
+            records.Add(Build(new OprfServer(OprfMode.Voprf, previous), mapping));
+        }
+
+        try
+        {
+            await store.UpsertAsync(records, ct);
+        }
+        catch (StorageException e)
+        {
+            LogAddFailed(logger, mapping.Serial, e.Kind);
+        }
+    }
+
+    [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "Private-lookup record of {Serial} not stored ({Kind}); the next rebuild adds it")]
+    private static partial void LogAddFailed(ILogger logger, string serial, StorageErrorKind kind);
+}
+
+/// <summary>
+/// Rebuilds every record under the current key after a rotation (or when the key is new), in the background; then
+/// drops the records of retired keys and moves evaluations to the new key.
+/// </summary>
+internal sealed partial class PrivateRecordRebuilder(
+    PrivateLookupKeys keys, PrivateRecordBuilder builder, PrivateRecordStore store, TimeProvider time, ILogger<PrivateRecordRebuilder> logger) : BackgroundService
+{
+    private const int PageSize = 500;
+    private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Asks for a rebuild (after a rotation); requests made while one is queued collapse into it.</summary>
+    public void Request() => _requests.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (keys.Rebuilding)
+        {
+            Request();
+        }
+
+        await foreach (var _ in _requests.Reader.ReadAllAsync(stoppingToken))
+        {
+            while (keys.Rebuilding && !stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await RebuildAsync(stoppingToken);
+                }
+                catch (StorageException e)
+                {
+                    LogRetry(logger, e.Kind);
+                    await Task.Delay(TimeSpan.FromSeconds(30), time, stoppingToken);
+                }
+            }
+        }
+    }
+
+    private async Task RebuildAsync(CancellationToken ct)
+    {
+        var ring = keys.Ring;
+        var server = new OprfServer(OprfMode.Voprf, ring.Current);
+        LogStarted(logger, ring.Current.KeyId);
+        await store.DeleteOtherKeysAsync(ring.Previous is { } previous ? [ring.Current.KeyId, previous.KeyId] : [ring.Current.KeyId], ct);
+
+        var after = "";
+        var count = 0;
+        while (true)
+        {
+            var page = await store.ListActiveMappingsAsync(after, PageSize, time.GetUtcNow(), ct);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            var records = new PrivateRecord[page.Count];
+            for (var i = 0; i < page.Count; i++)
+            {
+                records[i] = builder.Build(server, page[i]);
+            }
+
+            await store.UpsertAsync(records, ct);
+            count += page.Count;
+            after = page[^1].Serial;
+        }
+
+        keys.CompleteRebuild(ring.Current.KeyId);
+        LogCompleted(logger, ring.Current.KeyId, count);
+    }
+
+    [LoggerMessage(EventId = 1702, Level = LogLevel.Information, Message = "Building private-lookup records under OPRF key {KeyId}")]
+    private static partial void LogStarted(ILogger logger, string keyId);
+
+    [LoggerMessage(EventId = 1703, Level = LogLevel.Information, Message = "Private-lookup records under OPRF key {KeyId} complete ({Count} mappings); evaluations use it now")]
+    private static partial void LogCompleted(ILogger logger, string keyId, int count);
+
+    [LoggerMessage(EventId = 1704, Level = LogLevel.Warning, Message = "Private-lookup rebuild interrupted ({Kind}); retrying in 30 s")]
+    private static partial void LogRetry(ILogger logger, StorageErrorKind kind);
+}
