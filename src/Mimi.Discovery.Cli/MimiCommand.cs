@@ -43,6 +43,7 @@ internal static class MimiCommand
         root.Add(CredentialCommands.Challenge());
         root.Add(CredentialCommands.Issue());
         root.Add(CredentialCommands.Revoke());
+        root.Add(ImportCommand.Build());
         root.Add(AuditCommand.Build());
         root.Add(ResolveCommand.Build());
         root.Add(LookupCommand.Build());
