@@ -86,6 +86,27 @@ public sealed class PrivateRecordStore(MimiDatabase database)
             return list;
         }, ct);
 
+    /// <summary>
+    /// Mappings that need a record under <paramref name="keyId"/> and have none: those issued outside the issuance
+    /// path (bulk import) or whose record could not be stored. Inserting their records shrinks the next answer.
+    /// </summary>
+    public Task<IReadOnlyList<CredentialRecord>> ListWithoutRecordAsync(string keyId, int limit, DateTimeOffset now, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<CredentialRecord>>(async c =>
+        {
+            await using var query = c.Command($"""
+                SELECT {QualifiedColumns} FROM credentials c LEFT JOIN private_records p ON p.key_id = @k AND p.serial = c.serial
+                WHERE p.serial IS NULL AND c.revoked_at IS NULL AND c.removed_at IS NULL AND c.not_after > @now ORDER BY c.serial LIMIT @limit
+                """);
+            await using var reader = await query.With("k", keyId).With("now", StoredTime.From(now)).With("limit", (long)limit).ExecuteReaderAsync(ct);
+            var list = new List<CredentialRecord>();
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(CredentialStore.Read(reader));
+            }
+
+            return list;
+        }, ct);
+
     /// <summary>Deletes every record except those under the given keys (after a rotation retires a key); returns how many.</summary>
     public Task<int> DeleteOtherKeysAsync(IReadOnlyList<string> keep, CancellationToken ct) => database.WriteAsync(async tx =>
     {

@@ -22,6 +22,7 @@ public sealed class PrivateLookupTests : IDisposable
     {
         ["PrivateLookup:EvaluationsPerRequester"] = "1000",
         ["PrivateLookup:Window"] = "01:00:00",
+        ["PrivateLookup:CatchUpInterval"] = "00:00:01",
     });
 
     private readonly ClientCredentials _userKey = ClientCredentials.GenerateEs256("u");
@@ -49,6 +50,26 @@ public sealed class PrivateLookupTests : IDisposable
         Assert.Equal((await alpha.LookupAsync([Bob])).Results[0].Mappings.Single(), bob, new MappingComparer());
         Assert.Equal("none", answer[1].Status);
         Assert.Empty(answer[1].Mappings);
+    }
+
+    [Fact]
+    public async Task Bulk_imported_mappings_become_findable_privately()
+    {
+        var (gate, _) = await _service.EnrolAsync("gate.test", trusted: true);
+        var (alpha, _) = await _service.EnrolAsync("alpha.test");
+        var row = $"{{\"sii\": \"tel:+15550006001\", \"ssi\": \"mimi://gate.test/u/imported\", \"publicKey\": \"{Convert.ToBase64String(_userKey.SubjectPublicKeyInfo)}\", \"tags\": []}}";
+        Assert.Equal(1, (await gate.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(row)))).Imported);
+        var client = Private(_service, alpha);
+
+        var answer = await client.LookupAsync(["tel:+15550006001"]);
+        for (var i = 0; i < 300 && answer.Results[0].Status != "found"; i++)
+        {
+            await Task.Delay(50);
+            answer = await client.LookupAsync(["tel:+15550006001"]);
+        }
+
+        Assert.Equal("mimi://gate.test/u/imported", Assert.Single(answer.Results[0].Mappings).Ssi);
+        Assert.Equal(1, client.Evaluations);
     }
 
     [Fact]

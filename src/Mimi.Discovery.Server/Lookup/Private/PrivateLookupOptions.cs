@@ -22,6 +22,10 @@ internal sealed class PrivateLookupOptions
     [Range(1, 24)]
     public int PrefixBits { get; set; } = 16;
 
+    /// <summary>How often mappings without a record (bulk imports) get theirs, and how soon an interrupted rebuild resumes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan CatchUpInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Blinded identifiers in one evaluation request.</summary>
     [Range(1, 1000)]
     public int MaxBatch { get; set; } = 100;

@@ -48,10 +48,13 @@ internal sealed partial class PrivateRecordBuilder(
 
 /// <summary>
 /// Rebuilds every record under the current key after a rotation (or when the key is new), in the background; then
-/// drops the records of retired keys and moves evaluations to the new key.
+/// drops the records of retired keys and moves evaluations to the new key. Between rotations it adds, every
+/// <see cref="PrivateLookupOptions.CatchUpInterval"/>, the records of mappings that have none (bulk imports, a
+/// record that could not be stored at issuance).
 /// </summary>
 internal sealed partial class PrivateRecordRebuilder(
-    PrivateLookupKeys keys, PrivateRecordBuilder builder, PrivateRecordStore store, TimeProvider time, ILogger<PrivateRecordRebuilder> logger) : BackgroundService
+    PrivateLookupKeys keys, PrivateRecordBuilder builder, PrivateRecordStore store, IOptions<PrivateLookupOptions> options, TimeProvider time,
+    ILogger<PrivateRecordRebuilder> logger) : BackgroundService
 {
     private const int PageSize = 500;
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -61,25 +64,49 @@ internal sealed partial class PrivateRecordRebuilder(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (keys.Rebuilding)
+        while (!stoppingToken.IsCancellationRequested)
         {
-            Request();
+            try
+            {
+                await (keys.Rebuilding ? RebuildAsync(stoppingToken) : CatchUpAsync(stoppingToken));
+            }
+            catch (StorageException e)
+            {
+                LogRetry(logger, e.Kind);
+            }
+
+            // Until the next request (a rotation) or the next catch-up.
+            using var interval = new CancellationTokenSource(options.Value.CatchUpInterval, time);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
+            try
+            {
+                await _requests.Reader.ReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private async Task CatchUpAsync(CancellationToken ct)
+    {
+        var server = new OprfServer(OprfMode.Voprf, keys.Ring.Current);
+        var count = 0;
+        while (true)
+        {
+            var page = await store.ListWithoutRecordAsync(server.Key.KeyId, PageSize, time.GetUtcNow(), ct);
+            if (page.Count == 0 || keys.Ring.Current.KeyId != server.Key.KeyId)
+            {
+                break;
+            }
+
+            await store.UpsertAsync(page.Select(m => builder.Build(server, m)).ToArray(), ct);
+            count += page.Count;
         }
 
-        await foreach (var _ in _requests.Reader.ReadAllAsync(stoppingToken))
+        if (count > 0)
         {
-            while (keys.Rebuilding && !stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await RebuildAsync(stoppingToken);
-                }
-                catch (StorageException e)
-                {
-                    LogRetry(logger, e.Kind);
-                    await Task.Delay(TimeSpan.FromSeconds(30), time, stoppingToken);
-                }
-            }
+            LogCaughtUp(logger, count, server.Key.KeyId);
         }
     }
 
@@ -121,6 +148,9 @@ internal sealed partial class PrivateRecordRebuilder(
     [LoggerMessage(EventId = 1703, Level = LogLevel.Information, Message = "Private-lookup records under OPRF key {KeyId} complete ({Count} mappings); evaluations use it now")]
     private static partial void LogCompleted(ILogger logger, string keyId, int count);
 
-    [LoggerMessage(EventId = 1704, Level = LogLevel.Warning, Message = "Private-lookup rebuild interrupted ({Kind}); retrying in 30 s")]
+    [LoggerMessage(EventId = 1705, Level = LogLevel.Information, Message = "Added the private-lookup records of {Count} mappings that had none under OPRF key {KeyId}")]
+    private static partial void LogCaughtUp(ILogger logger, int count, string keyId);
+
+    [LoggerMessage(EventId = 1704, Level = LogLevel.Warning, Message = "Private-lookup records not built ({Kind}); retrying at the next catch-up")]
     private static partial void LogRetry(ILogger logger, StorageErrorKind kind);
 }
