@@ -1,12 +1,15 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
 using Mimi.Discovery.Client;
-using Spectre.Console;
 
 namespace Mimi.Discovery.Cli;
 
 /// <summary><c>mimi lookup SII… [--private]</c>: resolves identifiers to mappings, in the plain or the private mode.</summary>
 internal static class LookupCommand
 {
+    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     public static Command Build()
     {
         var identifiers = new Argument<string[]>("sii") { Description = "Identifiers to look up: tel:+…, mailto:…, im:handle@domain.", Arity = ArgumentArity.OneOrMore };
@@ -14,7 +17,8 @@ internal static class LookupCommand
         {
             Description = "Private lookup (OPRF): the service never sees the identifiers, only blinded points and the buckets fetched.",
         };
-        var command = new Command("lookup", "Looks identifiers up and prints every mapping you may see (as a provider).") { identifiers, isPrivate };
+        var json = new Option<bool>("--json") { Description = "Print the answer as JSON, assertions included." };
+        var command = new Command("lookup", "Looks identifiers up and prints every mapping you may see (as a provider).") { identifiers, isPrivate, json };
         command.SetAction((parse, ct) => MimiCommand.RunAsync(async () =>
         {
             var api = MimiCommand.Client(parse);
@@ -31,29 +35,32 @@ internal static class LookupCommand
                 throw new CliException(e.Message);
             }
 
-            Print(answer);
+            Print(answer, parse.GetValue(json));
         }));
         return command;
     }
 
-    private static void Print(LookupResults answer)
+    /// <summary>One line per mapping (or per identifier without one), tab-separated so scripts can cut it.</summary>
+    private static void Print(LookupResults answer, bool json)
     {
-        var table = new Table().AddColumns("Identifier", "Status", "Provider", "User (SSI)", "Tags", "Serial", "Valid until", "keyMaterial");
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(answer, Indented));
+            return;
+        }
+
         foreach (var result in answer.Results)
         {
             if (result.Mappings.Length == 0)
             {
-                table.AddRow(Markup.Escape(result.Sii), Markup.Escape(result.Status), "", "", "", "", "", "");
+                Console.WriteLine($"{result.Sii}\t{result.Status}");
             }
 
             foreach (var m in result.Mappings)
             {
-                table.AddRow(Markup.Escape(result.Sii), Markup.Escape(result.Status), Markup.Escape(m.Provider), Markup.Escape(m.Ssi),
-                    Markup.Escape(string.Join(",", m.Tags)), Markup.Escape(m.Serial), m.NotAfter.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
-                    Markup.Escape(m.KeyMaterial ?? ""));
+                Console.WriteLine(string.Join('\t', result.Sii, result.Status, m.Provider, m.Ssi, "tags=" + string.Join(',', m.Tags), "serial=" + m.Serial,
+                    "until=" + m.NotAfter.ToString("u", CultureInfo.InvariantCulture), "keyMaterial=" + (m.KeyMaterial ?? "-")));
             }
         }
-
-        AnsiConsole.Write(table);
     }
 }

@@ -309,3 +309,58 @@ public sealed class PrivateLookupTests : IDisposable
         }
     }
 }
+
+/// <summary><c>mimi lookup</c> as a user runs it: a separate process against the service on a real port.</summary>
+public sealed class LookupCommandTests : IDisposable
+{
+    private readonly int _port = FreePort();
+    private readonly ServiceFactory _service;
+    private readonly string _work = Directory.CreateTempSubdirectory("mimi-lookup-").FullName;
+
+    public LookupCommandTests()
+    {
+        _service = new ServiceFactory(settings: new Dictionary<string, string?> { ["Authority:Issuer"] = $"http://127.0.0.1:{_port}" });
+        _service.UseKestrel(_port);
+        _service.StartServer();
+    }
+
+    public void Dispose()
+    {
+        _service.Dispose();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    [Fact]
+    public async Task Mimi_lookup_prints_the_same_mapping_in_plain_and_private_mode()
+    {
+        var beta = $"--client-id beta.test --key {_work}/beta.key";
+        await MimiAsync("keys generate --out beta.key");
+        await MimiAsync($"provider enrol --domain beta.test --contact ops@beta.test --jwk beta.key.pub.jwk --trusted --client-id operator --key {_service.KeyDirectory}/operator.key");
+        await MimiAsync("keys generate --out bob.key --alg ed25519");
+        await MimiAsync($"issue --sii tel:+15550001111 --ssi mimi://beta.test/u/bob --public-key bob.key.pub --attest --tag mobile {beta}");
+
+        var plain = await MimiAsync($"lookup tel:+15550001111 tel:+15550002222 {beta}");
+        var hidden = await MimiAsync($"lookup tel:+15550001111 tel:+15550002222 --private {beta}");
+        var json = await MimiAsync($"lookup tel:+15550001111 --private --json {beta}");
+
+        Assert.Equal(plain, hidden);
+        Assert.Contains("tel:+15550001111\tfound\tbeta.test\tmimi://beta.test/u/bob\ttags=mobile", hidden, StringComparison.Ordinal);
+        Assert.Contains("tel:+15550002222\tnone", hidden, StringComparison.Ordinal);
+        Assert.Equal(3, JsonDocument.Parse(json).RootElement.GetProperty("results")[0].GetProperty("mappings")[0].GetProperty("assertion").GetString()!.Split('.').Length);
+    }
+
+    private async Task<string> MimiAsync(string arguments)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "mimi.dll");
+        var (code, output) = await Tools.RunAsync("dotnet", $"{cli} {arguments} --server http://127.0.0.1:{_port}", _work);
+        Assert.True(code == 0, $"mimi {arguments} exited {code}:\n{output}");
+        return output;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
