@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prints the benchmark figures as markdown tables, each next to a baseline measured in the same run.
-# usage: bench/run.sh [all|issuance|proofs|tokens]   (MIMI_BENCH_SECONDS=5 by default per figure)
-# Starts a throw-away PostgreSQL on a loopback port unless MIMI_BENCH_POSTGRES is set.
+# usage: bench/run.sh [all|issuance|lookups|oprf|proofs|tokens]   (MIMI_BENCH_SECONDS=5 by default per figure)
+# Starts a throw-away PostgreSQL and Redis on loopback ports unless MIMI_BENCH_POSTGRES / MIMI_BENCH_REDIS are set;
+# the lookup figures use wrk (Debian package wrk). MIMI_BENCH_VERBOSE=1 adds the per-component rates of a lookup
+# (service call, database query, Redis calls) and wrk's raw output; MIMI_BENCH_SIZES=10000,1000000 picks the sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pg_bin=/usr/lib/postgresql/15/bin
@@ -17,5 +19,12 @@ if [ -z "${MIMI_BENCH_POSTGRES:-}" ]; then
   "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$dir/db" -l "$dir/log" -w -o "-c listen_addresses=127.0.0.1 -p $port -k $dir" start >/dev/null
   trap '"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$dir/db" -m immediate -w stop >/dev/null; rm -rf "$dir"' EXIT
   export MIMI_BENCH_POSTGRES="Host=127.0.0.1;Port=$port;Username=app;Password=bench;Database=postgres"
+fi
+if [ -z "${MIMI_BENCH_REDIS:-}" ] && command -v redis-server >/dev/null; then
+  rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  redis-server --bind 127.0.0.1 --port "$rport" --save '' --appendonly no >/dev/null &
+  redis_pid=$!
+  trap 'kill $redis_pid 2>/dev/null; [ -n "${dir:-}" ] && { "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$dir/db" -m immediate -w stop >/dev/null; rm -rf "$dir"; }' EXIT
+  export MIMI_BENCH_REDIS="127.0.0.1:$rport"
 fi
 dotnet run -c Release --project bench/Mimi.Discovery.Benchmarks -- "${1:-all}"

@@ -11,6 +11,16 @@ if (which is "all" or "issuance")
     await IssuanceBenchmark.RunAsync(postgres, duration);
 }
 
+if (which is "all" or "lookups")
+{
+    await LookupBenchmark.RunAsync(postgres, Environment.GetEnvironmentVariable("MIMI_BENCH_REDIS"), duration);
+}
+
+if (which is "all" or "oprf")
+{
+    OprfBenchmark.Run(duration);
+}
+
 if (which is "all" or "proofs")
 {
     await ProofBenchmark.RunAsync(duration);

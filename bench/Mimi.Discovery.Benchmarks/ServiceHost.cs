@@ -16,6 +16,8 @@ internal sealed class ServiceHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    public string KeyDirectory => Path.Combine(_data, "keys");
+
     public static async Task<ServiceHost> StartAsync(string? postgres, IDictionary<string, string?>? extra = null)
     {
         var data = Directory.CreateTempSubdirectory("mimi-bench-").FullName;

@@ -220,11 +220,15 @@ internal static class ServiceSetup
 
 /// <summary>Applies schema migrations before anything else starts, and says which development shortcuts are on.</summary>
 internal sealed partial class DatabaseMigrator(
-    MimiDatabase database, IOptions<ProofOfControlOptions> proof, IOptions<AuthorityOptions> authority, ServiceKeys keys, ILogger<DatabaseMigrator> logger) : IHostedService
+    MimiDatabase database, IOptions<ProofOfControlOptions> proof, IOptions<AuthorityOptions> authority, ServiceKeys keys,
+    IServiceProvider services, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await Migrations.ApplyAsync(database, logger, cancellationToken);
+
+        // Build the hot-path services now (the Redis connection among them), not under the first burst of requests.
+        services.GetRequiredService<LookupService>();
         LogStarted(logger, database.Dialect.Name, keys.Directory);
         if (proof.Value.Gateway == GatewayKind.DevelopmentLog)
         {

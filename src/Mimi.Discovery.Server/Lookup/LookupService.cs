@@ -38,8 +38,10 @@ internal sealed class LookupService(
         var o = options.Value;
         var values = identifiers.Select(s => s.Value).Distinct(StringComparer.Ordinal).ToList();
         var hashes = values.Select(v => answered.Hash(requester, v)).ToList();
-        var known = await answered.AreKnownAsync(requester, hashes, ct);
+        // The two reads are independent: one round trip to the counters and one to the database, at once.
+        var knownTask = answered.AreKnownAsync(requester, hashes, ct).AsTask();
         var rows = await store.ListActiveBySiisAsync(values, time.GetUtcNow(), ct);
+        var known = await knownTask;
         var bySii = rows.ToLookup(r => r.Sii, StringComparer.Ordinal);
 
         var results = new LookupResultView[values.Count];

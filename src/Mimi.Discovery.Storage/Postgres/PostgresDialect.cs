@@ -13,7 +13,17 @@ public sealed class PostgresDialect : SqlDialect, IAsyncDisposable
     /// <summary>Creates the dialect over a pooled data source.</summary>
     public PostgresDialect(string connectionString)
     {
-        _dataSource = NpgsqlDataSource.Create(connectionString);
+        // The hot paths repeat a handful of statements: let Npgsql prepare them (unless the operator chose otherwise).
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        // The service never changes session state, so a pooled connection need not be reset between uses.
+        builder.NoResetOnClose = true;
+
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
     /// <summary>The pooled data source (bulk paths use it directly).</summary>

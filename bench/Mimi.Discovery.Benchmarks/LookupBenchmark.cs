@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Mimi.Discovery.Client;
+using Mimi.Discovery.Storage;
+
+namespace Mimi.Discovery.Benchmarks;
+
+/// <summary>
+/// Plain lookups per second (batch of one) measured with wrk against the service on PostgreSQL and Redis, at
+/// 10,000 and 1,000,000 mappings, next to a bare Kestrel endpoint in the same run; p50/p99 latency; resident memory.
+/// </summary>
+internal static partial class LookupBenchmark
+{
+    public static async Task RunAsync(string? postgres, string? redis, TimeSpan duration)
+    {
+        if (postgres is null || redis is null || !File.Exists("/usr/bin/wrk"))
+        {
+            Console.WriteLine("## Lookups: not measured (needs MIMI_BENCH_POSTGRES, MIMI_BENCH_REDIS and wrk; bench/run.sh provides them)");
+            return;
+        }
+
+        await using var bare = await BareEndpoint.StartAsync();
+        var port = FreePort();
+        await using var host = await ServiceHost.StartAsync(postgres, new Dictionary<string, string?>
+        {
+            ["Authority:Issuer"] = $"http://127.0.0.1:{port}",
+            ["Redis:Configuration"] = redis,
+            ["Lookup:LookupsPerRequester"] = int.MaxValue.ToString(CultureInfo.InvariantCulture),
+            ["Authentication:AccessTokenLifetime"] = "01:00:00",
+            ["Urls"] = $"http://127.0.0.1:{port}",
+        });
+        var url = $"http://127.0.0.1:{port}";
+        var http = new HttpClient { BaseAddress = new Uri(url) };
+        var admin = new MimiDiscoveryClient(http, ClientCredentials.Load("operator", Path.Combine(host.KeyDirectory, "operator.key")));
+        using var requester = ClientCredentials.GenerateEs256("bench.test");
+        await admin.EnrolProviderAsync("bench.test", "ops@bench.test", [requester.PublicJwk]);
+        await admin.EnrolProviderAsync("owner.test", "ops@owner.test", [ClientCredentials.GenerateEs256("owner.test").PublicJwk]);
+        var token = await new MimiDiscoveryClient(http, requester).GetAccessTokenAsync();
+        var log = host.Services.GetRequiredService<LogStore>();
+
+        Console.WriteLine($"## Plain lookups (batch of 1, wrk -t2 -c32, {duration.TotalSeconds:0} s per figure, PostgreSQL + Redis)");
+        Console.WriteLine();
+        var bareFigures = await WrkAsync(bare.Url + "/bare", token, 10_000, duration);
+        Console.WriteLine("| target | mappings | requests/s | ratio to bare Kestrel | p50 ms | p99 ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| bare Kestrel endpoint (same JSON body, no work) | – | {bareFigures.Rate:N0} | 1.00 | {bareFigures.P50:F2} | {bareFigures.P99:F2} |");
+        long seeded = 0;
+        foreach (var size in Environment.GetEnvironmentVariable("MIMI_BENCH_SIZES")?.Split(",").Select(long.Parse).ToArray() ?? [10_000, 1_000_000])
+        {
+            seeded = await SeedAsync(log, seeded, size);
+            if (Environment.GetEnvironmentVariable("MIMI_BENCH_VERBOSE") is not null)
+            {
+                var lookups = host.Services.GetRequiredService<Mimi.Discovery.Server.Lookup.LookupService>();
+                var store = host.Services.GetRequiredService<CredentialStore>();
+                var answered = host.Services.GetRequiredService<Mimi.Discovery.Server.Lookup.AnsweredIdentifiers>();
+                var limiter = host.Services.GetRequiredService<Mimi.Discovery.RateLimiting.KeyedRateLimiter>();
+                var random = new Random(1);
+                await Console.Error.WriteLineAsync($"service.LookupAsync: {await Measure.RateAsync(_ => lookups.LookupAsync("bench.test", [Identifiers.Sii.Parse(Sii(random.NextInt64(size)))], CancellationToken.None), 32, duration):N0}/s");
+                await Console.Error.WriteLineAsync($"db query: {await Measure.RateAsync(_ => store.ListActiveBySiisAsync([Sii(random.NextInt64(size))], DateTimeOffset.UtcNow, CancellationToken.None), 32, duration):N0}/s");
+                await Console.Error.WriteLineAsync($"redis answered: {await Measure.RateAsync(async _ => await answered.AreKnownAsync("bench.test", ["x" + random.Next()], CancellationToken.None), 32, duration):N0}/s");
+                await Console.Error.WriteLineAsync($"redis limiter: {await Measure.RateAsync(async _ => await limiter.AcquireAsync("k", new Mimi.Discovery.RateLimiting.RateLimitPolicy(int.MaxValue, TimeSpan.FromHours(1)), 1), 32, duration):N0}/s");
+            }
+
+            var figures = await WrkAsync(url + "/v1/lookup", token, size, duration);
+            Console.WriteLine($"| service /v1/lookup | {size:N0} | {figures.Rate:N0} | {figures.Rate / bareFigures.Rate:F2} | {figures.P50:F2} | {figures.P99:F2} |");
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine();
+        Console.WriteLine($"Resident memory after 1,000,000 mappings: {self.WorkingSet64 / (1024 * 1024):N0} MiB (whole benchmark process: service, harness and bare endpoint; managed heap {GC.GetTotalMemory(false) / (1024 * 1024):N0} MiB).");
+        Console.WriteLine("Targets: ≥ 0.40 of the bare endpoint's rate, flat between 10,000 and 1,000,000 mappings.");
+        Console.WriteLine();
+    }
+
+    /// <summary>Synthetic mappings straight into the log store (the lookup path never reads the certificate).</summary>
+    private static async Task<long> SeedAsync(LogStore log, long from, long to)
+    {
+        var now = DateTimeOffset.UtcNow;
+        for (var start = from; start < to; start += 5000)
+        {
+            var batch = new List<LogWrite>();
+            for (var n = start; n < Math.Min(to, start + 5000); n++)
+            {
+                var number = n;
+                batch.Add(new IssueCredentialWrite(BitConverter.GetBytes(number), index => new CredentialRecord(
+                    number.ToString("x16", CultureInfo.InvariantCulture), "owner.test", Sii(number), $"mimi://owner.test/u/u{number}", ["mobile"],
+                    Attestation.Provider, [0], "eyJhbGciOiJFUzI1NiJ9.e30.c2ln", now, now.AddDays(7), index, now)));
+            }
+
+            await log.AppendAsync(batch, CancellationToken.None);
+        }
+
+        return to;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Sii(long n) => $"tel:+1555{n:D7}";
+
+    private static async Task<(double Rate, double P50, double P99)> WrkAsync(string url, string token, long numbers, TimeSpan duration)
+    {
+        await RunWrkAsync(url, token, numbers, TimeSpan.FromSeconds(2)); // warm-up: JIT, connection pools
+        return await RunWrkAsync(url, token, numbers, duration);
+    }
+
+    private static async Task<(double Rate, double P50, double P99)> RunWrkAsync(string url, string token, long numbers, TimeSpan duration)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"mimi-wrk-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(script, $$"""
+            wrk.method = "POST"
+            wrk.headers["Content-Type"] = "application/json"
+            wrk.headers["Authorization"] = "Bearer {{token}}"
+            math.randomseed(os.time())
+            request = function()
+              local n = math.random(0, {{numbers - 1}})
+              return wrk.format(nil, nil, nil, string.format('{"identifiers":["tel:+1555%07d"]}', n))
+            end
+            """);
+        try
+        {
+            using var wrk = Process.Start(new ProcessStartInfo("wrk", $"-t2 -c32 -d{(int)duration.TotalSeconds}s --latency -s {script} {url}")
+            { RedirectStandardOutput = true })!;
+            var output = await wrk.StandardOutput.ReadToEndAsync();
+            await wrk.WaitForExitAsync();
+            if (Environment.GetEnvironmentVariable("MIMI_BENCH_VERBOSE") is not null)
+            {
+                await Console.Error.WriteLineAsync(output);
+            }
+
+            if (Non2xx().Match(output) is { Success: true } errors)
+            {
+                throw new InvalidOperationException($"wrk saw failing responses against {url}: {errors.Value}\n{output}");
+            }
+
+            return (double.Parse(Rate().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
+                Latency(output, "50%"), Latency(output, "99%"));
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    private static double Latency(string output, string percentile)
+    {
+        var match = Regex.Match(output, $@"^\s*{Regex.Escape(percentile)}\s+([\d.]+)(us|ms|s)", RegexOptions.Multiline);
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex Rate();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+\d+")]
+    private static partial Regex Non2xx();
+}
+
+/// <summary>The baseline: Kestrel answering the same request with a fixed small JSON body and no work.</summary>
+internal sealed class BareEndpoint : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private BareEndpoint(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    public static async Task<BareEndpoint> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapPost("/bare", () => Results.Text("""{"results":[{"sii":"tel:+15550000000","status":"none","mappings":[]}]}""", "application/json"));
+        await app.StartAsync();
+        return new BareEndpoint(app, app.Urls.First());
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
