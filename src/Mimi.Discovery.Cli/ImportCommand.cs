@@ -21,7 +21,7 @@ internal static class ImportCommand
                 throw new CliException($"File '{path}' not found.");
             }
 
-            var client = MimiCommand.Client(parse);
+            var client = MimiCommand.Client(parse, timeout: Timeout.InfiniteTimeSpan);
             await client.GetAccessTokenAsync(ct); // fail on credentials before the progress bar starts
             ImportResult? result = null;
             await AnsiConsole.Progress()

@@ -51,9 +51,12 @@ internal static class MimiCommand
     }
 
     /// <summary>An API client for the global options; the operator's development key is the default identity.</summary>
-    public static MimiDiscoveryClient Client(ParseResult parse, bool authenticated = true)
+    /// <param name="parse">The parsed command line.</param>
+    /// <param name="authenticated">Whether calls authenticate.</param>
+    /// <param name="timeout">Per-request timeout (100 s unless given; a bulk import is bounded by its file instead).</param>
+    public static MimiDiscoveryClient Client(ParseResult parse, bool authenticated = true, TimeSpan? timeout = null)
     {
-        var http = new HttpClient { BaseAddress = new Uri(parse.GetValue(Server)!), Timeout = TimeSpan.FromSeconds(100) };
+        var http = new HttpClient { BaseAddress = new Uri(parse.GetValue(Server)!), Timeout = timeout ?? TimeSpan.FromSeconds(100) };
         if (!authenticated)
         {
             return new MimiDiscoveryClient(http);

@@ -31,32 +31,50 @@ internal sealed partial class ImportService(
         var tally = new Tally(o.MaxReportedErrors);
         var batch = new List<Candidate>(o.BatchSize);
         Task<IReadOnlyList<LogWriteResult>>? appending = null;
-        await foreach (var line in ImportLines.ReadAsync(body, o.MaxLineBytes, ct))
+        try
         {
-            if (line.Bytes is null)
+            await foreach (var line in ImportLines.ReadAsync(body, o.MaxLineBytes, ct))
             {
-                tally.Reject(new ImportError(line.Number, "line", "line.too-long", $"The line is longer than {o.MaxLineBytes} bytes."));
-            }
-            else if (Validate(line, provider, out var error) is { } candidate)
-            {
-                batch.Add(candidate);
-            }
-            else
-            {
-                tally.Reject(error!);
+                if (line.Bytes is null)
+                {
+                    tally.Reject(new ImportError(line.Number, "line", "line.too-long", $"The line is longer than {o.MaxLineBytes} bytes."));
+                }
+                else if (Validate(line, provider, out var error) is { } candidate)
+                {
+                    batch.Add(candidate);
+                }
+                else
+                {
+                    tally.Reject(error!);
+                }
+
+                if (batch.Count == o.BatchSize)
+                {
+                    appending = await FlushAsync(provider, batch, appending, tally, ct);
+                    batch = new List<Candidate>(o.BatchSize);
+                }
             }
 
-            if (batch.Count == o.BatchSize)
+            appending = await FlushAsync(provider, batch, appending, tally, ct);
+            if (appending is not null)
             {
-                appending = await FlushAsync(provider, batch, appending, tally, ct);
-                batch = new List<Candidate>(o.BatchSize);
+                tally.Logged(await appending);
             }
         }
-
-        appending = await FlushAsync(provider, batch, appending, tally, ct);
-        if (appending is not null)
+        catch (Exception e)
         {
-            tally.Logged(await appending);
+            // Never answer while a batch is still being written, so that what is logged here is final.
+            if (appending is not null)
+            {
+                await Task.WhenAny(appending);
+                if (appending.IsCompletedSuccessfully)
+                {
+                    tally.Logged(appending.Result);
+                }
+            }
+
+            LogStopped(logger, e, provider, tally.Imported);
+            throw;
         }
 
         LogImported(logger, provider, tally.Imported, tally.Rejected);
@@ -177,6 +195,9 @@ internal sealed partial class ImportService(
 
     [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Import by {Provider}: {Imported} issued and logged, {Rejected} rejected")]
     private static partial void LogImported(ILogger logger, string provider, long imported, long rejected);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "Import by {Provider} stopped after {Imported} rows were issued and logged")]
+    private static partial void LogStopped(ILogger logger, Exception exception, string provider, long imported);
 
     private sealed record Candidate(long Line, Sii Sii, Ssi Ssi, byte[] PublicKey, string[] Tags);
 

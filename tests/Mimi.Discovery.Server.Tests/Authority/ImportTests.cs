@@ -94,6 +94,21 @@ public sealed class ImportTests : IDisposable
         Assert.Equal(399, result.LastLogIndex);
     }
 
+    [Fact]
+    public async Task Import_body_over_its_own_limit_is_refused_with_413()
+    {
+        using var service = new ServiceFactory(settings: new Dictionary<string, string?> { ["Import:MaxBodyBytes"] = "2048" });
+        var (gate, _) = await service.EnrolAsync("gate.test", trusted: true);
+        using var user = ClientCredentials.GenerateEs256("u");
+        var key = Convert.ToBase64String(user.SubjectPublicKeyInfo);
+        var rows = Enumerable.Range(0, 40).Select(i => Row($"tel:+1555032{i:D4}", $"mimi://gate.test/u/u{i}", key));
+
+        var refused = await Assert.ThrowsAsync<MimiApiException>(() => gate.ImportAsync(Ndjson(string.Join("\n", rows))));
+
+        Assert.Equal(413, refused.Status);
+        Assert.Equal("urn:mimi-discovery:problem:request-too-large", refused.Problem?.Type);
+    }
+
     internal static string Row(string sii, string ssi, string publicKey, params string[] tags) =>
         $"{{\"sii\": \"{sii}\", \"ssi\": \"{ssi}\", \"publicKey\": \"{publicKey}\", \"tags\": [{string.Join(", ", tags.Select(t => $"\"{t}\""))}]}}";
 
