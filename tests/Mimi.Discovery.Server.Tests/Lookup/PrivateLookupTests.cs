@@ -181,6 +181,34 @@ public sealed class PrivateLookupTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/v1/lookup/private/buckets/0?keyId={oldKey}")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_the_private_lookup_endpoints()
+    {
+        var openapi = await _service.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = openapi.GetProperty("paths");
+
+        foreach (var path in new[] { "/v1/lookup/private/key", "/v1/lookup/private/evaluate", "/v1/lookup/private/buckets/{bucket}", "/v1/lookup/private/rotate" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+
+        var evaluate = paths.GetProperty("/v1/lookup/private/evaluate").GetProperty("post");
+        Assert.True(evaluate.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/octet-stream", out _));
+        Assert.True(evaluate.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("application/octet-stream", out _));
+    }
+
+    [Fact]
+    public async Task An_evaluation_in_another_media_type_is_a_415_problem()
+    {
+        var (alpha, _) = await _service.EnrolAsync("alpha.test");
+        var http = await AuthorizedAsync(_service, alpha);
+
+        var response = await http.PostAsync("/v1/lookup/private/evaluate", new StringContent("{}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("urn:mimi-discovery:problem:unsupported-media-type", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("0001")]

@@ -38,6 +38,7 @@ internal static class PrivateLookupApi
             .WithSummary("The OPRF public key evaluations are proven against, its id, and the bucket parameters. Providers only.")
             .RequireAuthorization(Policies.Provider);
         group.MapPost("/evaluate", EvaluateAsync).WithName("EvaluatePrivateLookup")
+            .Accepts<byte[]>("application/octet-stream").Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream")
             .WithSummary("Evaluates blinded identifiers (RFC 9497 P256-SHA256 VOPRF, octet-stream in and out) with a DLEQ proof; rate-limited per requester. Providers only.")
             .RequireAuthorization(Policies.Provider);
         group.MapGet("/buckets/{bucket}", GetBucketAsync).WithName("GetPrivateLookupBucket")
