@@ -31,7 +31,7 @@ internal static class ImportLines
                     discarding = false;
                     yield return new ImportLine(number, null);
                 }
-                else if (Content(line) is { } bytes)
+                else if (Content(line, number == 1) is { } bytes)
                 {
                     yield return new ImportLine(number, bytes);
                 }
@@ -53,7 +53,7 @@ internal static class ImportLines
                 {
                     yield return new ImportLine(number + 1, null);
                 }
-                else if (buffer.Length > 0 && Content(buffer) is { } last)
+                else if (buffer.Length > 0 && Content(buffer, number == 0) is { } last)
                 {
                     yield return new ImportLine(number + 1, last);
                 }
@@ -66,8 +66,8 @@ internal static class ImportLines
         }
     }
 
-    /// <summary>The line without a trailing CR; null for a blank line (skipped, but still counted).</summary>
-    private static byte[]? Content(ReadOnlySequence<byte> line)
+    /// <summary>The line without surrounding blanks or CR (nor a UTF-8 byte order mark before the first); null for a blank line (skipped, but still counted).</summary>
+    private static byte[]? Content(ReadOnlySequence<byte> line, bool first)
     {
         var bytes = line.ToArray();
         var length = bytes.Length;
@@ -76,7 +76,7 @@ internal static class ImportLines
             length--;
         }
 
-        var start = 0;
+        var start = first && bytes.AsSpan(0, length).StartsWith("\uFEFF"u8) ? 3 : 0;
         while (start < length && bytes[start] is (byte)' ' or (byte)'\t')
         {
             start++;

@@ -92,7 +92,9 @@ internal sealed partial class ImportService(
         }
         catch (JsonException e)
         {
-            return Fail(line, "json", "json.malformed", "Not a JSON object: " + e.Message, out error);
+            // The reader's own line number is always 0 here (one line at a time); give the byte position instead.
+            var reason = e.Message.Split(" Path: ", 2)[0];
+            return Fail(line, "json", "json.malformed", $"Not a JSON object (byte {e.BytePositionInLine}): {reason}", out error);
         }
 
         if (row is null)

@@ -65,6 +65,20 @@ public sealed class ImportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_byte_order_mark_and_windows_line_ends_are_accepted()
+    {
+        var (gate, _) = await _service.EnrolAsync("gate.test", trusted: true);
+        using var user = ClientCredentials.GenerateEs256("u");
+        var key = Convert.ToBase64String(user.SubjectPublicKeyInfo);
+
+        var result = await gate.ImportAsync(Ndjson("\uFEFF" + Row("tel:+15550330001", "mimi://gate.test/u/a", key) + "\r\n"
+            + Row("tel:+15550330002", "mimi://gate.test/u/b", key) + "\r\n"));
+
+        Assert.Equal(2, result.Imported);
+        Assert.Equal(0, result.Rejected);
+    }
+
+    [Fact]
     public async Task Untrusted_provider_may_not_import()
     {
         var (beta, _) = await _service.EnrolAsync("beta.test");
