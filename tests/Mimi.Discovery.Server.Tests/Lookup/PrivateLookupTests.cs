@@ -209,6 +209,36 @@ public sealed class PrivateLookupTests : IDisposable
         Assert.Equal("urn:mimi-discovery:problem:unsupported-media-type", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
     }
 
+    [Fact]
+    public async Task A_rotation_on_one_replica_reaches_another_sharing_the_key_directory()
+    {
+        var (beta, _) = await _service.EnrolAsync("beta.test", trusted: true);
+        var (_, alphaKey) = await _service.EnrolAsync("alpha.test");
+        await beta.IssueCredentialAsync(Bob, "mimi://beta.test/u/bob", _userKey.SubjectPublicKeyInfo, attested: true);
+        using var replica = new ServiceFactory(settings: new Dictionary<string, string?>
+        {
+            ["Storage:DataDirectory"] = _service.DataDirectory,
+            ["PrivateLookup:CatchUpInterval"] = "00:00:01",
+        });
+        var alphaThere = new MimiDiscoveryClient(replica.CreateClient(), alphaKey);
+        var client = Private(replica, alphaThere);
+        Assert.Equal("found", (await client.LookupAsync([Bob])).Results[0].Status);
+
+        var rotated = await (await AuthorizedAsync(_service, _service.Operator())).PostAsync("/v1/lookup/private/rotate", null);
+        await WaitForRebuildAsync(_service);
+        var newKey = Keys(_service).Serving.Key.KeyId;
+        var there = Keys(replica);
+        for (var i = 0; i < 400 && there.Serving.Key.KeyId != newKey; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, rotated.StatusCode);
+        Assert.Equal(newKey, there.Serving.Key.KeyId);
+        Assert.Equal("found", (await client.LookupAsync([Bob])).Results[0].Status);
+        Assert.Equal(2, client.Evaluations);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("0001")]

@@ -8,17 +8,20 @@ namespace Mimi.Discovery.Server.Lookup.Private;
 /// The OPRF key ring of private lookups, kept in <c>oprf.key</c> in the key directory (mode 0600): the current key,
 /// the previous one, and whether the records under the current key are complete. After a rotation the previous key
 /// keeps answering evaluations until the rebuild under the new key completes; bucket fetches accept both keys.
+/// Replicas sharing the key directory follow a rotation made by one of them at their next <see cref="Refresh"/>.
 /// </summary>
 internal sealed class PrivateLookupKeys
 {
     private readonly string _path;
     private readonly Lock _gate = new();
     private State _state;
+    private DateTime _written;
 
-    private PrivateLookupKeys(string path, State state)
+    private PrivateLookupKeys(string path, State state, DateTime written)
     {
         _path = path;
         _state = state;
+        _written = written;
     }
 
     /// <summary>The keys records are built and served under (current and previous).</summary>
@@ -45,7 +48,29 @@ internal sealed class PrivateLookupKeys
             SecretFiles.Write(path, Format(new OprfKeyRing(OprfKeyPair.Generate()), complete: false));
         }
 
-        return new PrivateLookupKeys(path, Parse(SecretFiles.Read(path), path));
+        var written = File.GetLastWriteTimeUtc(path);
+        return new PrivateLookupKeys(path, Parse(SecretFiles.Read(path), path), written);
+    }
+
+    /// <summary>Reads the key file again if another replica changed it (a rotation, or the end of its rebuild).</summary>
+    public void Refresh()
+    {
+        lock (_gate)
+        {
+            var written = File.GetLastWriteTimeUtc(_path);
+            if (written != _written)
+            {
+                // A file that cannot be read now keeps the keys in use; the next refresh tries again.
+                try
+                {
+                    _state = Parse(SecretFiles.Read(_path), _path);
+                    _written = written;
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
     }
 
     public bool TryGet(string keyId, [NotNullWhen(true)] out OprfKeyPair? key) => _state.Ring.TryGet(keyId, out key);
@@ -53,6 +78,7 @@ internal sealed class PrivateLookupKeys
     /// <summary>Starts a rotation: a new current key, today's current becomes previous; false if a rotation is still in progress.</summary>
     public bool TryRotate([NotNullWhen(true)] out OprfKeyRing? ring)
     {
+        Refresh();
         lock (_gate)
         {
             if (!_state.Complete)
@@ -86,6 +112,7 @@ internal sealed class PrivateLookupKeys
         SecretFiles.Write(temporary, Format(ring, complete));
         File.Move(temporary, _path, overwrite: true);
         _state = new State(ring, complete);
+        _written = File.GetLastWriteTimeUtc(_path);
     }
 
     private static string Format(OprfKeyRing ring, bool complete) =>

@@ -50,7 +50,7 @@ internal sealed partial class PrivateRecordBuilder(
 /// Rebuilds every record under the current key after a rotation (or when the key is new), in the background; then
 /// drops the records of retired keys and moves evaluations to the new key. Between rotations it adds, every
 /// <see cref="PrivateLookupOptions.CatchUpInterval"/>, the records of mappings that have none (bulk imports, a
-/// record that could not be stored at issuance).
+/// record that could not be stored at issuance), after reading the key file again in case another replica rotated.
 /// </summary>
 internal sealed partial class PrivateRecordRebuilder(
     PrivateLookupKeys keys, PrivateRecordBuilder builder, PrivateRecordStore store, IOptions<PrivateLookupOptions> options, TimeProvider time,
@@ -68,6 +68,7 @@ internal sealed partial class PrivateRecordRebuilder(
         {
             try
             {
+                keys.Refresh();
                 await (keys.Rebuilding ? RebuildAsync(stoppingToken) : CatchUpAsync(stoppingToken));
             }
             catch (StorageException e)
