@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Mimi.Discovery.Server.Tests.Fixtures;
@@ -9,43 +7,30 @@ namespace Mimi.Discovery.Server.Tests.Cli;
 /// <summary>The <c>mimi</c> tool as a user runs it: a separate process against the service listening on a real port.</summary>
 public sealed class CliTests : IDisposable
 {
-    private readonly int _port = FreePort();
-    private readonly ServiceFactory _service;
-    private readonly string _work = Directory.CreateTempSubdirectory("mimi-cli-").FullName;
+    private readonly CliSession _cli = new();
 
-    public CliTests()
-    {
-        _service = new ServiceFactory(settings: new Dictionary<string, string?> { ["Authority:Issuer"] = $"http://127.0.0.1:{_port}" });
-        _service.UseKestrel(_port);
-        _service.StartServer();
-    }
-
-    public void Dispose()
-    {
-        _service.Dispose();
-        Directory.Delete(_work, recursive: true);
-    }
+    public void Dispose() => _cli.Dispose();
 
     [Fact]
     public async Task Operator_enrols_a_provider_that_issues_and_revokes_and_the_audit_catches_a_rewritten_entry()
     {
-        var operatorKey = $"--client-id operator --key {_service.KeyDirectory}/operator.key";
-        var beta = $"--client-id beta.test --key {_work}/beta.key";
+        var operatorKey = $"--client-id operator --key {_cli.Service.KeyDirectory}/operator.key";
+        var beta = $"--client-id beta.test --key {_cli.Work}/beta.key";
 
-        await MimiAsync("keys generate --out beta.key");
-        var enrol = await MimiAsync($"provider enrol --domain beta.test --contact ops@beta.test --jwk beta.key.pub.jwk --trusted {operatorKey}");
+        await _cli.MimiAsync("keys generate --out beta.key");
+        var enrol = await _cli.MimiAsync($"provider enrol --domain beta.test --contact ops@beta.test --jwk beta.key.pub.jwk --trusted {operatorKey}");
         Assert.Contains("beta.test", enrol);
-        await MimiAsync("keys generate --out bob.key --alg ed25519");
-        var issue = await MimiAsync($"issue --sii tel:+15550001111 --ssi mimi://beta.test/u/bob --public-key bob.key.pub --attest --tag mobile --out bob.json {beta}");
+        await _cli.MimiAsync("keys generate --out bob.key --alg ed25519");
+        var issue = await _cli.MimiAsync($"issue --sii tel:+15550001111 --ssi mimi://beta.test/u/bob --public-key bob.key.pub --attest --tag mobile --out bob.json {beta}");
         Assert.Contains("log index 0", issue);
         Assert.Contains("BEGIN CERTIFICATE", issue);
 
-        var audit = await MimiAsync("audit --state audit.json --credential bob.json");
+        var audit = await _cli.MimiAsync("audit --state audit.json --credential bob.json");
         Assert.Contains("audit passed", audit);
-        Assert.True(File.Exists(Path.Combine(_work, "audit.json")));
+        Assert.True(File.Exists(Path.Combine(_cli.Work, "audit.json")));
 
-        await MimiAsync($"issue --sii tel:+15550002222 --ssi mimi://beta.test/u/ann --public-key bob.key.pub --attest {beta}");
-        await using (var connection = new SqliteConnection($"Data Source={_service.DatabasePath}"))
+        await _cli.MimiAsync($"issue --sii tel:+15550002222 --ssi mimi://beta.test/u/ann --public-key bob.key.pub --attest {beta}");
+        await using (var connection = new SqliteConnection($"Data Source={_cli.Service.DatabasePath}"))
         {
             await connection.OpenAsync();
             await using var tamper = connection.CreateCommand();
@@ -53,22 +38,22 @@ public sealed class CliTests : IDisposable
             await tamper.ExecuteNonQueryAsync();
         }
 
-        var stateBefore = await File.ReadAllTextAsync(Path.Combine(_work, "audit.json"));
-        var failed = await MimiAsync("audit --state audit.json", expectedExitCode: 1);
+        var stateBefore = await File.ReadAllTextAsync(Path.Combine(_cli.Work, "audit.json"));
+        var failed = await _cli.MimiAsync("audit --state audit.json", expectedExitCode: 1);
         Assert.Contains("FAILED", failed);
-        Assert.Equal(stateBefore, await File.ReadAllTextAsync(Path.Combine(_work, "audit.json")));
+        Assert.Equal(stateBefore, await File.ReadAllTextAsync(Path.Combine(_cli.Work, "audit.json")));
 
-        var serial = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_work, "bob.json"))).RootElement.GetProperty("serial").GetString();
-        var revoke = await MimiAsync($"revoke {serial} --reason keyCompromise {beta}");
+        var serial = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_cli.Work, "bob.json"))).RootElement.GetProperty("serial").GetString();
+        var revoke = await _cli.MimiAsync($"revoke {serial} --reason keyCompromise {beta}");
         Assert.Contains("revoked", revoke);
     }
 
     [Fact]
     public async Task Errors_are_one_red_line_and_exit_code_1()
     {
-        await MimiAsync("keys generate --out stranger.key");
+        await _cli.MimiAsync("keys generate --out stranger.key");
 
-        var output = await MimiAsync($"provider list --client-id nobody.test --key {_work}/stranger.key", expectedExitCode: 1);
+        var output = await _cli.MimiAsync($"provider list --client-id nobody.test --key {_cli.Work}/stranger.key", expectedExitCode: 1);
 
         Assert.Contains("error:", output);
         Assert.Contains("HTTP 401", output);
@@ -83,7 +68,7 @@ public sealed class CliTests : IDisposable
         directory.Given(WireMock.RequestBuilders.Request.Create().WithPath("/.well-known/mimi-protocol-directory").UsingGet())
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$"""{"keyMaterial": "http://mimi.beta.test:{{port}}/v1/keyMaterial/{targetUser}"}"""));
-        var dnsPort = FreePort();
+        var dnsPort = CliSession.FreePort();
         using var dns = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/sbin/dnsmasq",
             $"--no-daemon --no-resolv --no-hosts --port={dnsPort} --listen-address=127.0.0.1 --bind-interfaces " +
             $"--srv-host=_mimi._tcp.beta.test,mimi.beta.test,{port},10,5 --host-record=mimi.beta.test,127.0.0.1")
@@ -91,32 +76,17 @@ public sealed class CliTests : IDisposable
         try
         {
             await Task.Delay(300);
-            var output = await MimiAsync($"resolve beta.test --dns 127.0.0.1:{dnsPort} --allow 127.0.0.0/8 --http");
+            var output = await _cli.MimiAsync($"resolve beta.test --dns 127.0.0.1:{dnsPort} --allow 127.0.0.0/8 --http");
 
             Assert.Contains("mimi.beta.test", output);
             Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), output);
             Assert.Contains("keyMaterial", output);
-            var refused = await MimiAsync($"resolve beta.test --dns 127.0.0.1:{dnsPort} --http", expectedExitCode: 1);
+            var refused = await _cli.MimiAsync($"resolve beta.test --dns 127.0.0.1:{dnsPort} --http", expectedExitCode: 1);
             Assert.Contains("127.0.0.1", refused);
         }
         finally
         {
             dns.Kill();
         }
-    }
-
-    private async Task<string> MimiAsync(string arguments, int expectedExitCode = 0)
-    {
-        var cli = Path.Combine(AppContext.BaseDirectory, "mimi.dll");
-        var (code, output) = await Tools.RunAsync("dotnet", $"{cli} {arguments} --server http://127.0.0.1:{_port}", _work);
-        Assert.True(code == expectedExitCode, $"mimi {arguments} exited {code}:\n{output}");
-        return output;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
