@@ -14,7 +14,7 @@ internal sealed class IssuanceService(
     MappingAssertionSigner assertions,
     LogSequencer log,
     CredentialStore credentials,
-    Lookup.Private.PrivateRecordBuilder privateRecords,
+    Lookup.Private.PrivateRecordRebuilder privateRecords,
     IOptions<AuthorityOptions> options,
     TimeProvider time)
 {
@@ -35,7 +35,8 @@ internal sealed class IssuanceService(
                 issued.NotBefore, issued.NotAfter, index, now);
             return record;
         }), ct);
-        await privateRecords.AddAsync(record!, ct);
+        // The private-lookup record costs an OPRF evaluation: built by the background builder, batched, not here.
+        privateRecords.Request();
         return record!;
     }
 

@@ -7,8 +7,7 @@ using Mimi.Discovery.Storage;
 namespace Mimi.Discovery.Server.Lookup.Private;
 
 /// <summary>Builds the encrypted record of a mapping under an OPRF key: y = F(k, SII) keys the tag, the bucket and the AEAD.</summary>
-internal sealed partial class PrivateRecordBuilder(
-    PrivateLookupKeys keys, PrivateRecordStore store, ClientDirectory directory, IOptions<PrivateLookupOptions> options, ILogger<PrivateRecordBuilder> logger)
+internal sealed class PrivateRecordBuilder(ClientDirectory directory, IOptions<PrivateLookupOptions> options)
 {
     public PrivateRecord Build(OprfServer server, CredentialRecord mapping)
     {
@@ -19,37 +18,12 @@ internal sealed partial class PrivateRecordBuilder(
         return new PrivateRecord(server.Key.KeyId, mapping.Serial, PrivateRecordCrypto.Bucket(tag, options.Value.PrefixBits), tag, ciphertext);
     }
 
-    /// <summary>
-    /// Adds a newly issued mapping under every key in the ring. The credential is issued and logged already, so a
-    /// storage failure here is logged rather than failing the issuance; the next rebuild adds the record.
-    /// </summary>
-    public async Task AddAsync(CredentialRecord mapping, CancellationToken ct)
-    {
-        var ring = keys.Ring;
-        var records = new List<PrivateRecord>(2) { Build(new OprfServer(OprfMode.Voprf, ring.Current), mapping) };
-        if (ring.Previous is { } previous)
-        {
-            records.Add(Build(new OprfServer(OprfMode.Voprf, previous), mapping));
-        }
-
-        try
-        {
-            await store.UpsertAsync(records, ct);
-        }
-        catch (StorageException e)
-        {
-            LogAddFailed(logger, mapping.Serial, e.Kind);
-        }
-    }
-
-    [LoggerMessage(EventId = 1701, Level = LogLevel.Warning, Message = "Private-lookup record of {Serial} not stored ({Kind}); the next rebuild adds it")]
-    private static partial void LogAddFailed(ILogger logger, string serial, StorageErrorKind kind);
 }
 
 /// <summary>
 /// Rebuilds every record under the current key after a rotation (or when the key is new), in the background; then
-/// drops the records of retired keys and moves evaluations to the new key. Between rotations it adds, every
-/// <see cref="PrivateLookupOptions.CatchUpInterval"/>, the records of mappings that have none (bulk imports, a
+/// drops the records of retired keys and moves evaluations to the new key. Between rotations it adds, when an issuance
+/// asks and at least every <see cref="PrivateLookupOptions.CatchUpInterval"/>, the records of mappings that have none (new issuances, bulk imports, a
 /// record that could not be stored at issuance), after reading the key file again in case another replica rotated.
 /// </summary>
 internal sealed partial class PrivateRecordRebuilder(
@@ -59,8 +33,18 @@ internal sealed partial class PrivateRecordRebuilder(
     private const int PageSize = 500;
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    /// <summary>Asks for a rebuild (after a rotation); requests made while one is queued collapse into it.</summary>
+    /// <summary>Asks for a pass (after an issuance or a rotation); requests made while one is queued collapse into it.</summary>
     public void Request() => _requests.Writer.TryWrite(true);
+
+    /// <summary>Runs a catch-up pass now and waits for it (tests, and callers that need a new mapping findable at once).</summary>
+    public async Task CatchUpNowAsync(CancellationToken ct)
+    {
+        keys.Refresh();
+        if (!keys.Rebuilding)
+        {
+            await CatchUpAsync(ct);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
