@@ -29,7 +29,7 @@ internal sealed class AuthorityOptions
 
     /// <summary>Public base URL of this service: the issuer of tokens and assertions, and the base of the token endpoint.</summary>
     [Required]
-    public string Issuer { get; set; } = "http://localhost:5080";
+    public string Issuer { get; set; } = "http://127.0.0.1:5080";
 
     /// <summary>Directory of the signing keys and the CA; defaults to <c>{DataDirectory}/keys</c>.</summary>
     public string? KeyDirectory { get; set; }
