@@ -218,7 +218,8 @@ public sealed class MimiDiscoveryClient
         return await response.Content.ReadFromJsonAsync(type, ct) ?? throw new MimiApiException((int)response.StatusCode, null);
     }
 
-    private static async Task EnsureAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>Throws <see cref="MimiApiException"/> with the problem body unless the response succeeded.</summary>
+    internal static async Task EnsureAsync(HttpResponseMessage response, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode)
         {

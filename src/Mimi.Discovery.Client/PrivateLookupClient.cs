@@ -112,7 +112,7 @@ public sealed class PrivateLookupClient
             var body = new ByteArrayContent(new OprfEvaluationRequest(blinded.Select(b => b.BlindedElement).ToArray()).ToArray());
             body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             using var response = await SendAsync(HttpMethod.Post, "/v1/lookup/private/evaluate", body, ct);
-            await EnsureAsync(response, ct);
+            await MimiDiscoveryClient.EnsureAsync(response, ct);
             if (!response.Headers.TryGetValues(KeyIdHeader, out var ids) || ids.FirstOrDefault() != key.KeyId)
             {
                 return false;
@@ -155,7 +155,7 @@ public sealed class PrivateLookupClient
                 return null;
             }
 
-            await EnsureAsync(response, ct);
+            await MimiDiscoveryClient.EnsureAsync(response, ct);
             buckets[bucket] = (await response.Content.ReadFromJsonAsync(PrivateLookupJson.Default.PrivateLookupBucket, ct))?.Records ?? [];
         }
 
@@ -208,7 +208,7 @@ public sealed class PrivateLookupClient
     private async Task<T> GetAsync<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Get, path, null, ct);
-        await EnsureAsync(response, ct);
+        await MimiDiscoveryClient.EnsureAsync(response, ct);
         return await response.Content.ReadFromJsonAsync(type, ct) ?? throw new InvalidDataException($"The service answered {path} with an empty body.");
     }
 
@@ -217,24 +217,5 @@ public sealed class PrivateLookupClient
         using var request = new HttpRequestMessage(method, path) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _api.GetAccessTokenAsync(ct));
         return await _http.SendAsync(request, ct);
-    }
-
-    private static async Task EnsureAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-
-        Problem? problem = null;
-        try
-        {
-            problem = await response.Content.ReadFromJsonAsync(ClientJson.Default.Problem, ct);
-        }
-        catch (JsonException)
-        {
-        }
-
-        throw new MimiApiException((int)response.StatusCode, problem);
     }
 }
