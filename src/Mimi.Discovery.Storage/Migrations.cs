@@ -104,6 +104,9 @@ public static partial class Migrations
                 PRIMARY KEY (key_id, serial));
             CREATE INDEX ix_private_records_bucket ON private_records (key_id, bucket);
             """),
+        (3, "credentials-in-log-order", """
+            CREATE INDEX ix_credentials_log_index ON credentials (log_index);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

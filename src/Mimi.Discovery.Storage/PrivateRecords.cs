@@ -90,14 +90,17 @@ public sealed class PrivateRecordStore(MimiDatabase database)
     /// Mappings that need a record under <paramref name="keyId"/> and have none: those issued outside the issuance
     /// path (bulk import) or whose record could not be stored. Inserting their records shrinks the next answer.
     /// </summary>
-    public Task<IReadOnlyList<CredentialRecord>> ListWithoutRecordAsync(string keyId, int limit, DateTimeOffset now, CancellationToken ct) =>
+    public Task<IReadOnlyList<CredentialRecord>> ListWithoutRecordAsync(string keyId, long afterLogIndex, int limit, DateTimeOffset now, CancellationToken ct) =>
         database.ReadAsync<IReadOnlyList<CredentialRecord>>(async c =>
         {
+            // In log order from a watermark: a pass after an issuance reads only what is new, not the whole table.
             await using var query = c.Command($"""
                 SELECT {QualifiedColumns} FROM credentials c LEFT JOIN private_records p ON p.key_id = @k AND p.serial = c.serial
-                WHERE p.serial IS NULL AND c.revoked_at IS NULL AND c.removed_at IS NULL AND c.not_after > @now ORDER BY c.serial LIMIT @limit
+                WHERE c.log_index > @after AND p.serial IS NULL AND c.revoked_at IS NULL AND c.removed_at IS NULL AND c.not_after > @now
+                ORDER BY c.log_index LIMIT @limit
                 """);
-            await using var reader = await query.With("k", keyId).With("now", StoredTime.From(now)).With("limit", (long)limit).ExecuteReaderAsync(ct);
+            await using var reader = await query.With("k", keyId).With("after", afterLogIndex).With("now", StoredTime.From(now)).With("limit", (long)limit)
+                .ExecuteReaderAsync(ct);
             var list = new List<CredentialRecord>();
             while (await reader.ReadAsync(ct))
             {

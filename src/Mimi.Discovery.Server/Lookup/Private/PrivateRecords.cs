@@ -31,6 +31,8 @@ internal sealed partial class PrivateRecordRebuilder(
     ILogger<PrivateRecordRebuilder> logger) : BackgroundService
 {
     private const int PageSize = 500;
+    private readonly SemaphoreSlim _pass = new(1, 1);
+    private (string KeyId, long LogIndex) _watermark = ("", -1);
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>Asks for a pass (after an issuance or a rotation); requests made while one is queued collapse into it.</summary>
@@ -42,18 +44,21 @@ internal sealed partial class PrivateRecordRebuilder(
         keys.Refresh();
         if (!keys.Rebuilding)
         {
-            await CatchUpAsync(ct);
+            await CatchUpAsync(full: false, ct);
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first pass, and every timed one, reads from the start (bulk imports, a failed write); a pass asked
+        // for by an issuance reads only above the last mapping it saw.
+        var full = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 keys.Refresh();
-                await (keys.Rebuilding ? RebuildAsync(stoppingToken) : CatchUpAsync(stoppingToken));
+                await (keys.Rebuilding ? RebuildAsync(stoppingToken) : CatchUpAsync(full, stoppingToken));
             }
             catch (StorageException e)
             {
@@ -66,33 +71,53 @@ internal sealed partial class PrivateRecordRebuilder(
             try
             {
                 await _requests.Reader.ReadAsync(wait.Token);
+                full = false;
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
+                full = true;
             }
         }
     }
 
-    private async Task CatchUpAsync(CancellationToken ct)
+    private async Task CatchUpAsync(bool full, CancellationToken ct)
     {
-        var server = new OprfServer(OprfMode.Voprf, keys.Ring.Current);
-        var count = 0;
-        while (true)
+        await _pass.WaitAsync(ct);
+        try
         {
-            var page = await store.ListWithoutRecordAsync(server.Key.KeyId, PageSize, time.GetUtcNow(), ct);
-            if (page.Count == 0 || keys.Ring.Current.KeyId != server.Key.KeyId)
+            var server = new OprfServer(OprfMode.Voprf, keys.Ring.Current);
+            var after = !full && _watermark.KeyId == server.Key.KeyId ? _watermark.LogIndex : -1;
+            var count = 0;
+            while (true)
             {
-                break;
+                var page = await store.ListWithoutRecordAsync(server.Key.KeyId, after, PageSize, time.GetUtcNow(), ct);
+                if (page.Count == 0 || keys.Ring.Current.KeyId != server.Key.KeyId)
+                {
+                    break;
+                }
+
+                await store.UpsertAsync(page.Select(m => builder.Build(server, m)).ToArray(), ct);
+                after = page[^1].LogIndex;
+                count += page.Count;
             }
 
-            await store.UpsertAsync(page.Select(m => builder.Build(server, m)).ToArray(), ct);
-            count += page.Count;
+            // Only what is logged after this point can still lack a record (indices are assigned in commit order).
+            _watermark = (server.Key.KeyId, Math.Max(after, _watermark.KeyId == server.Key.KeyId ? _watermark.LogIndex : -1));
+            if (count > 0)
+            {
+                LogCaughtUp(logger, count, server.Key.KeyId);
+            }
         }
-
-        if (count > 0)
+        finally
         {
-            LogCaughtUp(logger, count, server.Key.KeyId);
+            _pass.Release();
         }
+    }
+
+    public override void Dispose()
+    {
+        _pass.Dispose();
+        base.Dispose();
     }
 
     private async Task RebuildAsync(CancellationToken ct)
