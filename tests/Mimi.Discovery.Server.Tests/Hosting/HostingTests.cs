@@ -78,6 +78,20 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task An_operator_can_turn_private_lookups_off()
+    {
+        using var service = new ServiceFactory(settings: new Dictionary<string, string?> { ["PrivateLookup:Enabled"] = "false" });
+        var (provider, _) = await service.EnrolAsync("alpha.test");
+        var http = service.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await provider.GetAccessTokenAsync());
+
+        var response = await http.GetAsync("/v1/lookup/private/key");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("none", (await provider.LookupAsync(["tel:+15550001111"])).Results[0].Status); // plain lookups still answer
+    }
+
+    [Fact]
     public async Task Keys_on_disk_are_owner_only()
     {
         using var service = new ServiceFactory();

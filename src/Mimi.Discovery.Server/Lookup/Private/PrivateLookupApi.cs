@@ -33,6 +33,11 @@ internal static class PrivateLookupApi
 
     public static IEndpointRouteBuilder MapPrivateLookupApi(this IEndpointRouteBuilder app)
     {
+        if (!app.ServiceProvider.GetRequiredService<IOptions<PrivateLookupOptions>>().Value.Enabled)
+        {
+            return app;
+        }
+
         var group = app.MapGroup("/v1/lookup/private").WithTags("Lookup");
         group.MapGet("/key", GetKey).WithName("GetPrivateLookupKey")
             .WithSummary("The OPRF public key evaluations are proven against, its id, and the bucket parameters. Providers only.")

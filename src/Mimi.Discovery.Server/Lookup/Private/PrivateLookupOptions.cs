@@ -7,6 +7,12 @@ internal sealed class PrivateLookupOptions
 {
     public const string Section = "PrivateLookup";
 
+    /// <summary>
+    /// Whether the operator offers private lookups. Off: no endpoints, and no OPRF record per mapping (each costs an
+    /// evaluation, about five ECDSA signatures of CPU), for operators that offer plain lookups only.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>OPRF evaluations (blinded identifiers) a requester may have per <see cref="Window"/>: the bound on enumeration (R8).</summary>
     [Range(0, int.MaxValue)]
     public int EvaluationsPerRequester { get; set; } = 10_000;

@@ -36,7 +36,13 @@ internal sealed partial class PrivateRecordRebuilder(
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>Asks for a pass (after an issuance or a rotation); requests made while one is queued collapse into it.</summary>
-    public void Request() => _requests.Writer.TryWrite(true);
+    public void Request()
+    {
+        if (options.Value.Enabled)
+        {
+            _requests.Writer.TryWrite(true);
+        }
+    }
 
     /// <summary>Runs a catch-up pass now and waits for it (tests, and callers that need a new mapping findable at once).</summary>
     public async Task CatchUpNowAsync(CancellationToken ct)
@@ -53,7 +59,7 @@ internal sealed partial class PrivateRecordRebuilder(
         // The first pass, and every timed one, reads from the start (bulk imports, a failed write); a pass asked
         // for by an issuance reads only above the last mapping it saw.
         var full = true;
-        while (!stoppingToken.IsCancellationRequested)
+        while (options.Value.Enabled && !stoppingToken.IsCancellationRequested)
         {
             try
             {
