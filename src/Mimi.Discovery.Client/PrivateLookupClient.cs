@@ -20,10 +20,6 @@ namespace Mimi.Discovery.Client;
 public sealed class PrivateLookupClient
 {
     private const string KeyIdHeader = "Mimi-Oprf-Key-Id";
-    private const int GcmTagLength = 16;
-    private const int NonceLength = 12;
-    private static readonly byte[] TagInfo = "mimi-discovery private lookup tag"u8.ToArray();
-    private static readonly byte[] KeyInfo = "mimi-discovery private lookup record key"u8.ToArray();
 
     private readonly HttpClient _http;
     private readonly MimiDiscoveryClient _api;
@@ -144,7 +140,7 @@ public sealed class PrivateLookupClient
     /// <summary>Fetches each needed bucket once and opens the records whose tag matches; null when the key is no longer served.</summary>
     private async Task<LookupResult[]?> FetchAsync(PrivateLookupKey key, List<string> identifiers, CancellationToken ct)
     {
-        var derived = identifiers.Select(s => Derive(_outputs[s])).ToArray();
+        var derived = identifiers.Select(s => OprfRecords.Derive(_outputs[s])).ToArray();
         var buckets = new Dictionary<long, PrivateLookupRecord[]>();
         foreach (var bucket in derived.Select(d => BinaryPrimitives.ReadUInt32BigEndian(d.Tag) >> (32 - key.PrefixBits)).Select(b => (long)b).Distinct())
         {
@@ -179,27 +175,19 @@ public sealed class PrivateLookupClient
         return results;
     }
 
-    internal static (byte[] Tag, byte[] RecordKey) Derive(byte[] oprfOutput) =>
-        (HKDF.DeriveKey(HashAlgorithmName.SHA256, oprfOutput, 16, info: TagInfo),
-         HKDF.DeriveKey(HashAlgorithmName.SHA256, oprfOutput, 32, info: KeyInfo));
-
-    /// <summary>Decrypts a record (nonce ‖ ciphertext ‖ GCM tag, the lookup tag as associated data); null if it does not open.</summary>
+    /// <summary>Decrypts a record and reads its mapping; null if it does not open (a decoy) or holds no mapping.</summary>
     private static LookupMapping? Open(byte[] recordKey, byte[] tag, byte[] sealedRecord)
     {
-        if (sealedRecord.Length < NonceLength + GcmTagLength)
+        if (OprfRecords.Open(recordKey, tag, sealedRecord) is not { } plaintext)
         {
             return null;
         }
 
-        var length = sealedRecord.Length - NonceLength - GcmTagLength;
-        var plaintext = new byte[length];
         try
         {
-            using var aes = new AesGcm(recordKey, GcmTagLength);
-            aes.Decrypt(sealedRecord.AsSpan(0, NonceLength), sealedRecord.AsSpan(NonceLength, length), sealedRecord.AsSpan(NonceLength + length), plaintext, tag);
             return JsonSerializer.Deserialize(plaintext, PrivateLookupJson.Default.LookupMapping);
         }
-        catch (Exception e) when (e is AuthenticationTagMismatchException or JsonException)
+        catch (JsonException)
         {
             return null;
         }
