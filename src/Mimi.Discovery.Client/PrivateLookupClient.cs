@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Mimi.Discovery.Authority;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Oprf;
 
@@ -25,6 +26,7 @@ public sealed class PrivateLookupClient
     private readonly MimiDiscoveryClient _api;
     private readonly Dictionary<string, byte[]> _outputs = new(StringComparer.Ordinal);
     private string? _cachedKeyId;
+    private MappingAssertionVerifier? _assertions;
 
     /// <summary>Creates the client; <paramref name="http"/> must have its BaseAddress set to the service, and <paramref name="api"/> supplies access tokens.</summary>
     public PrivateLookupClient(HttpClient http, MimiDiscoveryClient api)
@@ -169,10 +171,48 @@ public sealed class PrivateLookupClient
                 }
             }
 
+            foreach (var mapping in mappings)
+            {
+                await VerifyAsync(identifiers[i], mapping, ct);
+            }
+
             results[i] = new LookupResult(identifiers[i], mappings.Count > 0 ? "found" : "none", [.. mappings]);
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// A record is only as good as its assertion: signed by a key the service publishes (refetched once when a key is
+    /// unknown, after a rotation), for this identifier, user and provider, and not expired.
+    /// </summary>
+    private async Task VerifyAsync(string sii, LookupMapping mapping, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            if (_assertions is null || attempt > 0)
+            {
+                _assertions?.Dispose();
+                var metadata = await GetAsync("/.well-known/oauth-authorization-server", PrivateLookupJson.Default.AuthorityMetadata, ct);
+                using var jwks = await _http.GetAsync("/.well-known/jwks.json", ct);
+                await MimiDiscoveryClient.EnsureAsync(jwks, ct);
+                _assertions = new MappingAssertionVerifier(JwksDocument.Parse(await jwks.Content.ReadAsByteArrayAsync(ct)), metadata.Issuer);
+            }
+
+            var verification = _assertions.Verify(mapping.Assertion, DateTimeOffset.UtcNow);
+            if (verification.Status == MappingAssertionStatus.UnknownKey && attempt == 0)
+            {
+                continue;
+            }
+
+            if (!verification.IsValid || verification.Claims is not { } claims || claims.Sii != sii || claims.Ssi != mapping.Ssi
+                || claims.Provider != mapping.Provider || claims.CredentialSerial != mapping.Serial)
+            {
+                throw new InvalidDataException($"The record found for {sii} carries an assertion that does not verify ({verification.Status}) or does not match it.");
+            }
+
+            return;
+        }
     }
 
     /// <summary>Decrypts a record and reads its mapping; null if it does not open (a decoy) or holds no mapping.</summary>

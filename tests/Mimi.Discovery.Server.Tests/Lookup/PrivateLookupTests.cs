@@ -104,6 +104,35 @@ public sealed class PrivateLookupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_record_whose_assertion_belongs_to_another_mapping_is_refused_by_the_client()
+    {
+        var (beta, _) = await _service.EnrolAsync("beta.test", trusted: true);
+        var (alpha, _) = await _service.EnrolAsync("alpha.test");
+        var bob = await beta.IssueCredentialAsync(Bob, "mimi://beta.test/u/bob", _userKey.SubjectPublicKeyInfo, attested: true);
+        var carol = await beta.IssueCredentialAsync("tel:+15550003333", "mimi://beta.test/u/carol", _userKey.SubjectPublicKeyInfo, attested: true);
+        await RecordsAsync(_service);
+
+        // A misbehaving service: Bob's record, sealed correctly, but carrying Carol's signed assertion.
+        var server = Keys(_service).Serving;
+        var (tag, recordKey) = PrivateRecordCrypto.Derive(server.Evaluate(Encoding.UTF8.GetBytes(Bob)));
+        var forged = PrivateRecordCrypto.Seal(recordKey, tag, new PrivateRecordPayload(bob.Ssi, bob.Provider, [], carol.Assertion, null, bob.Serial, bob.NotAfter));
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_service.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE private_records SET ciphertext = $c WHERE serial = $s AND key_id = $k";
+            update.Parameters.AddWithValue("$c", forged);
+            update.Parameters.AddWithValue("$s", bob.Serial);
+            update.Parameters.AddWithValue("$k", server.Key.KeyId);
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => Private(_service, alpha).LookupAsync([Bob]));
+
+        Assert.Contains(Bob, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bucket_always_holds_at_least_k_records_with_the_real_one_among_them()
     {
         var (beta, _) = await _service.EnrolAsync("beta.test", trusted: true);
