@@ -33,8 +33,11 @@ internal sealed class ClientAssertionValidator(
         }
 
         var parts = assertion.Split('.');
-        if (parts.Length != 3 || !TryDecodeJson(parts[0], out var header) || !TryDecodeJson(parts[1], out var payload))
+        JsonDocument? header = null;
+        JsonDocument? payload = null;
+        if (parts.Length != 3 || !TryDecodeJson(parts[0], out header) || !TryDecodeJson(parts[1], out payload))
         {
+            header?.Dispose();
             return AssertionResult.Fail("invalid_client", "client_assertion is not a compact JWS with JSON header and payload.");
         }
 
@@ -171,17 +174,19 @@ internal sealed class ClientAssertionValidator(
         try
         {
             document = JsonDocument.Parse(bytes);
-            return document.RootElement.ValueKind == JsonValueKind.Object || Dispose(document);
         }
         catch (JsonException)
         {
             return false;
         }
-    }
 
-    private static bool Dispose(JsonDocument document)
-    {
+        if (document.RootElement.ValueKind == JsonValueKind.Object)
+        {
+            return true;
+        }
+
         document.Dispose();
+        document = null;
         return false;
     }
 }
