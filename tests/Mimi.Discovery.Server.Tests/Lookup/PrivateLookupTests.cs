@@ -326,6 +326,24 @@ public sealed class PrivateLookupTests : IDisposable
         Assert.Equal("none", (await client.LookupAsync(["tel:+15550005001"])).Results[0].Status);
     }
 
+    [Fact]
+    public async Task Bucket_fetches_over_the_quota_get_429()
+    {
+        using var service = new ServiceFactory(settings: new Dictionary<string, string?> { ["PrivateLookup:BucketFetchesPerRequester"] = "2" });
+        var (alpha, _) = await service.EnrolAsync("alpha.test");
+        var http = await AuthorizedAsync(service, alpha);
+        var key = (await http.GetFromJsonAsync<KeyBody>("/v1/lookup/private/key"))!;
+
+        var first = await http.GetAsync($"/v1/lookup/private/buckets/1?keyId={key.KeyId}");
+        var second = await http.GetAsync($"/v1/lookup/private/buckets/2?keyId={key.KeyId}");
+        var third = await http.GetAsync($"/v1/lookup/private/buckets/3?keyId={key.KeyId}");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.NotNull(third.Headers.RetryAfter);
+    }
+
     private static PrivateLookupClient Private(ServiceFactory service, MimiDiscoveryClient api) => new(service.CreateClient(), api);
 
     /// <summary>Issuance leaves the private record to the background builder: run its pass now.</summary>

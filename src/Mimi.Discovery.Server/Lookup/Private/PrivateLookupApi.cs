@@ -95,9 +95,19 @@ internal static class PrivateLookupApi
     }
 
     private static async Task<Results<Ok<PrivateBucketView>, ProblemHttpResult>> GetBucketAsync(string bucket, string? keyId, ClaimsPrincipal user,
-        PrivateLookupKeys keys, PrivateRecordStore store, ClientDirectory directory, IOptions<PrivateLookupOptions> options, TimeProvider time, CancellationToken ct)
+        PrivateLookupKeys keys, PrivateRecordStore store, ClientDirectory directory, KeyedRateLimiter limiter, IOptions<PrivateLookupOptions> options,
+        TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var o = options.Value;
+
+        // Records are useless without evaluations, but scraping every bucket still costs the service: bound it too.
+        var decision = await limiter.AcquireAsync("buckets:" + user.ClientId(), new RateLimitPolicy(o.BucketFetchesPerRequester, o.Window), 1, ct);
+        LookupApi.WriteRateLimitHeaders(http, "buckets", decision);
+        if (!decision.IsAllowed)
+        {
+            return decision.Reason == RateLimitReason.BackendUnavailable ? LookupApi.Unavailable(http, decision) : LookupApi.Limited(http, decision);
+        }
+
         if (!long.TryParse(bucket, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number >= 1L << o.PrefixBits)
         {
             return Problems.InvalidRequest("bucket", $"bucket must be an integer from 0 to {(1L << o.PrefixBits) - 1}.");

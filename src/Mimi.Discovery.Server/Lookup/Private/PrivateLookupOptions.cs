@@ -20,6 +20,10 @@ internal sealed class PrivateLookupOptions
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Bucket fetches a requester may make per <see cref="Window"/> (a re-sync fetches one per identifier at most).</summary>
+    [Range(0, int.MaxValue)]
+    public int BucketFetchesPerRequester { get; set; } = 20_000;
+
     /// <summary>k: every bucket answer holds at least this many records, real or decoy.</summary>
     [Range(1, 1024)]
     public int BucketSize { get; set; } = 32;
