@@ -71,10 +71,6 @@ public sealed class CredentialStore(MimiDatabase database)
     public Task<IReadOnlyList<CredentialRecord>> ListByProviderAsync(string provider, int limit, CancellationToken ct) =>
         QueryAsync("WHERE provider = @p ORDER BY created_at DESC, serial", c => c.With("p", provider), limit, ct);
 
-    /// <summary>Every credential binding an identifier, newest first.</summary>
-    public Task<IReadOnlyList<CredentialRecord>> ListBySiiAsync(string sii, int limit, CancellationToken ct) =>
-        QueryAsync("WHERE sii = @sii ORDER BY created_at DESC, serial", c => c.With("sii", sii), limit, ct);
-
     /// <summary>
     /// The mappings that may be returned for these identifiers: not revoked, not removed, not expired. Visibility to a
     /// particular requester is decided by the caller. One query for the whole batch.

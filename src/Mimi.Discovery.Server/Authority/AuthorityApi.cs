@@ -65,8 +65,7 @@ internal static partial class AuthorityApi
             case ChallengeOutcome.GatewayFailed:
                 return Problems.GatewayFailed($"The code could not be sent: {result.Detail}. Try again later.");
             default:
-                http.Response.Headers.RetryAfter = ((long)result.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Problems.RateLimited(result.Detail, result.RetryAfter);
+                return Problems.RateLimited(http, result.Detail, result.RetryAfter);
         }
     }
 

@@ -34,9 +34,28 @@ internal static class Problems
     public static ProblemHttpResult Forbidden(string detail) =>
         Create(StatusCodes.Status403Forbidden, "forbidden", "Not allowed for this client.", detail);
 
-    public static ProblemHttpResult RateLimited(string detail, TimeSpan retryAfter) =>
-        Create(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.", detail,
-            new Dictionary<string, object?> { ["retryAfterSeconds"] = (long)Math.Ceiling(retryAfter.TotalSeconds) });
+    /// <summary>429 with <c>Retry-After</c> (whole seconds, at least one) in the header and the body.</summary>
+    public static ProblemHttpResult RateLimited(HttpContext http, string detail, TimeSpan retryAfter)
+    {
+        var seconds = RetryAfterSeconds(http, retryAfter);
+        return Create(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.", detail,
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
+    }
+
+    /// <summary>503 from a rate-limit store that cannot be reached (limits fail closed), with <c>Retry-After</c>.</summary>
+    public static ProblemHttpResult RateLimiterUnavailable(HttpContext http, TimeSpan retryAfter)
+    {
+        RetryAfterSeconds(http, retryAfter);
+        return Create(StatusCodes.Status503ServiceUnavailable, "rate-limiter-unavailable", "Rate limiting is unavailable.",
+            "The shared rate-limit store cannot be reached, so requests are refused rather than left unlimited; retry shortly.");
+    }
+
+    private static long RetryAfterSeconds(HttpContext http, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return seconds;
+    }
 
     public static ProblemHttpResult ProofFailed(string detail) =>
         Create(StatusCodes.Status400BadRequest, "proof-of-control-failed", "Proof of control failed.", detail);

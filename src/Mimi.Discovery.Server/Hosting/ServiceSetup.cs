@@ -3,18 +3,18 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
+using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Authority.ProofOfControl;
-using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Server.Lookup;
 using Mimi.Discovery.Server.Lookup.Private;
-using StackExchange.Redis;
 using Mimi.Discovery.Server.Providers;
 using Mimi.Discovery.Storage;
 using Mimi.Discovery.Storage.Postgres;
 using Mimi.Discovery.Storage.Sqlite;
+using StackExchange.Redis;
 
 namespace Mimi.Discovery.Server.Hosting;
 

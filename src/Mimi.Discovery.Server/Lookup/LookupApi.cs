@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
-using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;
@@ -68,41 +66,9 @@ internal static class LookupApi
         }
 
         var answer = await lookups.LookupAsync(user.ClientId(), parsed, ct);
-        WriteRateLimitHeaders(http, "lookup", answer.Decision);
-        return answer.Outcome switch
-        {
-            LookupOutcome.Answered => TypedResults.Ok(new LookupResponse(answer.Results)),
-            LookupOutcome.Unavailable => Unavailable(http, answer.Decision),
-            _ => Limited(http, answer.Decision),
-        };
-    }
-
-    /// <summary>IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers): the policy, and what is left of it.</summary>
-    public static void WriteRateLimitHeaders(HttpContext http, string name, RateLimitDecision decision)
-    {
-        if (decision.Remaining < 0)
-        {
-            return;
-        }
-
-        var window = (long)decision.Policy.Window.TotalSeconds;
-        http.Response.Headers["RateLimit-Policy"] = string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={decision.Limit};w={window}");
-        http.Response.Headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture,
-            $"\"{name}\";r={decision.Remaining};t={(long)Math.Ceiling(decision.ResetAfter.TotalSeconds)}");
-    }
-
-    public static ProblemHttpResult Limited(HttpContext http, RateLimitDecision decision)
-    {
-        var seconds = Math.Max(1, (long)Math.Ceiling(decision.RetryAfter.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return Problems.RateLimited($"Over quota; retry in {seconds} s.", TimeSpan.FromSeconds(seconds));
-    }
-
-    public static ProblemHttpResult Unavailable(HttpContext http, RateLimitDecision decision)
-    {
-        http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return Problems.Create(StatusCodes.Status503ServiceUnavailable, "rate-limiter-unavailable", "Rate limiting is unavailable.",
-            "The shared rate-limit store cannot be reached, so requests are refused rather than left unlimited; retry shortly.");
+        return RateLimitResponses.Answer(http, "lookup", answer.Decision) is { } refused
+            ? refused
+            : TypedResults.Ok(new LookupResponse(answer.Results));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SetDiscoverabilityAsync(

@@ -6,14 +6,8 @@ using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Lookup;
 
-internal enum LookupOutcome
-{
-    Answered,
-    Limited,
-    Unavailable,
-}
-
-internal sealed record LookupAnswer(LookupOutcome Outcome, LookupResultView[] Results, RateLimitDecision Decision);
+/// <summary>The answers, and the limiter's decision (when it denies, the answers are empty and must not be sent).</summary>
+internal sealed record LookupAnswer(LookupResultView[] Results, RateLimitDecision Decision);
 
 /// <summary>
 /// Plain lookups: every mapping of each identifier that the requester may see, with its assertion and keyMaterial
@@ -84,11 +78,11 @@ internal sealed class LookupService(
             : await AcquireAsync(requests, ct);
         if (!decision.IsAllowed)
         {
-            return new LookupAnswer(decision.Reason == RateLimitReason.BackendUnavailable ? LookupOutcome.Unavailable : LookupOutcome.Limited, [], decision);
+            return new LookupAnswer([], decision);
         }
 
         await answered.RememberAsync(requester, hashes.Where((_, i) => !known[i]).ToList(), ct);
-        return new LookupAnswer(LookupOutcome.Answered, results, decision);
+        return new LookupAnswer(results, decision);
     }
 
     /// <summary>All or nothing within the limiter's per-call key limit; beyond it (many owners in one batch) in groups.</summary>

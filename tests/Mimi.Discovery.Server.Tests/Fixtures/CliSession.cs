@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Mimi.Discovery.Server.Tests.Fixtures;
 
 /// <summary>
@@ -11,7 +8,7 @@ public sealed class CliSession : IDisposable
 {
     public CliSession(IDictionary<string, string?>? settings = null)
     {
-        Port = FreePort();
+        Port = Loopback.FreePort();
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Authority:Issuer"] = $"http://127.0.0.1:{Port}" };
         Service = new ServiceFactory(settings: all);
         Service.UseKestrel(Port);
@@ -40,12 +37,5 @@ public sealed class CliSession : IDisposable
     {
         Service.Dispose();
         Directory.Delete(Work, recursive: true);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

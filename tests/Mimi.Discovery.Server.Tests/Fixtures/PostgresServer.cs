@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Mimi.Discovery.Server.Tests.Fixtures;
@@ -31,7 +29,7 @@ public sealed class PostgresServer : IAsyncLifetime
             throw new InvalidOperationException($"PostgreSQL 15 is not installed ({BinDirectory}). Run ./test.sh, which installs it, or set MIMI_TEST_POSTGRES.");
         }
 
-        var port = FreePort();
+        var port = Loopback.FreePort();
         _dataDirectory = Path.Combine(Path.GetTempPath(), "mimi-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_dataDirectory);
         var password = Guid.NewGuid().ToString("N");
@@ -86,13 +84,6 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private static Task PgAsync(string command) =>
         IsRoot ? RunAsync("runuser", $"-u postgres -- {BinDirectory}/{command}") : RunAsync("sh", $"-c \"{BinDirectory}/{command.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task RunAsync(string file, string arguments)
     {

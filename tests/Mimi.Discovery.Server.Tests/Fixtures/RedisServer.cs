@@ -9,7 +9,7 @@ public sealed class RedisServer : IAsyncLifetime
 {
     private Process? _process;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = Loopback.FreePort();
 
     public string Configuration => $"127.0.0.1:{Port}";
 
@@ -57,11 +57,4 @@ public sealed class RedisServer : IAsyncLifetime
     }
 
     public Task DisposeAsync() => StopAsync();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -18,7 +18,7 @@ public sealed class SharedLimitTests(PostgresServer postgres)
             var (_, alpha) = await first.EnrolAsync("alpha.test");
             var onFirst = first.As(alpha);
             var onSecond = second.As(alpha);
-            await Retry(() => onSecond.GetAccessTokenAsync());
+            await Loopback.EventuallyAsync(() => onSecond.GetAccessTokenAsync());
 
             await onFirst.LookupAsync(Enumerable.Range(0, 60).Select(n => $"tel:+1555300{n:D4}"));
             var refused = await Assert.ThrowsAsync<MimiApiException>(() => onSecond.LookupAsync(Enumerable.Range(60, 60).Select(n => $"tel:+1555300{n:D4}")));
@@ -50,7 +50,7 @@ public sealed class SharedLimitTests(PostgresServer postgres)
             await redis.StopAsync();
             var down = await Assert.ThrowsAsync<MimiApiException>(() => client.LookupAsync(["tel:+15553000002"]));
             await redis.StartAsync();
-            var back = await Retry(() => client.LookupAsync(["tel:+15553000003"]));
+            var back = await Loopback.EventuallyAsync(() => client.LookupAsync(["tel:+15553000003"]));
 
             Assert.Equal(503, down.Status);
             Assert.Equal("urn:mimi-discovery:problem:rate-limiter-unavailable", down.Problem?.Type);
@@ -76,20 +76,5 @@ public sealed class SharedLimitTests(PostgresServer postgres)
         var second = new ServiceFactory(database, new Dictionary<string, string?>(settings) { ["Authority:KeyDirectory"] = first.KeyDirectory });
         second.CreateClient();
         return (first, second);
-    }
-
-    private static async Task<T> Retry<T>(Func<Task<T>> action)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await action();
-            }
-            catch (Exception) when (attempt < 50)
-            {
-                await Task.Delay(200);
-            }
-        }
     }
 }

@@ -33,7 +33,7 @@ public sealed class PostgresFaultTests(PostgresServer server)
 
         Assert.Equal(503, outage.Status);
         Assert.Equal("urn:mimi-discovery:problem:storage-unavailable", outage.Problem?.Type);
-        var after = await RetryAsync(() => gate.IssueCredentialAsync("tel:+15550109998", "mimi://gate.test/u/back", user.SubjectPublicKeyInfo, attested: true));
+        var after = await Loopback.EventuallyAsync(() => gate.IssueCredentialAsync("tel:+15550109998", "mimi://gate.test/u/back", user.SubjectPublicKeyInfo, attested: true));
         Assert.Equal(accepted[^1].LogIndex + 1, after.LogIndex);
         foreach (var credential in accepted)
         {
@@ -57,7 +57,7 @@ public sealed class PostgresFaultTests(PostgresServer server)
         var (_, credentials) = await first.EnrolAsync("gate.test", trusted: true);
         var onFirst = first.As(credentials);
         var onSecond = second.As(credentials);
-        await RetryAsync(() => onSecond.GetAccessTokenAsync()); // the second replica learns of the enrolment by polling
+        await Loopback.EventuallyAsync(() => onSecond.GetAccessTokenAsync()); // the second replica learns of the enrolment by polling
         using var user = ClientCredentials.GenerateEs256("u");
 
         var issued = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? onFirst : onSecond)
@@ -69,27 +69,11 @@ public sealed class PostgresFaultTests(PostgresServer server)
         Assert.Equal(40, audit.State!.Size);
 
         await first.Operator().SuspendProviderAsync("gate.test");
-        var refused = await RetryAsync(async () =>
+        var refused = await Loopback.EventuallyAsync(async () =>
         {
             var e = await Assert.ThrowsAsync<MimiApiException>(() => onSecond.GetCredentialAsync(issued[0].Serial));
             return e.Status;
         });
         Assert.Equal(401, refused);
-    }
-
-    /// <summary>What a client does with a 503 or a not-yet-propagated change: retry for a few seconds.</summary>
-    private static async Task<T> RetryAsync<T>(Func<Task<T>> action)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await action();
-            }
-            catch (Exception) when (attempt < 50)
-            {
-                await Task.Delay(200);
-            }
-        }
     }
 }

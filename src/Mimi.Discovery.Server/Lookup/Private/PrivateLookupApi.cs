@@ -83,10 +83,9 @@ internal static class PrivateLookupApi
 
         var elements = request.Value.BlindedElements;
         var decision = await limiter.AcquireAsync("oprf:" + user.ClientId(), new RateLimitPolicy(o.EvaluationsPerRequester, o.Window), elements.Count, ct);
-        LookupApi.WriteRateLimitHeaders(http, "oprf", decision);
-        if (!decision.IsAllowed)
+        if (RateLimitResponses.Answer(http, "oprf", decision) is { } refused)
         {
-            return decision.Reason == RateLimitReason.BackendUnavailable ? LookupApi.Unavailable(http, decision) : LookupApi.Limited(http, decision);
+            return refused;
         }
 
         var server = keys.Serving;
@@ -102,10 +101,9 @@ internal static class PrivateLookupApi
 
         // Records are useless without evaluations, but scraping every bucket still costs the service: bound it too.
         var decision = await limiter.AcquireAsync("buckets:" + user.ClientId(), new RateLimitPolicy(o.BucketFetchesPerRequester, o.Window), 1, ct);
-        LookupApi.WriteRateLimitHeaders(http, "buckets", decision);
-        if (!decision.IsAllowed)
+        if (RateLimitResponses.Answer(http, "buckets", decision) is { } refused)
         {
-            return decision.Reason == RateLimitReason.BackendUnavailable ? LookupApi.Unavailable(http, decision) : LookupApi.Limited(http, decision);
+            return refused;
         }
 
         if (!long.TryParse(bucket, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number >= 1L << o.PrefixBits)
