@@ -114,6 +114,15 @@ public sealed class ClientCredentials : IDisposable
         return signingInput + "." + Base64Url.EncodeToString(Sign(Encoding.ASCII.GetBytes(signingInput)));
     }
 
+    /// <summary>Signs <paramref name="claims"/> as a compact JWS with this key (header: alg, kid, typ).</summary>
+    public string SignJws(IReadOnlyDictionary<string, object> claims, string type)
+    {
+        var header = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = Algorithm, ["kid"] = KeyId, ["typ"] = type });
+        var payload = JsonSerializer.SerializeToUtf8Bytes(claims);
+        var signingInput = Base64Url.EncodeToString(header) + "." + Base64Url.EncodeToString(payload);
+        return signingInput + "." + Base64Url.EncodeToString(Sign(Encoding.ASCII.GetBytes(signingInput)));
+    }
+
     private byte[] Sign(byte[] data)
     {
         if (_ecdsa is not null)

@@ -9,7 +9,7 @@ namespace Mimi.Discovery.Client;
 /// Typed client of the Mimi.Discovery API. Authenticated calls get an access token from the token endpoint with a
 /// fresh client assertion and reuse it until shortly before it expires.
 /// </summary>
-public sealed class MimiDiscoveryClient
+public sealed partial class MimiDiscoveryClient
 {
     private readonly HttpClient _http;
     private readonly ClientCredentials? _credentials;
@@ -33,6 +33,22 @@ public sealed class MimiDiscoveryClient
 
     /// <summary>The token endpoint URL the assertions are addressed to (the service's issuer + /oauth2/token).</summary>
     public string TokenEndpoint => new Uri(_http.BaseAddress!, "/oauth2/token").ToString();
+
+    /// <summary>
+    /// A provider's active public signing keys as JWK JSON texts, or null when the provider is unknown or suspended.
+    /// Providers fetch a peer's keys to verify its provider-to-provider requests.
+    /// </summary>
+    public async Task<string[]?> GetProviderKeysAsync(string domain, CancellationToken ct = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Get, $"/v1/providers/{Uri.EscapeDataString(domain)}/jwks", null, true, ct);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(await ReadBytesAsync(response, ct));
+        return document.RootElement.GetProperty("keys").EnumerateArray().Select(k => k.GetRawText()).ToArray();
+    }
 
     /// <summary>Gets an access token (cached until 30 s before expiry).</summary>
     public async Task<string> GetAccessTokenAsync(CancellationToken ct = default)
@@ -210,6 +226,12 @@ public sealed class MimiDiscoveryClient
         }
 
         return await _http.SendAsync(request, ct);
+    }
+
+    private static async Task<byte[]> ReadBytesAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        await EnsureAsync(response, ct);
+        return await response.Content.ReadAsByteArrayAsync(ct);
     }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken ct)

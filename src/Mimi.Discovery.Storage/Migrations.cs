@@ -107,6 +107,41 @@ public static partial class Migrations
         (3, "credentials-in-log-order", """
             CREATE INDEX ix_credentials_log_index ON credentials (log_index);
             """),
+        (5, "hosted-users-and-peers", """
+            CREATE TABLE hosted_users (
+                user_uri TEXT PRIMARY KEY,
+                consent_mode {int64} NOT NULL,
+                created_at {int64} NOT NULL,
+                deleted_at {int64});
+            CREATE TABLE hosted_clients (
+                client_uri TEXT PRIMARY KEY,
+                user_uri TEXT NOT NULL,
+                kid TEXT NOT NULL,
+                jwk TEXT NOT NULL,
+                created_at {int64} NOT NULL,
+                removed_at {int64});
+            CREATE INDEX ix_hosted_clients_user ON hosted_clients (user_uri);
+            CREATE TABLE outbox (
+                seq {serial},
+                message_id TEXT NOT NULL UNIQUE,
+                destination TEXT NOT NULL,
+                endpoint TEXT NOT NULL,
+                target TEXT NOT NULL,
+                body {bytes} NOT NULL,
+                state {int64} NOT NULL,
+                attempts {int64} NOT NULL,
+                next_attempt_at {int64} NOT NULL,
+                created_at {int64} NOT NULL,
+                last_error TEXT);
+            CREATE INDEX ix_outbox_destination ON outbox (destination, state, seq);
+            CREATE INDEX ix_outbox_due ON outbox (state, next_attempt_at);
+            CREATE TABLE inbound_messages (
+                source TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                received_at {int64} NOT NULL,
+                PRIMARY KEY (source, message_id));
+            CREATE INDEX ix_inbound_messages_age ON inbound_messages (received_at);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

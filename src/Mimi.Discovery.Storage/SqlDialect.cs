@@ -14,6 +14,9 @@ public abstract class SqlDialect
     /// <summary>Column type for byte strings.</summary>
     internal abstract string BytesType { get; }
 
+    /// <summary>Column definition of an auto-assigned, increasing 64-bit primary key.</summary>
+    internal abstract string SerialKeyType { get; }
+
     /// <summary>Row-locking suffix for a SELECT inside a write transaction ("" where the transaction already holds the write lock).</summary>
     internal abstract string ForUpdate { get; }
 
@@ -30,7 +33,8 @@ public abstract class SqlDialect
     internal abstract StorageErrorKind Classify(Exception exception);
 
     internal string Ddl(string sql) => sql.Replace("{int64}", Int64Type, StringComparison.Ordinal)
-                                         .Replace("{bytes}", BytesType, StringComparison.Ordinal);
+                                         .Replace("{bytes}", BytesType, StringComparison.Ordinal)
+                                         .Replace("{serial}", SerialKeyType, StringComparison.Ordinal);
 }
 
 /// <summary>Storage failures the callers act on.</summary>

@@ -17,6 +17,8 @@ internal sealed class AccessTokens(ServiceKeys keys, IOptions<AuthorityOptions> 
     public const string RoleClaim = "role";
     public const string ProviderRole = "provider";
     public const string OperatorRole = "operator";
+    public const string HostedClientRole = "client";
+    public const string UserClaim = "user";
 
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly SigningCredentials _credentials = new(keys.TokenSigningKey, SecurityAlgorithms.HmacSha256);
@@ -25,6 +27,22 @@ internal sealed class AccessTokens(ServiceKeys keys, IOptions<AuthorityOptions> 
     {
         var now = time.GetUtcNow();
         var lifetime = options.Value.AccessTokenLifetime;
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = client.Id,
+            [RoleClaim] = client.Role switch
+            {
+                ClientRole.Operator => OperatorRole,
+                ClientRole.HostedClient => HostedClientRole,
+                _ => ProviderRole,
+            },
+            ["jti"] = Guid.NewGuid().ToString("N"),
+        };
+        if (client.UserUri is { } user)
+        {
+            claims[UserClaim] = user;
+        }
+
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = authority.Value.Issuer,
@@ -33,12 +51,7 @@ internal sealed class AccessTokens(ServiceKeys keys, IOptions<AuthorityOptions> 
             NotBefore = now.UtcDateTime,
             Expires = (now + lifetime).UtcDateTime,
             SigningCredentials = _credentials,
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = client.Id,
-                [RoleClaim] = client.Role == ClientRole.Operator ? OperatorRole : ProviderRole,
-                ["jti"] = Guid.NewGuid().ToString("N"),
-            },
+            Claims = claims,
         });
         return (token, lifetime);
     }
@@ -83,4 +96,11 @@ internal static class CallerExtensions
     public static string ClientId(this ClaimsPrincipal user) => user.FindFirstValue("sub") ?? throw new InvalidOperationException("No subject on an authenticated principal.");
 
     public static bool IsOperator(this ClaimsPrincipal user) => user.IsInRole(AccessTokens.OperatorRole);
+
+    /// <summary>The hosted user a client token belongs to (hosted-client policy only).</summary>
+    public static string HostedUser(this ClaimsPrincipal user) =>
+        user.FindFirstValue(AccessTokens.UserClaim) ?? throw new InvalidOperationException("No user claim on a hosted client's principal.");
+
+    /// <summary>The source provider domain of an authenticated peer request (peer policy only).</summary>
+    public static string PeerDomain(this ClaimsPrincipal user) => user.ClientId();
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -35,7 +34,7 @@ internal sealed class ClientAssertionValidator(
         var parts = assertion.Split('.');
         JsonDocument? header = null;
         JsonDocument? payload = null;
-        if (parts.Length != 3 || !TryDecodeJson(parts[0], out header) || !TryDecodeJson(parts[1], out payload))
+        if (parts.Length != 3 || !CompactJws.TryDecodeJson(parts[0], out header) || !CompactJws.TryDecodeJson(parts[1], out payload))
         {
             header?.Dispose();
             return AssertionResult.Fail("invalid_client", "client_assertion is not a compact JWS with JSON header and payload.");
@@ -44,11 +43,11 @@ internal sealed class ClientAssertionValidator(
         using (header)
         using (payload)
         {
-            var alg = Text(header!.RootElement, "alg");
-            var kid = Text(header.RootElement, "kid");
-            var iss = Text(payload!.RootElement, "iss");
-            var sub = Text(payload.RootElement, "sub");
-            var jti = Text(payload.RootElement, "jti");
+            var alg = CompactJws.Text(header!.RootElement, "alg");
+            var kid = CompactJws.Text(header.RootElement, "kid");
+            var iss = CompactJws.Text(payload!.RootElement, "iss");
+            var sub = CompactJws.Text(payload.RootElement, "sub");
+            var jti = CompactJws.Text(payload.RootElement, "jti");
             if (alg is not ("ES256" or "EdDSA"))
             {
                 return AssertionResult.Fail("invalid_client", "client_assertion alg must be ES256 or EdDSA.");
@@ -66,7 +65,7 @@ internal sealed class ClientAssertionValidator(
             }
 
             var signingInput = Encoding.ASCII.GetBytes(assertion.AsSpan(0, parts[0].Length + 1 + parts[1].Length).ToString());
-            if (!TryDecode(parts[2], out var signature) || !key.Verify(signingInput, signature))
+            if (!CompactJws.TryDecode(parts[2], out var signature) || !key.Verify(signingInput, signature))
             {
                 return AssertionResult.Fail("invalid_client", "client_assertion signature does not verify.");
             }
@@ -83,7 +82,7 @@ internal sealed class ClientAssertionValidator(
 
             var o = options.Value;
             var now = time.GetUtcNow();
-            if (!TryTime(payload.RootElement, "exp", out var exp))
+            if (!CompactJws.TryTime(payload.RootElement, "exp", out var exp))
             {
                 return AssertionResult.Fail("invalid_client", "client_assertion must carry exp.");
             }
@@ -98,8 +97,8 @@ internal sealed class ClientAssertionValidator(
                 return AssertionResult.Fail("invalid_client", $"client_assertion lives too long: exp may be at most {o.ClientAssertionMaxLifetime.TotalSeconds:0} s ahead.");
             }
 
-            if ((TryTime(payload.RootElement, "nbf", out var nbf) && nbf - o.ClockSkew > now)
-                || (TryTime(payload.RootElement, "iat", out var iat) && iat - o.ClockSkew > now))
+            if ((CompactJws.TryTime(payload.RootElement, "nbf", out var nbf) && nbf - o.ClockSkew > now)
+                || (CompactJws.TryTime(payload.RootElement, "iat", out var iat) && iat - o.ClockSkew > now))
             {
                 return AssertionResult.Fail("invalid_client", "client_assertion is not valid yet (nbf/iat in the future).");
             }
@@ -131,62 +130,5 @@ internal sealed class ClientAssertionValidator(
         }
 
         return aud.ValueKind == JsonValueKind.Array && aud.EnumerateArray().Any(a => a.ValueKind == JsonValueKind.String && a.GetString() == expected);
-    }
-
-    private static bool TryTime(JsonElement payload, string name, out DateTimeOffset value)
-    {
-        value = default;
-        if (!payload.TryGetProperty(name, out var e) || e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out var seconds)
-            || seconds is < 0 or > 253402300799)
-        {
-            return false;
-        }
-
-        value = DateTimeOffset.FromUnixTimeSeconds(seconds);
-        return true;
-    }
-
-    private static string? Text(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static bool TryDecode(string part, out byte[] bytes)
-    {
-        try
-        {
-            bytes = Base64Url.DecodeFromChars(part);
-            return true;
-        }
-        catch (FormatException)
-        {
-            bytes = [];
-            return false;
-        }
-    }
-
-    private static bool TryDecodeJson(string part, out JsonDocument? document)
-    {
-        document = null;
-        if (!TryDecode(part, out var bytes))
-        {
-            return false;
-        }
-
-        try
-        {
-            document = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        if (document.RootElement.ValueKind == JsonValueKind.Object)
-        {
-            return true;
-        }
-
-        document.Dispose();
-        document = null;
-        return false;
     }
 }

@@ -9,11 +9,17 @@ internal enum ClientRole
 {
     Provider,
     Operator,
+
+    /// <summary>A client (device) of a user this instance hosts; its id is the client's MIMI URI.</summary>
+    HostedClient,
 }
 
-/// <summary>A client as the hot paths see it: role, status, parsed keys, and (providers) its keyMaterial URL and owner quota.</summary>
+/// <summary>
+/// A client as the hot paths see it: role, status, parsed keys, (providers) its keyMaterial URL and owner quota, and
+/// (hosted clients) the user it belongs to.
+/// </summary>
 internal sealed record ClientEntry(string Id, ClientRole Role, bool Active, ProviderTrust Trust, FrozenDictionary<string, ClientKey> Keys,
-    string? KeyMaterialUrl = null, OwnerQuota? Quota = null);
+    string? KeyMaterialUrl = null, OwnerQuota? Quota = null, string? UserUri = null);
 
 /// <summary>An operator client from configuration.</summary>
 internal sealed record OperatorClient(string ClientId, ClientKey Key);
@@ -27,6 +33,7 @@ internal sealed record OperatorClient(string ClientId, ClientKey Key);
 internal sealed partial class ClientDirectory(
     ProviderStore store,
     QuotaStore quotas,
+    HostedUserStore hostedUsers,
     IEnumerable<OperatorClient> operators,
     IOptions<ClientAuthenticationOptions> options,
     ILogger<ClientDirectory> logger) : BackgroundService
@@ -67,6 +74,15 @@ internal sealed partial class ClientDirectory(
 
                 clients[provider.Domain] = new ClientEntry(provider.Domain, ClientRole.Provider, provider.Status == ProviderStatus.Active,
                     provider.Trust, keys.ToFrozenDictionary(StringComparer.Ordinal), provider.KeyMaterialUrl, quotaByOwner.GetValueOrDefault(provider.Domain));
+            }
+
+            foreach (var client in await hostedUsers.ListClientsAsync(ct))
+            {
+                if (ClientKey.TryParse(client.Jwk, out var parsed, out _))
+                {
+                    clients[client.ClientUri] = new ClientEntry(client.ClientUri, ClientRole.HostedClient, true, ProviderTrust.Standard,
+                        new Dictionary<string, ClientKey> { [parsed!.Kid] = parsed }.ToFrozenDictionary(StringComparer.Ordinal), UserUri: client.UserUri);
+                }
             }
 
             foreach (var group in operators.GroupBy(o => o.ClientId, StringComparer.Ordinal))

@@ -11,4 +11,10 @@ internal static class Policies
 
     /// <summary>A provider or the operator.</summary>
     public const string ProviderOrOperator = "provider-or-operator";
+
+    /// <summary>A client of a user this instance hosts (the client-facing delivery and consent API).</summary>
+    public const string HostedClient = "hosted-client";
+
+    /// <summary>Another provider, by a signed provider-to-provider request (the MIMI endpoints).</summary>
+    public const string Peer = "peer";
 }

@@ -7,10 +7,12 @@ using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Authority.ProofOfControl;
+using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Server.Lookup;
 using Mimi.Discovery.Server.Lookup.Private;
 using Mimi.Discovery.Server.Providers;
+using Mimi.Discovery.Server.Resolution;
 using Mimi.Discovery.Storage;
 using Mimi.Discovery.Storage.Postgres;
 using Mimi.Discovery.Storage.Sqlite;
@@ -34,6 +36,8 @@ internal static class ServiceSetup
         services.AddOptions<LookupOptions>().Bind(builder.Configuration.GetSection(LookupOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RedisOptions>().Bind(builder.Configuration.GetSection(RedisOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RequestLimitOptions>().Bind(builder.Configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        AddValidatedOptions<DeliveryOptions, DeliveryOptionsValidator>(builder, DeliveryOptions.Section);
+        AddValidatedOptions<ResolutionOptions, ResolutionOptionsValidator>(builder, ResolutionOptions.Section);
         services.AddOptions<ImportOptions>().Bind(builder.Configuration.GetSection(ImportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitOptions>>((k, l) =>
@@ -61,6 +65,9 @@ internal static class ServiceSetup
         services.AddSingleton<ChallengeStore>();
         services.AddSingleton<CredentialStore>();
         services.AddSingleton<QuotaStore>();
+        services.AddSingleton<HostedUserStore>();
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<InboundMessageStore>();
         services.AddSingleton(sp => new LogStore(sp.GetRequiredService<MimiDatabase>(), sp.GetRequiredService<IOptions<LogOptions>>().Value.TileCacheSize));
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<Housekeeping>();
@@ -113,13 +120,27 @@ internal static class ServiceSetup
         services.AddSingleton<LookupService>();
         services.AddPrivateLookup(builder.Configuration);
 
+        // Resolution and peers: finding other providers, signing requests to them, the durable outbox.
+        services.AddSingleton(sp => new Mimi.Discovery.Resolution.ProviderResolver(
+            sp.GetRequiredService<IOptions<ResolutionOptions>>().Value.ToResolverOptions(), sp.GetRequiredService<TimeProvider>(),
+            logger: sp.GetRequiredService<ILogger<Mimi.Discovery.Resolution.ProviderResolver>>()));
+        services.AddSingleton<ProviderIdentity>();
+        services.AddHttpClient(DiscoveryConnection.HttpClientName);
+        services.AddSingleton<DiscoveryConnection>();
+        services.AddSingleton<PeerKeys>();
+        services.AddSingleton<PeerClient>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<OutboxWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+
         // Authentication: client assertions at the token endpoint, JwtBearer on every other call.
         services.AddSingleton<IEnumerable<OperatorClient>>(sp => OperatorClients(sp));
         services.AddSingleton<ClientDirectory>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientDirectory>());
         services.AddSingleton<ClientAssertionValidator>();
         services.AddSingleton<AccessTokens>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, PeerAuthenticationHandler>(PeerAuthenticationHandler.SchemeName, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<ServiceKeys, IOptions<AuthorityOptions>, IOptions<ClientAuthenticationOptions>>(
                 (o, keys, authority, auth) => AccessTokens.ConfigureBearer(o, keys, authority.Value, auth.Value));
@@ -127,6 +148,9 @@ internal static class ServiceSetup
             .AddPolicy(Policies.Provider, p => p.RequireAuthenticatedUser().RequireRole(AccessTokens.ProviderRole))
             .AddPolicy(Policies.Operator, p => p.RequireAuthenticatedUser().RequireRole(AccessTokens.OperatorRole))
             .AddPolicy(Policies.ProviderOrOperator, p => p.RequireAuthenticatedUser().RequireRole(AccessTokens.ProviderRole, AccessTokens.OperatorRole))
+            .AddPolicy(Policies.HostedClient, p => p.RequireAuthenticatedUser().RequireRole(AccessTokens.HostedClientRole))
+            .AddPolicy(Policies.Peer, p => p.AddAuthenticationSchemes(PeerAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
+                .RequireRole(PeerAuthenticationHandler.Role))
             // Anything mapped without a statement of its own is refused rather than left open.
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
@@ -142,7 +166,11 @@ internal static class ServiceSetup
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, DeliveryJson.Default);
+        });
         services.AddOpenApi();
         return builder;
     }
@@ -164,6 +192,8 @@ internal static class ServiceSetup
         app.MapLogApi();
         app.MapLookupApi();
         app.MapPrivateLookupApi();
+        app.MapDirectoryDocumentApi();
+        app.MapHostedUsersApi();
         return app;
     }
 
@@ -253,8 +283,8 @@ internal sealed partial class DatabaseMigrator(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>Forgets what can no longer matter: expired client-assertion ids and long-expired challenges.</summary>
-internal sealed partial class Housekeeping(ClientAssertionStore assertions, ChallengeStore challenges, IOptions<ProofOfControlOptions> proof,
+/// <summary>Forgets what can no longer matter: expired client-assertion ids, long-expired challenges, old inbound message ids.</summary>
+internal sealed partial class Housekeeping(ClientAssertionStore assertions, ChallengeStore challenges, InboundMessageStore inbound, IOptions<ProofOfControlOptions> proof,
     TimeProvider time, ILogger<Housekeeping> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -268,6 +298,8 @@ internal sealed partial class Housekeeping(ClientAssertionStore assertions, Chal
                 await assertions.PurgeExpiredAsync(now, stoppingToken);
                 // Challenges inside the send window still count against the send limits.
                 await challenges.PurgeExpiredAsync(now - proof.Value.SendWindow - proof.Value.CodeLifetime, stoppingToken);
+                // Senders give up before then (Delivery:Outbox:MaxAge is at most 30 days; the default is 2).
+                await inbound.PurgeAsync(now - TimeSpan.FromDays(31), stoppingToken);
             }
             catch (StorageException e)
             {

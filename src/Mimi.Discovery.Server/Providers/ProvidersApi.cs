@@ -23,6 +23,9 @@ internal static class ProvidersApi
             .RequireAuthorization(Policies.Provider);
         group.MapGet("/{domain}", GetAsync).WithName("GetProvider").WithSummary("One provider. Operator only.")
             .RequireAuthorization(Policies.Operator);
+        group.MapGet("/{domain}/jwks", GetKeys).WithName("GetProviderKeys")
+            .WithSummary("A provider's active public signing keys (JWKS), so peers can verify its provider-to-provider requests. 404 when unknown or suspended.")
+            .RequireAuthorization(Policies.ProviderOrOperator);
         group.MapPost("/{domain}/keys", AddKeyAsync).WithName("AddProviderKey")
             .WithSummary("Adds a signing key (rotation, step one). Operator only.").RequireAuthorization(Policies.Operator);
         group.MapDelete("/{domain}/keys/{kid}", RetireKeyAsync).WithName("RetireProviderKey")
@@ -36,6 +39,22 @@ internal static class ProvidersApi
             .WithSummary("Sets whether the provider's attestations of identifier control are accepted. Operator only.")
             .RequireAuthorization(Policies.Operator);
         return app;
+    }
+
+    private static Results<ContentHttpResult, ProblemHttpResult> GetKeys(string domain, ClientDirectory directory)
+    {
+        if (!ProviderDomain.TryNormalize(domain, out var normalized, out var error))
+        {
+            return Problems.InvalidIdentifier("domain", error.Code, error.Message);
+        }
+
+        if (directory.Find(normalized) is not { Role: ClientRole.Provider, Active: true } provider)
+        {
+            return Problems.NotFound($"No enrolled, active provider '{normalized}'.");
+        }
+
+        var keys = string.Join(",", provider.Keys.Values.OrderBy(k => k.Kid, StringComparer.Ordinal).Select(k => k.Jwk));
+        return TypedResults.Content("{\"keys\":[" + keys + "]}", Mimi.Discovery.Authority.JwksDocument.MediaType);
     }
 
     private static async Task<Results<Created<ProviderView>, ProblemHttpResult>> EnrolAsync(

@@ -36,6 +36,8 @@ public sealed class PostgresDialect : SqlDialect, IAsyncDisposable
 
     internal override string BytesType => "bytea";
 
+    internal override string SerialKeyType => "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+
     internal override string ForUpdate => " FOR UPDATE";
 
     internal override DbConnection CreateConnection() => _dataSource.CreateConnection();

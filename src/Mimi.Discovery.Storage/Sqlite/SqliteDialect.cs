@@ -49,6 +49,8 @@ public sealed class SqliteDialect : SqlDialect
 
     internal override string BytesType => "BLOB";
 
+    internal override string SerialKeyType => "INTEGER PRIMARY KEY AUTOINCREMENT";
+
     internal override string ForUpdate => "";
 
     internal override DbConnection CreateConnection() => new SqliteConnection(_connectionString);

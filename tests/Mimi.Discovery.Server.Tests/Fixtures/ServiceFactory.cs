@@ -16,10 +16,17 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
 
     private readonly TimeProvider? _time;
 
-    public ServiceFactory(string? postgres = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    private readonly bool _ownsDataDirectory;
+
+    /// <param name="postgres">A PostgreSQL connection string; SQLite when null.</param>
+    /// <param name="settings">Configuration overrides.</param>
+    /// <param name="time">A clock to use instead of the system's.</param>
+    /// <param name="dataDirectory">An existing data directory to start on (a restart); the caller owns it. A fresh one when null.</param>
+    public ServiceFactory(string? postgres = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null, string? dataDirectory = null)
     {
         _time = time;
-        DataDirectory = Path.Combine(Path.GetTempPath(), "mimi-test-" + Guid.NewGuid().ToString("N")[..12]);
+        _ownsDataDirectory = dataDirectory is null;
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "mimi-test-" + Guid.NewGuid().ToString("N")[..12]);
         _settings = new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = DataDirectory,
@@ -70,7 +77,7 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(DataDirectory))
+        if (disposing && _ownsDataDirectory && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
         }

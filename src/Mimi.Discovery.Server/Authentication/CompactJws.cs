@@ -1,0 +1,65 @@
+using System.Buffers.Text;
+using System.Text.Json;
+
+namespace Mimi.Discovery.Server.Authentication;
+
+/// <summary>Reading the parts of a compact JWS that this service verifies (client assertions, peer request tokens).</summary>
+internal static class CompactJws
+{
+    public static bool TryTime(JsonElement payload, string name, out DateTimeOffset value)
+    {
+        value = default;
+        if (!payload.TryGetProperty(name, out var e) || e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out var seconds)
+            || seconds is < 0 or > 253402300799)
+        {
+            return false;
+        }
+
+        value = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        return true;
+    }
+
+    public static string? Text(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public static bool TryDecode(string part, out byte[] bytes)
+    {
+        try
+        {
+            bytes = Base64Url.DecodeFromChars(part);
+            return true;
+        }
+        catch (FormatException)
+        {
+            bytes = [];
+            return false;
+        }
+    }
+
+    public static bool TryDecodeJson(string part, out JsonDocument? document)
+    {
+        document = null;
+        if (!TryDecode(part, out var bytes))
+        {
+            return false;
+        }
+
+        try
+        {
+            document = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        if (document.RootElement.ValueKind == JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        document.Dispose();
+        document = null;
+        return false;
+    }
+}

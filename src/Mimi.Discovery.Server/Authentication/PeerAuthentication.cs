@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Client;
+using Mimi.Discovery.Server.Delivery;
+using Mimi.Discovery.Server.Hosting;
+using Mimi.Discovery.Server.Resolution;
+using Mimi.Discovery.Storage;
+
+namespace Mimi.Discovery.Server.Authentication;
+
+/// <summary>
+/// Authenticates provider-to-provider MIMI requests (<see cref="PeerRequestToken"/>): the source domain's signature
+/// with a key the discovery service vouches for, addressed to this provider, for this method, target and body, fresh,
+/// and never replayed. The principal's name is the source domain, its role <see cref="Role"/>.
+/// </summary>
+internal sealed class PeerAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> monitor,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    PeerKeys keys,
+    ClientAssertionStore jtis,
+    IOptions<DeliveryOptions> delivery,
+    IOptions<ClientAuthenticationOptions> authentication,
+    TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(monitor, loggerFactory, encoder)
+{
+    public const string SchemeName = "MimiPeer";
+    public const string Role = "peer";
+    private const int MaxTokenLength = 8 * 1024;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        var prefix = PeerRequestToken.Scheme + " ";
+        if (header is null || !header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!delivery.Value.Enabled)
+        {
+            return AuthenticateResult.Fail("This instance hosts no provider (Delivery:Domain is not set).");
+        }
+
+        var token = header[prefix.Length..].Trim();
+        if (token.Length > MaxTokenLength)
+        {
+            return AuthenticateResult.Fail("The Mimi-Peer token is too long.");
+        }
+
+        var parts = token.Split('.');
+        if (parts.Length != 3 || !CompactJws.TryDecodeJson(parts[0], out var headerJson))
+        {
+            return AuthenticateResult.Fail("The Mimi-Peer token is not a compact JWS with a JSON header.");
+        }
+
+        using (headerJson)
+        {
+            if (!CompactJws.TryDecodeJson(parts[1], out var payloadJson))
+            {
+                return AuthenticateResult.Fail("The Mimi-Peer token payload is not a JSON object.");
+            }
+
+            using (payloadJson)
+            {
+                return await ValidateAsync(token, parts, new JsonDocumentPair(headerJson!.RootElement, payloadJson!.RootElement));
+            }
+        }
+    }
+
+    private async Task<AuthenticateResult> ValidateAsync(string token, string[] parts, JsonDocumentPair jws)
+    {
+        var alg = CompactJws.Text(jws.Header, "alg");
+        var kid = CompactJws.Text(jws.Header, "kid");
+        var typ = CompactJws.Text(jws.Header, "typ");
+        var iss = CompactJws.Text(jws.Payload, "iss");
+        var aud = CompactJws.Text(jws.Payload, "aud");
+        var htm = CompactJws.Text(jws.Payload, "htm");
+        var htu = CompactJws.Text(jws.Payload, "htu");
+        var bh = CompactJws.Text(jws.Payload, "bh");
+        var jti = CompactJws.Text(jws.Payload, "jti");
+        if (typ != PeerRequestToken.Type || alg is not ("ES256" or "EdDSA") || kid is null)
+        {
+            return AuthenticateResult.Fail($"The Mimi-Peer token must have typ '{PeerRequestToken.Type}', alg ES256 or EdDSA, and a kid.");
+        }
+
+        if (iss is null || aud != delivery.Value.HostedDomain)
+        {
+            return AuthenticateResult.Fail($"The Mimi-Peer token must name its source domain (iss) and this provider, '{delivery.Value.HostedDomain}', as aud.");
+        }
+
+        var target = Context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (Request.PathBase + Request.Path + Request.QueryString).ToString();
+        if (htm != Request.Method || htu != target)
+        {
+            return AuthenticateResult.Fail("The Mimi-Peer token was made for another request (htm/htu do not match the method and target).");
+        }
+
+        var skew = authentication.Value.ClockSkew;
+        var now = time.GetUtcNow();
+        if (!CompactJws.TryTime(jws.Payload, "exp", out var exp) || !CompactJws.TryTime(jws.Payload, "iat", out var iat)
+            || exp + skew < now || iat - skew > now || exp - iat > PeerRequestToken.MaxLifetime)
+        {
+            return AuthenticateResult.Fail($"The Mimi-Peer token must carry iat and exp, be current, and live at most {PeerRequestToken.MaxLifetime.TotalSeconds:0} s.");
+        }
+
+        if (jti is not { Length: > 0 and <= 256 })
+        {
+            return AuthenticateResult.Fail("The Mimi-Peer token must carry a jti of 1 to 256 characters.");
+        }
+
+        var key = await keys.FindAsync(iss, kid, Context.RequestAborted);
+        if (key is null || key.Algorithm != alg)
+        {
+            return AuthenticateResult.Fail($"'{iss}' has no active key '{kid}' at the discovery service (unknown or suspended provider, or a retired key).");
+        }
+
+        var signingInput = Encoding.ASCII.GetBytes(token.AsSpan(0, parts[0].Length + 1 + parts[1].Length).ToString());
+        if (!CompactJws.TryDecode(parts[2], out var signature) || !key.Verify(signingInput, signature))
+        {
+            return AuthenticateResult.Fail("The Mimi-Peer token signature does not verify.");
+        }
+
+        if (bh is null || !await BodyMatchesAsync(bh))
+        {
+            return AuthenticateResult.Fail("The request body does not match the Mimi-Peer token's body hash (bh).");
+        }
+
+        if (!await jtis.TryRecordAsync("peer:" + iss, jti, exp + skew, Context.RequestAborted))
+        {
+            return AuthenticateResult.Fail("The Mimi-Peer token was used before (replay).");
+        }
+
+        var identity = new ClaimsIdentity([new Claim("sub", iss), new Claim(AccessTokens.RoleClaim, Role)], SchemeName, "sub", AccessTokens.RoleClaim);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    private async Task<bool> BodyMatchesAsync(string expected)
+    {
+        // Bodies are bounded by the request size limit; buffer so the endpoint can read it again.
+        Request.EnableBuffering();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await Request.Body.ReadAsync(buffer, Context.RequestAborted)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+        }
+
+        Request.Body.Position = 0;
+        var actual = Encoding.ASCII.GetBytes(System.Buffers.Text.Base64Url.EncodeToString(hash.GetHashAndReset()));
+        return CryptographicOperations.FixedTimeEquals(actual, Encoding.ASCII.GetBytes(expected));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message ?? $"This endpoint needs an 'Authorization: {PeerRequestToken.Scheme}' request token from a peer provider.";
+        Response.Headers.WWWAuthenticate = PeerRequestToken.Scheme;
+        await Problems.Create(StatusCodes.Status401Unauthorized, "unauthorized", "Peer authentication failed.", failure).ExecuteAsync(Context);
+    }
+
+    private readonly record struct JsonDocumentPair(System.Text.Json.JsonElement Header, System.Text.Json.JsonElement Payload);
+}
+
+/// <summary>
+/// Peer providers' public signing keys, as the discovery service vouches for them: read from this instance's own
+/// directory when it is the discovery service, otherwise fetched from it and cached for
+/// <see cref="DeliveryOptions.PeerKeyCacheLifetime"/>. An unknown kid triggers one refetch (key rotation), at most
+/// every 10 seconds per peer.
+/// </summary>
+internal sealed partial class PeerKeys(
+    ClientDirectory localDirectory, DiscoveryConnection discovery, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<PeerKeys> logger)
+{
+    private static readonly TimeSpan MinRefetchInterval = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+
+    public async Task<ClientKey?> FindAsync(string domain, string kid, CancellationToken ct)
+    {
+        if (options.Value.DirectoryUrl is null)
+        {
+            return localDirectory.Find(domain) is { Role: ClientRole.Provider, Active: true } provider ? provider.Keys.GetValueOrDefault(kid) : null;
+        }
+
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(domain, out var entry)
+            && (now - entry.FetchedAt < options.Value.PeerKeyCacheLifetime && (entry.Keys.ContainsKey(kid) || now - entry.FetchedAt < MinRefetchInterval)))
+        {
+            return entry.Keys.GetValueOrDefault(kid);
+        }
+
+        try
+        {
+            var jwks = await discovery.Client.GetProviderKeysAsync(domain, ct) ?? [];
+            var keys = new Dictionary<string, ClientKey>(StringComparer.Ordinal);
+            foreach (var jwk in jwks)
+            {
+                if (ClientKey.TryParse(jwk, out var key, out _))
+                {
+                    keys[key!.Kid] = key;
+                }
+            }
+
+            entry = new Entry(keys.ToFrozenDictionary(StringComparer.Ordinal), now);
+            _cache[domain] = entry;
+            return entry.Keys.GetValueOrDefault(kid);
+        }
+        catch (Exception e) when (e is HttpRequestException or MimiApiException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            LogFetchFailed(logger, domain, e.Message);
+            // Serve what we had (a discovery outage should not cut off known peers); unknown peers are refused.
+            return entry?.Keys.GetValueOrDefault(kid);
+        }
+    }
+
+    private sealed record Entry(FrozenDictionary<string, ClientKey> Keys, DateTimeOffset FetchedAt);
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Could not fetch the keys of peer {Domain} from the discovery service: {Error}")]
+    private static partial void LogFetchFailed(ILogger logger, string domain, string error);
+}
