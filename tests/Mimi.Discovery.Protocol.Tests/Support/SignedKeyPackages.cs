@@ -96,11 +96,13 @@ internal static class SignedKeyPackages
         Ed25519.GeneratePrivateKey(new SecureRandom(), secret);
         var publicKey = new byte[Ed25519.PublicKeySize];
         Ed25519.GeneratePublicKey(secret, 0, publicKey, 0);
-        return (publicKey, message =>
+        return (publicKey, Sign);
+
+        byte[] Sign(byte[] message)
         {
             var signature = new byte[Ed25519.SignatureSize];
             Ed25519.Sign(secret, 0, message, 0, message.Length, signature, 0);
             return signature;
-        });
+        }
     }
 }
