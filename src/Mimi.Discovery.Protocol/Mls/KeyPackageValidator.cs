@@ -47,6 +47,9 @@ public enum KeyPackageProblem
     /// <summary>An extension the KeyPackage or its leaf carries is not listed in the leaf's capabilities.</summary>
     ExtensionNotInCapabilities,
 
+    /// <summary>The KeyPackage's or the leaf's extension list names one type twice (RFC 9420 §13).</summary>
+    DuplicateExtension,
+
     /// <summary>The credential does not name the expected client.</summary>
     IdentityMismatch,
 }
@@ -103,7 +106,7 @@ public sealed class KeyPackageValidatorOptions
 /// §7.2–7.3 that apply outside a group: version mls10, an accepted cipher suite, a <c>key_package</c> leaf whose
 /// lifetime covers now, an init key distinct from the encryption key, both signatures (<c>KeyPackageTBS</c> and
 /// <c>LeafNodeTBS</c>) verified with the leaf's signature key, and capabilities that list the KeyPackage's own
-/// version, cipher suite, credential type and non-default extensions. Unknown and GREASE code points in
+/// version, cipher suite, credential type and non-default extensions, with no extension type twice. Unknown and GREASE code points in
 /// capabilities are accepted. Expected outcomes are values, never exceptions; the validator is thread-safe.
 /// </summary>
 public sealed class KeyPackageValidator
@@ -209,6 +212,16 @@ public sealed class KeyPackageValidator
             return Refuse(KeyPackageProblem.CapabilitiesIncomplete, $"The leaf's capabilities do not list its own credential type {leaf.Credential.CredentialType}.");
         }
 
+        if (FindDuplicate(leaf.Extensions) is { } leafDuplicate)
+        {
+            return Refuse(KeyPackageProblem.DuplicateExtension, $"The leaf node carries extension 0x{leafDuplicate:x4} more than once.");
+        }
+
+        if (FindDuplicate(keyPackage.Extensions) is { } duplicate)
+        {
+            return Refuse(KeyPackageProblem.DuplicateExtension, $"The KeyPackage carries extension 0x{duplicate:x4} more than once.");
+        }
+
         if (FindUnlistedExtension(leaf.Extensions, capabilities) is { } leafExtension)
         {
             return Refuse(KeyPackageProblem.ExtensionNotInCapabilities, $"The leaf node carries extension 0x{leafExtension:x4}, which its capabilities do not list.");
@@ -291,6 +304,22 @@ public sealed class KeyPackageValidator
             if (!MlsExtensionTypes.IsDefault(type) && !MlsExtensionTypes.IsGrease(type) && !Contains(capabilities.Extensions, type))
             {
                 return type;
+            }
+        }
+
+        return null;
+    }
+
+    private static ushort? FindDuplicate(ValueArray<MlsExtension> extensions)
+    {
+        for (var i = 1; i < extensions.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (extensions[i].ExtensionType == extensions[j].ExtensionType)
+                {
+                    return extensions[i].ExtensionType;
+                }
             }
         }
 

@@ -256,6 +256,17 @@ public class KeyPackageValidatorTests(MlsPeerFixture fixture) : IClassFixture<Ml
     }
 
     [Fact]
+    public void An_extension_type_listed_twice_is_refused()
+    {
+        Assert.Equal(
+            KeyPackageProblem.DuplicateExtension,
+            Validator.Validate(SignedKeyPackages.Parse(new KeyPackageSpec { Extensions = [MlsExtensionTypes.LastResort], KeyPackageExtensions = [MlsExtensionTypes.LastResort, MlsExtensionTypes.LastResort] })).Problem);
+        Assert.Equal(
+            KeyPackageProblem.DuplicateExtension,
+            Validator.Validate(SignedKeyPackages.Parse(new KeyPackageSpec { LeafExtensions = [MlsExtensionTypes.ApplicationId, MlsExtensionTypes.ApplicationId] })).Problem);
+    }
+
+    [Fact]
     public async Task The_credential_must_name_the_expected_client_when_one_is_given()
     {
         var made = await NewKeyPackage();
