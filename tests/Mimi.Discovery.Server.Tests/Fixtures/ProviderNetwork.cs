@@ -36,14 +36,21 @@ public sealed class ProviderNetwork : IAsyncDisposable
 
     /// <summary>
     /// Starts the network. <paramref name="databases"/>, when given, makes a PostgreSQL connection string for each
-    /// instance by name ("discovery" or the provider domain); SQLite otherwise.
+    /// instance by name ("discovery" or the provider domain); SQLite otherwise. <paramref name="settings"/> apply to
+    /// every instance (Redis, for example), <paramref name="discoverySettings"/> to the discovery service only.
     /// </summary>
     public static async Task<ProviderNetwork> StartAsync(IReadOnlyList<string> domains, Func<string, Task<string>>? databases = null,
-        IDictionary<string, string?>? providerSettings = null)
+        IDictionary<string, string?>? settings = null, IDictionary<string, string?>? discoverySettings = null)
     {
         var discoveryPort = Loopback.FreePort();
-        var discovery = new ServiceFactory(databases is null ? null : await databases("discovery"),
-            new Dictionary<string, string?> { ["Authority:Issuer"] = $"http://127.0.0.1:{discoveryPort}" });
+        var own = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        foreach (var (key, value) in discoverySettings ?? new Dictionary<string, string?>())
+        {
+            own[key] = value;
+        }
+
+        own["Authority:Issuer"] = $"http://127.0.0.1:{discoveryPort}";
+        var discovery = new ServiceFactory(databases is null ? null : await databases("discovery"), own);
         discovery.UseKestrel(discoveryPort);
         discovery.StartServer();
 
@@ -56,7 +63,7 @@ public sealed class ProviderNetwork : IAsyncDisposable
             var credentials = ClientCredentials.GenerateEs256(domain);
             await discovery.Operator().EnrolProviderAsync(domain, "ops@" + domain, [credentials.PublicJwk]);
             var instance = new ProviderInstance(network, domain, ports[domain], credentials,
-                databases is null ? null : await databases(domain), providerSettings);
+                databases is null ? null : await databases(domain), settings);
             instance.Start();
             network._providers[domain] = instance;
         }
@@ -112,6 +119,9 @@ public sealed class ProviderInstance : IDisposable
         {
             _settings[key] = value;
         }
+
+        // Instances sharing one Redis keep their counters apart.
+        _settings.TryAdd("Redis:KeyPrefix", domain + ":");
     }
 
     public string Domain { get; }
