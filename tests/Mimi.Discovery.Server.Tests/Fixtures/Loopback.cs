@@ -29,4 +29,19 @@ public static class Loopback
             }
         }
     }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, checking every 100 ms; fails the test after <paramref name="timeout"/>, saying what it saw.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string>? describe = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {timeout.TotalSeconds:0.#} s waiting: {describe?.Invoke() ?? "the condition never held"}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }

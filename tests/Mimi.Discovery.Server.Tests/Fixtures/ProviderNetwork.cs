@@ -37,10 +37,11 @@ public sealed class ProviderNetwork : IAsyncDisposable
     /// <summary>
     /// Starts the network. <paramref name="databases"/>, when given, makes a PostgreSQL connection string for each
     /// instance by name ("discovery" or the provider domain); SQLite otherwise. <paramref name="settings"/> apply to
-    /// every instance (Redis, for example), <paramref name="discoverySettings"/> to the discovery service only.
+    /// every instance (Redis, for example), <paramref name="discoverySettings"/> to the discovery service only;
+    /// <paramref name="dnsRecords"/> are more dnsmasq options (a stand-in remote provider's SRV record, say).
     /// </summary>
     public static async Task<ProviderNetwork> StartAsync(IReadOnlyList<string> domains, Func<string, Task<string>>? databases = null,
-        IDictionary<string, string?>? settings = null, IDictionary<string, string?>? discoverySettings = null)
+        IDictionary<string, string?>? settings = null, IDictionary<string, string?>? discoverySettings = null, IEnumerable<string>? dnsRecords = null)
     {
         var discoveryPort = Loopback.FreePort();
         var own = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
@@ -56,7 +57,7 @@ public sealed class ProviderNetwork : IAsyncDisposable
 
         var ports = domains.ToDictionary(d => d, _ => Loopback.FreePort(), StringComparer.Ordinal);
         var records = ports.SelectMany(p => new[] { $"--srv-host=_mimi._tcp.{p.Key},{p.Key},{p.Value},0,10", $"--host-record={p.Key},127.0.0.1" });
-        var dns = await DnsmasqServer.StartAsync(records, ttl: 5);
+        var dns = await DnsmasqServer.StartAsync(records.Concat(dnsRecords ?? []), ttl: 5);
         var network = new ProviderNetwork(discovery, discoveryPort, dns);
         foreach (var domain in domains)
         {
