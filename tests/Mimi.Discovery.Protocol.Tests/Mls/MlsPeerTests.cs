@@ -1,6 +1,6 @@
 using System.Text;
 using Mimi.Discovery.Protocol.Tests.Support;
-using Mimi.Discovery.Tests.Shared;
+using Mimi.Discovery.Cli.Demo;
 
 namespace Mimi.Discovery.Protocol.Tests.Mls;
 

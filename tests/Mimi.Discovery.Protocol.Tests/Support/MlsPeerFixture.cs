@@ -1,4 +1,4 @@
-using Mimi.Discovery.Tests.Shared;
+using Mimi.Discovery.Cli.Demo;
 
 namespace Mimi.Discovery.Protocol.Tests.Support;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Server.Lookup.Private;
 using Mimi.Discovery.Server.Tests.Fixtures;
-using Mimi.Discovery.Tests.Shared;
+using Mimi.Discovery.Cli.Demo;
 
 namespace Mimi.Discovery.Server.Tests.EndToEnd;
 

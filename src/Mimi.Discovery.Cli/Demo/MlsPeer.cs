@@ -5,10 +5,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Mimi.Discovery.Tests.Shared;
+namespace Mimi.Discovery.Cli.Demo;
 
 /// <summary>
-/// Real MLS clients for tests: one <c>node peer.mjs</c> process (tests/peers/mls, ts-mls) holding any number of
+/// Real MLS clients for the demo and the tests: one <c>node peer.mjs</c> process (tests/peers/mls, ts-mls) holding any number of
 /// named clients, driven over JSON lines. Requests are correlated by id, so calls may overlap; the peer answers them
 /// in order. A missing node, a missing <c>npm ci</c> or a peer failure fails the call loudly with node's stderr —
 /// tests never skip. Byte strings are raw bytes here (base64 on the wire); group ids are text (MIMI room URIs).
@@ -63,29 +63,32 @@ public sealed class MlsPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>The repository's tests/peers/mls folder, found above the test binaries.</summary>
+    /// <summary>The repository's tests/peers/mls folder, found above the working directory or the binaries.</summary>
     public static string Directory
     {
         get
         {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
             {
-                var candidate = Path.Combine(directory.FullName, "tests", "peers", "mls");
-                if (File.Exists(Path.Combine(candidate, "peer.mjs")))
+                for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
                 {
-                    return candidate;
+                    var candidate = Path.Combine(directory.FullName, "tests", "peers", "mls");
+                    if (File.Exists(Path.Combine(candidate, "peer.mjs")))
+                    {
+                        return candidate;
+                    }
                 }
             }
 
-            throw new InvalidOperationException($"tests/peers/mls/peer.mjs not found above {AppContext.BaseDirectory}.");
+            throw new InvalidOperationException($"tests/peers/mls/peer.mjs not found above {Environment.CurrentDirectory} or {AppContext.BaseDirectory}.");
         }
     }
 
     /// <summary>Starts the peer and checks that it answers.</summary>
     /// <exception cref="InvalidOperationException">node or the peer's node_modules is missing, or the peer does not start.</exception>
-    public static async Task<MlsPeer> StartAsync()
+    public static async Task<MlsPeer> StartAsync(string? peerDirectory = null)
     {
-        var directory = Directory;
+        var directory = peerDirectory ?? Directory;
         if (!System.IO.Directory.Exists(Path.Combine(directory, "node_modules", "ts-mls")))
         {
             throw new InvalidOperationException($"The MLS peer is not installed: {directory}/node_modules/ts-mls is missing. Run ./test.sh (it runs 'npm ci' in tests/peers/mls).");
