@@ -98,3 +98,37 @@ public enum MlsLeafNodeSource : byte
     /// <summary>In a Commit's UpdatePath; carries a parent hash.</summary>
     Commit = 3,
 }
+
+/// <summary>
+/// MLS extension types (the IANA "MLS Extension Types" registry). Kept as plain code points: extension lists carry
+/// unknown and GREASE values too (RFC 9420 §13.5).
+/// </summary>
+public static class MlsExtensionTypes
+{
+    /// <summary>application_id (RFC 9420), in LeafNodes.</summary>
+    public const ushort ApplicationId = 0x0001;
+
+    /// <summary>ratchet_tree (RFC 9420), in GroupInfo.</summary>
+    public const ushort RatchetTree = 0x0002;
+
+    /// <summary>required_capabilities (RFC 9420), in the GroupContext.</summary>
+    public const ushort RequiredCapabilities = 0x0003;
+
+    /// <summary>external_pub (RFC 9420), in GroupInfo.</summary>
+    public const ushort ExternalPub = 0x0004;
+
+    /// <summary>external_senders (RFC 9420), in the GroupContext.</summary>
+    public const ushort ExternalSenders = 0x0005;
+
+    /// <summary>
+    /// last_resort_key_package (draft-ietf-mls-extensions, registered as 0x000A), in KeyPackages: an empty
+    /// extension marking a KeyPackage its client allows to be used more than once.
+    /// </summary>
+    public const ushort LastResort = 0x000A;
+
+    /// <summary>Whether <paramref name="type"/> is one of the default extension types of RFC 9420 (§7.2), which need not appear in capabilities.</summary>
+    public static bool IsDefault(ushort type) => type is >= ApplicationId and <= ExternalSenders;
+
+    /// <summary>Whether <paramref name="value"/> is a GREASE code point (RFC 9420 §13.5: 0x0A0A, 0x1A1A, … 0xEAEA).</summary>
+    public static bool IsGrease(ushort value) => (value & 0x0F0F) == 0x0A0A && (value >> 12) == ((value >> 4) & 0x0F) && (value >> 12) != 0xF;
+}

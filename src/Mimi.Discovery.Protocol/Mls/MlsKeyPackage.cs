@@ -38,6 +38,26 @@ public sealed class MlsKeyPackage : IEquatable<MlsKeyPackage>
     /// <summary>The encoded KeyPackageTBS: every byte of the KeyPackage before its signature.</summary>
     public ByteString SignedContent { get; private init; }
 
+    /// <summary>
+    /// Whether the KeyPackage carries the <c>last_resort</c> extension (<see cref="MlsExtensionTypes.LastResort"/>):
+    /// a delivery service may hand it out more than once when no other KeyPackage of the client is left.
+    /// </summary>
+    public bool IsLastResort
+    {
+        get
+        {
+            foreach (var extension in Extensions)
+            {
+                if (extension.ExtensionType == MlsExtensionTypes.LastResort)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Decodes a bare KeyPackage.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> data, [NotNullWhen(true)] out MlsKeyPackage? value, out TlsError error) =>
         TlsCodec.TryDecode(data, null, "KeyPackage", TryRead, out value, out error);

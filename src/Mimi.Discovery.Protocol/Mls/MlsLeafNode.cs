@@ -43,6 +43,12 @@ public sealed class MlsLeafNode : IEquatable<MlsLeafNode>
     /// <summary>The signature over LeafNodeTBS.</summary>
     public ByteString Signature { get; private init; }
 
+    /// <summary>
+    /// Every byte of the LeafNode before its signature. For a KeyPackage leaf this is the whole LeafNodeTBS
+    /// (RFC 9420 §7.2); Update and Commit leaves sign it followed by the group id and leaf index.
+    /// </summary>
+    public ByteString SignedContent { get; private init; }
+
     internal static bool TryRead(ref TlsReader r, [MaybeNullWhen(false)] out MlsLeafNode value)
     {
         value = null;
@@ -81,8 +87,13 @@ public sealed class MlsLeafNode : IEquatable<MlsLeafNode>
                 break;
         }
 
-        if (!MlsExtension.TryReadList(ref r, "extensions", out var extensions)
-            || !r.TryReadOpaque("signature", TlsLengthPrefix.Varint, out ByteString signature))
+        if (!MlsExtension.TryReadList(ref r, "extensions", out var extensions))
+        {
+            return false;
+        }
+
+        var signed = ByteString.CopyFrom(r.Consumed(start));
+        if (!r.TryReadOpaque("signature", TlsLengthPrefix.Varint, out ByteString signature))
         {
             return false;
         }
@@ -100,6 +111,7 @@ public sealed class MlsLeafNode : IEquatable<MlsLeafNode>
             ParentHash = parentHash,
             Extensions = extensions,
             Signature = signature,
+            SignedContent = signed,
         };
         return true;
     }

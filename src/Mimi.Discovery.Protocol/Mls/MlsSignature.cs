@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using Mimi.Discovery.Protocol.Tls;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.EC;
+using Org.BouncyCastle.Math.EC.Rfc8032;
+
+namespace Mimi.Discovery.Protocol;
+
+/// <summary>The outcome of checking one MLS signature.</summary>
+public enum MlsSignatureCheck
+{
+    /// <summary>The signature verifies.</summary>
+    Valid,
+
+    /// <summary>The signature does not verify (or is not a well-formed signature of the scheme).</summary>
+    Invalid,
+
+    /// <summary>The public key is not a key of the suite's signature scheme.</summary>
+    BadKey,
+
+    /// <summary>The cipher suite's signature scheme is not implemented here.</summary>
+    UnsupportedSuite,
+}
+
+/// <summary>
+/// RFC 9420 §5.1.2 <c>VerifyWithLabel</c>: verifies a signature over <c>SignContent = { "MLS 1.0 " + label, content }</c>
+/// with the signature scheme of an RFC 9420 cipher suite. Ed25519 and Ed448 use BouncyCastle (.NET has neither);
+/// ECDSA uses .NET with DER-encoded signatures and accepts public keys as uncompressed or compressed SEC1 points
+/// (ts-mls publishes compressed ones).
+/// </summary>
+public static class MlsSignature
+{
+    private static readonly Lazy<X9ECParameters> P256 = new(() => CustomNamedCurves.GetByName("P-256"));
+    private static readonly Lazy<X9ECParameters> P384 = new(() => CustomNamedCurves.GetByName("P-384"));
+    private static readonly Lazy<X9ECParameters> P521 = new(() => CustomNamedCurves.GetByName("P-521"));
+
+    /// <summary>Whether the signature scheme of <paramref name="suite"/> is implemented here.</summary>
+    public static bool IsSupported(MlsCipherSuite suite) => suite is >= MlsCipherSuite.X25519Aes128GcmSha256Ed25519 and <= MlsCipherSuite.P384Aes256GcmSha384P384;
+
+    /// <summary>Verifies <paramref name="signature"/> over <c>SignContent(label, content)</c> with <paramref name="publicKey"/>.</summary>
+    /// <param name="suite">The cipher suite whose signature scheme applies.</param>
+    /// <param name="publicKey">The signature public key as MLS encodes it.</param>
+    /// <param name="label">The label without the <c>"MLS 1.0 "</c> prefix, for example <c>"KeyPackageTBS"</c>.</param>
+    /// <param name="content">The signed content.</param>
+    /// <param name="signature">The signature.</param>
+    public static MlsSignatureCheck VerifyWithLabel(
+        MlsCipherSuite suite,
+        ReadOnlySpan<byte> publicKey,
+        string label,
+        ReadOnlySpan<byte> content,
+        ReadOnlySpan<byte> signature)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        if (!IsSupported(suite))
+        {
+            return MlsSignatureCheck.UnsupportedSuite;
+        }
+
+        using var w = new TlsWriter(content.Length + label.Length + 16);
+        w.WriteUtf8("MLS 1.0 " + label, TlsLengthPrefix.Varint);
+        w.WriteOpaque(content, TlsLengthPrefix.Varint);
+        var message = w.WrittenSpan;
+        return suite switch
+        {
+            MlsCipherSuite.X25519Aes128GcmSha256Ed25519 or MlsCipherSuite.X25519ChaCha20Poly1305Sha256Ed25519 => VerifyEd25519(publicKey, message, signature),
+            MlsCipherSuite.X448Aes256GcmSha512Ed448 or MlsCipherSuite.X448ChaCha20Poly1305Sha512Ed448 => VerifyEd448(publicKey, message, signature),
+            MlsCipherSuite.P256Aes128GcmSha256P256 => VerifyEcdsa(P256.Value, ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256, publicKey, message, signature),
+            MlsCipherSuite.P384Aes256GcmSha384P384 => VerifyEcdsa(P384.Value, ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384, publicKey, message, signature),
+            _ => VerifyEcdsa(P521.Value, ECCurve.NamedCurves.nistP521, HashAlgorithmName.SHA512, publicKey, message, signature),
+        };
+    }
+
+    private static MlsSignatureCheck VerifyEd25519(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    {
+        if (publicKey.Length != Ed25519.PublicKeySize)
+        {
+            return MlsSignatureCheck.BadKey;
+        }
+
+        if (signature.Length != Ed25519.SignatureSize)
+        {
+            return MlsSignatureCheck.Invalid;
+        }
+
+        return Ed25519.Verify(signature.ToArray(), 0, publicKey.ToArray(), 0, message.ToArray(), 0, message.Length)
+            ? MlsSignatureCheck.Valid
+            : MlsSignatureCheck.Invalid;
+    }
+
+    private static MlsSignatureCheck VerifyEd448(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    {
+        if (publicKey.Length != Ed448.PublicKeySize)
+        {
+            return MlsSignatureCheck.BadKey;
+        }
+
+        if (signature.Length != Ed448.SignatureSize)
+        {
+            return MlsSignatureCheck.Invalid;
+        }
+
+        // Pure Ed448 with an empty context, as RFC 9420 uses it.
+        return Ed448.Verify(signature.ToArray(), 0, publicKey.ToArray(), 0, [], message.ToArray(), 0, message.Length)
+            ? MlsSignatureCheck.Valid
+            : MlsSignatureCheck.Invalid;
+    }
+
+    private static MlsSignatureCheck VerifyEcdsa(
+        X9ECParameters curve,
+        ECCurve dotnetCurve,
+        HashAlgorithmName hash,
+        ReadOnlySpan<byte> publicKey,
+        ReadOnlySpan<byte> message,
+        ReadOnlySpan<byte> signature)
+    {
+        if (!TryDecodePoint(curve, publicKey, out var x, out var y))
+        {
+            return MlsSignatureCheck.BadKey;
+        }
+
+        try
+        {
+            using var ecdsa = ECDsa.Create(new ECParameters { Curve = dotnetCurve, Q = new ECPoint { X = x, Y = y } });
+            return ecdsa.VerifyData(message, signature, hash, DSASignatureFormat.Rfc3279DerSequence)
+                ? MlsSignatureCheck.Valid
+                : MlsSignatureCheck.Invalid;
+        }
+        catch (CryptographicException)
+        {
+            return MlsSignatureCheck.BadKey;
+        }
+    }
+
+    // SEC1 point (0x04 || X || Y, or 0x02/0x03 || X) to affine coordinates, checked to be on the curve.
+    private static bool TryDecodePoint(X9ECParameters curve, ReadOnlySpan<byte> encoded, out byte[] x, out byte[] y)
+    {
+        x = [];
+        y = [];
+        var size = (curve.Curve.FieldSize + 7) / 8;
+        if (encoded.Length != 1 + size && encoded.Length != 1 + (2 * size))
+        {
+            return false;
+        }
+
+        try
+        {
+            var point = curve.Curve.DecodePoint(encoded.ToArray()).Normalize();
+            if (point.IsInfinity || !point.IsValid())
+            {
+                return false;
+            }
+
+            x = point.AffineXCoord.GetEncoded();
+            y = point.AffineYCoord.GetEncoded();
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

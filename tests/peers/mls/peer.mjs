@@ -1,0 +1,328 @@
+// Real MLS clients (ts-mls, RFC 9420) for the protocol and delivery end-to-end tests.
+//
+// A long-running process speaking JSON lines: one request object per line on stdin, one response per line on
+// stdout, in the order the requests came. Every request has an `id` (echoed back) and an `op`; a failure answers
+// `{ id, error }` and the process keeps running. Byte strings travel as base64; group ids as UTF-8 text (MIMI room
+// URIs); epochs as numbers. Any number of named clients live in memory until the process ends.
+//
+//   ping          {}                                         -> { version }               (ts-mls version)
+//   createClient  { name, identity, cipherSuite? }           -> { name, cipherSuite, signatureKey }
+//                 identity: the basic credential identity (the client's MIMI URI); cipherSuite: id, default 1.
+//   keyPackage    { name, lastResort?, notBefore?, notAfter? } -> { keyPackage, keyPackageRef }
+//                 keyPackage: MLSMessage (mls_key_package). notBefore/notAfter in Unix seconds (default now - 60 s
+//                 and now + 7 days). lastResort adds the last_resort KeyPackage extension (0x000A) and lists it in
+//                 the leaf's capabilities. The private keys stay here so the client can join later.
+//   createGroup   { name, groupId }                           -> { groupId, epoch }
+//   addMember     { name, groupId, keyPackage | keyPackages, privateCommit?, ratchetTreeInWelcome? }
+//                 -> { commit, welcome, groupInfo, ratchetTree, epoch }
+//                 The adder merges its own commit at once (epoch is the new one). commit: MLSMessage, a
+//                 PublicMessage unless privateCommit; welcome, groupInfo: MLSMessages; ratchetTree: the TLS-encoded
+//                 ratchet_tree extension data (optional<Node> list) of the new epoch.
+//   join          { name, welcome, ratchetTree? }             -> { groupId, epoch }
+//                 Without ratchetTree the Welcome's GroupInfo must carry the ratchet_tree extension.
+//   encrypt       { name, groupId, plaintext }                -> { message }   (MLSMessage, PrivateMessage)
+//   process       { name, message, groupId? }                 -> { kind, epoch, plaintext? }
+//                 kind: "application" (with plaintext), "commit" or "proposal". groupId defaults to the message's.
+//   epoch         { name, groupId }                           -> { epoch }
+//   members       { name, groupId }                           -> { identities }  (UTF-8 credential identities)
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import {
+    createApplicationMessage,
+    createCommit,
+    createGroup,
+    createGroupInfoWithExternalPub,
+    decodeMlsMessage,
+    defaultCapabilities,
+    emptyPskIndex,
+    encodeMlsMessage,
+    generateKeyPackageWithKey,
+    getCiphersuiteFromName,
+    getCiphersuiteImpl,
+    joinGroup,
+    processPrivateMessage,
+    processPublicMessage,
+} from 'ts-mls';
+import { getCiphersuiteNameFromId } from 'ts-mls/crypto/ciphersuite.js';
+import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
+import { getGroupMembers } from 'ts-mls/clientState.js';
+import { decodeRatchetTree, encodeRatchetTree } from 'ts-mls/ratchetTree.js';
+
+const LAST_RESORT = 0x000a;
+const version = JSON.parse(readFileSync(new URL('./node_modules/ts-mls/package.json', import.meta.url), 'utf8')).version;
+const clients = new Map();
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
+const b64 = (bytes) => Buffer.from(bytes).toString('base64');
+const bytes = (text, field) => {
+    if (typeof text !== 'string') {
+        throw new Error(`'${field}' must be a base64 string`);
+    }
+
+    return new Uint8Array(Buffer.from(text, 'base64'));
+};
+const text = (value, field) => {
+    if (typeof value !== 'string' || value.length === 0) {
+        throw new Error(`'${field}' must be a non-empty string`);
+    }
+
+    return value;
+};
+
+function client(name) {
+    const found = clients.get(text(name, 'name'));
+    if (!found) {
+        throw new Error(`no client named '${name}'`);
+    }
+
+    return found;
+}
+
+function group(owner, groupId) {
+    const state = owner.groups.get(text(groupId, 'groupId'));
+    if (!state) {
+        throw new Error(`client '${owner.name}' is not in group '${groupId}'`);
+    }
+
+    return state;
+}
+
+function decode(message, field, wireformat) {
+    const data = bytes(message, field);
+    const decoded = decodeMlsMessage(data, 0);
+    if (!decoded || decoded[1] !== data.length) {
+        throw new Error(`'${field}' is not one MLSMessage`);
+    }
+
+    if (wireformat && decoded[0].wireformat !== wireformat) {
+        throw new Error(`'${field}' is a ${decoded[0].wireformat}, expected ${wireformat}`);
+    }
+
+    return decoded[0];
+}
+
+const encode = (content) => b64(encodeMlsMessage({ version: 'mls10', ...content }));
+
+async function newKeyPackage(owner, { lastResort = false, notBefore, notAfter } = {}) {
+    const now = Math.floor(Date.now() / 1000);
+    const lifetime = {
+        notBefore: BigInt(notBefore ?? now - 60),
+        notAfter: BigInt(notAfter ?? now + 7 * 24 * 3600),
+    };
+    const capabilities = defaultCapabilities();
+    const extensions = [];
+    if (lastResort) {
+        capabilities.extensions = [LAST_RESORT, ...capabilities.extensions];
+        extensions.push({ extensionType: LAST_RESORT, extensionData: new Uint8Array() });
+    }
+
+    const { publicPackage, privatePackage } = await generateKeyPackageWithKey(
+        owner.credential,
+        capabilities,
+        lifetime,
+        extensions,
+        owner.signatureKeys,
+        owner.impl,
+    );
+    const ref = await makeKeyPackageRef(publicPackage, owner.impl.hash);
+    return { publicPackage, privatePackage, ref: b64(ref), lastResort };
+}
+
+const operations = {
+    ping: async () => ({ version }),
+
+    createClient: async ({ name, identity, cipherSuite = 1 }) => {
+        text(name, 'name');
+        if (clients.has(name)) {
+            throw new Error(`a client named '${name}' exists already`);
+        }
+
+        const suiteName = getCiphersuiteNameFromId(cipherSuite);
+        if (!suiteName) {
+            throw new Error(`unknown cipher suite ${cipherSuite}`);
+        }
+
+        const impl = await getCiphersuiteImpl(getCiphersuiteFromName(suiteName));
+        const signatureKeys = await impl.signature.keygen();
+        clients.set(name, {
+            name,
+            impl,
+            cipherSuite,
+            credential: { credentialType: 'basic', identity: utf8.encode(text(identity, 'identity')) },
+            signatureKeys,
+            keyPackages: [],
+            groups: new Map(),
+        });
+        return { name, cipherSuite, signatureKey: b64(signatureKeys.publicKey) };
+    },
+
+    keyPackage: async ({ name, lastResort, notBefore, notAfter }) => {
+        const owner = client(name);
+        const made = await newKeyPackage(owner, { lastResort: lastResort === true, notBefore, notAfter });
+        owner.keyPackages.push(made);
+        return { keyPackage: encode({ wireformat: 'mls_key_package', keyPackage: made.publicPackage }), keyPackageRef: made.ref };
+    },
+
+    createGroup: async ({ name, groupId }) => {
+        const owner = client(name);
+        text(groupId, 'groupId');
+        if (owner.groups.has(groupId)) {
+            throw new Error(`client '${name}' is in group '${groupId}' already`);
+        }
+
+        // The creator's own leaf comes from a KeyPackage that is never published.
+        const own = await newKeyPackage(owner);
+        const state = await createGroup(utf8.encode(groupId), own.publicPackage, own.privatePackage, [], owner.impl);
+        owner.groups.set(groupId, state);
+        return { groupId, epoch: Number(state.groupContext.epoch) };
+    },
+
+    addMember: async ({ name, groupId, keyPackage, keyPackages, privateCommit, ratchetTreeInWelcome }) => {
+        const owner = client(name);
+        const state = group(owner, groupId);
+        const encoded = keyPackages ?? [keyPackage];
+        if (!Array.isArray(encoded) || encoded.length === 0) {
+            throw new Error("give 'keyPackage' or a non-empty 'keyPackages'");
+        }
+
+        const extraProposals = encoded.map((kp, i) => ({
+            proposalType: 'add',
+            add: { keyPackage: decode(kp, `keyPackages[${i}]`, 'mls_key_package').keyPackage },
+        }));
+        const result = await createCommit(
+            { state, cipherSuite: owner.impl },
+            { extraProposals, wireAsPublicMessage: privateCommit !== true, ratchetTreeExtension: ratchetTreeInWelcome === true },
+        );
+        owner.groups.set(groupId, result.newState);
+        const groupInfo = await createGroupInfoWithExternalPub(result.newState, [], owner.impl);
+        return {
+            commit: b64(encodeMlsMessage(result.commit)),
+            welcome: encode({ wireformat: 'mls_welcome', welcome: result.welcome }),
+            groupInfo: encode({ wireformat: 'mls_group_info', groupInfo }),
+            ratchetTree: b64(encodeRatchetTree(result.newState.ratchetTree)),
+            epoch: Number(result.newState.groupContext.epoch),
+        };
+    },
+
+    join: async ({ name, welcome, ratchetTree }) => {
+        const owner = client(name);
+        const message = decode(welcome, 'welcome', 'mls_welcome').welcome;
+        const refs = new Set(message.secrets.map((s) => b64(s.newMember)));
+        const index = owner.keyPackages.findIndex((kp) => refs.has(kp.ref));
+        if (index < 0) {
+            throw new Error(`the Welcome names none of client '${name}''s KeyPackages`);
+        }
+
+        const kp = owner.keyPackages[index];
+        let tree;
+        if (ratchetTree !== undefined && ratchetTree !== null) {
+            const data = bytes(ratchetTree, 'ratchetTree');
+            const decoded = decodeRatchetTree(data, 0);
+            if (!decoded || decoded[1] !== data.length) {
+                throw new Error("'ratchetTree' is not a TLS-encoded ratchet tree");
+            }
+
+            tree = decoded[0];
+        }
+
+        const state = await joinGroup(message, kp.publicPackage, kp.privatePackage, emptyPskIndex, owner.impl, tree);
+        const groupId = fromUtf8.decode(state.groupContext.groupId);
+        if (!kp.lastResort) {
+            owner.keyPackages.splice(index, 1);
+        }
+
+        owner.groups.set(groupId, state);
+        return { groupId, epoch: Number(state.groupContext.epoch) };
+    },
+
+    encrypt: async ({ name, groupId, plaintext }) => {
+        const owner = client(name);
+        const result = await createApplicationMessage(group(owner, groupId), bytes(plaintext, 'plaintext'), owner.impl);
+        owner.groups.set(groupId, result.newState);
+        return { message: encode({ wireformat: 'mls_private_message', privateMessage: result.privateMessage }) };
+    },
+
+    process: async ({ name, groupId, message }) => {
+        const owner = client(name);
+        const decoded = decode(message, 'message');
+        let result;
+        let contentType;
+        let messageGroup;
+        switch (decoded.wireformat) {
+            case 'mls_private_message':
+                messageGroup = decoded.privateMessage.groupId;
+                contentType = decoded.privateMessage.contentType;
+                break;
+            case 'mls_public_message':
+                messageGroup = decoded.publicMessage.content.groupId;
+                contentType = decoded.publicMessage.content.contentType;
+                break;
+            default:
+                throw new Error(`cannot process a ${decoded.wireformat}; use join for a Welcome`);
+        }
+
+        const id = groupId ?? fromUtf8.decode(messageGroup);
+        const state = group(owner, id);
+        if (decoded.wireformat === 'mls_private_message') {
+            result = await processPrivateMessage(state, decoded.privateMessage, emptyPskIndex, owner.impl);
+        } else {
+            result = { kind: 'newState', ...(await processPublicMessage(state, decoded.publicMessage, emptyPskIndex, owner.impl)) };
+        }
+
+        owner.groups.set(id, result.newState);
+        const epoch = Number(result.newState.groupContext.epoch);
+        if (result.kind === 'applicationMessage') {
+            return { kind: 'application', epoch, plaintext: b64(result.message) };
+        }
+
+        return { kind: contentType, epoch };
+    },
+
+    epoch: async ({ name, groupId }) => {
+        const owner = client(name);
+        return { epoch: Number(group(owner, groupId).groupContext.epoch) };
+    },
+
+    members: async ({ name, groupId }) => {
+        const owner = client(name);
+        const leaves = getGroupMembers(group(owner, groupId));
+        return { identities: leaves.map((leaf) => fromUtf8.decode(leaf.credential.identity)) };
+    },
+};
+
+async function handle(line) {
+    let request;
+    try {
+        request = JSON.parse(line);
+    } catch {
+        return { id: null, error: 'request is not JSON' };
+    }
+
+    const id = request?.id ?? null;
+    const operation = Object.hasOwn(operations, request?.op ?? '') ? operations[request.op] : undefined;
+    if (!operation) {
+        return { id, error: `unknown op '${request?.op}'` };
+    }
+
+    try {
+        return { id, ...(await operation(request)) };
+    } catch (error) {
+        return { id, error: `${request.op}: ${error?.message ?? error}` };
+    }
+}
+
+// One request at a time, in order: client state must not change under a request in flight.
+let queue = Promise.resolve();
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+lines.on('line', (line) => {
+    if (line.trim().length === 0) {
+        return;
+    }
+
+    queue = queue.then(async () => {
+        process.stdout.write(JSON.stringify(await handle(line)) + '\n');
+    });
+});
+lines.on('close', () => {
+    queue.then(() => process.exit(0));
+});
