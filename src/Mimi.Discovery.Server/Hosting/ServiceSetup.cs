@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.RateLimiting;
@@ -133,6 +134,16 @@ internal static class ServiceSetup
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
 
+        // Delivery core: KeyPackages, the hub of rooms hosted here, the follower side of notify, inboxes.
+        services.AddSingleton<DeliveryStore>();
+        services.TryAddSingleton<IConsentGate, ConsentModeGate>();
+        services.AddSingleton<IQuarantineRelease, QuarantineRelease>();
+        services.AddSingleton<InboxSignals>();
+        services.AddSingleton<KeyPackages>();
+        services.AddSingleton<WelcomeRouter>();
+        services.AddSingleton<Hub>();
+        services.AddSingleton<Follower>();
+
         // Authentication: client assertions at the token endpoint, JwtBearer on every other call.
         services.AddSingleton<IEnumerable<OperatorClient>>(sp => OperatorClients(sp));
         services.AddSingleton<ClientDirectory>();
@@ -194,6 +205,8 @@ internal static class ServiceSetup
         app.MapPrivateLookupApi();
         app.MapDirectoryDocumentApi();
         app.MapHostedUsersApi();
+        app.MapMimiApi();
+        app.MapClientDeliveryApi();
         return app;
     }
 
