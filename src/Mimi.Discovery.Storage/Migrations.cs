@@ -142,6 +142,43 @@ public static partial class Migrations
                 PRIMARY KEY (source, message_id));
             CREATE INDEX ix_inbound_messages_age ON inbound_messages (received_at);
             """),
+        (6, "consent", """
+            CREATE TABLE consent_incoming (
+                requester TEXT NOT NULL,
+                target TEXT NOT NULL,
+                room TEXT NOT NULL,
+                requester_domain TEXT NOT NULL,
+                state {int64} NOT NULL,
+                requested_at {int64} NOT NULL,
+                updated_at {int64} NOT NULL,
+                PRIMARY KEY (requester, target, room));
+            CREATE INDEX ix_consent_incoming_target ON consent_incoming (target, state, requester_domain);
+            CREATE TABLE consent_outgoing (
+                requester TEXT NOT NULL,
+                target TEXT NOT NULL,
+                room TEXT NOT NULL,
+                state {int64} NOT NULL,
+                requested_at {int64} NOT NULL,
+                updated_at {int64} NOT NULL,
+                PRIMARY KEY (requester, target, room));
+            CREATE TABLE consent_blocks (
+                target TEXT NOT NULL,
+                blocked TEXT NOT NULL,
+                created_at {int64} NOT NULL,
+                PRIMARY KEY (target, blocked));
+            CREATE TABLE abuse_reports (
+                id {serial},
+                source TEXT NOT NULL,
+                room TEXT NOT NULL,
+                reporting_user TEXT NOT NULL,
+                alleged_abuser TEXT NOT NULL,
+                reason {int64} NOT NULL,
+                note TEXT NOT NULL,
+                message_count {int64} NOT NULL,
+                body {bytes} NOT NULL,
+                received_at {int64} NOT NULL);
+            CREATE INDEX ix_abuse_reports_received ON abuse_reports (received_at);
+            """),
         (7, "delivery", """
             ALTER TABLE hosted_users ADD COLUMN discoverable {int64} NOT NULL DEFAULT 0;
             CREATE TABLE key_packages (

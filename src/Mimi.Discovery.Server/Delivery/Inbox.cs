@@ -40,21 +40,3 @@ internal sealed partial class QuarantineRelease(DeliveryStore store, InboxSignal
     [LoggerMessage(EventId = 6040, Level = LogLevel.Information, Message = "Released quarantine of {Target} for {Requester} to {Clients} client(s)")]
     private static partial void LogReleased(ILogger logger, string target, string requester, int clients);
 }
-
-/// <summary>
-/// The consent gate when no consent capability is registered: the target's consent mode alone decides (open allows,
-/// quarantine holds, consent-required refuses; unknown users are refused alike). No grants exist, so nothing is ever
-/// accepted.
-/// </summary>
-internal sealed class ConsentModeGate(HostedUserStore users) : IConsentGate
-{
-    public async Task<ConsentDecision> CheckClaimAsync(string requesterUser, string targetUser, string? roomId, CancellationToken ct) =>
-        (await users.FindUserAsync(targetUser, ct))?.ConsentMode switch
-        {
-            ConsentMode.Open => ConsentDecision.Allowed,
-            ConsentMode.Quarantine => ConsentDecision.Quarantined,
-            _ => ConsentDecision.NoConsent,
-        };
-
-    public Task<bool> IsAcceptedAsync(string targetUser, string requesterUser, CancellationToken ct) => Task.FromResult(false);
-}

@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Authority.ProofOfControl;
+using Mimi.Discovery.Server.Consent;
 using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Server.Lookup;
@@ -39,6 +39,7 @@ internal static class ServiceSetup
         services.AddOptions<RequestLimitOptions>().Bind(builder.Configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         AddValidatedOptions<DeliveryOptions, DeliveryOptionsValidator>(builder, DeliveryOptions.Section);
         AddValidatedOptions<ResolutionOptions, ResolutionOptionsValidator>(builder, ResolutionOptions.Section);
+        AddValidatedOptions<ConsentOptions, ConsentOptionsValidator>(builder, ConsentOptions.Section);
         services.AddOptions<ImportOptions>().Bind(builder.Configuration.GetSection(ImportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitOptions>>((k, l) =>
@@ -134,9 +135,13 @@ internal static class ServiceSetup
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
 
+        // Consent: requests between users, the gate the delivery core consults, abuse reports.
+        services.AddSingleton<ConsentStore>();
+        services.AddSingleton<ConsentService>();
+        services.AddSingleton<IConsentGate>(sp => sp.GetRequiredService<ConsentService>());
+
         // Delivery core: KeyPackages, the hub of rooms hosted here, the follower side of notify, inboxes.
         services.AddSingleton<DeliveryStore>();
-        services.TryAddSingleton<IConsentGate, ConsentModeGate>();
         services.AddSingleton<IQuarantineRelease, QuarantineRelease>();
         services.AddSingleton<InboxSignals>();
         services.AddSingleton<KeyPackages>();
