@@ -41,7 +41,7 @@ internal static partial class ClientDeliveryApi
         group.MapGet("/inbox/stream", StreamInboxAsync).WithName("StreamInbox")
             .WithSummary("Inbox items as server-sent events (id = sequence number, event = kind), from ?after or Last-Event-ID.");
         group.MapPost("/inbox/ack", AckInboxAsync).WithName("AckInbox").WithSummary("Deletes inbox items up to and including 'upTo'.");
-        group.MapPut("/discoverability", SetDiscoverabilityAsync).WithName("SetDiscoverability")
+        group.MapPut("/discoverability", SetDiscoverabilityAsync).WithName("SetUserDiscoverability")
             .WithSummary("Whether this client's user is found by other providers' identifierQuery.");
         return app;
     }

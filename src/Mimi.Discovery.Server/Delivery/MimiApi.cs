@@ -40,6 +40,8 @@ internal static partial class MimiApi
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> KeyMaterialAsync(
         string targetUser, HttpContext http, ClaimsPrincipal user, KeyPackages keyPackages, IOptions<DeliveryOptions> options, CancellationToken ct)
     {
+        // Routing leaves %2F escaped inside a segment; a URI-valued parameter is unescaped once, then validated.
+        targetUser = Uri.UnescapeDataString(targetUser);
         var body = await ReadBodyAsync(http.Request, ct);
         if (!KeyMaterialRequest.TryDecode(body, out var request, out var error))
         {
@@ -68,6 +70,7 @@ internal static partial class MimiApi
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> UpdateAsync(
         string roomId, HttpContext http, ClaimsPrincipal user, Hub hub, CancellationToken ct)
     {
+        roomId = Uri.UnescapeDataString(roomId);
         var body = await ReadBodyAsync(http.Request, ct);
         if (!UpdateRequest.TryDecode(body, out var request, out var error))
         {
@@ -80,6 +83,7 @@ internal static partial class MimiApi
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SubmitMessageAsync(
         string roomId, HttpContext http, ClaimsPrincipal user, Hub hub, CancellationToken ct)
     {
+        roomId = Uri.UnescapeDataString(roomId);
         var body = await ReadBodyAsync(http.Request, ct);
         if (!SubmitMessageRequest.TryDecode(body, out var request, out var error))
         {
@@ -97,6 +101,7 @@ internal static partial class MimiApi
     private static async Task<Results<Created, ProblemHttpResult>> NotifyAsync(
         string roomId, HttpContext http, ClaimsPrincipal user, Follower follower, CancellationToken ct)
     {
+        roomId = Uri.UnescapeDataString(roomId);
         var body = await ReadBodyAsync(http.Request, ct);
         if (!FanoutMessage.TryDecodeAll(body, out var messages, out var error))
         {
@@ -130,6 +135,7 @@ internal static partial class MimiApi
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> IdentifierQueryAsync(
         string domain, HttpContext http, DeliveryStore store, IOptions<DeliveryOptions> options, CancellationToken ct)
     {
+        domain = Uri.UnescapeDataString(domain);
         var body = await ReadBodyAsync(http.Request, ct);
         if (!IdentifierRequest.TryDecode(body, out var request, out var error))
         {
