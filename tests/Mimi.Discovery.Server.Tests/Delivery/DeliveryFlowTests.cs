@@ -224,7 +224,7 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
     }
 
     [Fact]
-    public async Task Truncated_trailing_and_oversized_bodies_are_refused()
+    public async Task Truncated_trailing_and_oversized_length_bodies_are_refused_with_400()
     {
         var jo = await fixture.MemberAsync(fixture.Alpha, "jo");
         const string room = "mimi://alpha.test/r/bodies";
@@ -239,8 +239,10 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         Assert.Equal(400, trailing.Status);
         var claim = await Assert.ThrowsAsync<MimiApiException>(() => jo.Client.ClaimKeyMaterialAsync([0x01, 0x05]));
         Assert.Equal(400, claim.Status);
-        var oversized = await Assert.ThrowsAsync<MimiApiException>(() => jo.Client.SubmitMessageAsync(room, new byte[200 * 1024]));
-        Assert.Equal(413, oversized.Status);
+        // A length prefix claiming about a gigabyte (requestingUser) in a short body.
+        var oversized = await Assert.ThrowsAsync<MimiApiException>(() => jo.Client.ClaimKeyMaterialAsync([0x01, 0xBF, 0xFF, 0xFF, 0xFF, 0x61]));
+        Assert.Equal(400, oversized.Status);
+        Assert.Equal("urn:mimi-discovery:problem:invalid-message", oversized.Problem!.Type);
 
         // The well-formed message is still accepted after all that.
         Assert.True(SubmitMessageResponse.TryDecode(await jo.Client.SubmitMessageAsync(room, message), out var ok, out _));
