@@ -142,6 +142,105 @@ public static partial class Migrations
                 PRIMARY KEY (source, message_id));
             CREATE INDEX ix_inbound_messages_age ON inbound_messages (received_at);
             """),
+        (6, "consent", """
+            CREATE TABLE consent_incoming (
+                requester TEXT NOT NULL,
+                target TEXT NOT NULL,
+                room TEXT NOT NULL,
+                requester_domain TEXT NOT NULL,
+                state {int64} NOT NULL,
+                requested_at {int64} NOT NULL,
+                updated_at {int64} NOT NULL,
+                PRIMARY KEY (requester, target, room));
+            CREATE INDEX ix_consent_incoming_target ON consent_incoming (target, state, requester_domain);
+            CREATE TABLE consent_outgoing (
+                requester TEXT NOT NULL,
+                target TEXT NOT NULL,
+                room TEXT NOT NULL,
+                state {int64} NOT NULL,
+                requested_at {int64} NOT NULL,
+                updated_at {int64} NOT NULL,
+                PRIMARY KEY (requester, target, room));
+            CREATE TABLE consent_blocks (
+                target TEXT NOT NULL,
+                blocked TEXT NOT NULL,
+                created_at {int64} NOT NULL,
+                PRIMARY KEY (target, blocked));
+            CREATE TABLE abuse_reports (
+                id {serial},
+                source TEXT NOT NULL,
+                room TEXT NOT NULL,
+                reporting_user TEXT NOT NULL,
+                alleged_abuser TEXT NOT NULL,
+                reason {int64} NOT NULL,
+                note TEXT NOT NULL,
+                message_count {int64} NOT NULL,
+                body {bytes} NOT NULL,
+                received_at {int64} NOT NULL);
+            CREATE INDEX ix_abuse_reports_received ON abuse_reports (received_at);
+            """),
+        (7, "delivery", """
+            ALTER TABLE hosted_users ADD COLUMN discoverable {int64} NOT NULL DEFAULT 0;
+            CREATE TABLE key_packages (
+                kp_ref TEXT PRIMARY KEY,
+                client_uri TEXT NOT NULL,
+                cipher_suite {int64} NOT NULL,
+                data {bytes} NOT NULL,
+                last_resort {int64} NOT NULL,
+                not_after {int64} NOT NULL,
+                created_at {int64} NOT NULL);
+            CREATE INDEX ix_key_packages_client ON key_packages (client_uri, last_resort, created_at);
+            CREATE TABLE key_package_claims (
+                kp_ref TEXT NOT NULL,
+                requester_user TEXT NOT NULL,
+                room_id TEXT NOT NULL,
+                client_uri TEXT NOT NULL,
+                claimed_at {int64} NOT NULL,
+                PRIMARY KEY (kp_ref, requester_user, room_id));
+            CREATE TABLE rooms (
+                room_id TEXT PRIMARY KEY,
+                group_id {bytes} NOT NULL,
+                epoch {int64} NOT NULL,
+                group_info {bytes},
+                ratchet_tree {bytes},
+                created_at {int64} NOT NULL);
+            CREATE TABLE room_members (
+                room_id TEXT NOT NULL,
+                client_uri TEXT NOT NULL,
+                domain TEXT NOT NULL,
+                joined_at {int64} NOT NULL,
+                PRIMARY KEY (room_id, client_uri));
+            CREATE TABLE inbox (
+                seq {serial},
+                client_uri TEXT NOT NULL,
+                kind {int64} NOT NULL,
+                room_id TEXT NOT NULL,
+                message {bytes} NOT NULL,
+                ratchet_tree {bytes},
+                created_at {int64} NOT NULL);
+            CREATE INDEX ix_inbox_client ON inbox (client_uri, seq);
+            CREATE TABLE held_rooms (
+                room_id TEXT NOT NULL,
+                client_uri TEXT NOT NULL,
+                target_user TEXT NOT NULL,
+                requester_user TEXT NOT NULL,
+                PRIMARY KEY (room_id, client_uri));
+            CREATE TABLE quarantine (
+                seq {serial},
+                client_uri TEXT NOT NULL,
+                target_user TEXT NOT NULL,
+                requester_user TEXT NOT NULL,
+                kind {int64} NOT NULL,
+                room_id TEXT NOT NULL,
+                message {bytes} NOT NULL,
+                ratchet_tree {bytes},
+                created_at {int64} NOT NULL);
+            CREATE INDEX ix_quarantine_pair ON quarantine (target_user, requester_user, seq);
+            CREATE TABLE sent_messages (
+                hash TEXT PRIMARY KEY,
+                client_uri TEXT NOT NULL,
+                created_at {int64} NOT NULL);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

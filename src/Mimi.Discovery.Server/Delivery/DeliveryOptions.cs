@@ -40,6 +40,20 @@ internal sealed class DeliveryOptions
 
     public OutboxOptions Outbox { get; set; } = new();
 
+    /// <summary>This provider's quota on claims of its users' KeyPackages (the owner's quota at the KeyPackage step).</summary>
+    public KeyPackageClaimOptions KeyPackageClaims { get; set; } = new();
+
+    /// <summary>Client inboxes: long-poll cap and the database poll that catches items written by other replicas.</summary>
+    public InboxOptions Inbox { get; set; } = new();
+
+    /// <summary>The most KeyPackages one upload may carry.</summary>
+    [Range(1, 1000)]
+    public int MaxKeyPackagesPerUpload { get; set; } = 100;
+
+    /// <summary>The longest KeyPackage lifetime accepted on upload (RFC 9420 §10.1 lets a recipient refuse longer ones).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
+    public TimeSpan MaxKeyPackageLifetime { get; set; } = TimeSpan.FromDays(90);
+
     public bool Enabled => Domain is not null;
 
     /// <summary>The normalized domain; only valid when <see cref="Enabled"/>.</summary>
@@ -73,6 +87,37 @@ internal sealed class OutboxOptions
     public int Concurrency { get; set; } = 32;
 }
 
+/// <summary>Claims of this provider's users' KeyPackages by other providers: per requester provider and in total, per window.</summary>
+internal sealed class KeyPackageClaimOptions
+{
+    /// <summary>Claims one requester provider may make per window (each claimed user counts once).</summary>
+    [Range(1, 10_000_000)]
+    public int PerRequester { get; set; } = 1000;
+
+    /// <summary>Claims all requesters together may make per window.</summary>
+    [Range(1, 100_000_000)]
+    public int Total { get; set; } = 100_000;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>How clients read their inbox.</summary>
+internal sealed class InboxOptions
+{
+    /// <summary>The longest a long poll (<c>wait</c>) is held open.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a waiting poll or stream re-reads the database (items written by another replica).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most items one read returns.</summary>
+    [Range(1, 10_000)]
+    public int PageSize { get; set; } = 100;
+}
+
 internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
 {
     public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
@@ -83,6 +128,17 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
         }
 
         var failures = new List<string>();
+
+        // Data annotations on nested sections are not checked by ValidateDataAnnotations; check them here, by name.
+        foreach (var (section, value) in new (string, object)[] { ("Outbox", options.Outbox), ("KeyPackageClaims", options.KeyPackageClaims), ("Inbox", options.Inbox) })
+        {
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))
+            {
+                failures.AddRange(results.Select(r => $"Delivery:{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+            }
+        }
+
         if (!ProviderDomain.TryNormalize(options.Domain, out _, out var error))
         {
             failures.Add($"Delivery:Domain is not a provider domain: {error.Message}");

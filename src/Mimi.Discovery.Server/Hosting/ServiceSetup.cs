@@ -7,6 +7,7 @@ using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Authority.ProofOfControl;
+using Mimi.Discovery.Server.Consent;
 using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Server.Lookup;
@@ -38,6 +39,7 @@ internal static class ServiceSetup
         services.AddOptions<RequestLimitOptions>().Bind(builder.Configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         AddValidatedOptions<DeliveryOptions, DeliveryOptionsValidator>(builder, DeliveryOptions.Section);
         AddValidatedOptions<ResolutionOptions, ResolutionOptionsValidator>(builder, ResolutionOptions.Section);
+        AddValidatedOptions<ConsentOptions, ConsentOptionsValidator>(builder, ConsentOptions.Section);
         services.AddOptions<ImportOptions>().Bind(builder.Configuration.GetSection(ImportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitOptions>>((k, l) =>
@@ -133,6 +135,20 @@ internal static class ServiceSetup
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
 
+        // Consent: requests between users, the gate the delivery core consults, abuse reports.
+        services.AddSingleton<ConsentStore>();
+        services.AddSingleton<ConsentService>();
+        services.AddSingleton<IConsentGate>(sp => sp.GetRequiredService<ConsentService>());
+
+        // Delivery core: KeyPackages, the hub of rooms hosted here, the follower side of notify, inboxes.
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<IQuarantineRelease, QuarantineRelease>();
+        services.AddSingleton<InboxSignals>();
+        services.AddSingleton<KeyPackages>();
+        services.AddSingleton<WelcomeRouter>();
+        services.AddSingleton<Hub>();
+        services.AddSingleton<Follower>();
+
         // Authentication: client assertions at the token endpoint, JwtBearer on every other call.
         services.AddSingleton<IEnumerable<OperatorClient>>(sp => OperatorClients(sp));
         services.AddSingleton<ClientDirectory>();
@@ -194,6 +210,8 @@ internal static class ServiceSetup
         app.MapPrivateLookupApi();
         app.MapDirectoryDocumentApi();
         app.MapHostedUsersApi();
+        app.MapMimiApi();
+        app.MapClientDeliveryApi();
         return app;
     }
 

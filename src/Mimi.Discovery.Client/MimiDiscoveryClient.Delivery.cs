@@ -1,0 +1,139 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+
+namespace Mimi.Discovery.Client;
+
+/// <summary>An item of a hosted client's inbox: sequence number, kind (welcome, handshake, application), room, and the TLS-encoded MLSMessage.</summary>
+/// <param name="Seq">The sequence number; acknowledge up to it with <see cref="MimiDiscoveryClient.AckInboxAsync"/>.</param>
+/// <param name="Kind"><c>welcome</c>, <c>handshake</c> or <c>application</c>.</param>
+/// <param name="Room">The room URI.</param>
+/// <param name="Message">The MLSMessage, base64.</param>
+/// <param name="RatchetTree">For a Welcome, the ratchet_tree extension data (base64) when the hub had it.</param>
+/// <param name="CreatedAt">When the item reached the inbox.</param>
+public sealed record InboxItem(long Seq, string Kind, string Room, string Message, string? RatchetTree, DateTimeOffset CreatedAt)
+{
+    /// <summary>The MLSMessage bytes.</summary>
+    public byte[] MessageBytes => Convert.FromBase64String(Message);
+
+    /// <summary>The ratchet tree bytes, or null.</summary>
+    public byte[]? RatchetTreeBytes => RatchetTree is null ? null : Convert.FromBase64String(RatchetTree);
+}
+
+/// <summary>A page of inbox items and the last sequence number seen (pass it as <c>after</c> next time).</summary>
+public sealed record InboxPage(InboxItem[] Items, long Last);
+
+/// <summary>A room hosted by the client's provider and its epoch.</summary>
+public sealed record RoomInfo(string Room, ulong Epoch);
+
+/// <summary>The latest GroupInfo and ratchet tree (base64) of a room hosted by the client's provider.</summary>
+public sealed record RoomGroupInfo(string Room, ulong Epoch, string? GroupInfo, string? RatchetTree);
+
+/// <summary>A client's unclaimed, unexpired KeyPackages.</summary>
+public sealed record KeyPackageCounts(long Available, long LastResort);
+
+internal sealed record KeyPackageUploadBody(string[] KeyPackages);
+
+internal sealed record KeyPackageUploadAnswer(int Added);
+
+internal sealed record CreateRoomBody(string Name, string GroupId);
+
+internal sealed record AckBody(long UpTo);
+
+internal sealed record AckAnswer(int Deleted);
+
+internal sealed record DiscoverableBody(bool Discoverable);
+
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(InboxPage))]
+[JsonSerializable(typeof(InboxItem))]
+[JsonSerializable(typeof(RoomInfo))]
+[JsonSerializable(typeof(RoomGroupInfo))]
+[JsonSerializable(typeof(KeyPackageCounts))]
+[JsonSerializable(typeof(KeyPackageUploadBody))]
+[JsonSerializable(typeof(KeyPackageUploadAnswer))]
+[JsonSerializable(typeof(CreateRoomBody))]
+[JsonSerializable(typeof(AckBody))]
+[JsonSerializable(typeof(AckAnswer))]
+[JsonSerializable(typeof(DiscoverableBody))]
+internal sealed partial class DeliveryClientJson : JsonSerializerContext;
+
+/// <summary>The hosted-client delivery API (<c>/v1/client/…</c>): KeyPackages, key material claims, rooms, messages, inbox.</summary>
+public sealed partial class MimiDiscoveryClient
+{
+    private const string OctetStream = "application/octet-stream";
+
+    /// <summary>Uploads KeyPackages (TLS-encoded MLSMessages); returns how many were new.</summary>
+    public async Task<int> UploadKeyPackagesAsync(IEnumerable<byte[]> keyPackages, CancellationToken ct = default) =>
+        (await SendAsync(HttpMethod.Post, "/v1/client/keypackages", new KeyPackageUploadBody([.. keyPackages.Select(Convert.ToBase64String)]),
+            DeliveryClientJson.Default.KeyPackageUploadBody, DeliveryClientJson.Default.KeyPackageUploadAnswer, ct)).Added;
+
+    /// <summary>This client's unclaimed, unexpired KeyPackages.</summary>
+    public Task<KeyPackageCounts> GetKeyPackageCountsAsync(CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, "/v1/client/keypackages", DeliveryClientJson.Default.KeyPackageCounts, ct);
+
+    /// <summary>Claims a user's KeyPackages: sends a TLS KeyMaterialRequest, returns the TLS KeyMaterialResponse.</summary>
+    public Task<byte[]> ClaimKeyMaterialAsync(byte[] keyMaterialRequest, CancellationToken ct = default) =>
+        PostBytesAsync("/v1/client/keyMaterial", keyMaterialRequest, ct);
+
+    /// <summary>Creates a room hosted by this client's provider for the MLS group <paramref name="groupId"/>.</summary>
+    public Task<RoomInfo> CreateRoomAsync(string name, byte[] groupId, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "/v1/client/rooms", new CreateRoomBody(name, Convert.ToBase64String(groupId)), DeliveryClientJson.Default.CreateRoomBody,
+            DeliveryClientJson.Default.RoomInfo, ct);
+
+    /// <summary>The latest GroupInfo and ratchet tree of a room hosted by this client's provider.</summary>
+    public Task<RoomGroupInfo> GetRoomGroupInfoAsync(string room, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, $"/v1/client/rooms/{Uri.EscapeDataString(room)}/groupInfo", DeliveryClientJson.Default.RoomGroupInfo, ct);
+
+    /// <summary>Sends a TLS UpdateRequest to the room's hub; returns the TLS UpdateRoomResponse.</summary>
+    public Task<byte[]> UpdateRoomAsync(string room, byte[] updateRequest, CancellationToken ct = default) =>
+        PostBytesAsync($"/v1/client/rooms/{Uri.EscapeDataString(room)}/update", updateRequest, ct);
+
+    /// <summary>Sends an application message (TLS MLSMessage) to the room's hub; returns the TLS SubmitMessageResponse.</summary>
+    public Task<byte[]> SubmitMessageAsync(string room, byte[] message, CancellationToken ct = default) =>
+        PostBytesAsync($"/v1/client/rooms/{Uri.EscapeDataString(room)}/messages", message, ct);
+
+    /// <summary>Inbox items after <paramref name="after"/>, waiting up to <paramref name="wait"/> when there are none yet.</summary>
+    public Task<InboxPage> ReadInboxAsync(long after = 0, TimeSpan? wait = null, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, FormattableString.Invariant($"/v1/client/inbox?after={after}&wait={(wait ?? TimeSpan.Zero).TotalSeconds}"),
+            DeliveryClientJson.Default.InboxPage, ct);
+
+    /// <summary>Reads the inbox as server-sent events until <paramref name="ct"/> is cancelled, yielding each item once.</summary>
+    public async IAsyncEnumerable<InboxItem> StreamInboxAsync(long after = 0, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, FormattableString.Invariant($"/v1/client/inbox/stream?after={after}"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await GetAccessTokenAsync(ct));
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await EnsureAsync(response, ct);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                yield return System.Text.Json.JsonSerializer.Deserialize(line["data: ".Length..], DeliveryClientJson.Default.InboxItem)
+                    ?? throw new MimiApiException((int)response.StatusCode, null);
+            }
+        }
+    }
+
+    /// <summary>Deletes inbox items up to and including <paramref name="upTo"/>; returns how many.</summary>
+    public async Task<int> AckInboxAsync(long upTo, CancellationToken ct = default) =>
+        (await SendAsync(HttpMethod.Post, "/v1/client/inbox/ack", new AckBody(upTo), DeliveryClientJson.Default.AckBody, DeliveryClientJson.Default.AckAnswer, ct)).Deleted;
+
+    /// <summary>Whether this client's user is found by other providers' identifier queries.</summary>
+    public async Task SetDiscoverableAsync(bool discoverable, CancellationToken ct = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Put, "/v1/client/discoverability",
+            JsonContent.Create(new DiscoverableBody(discoverable), DeliveryClientJson.Default.DiscoverableBody), true, ct);
+        await EnsureAsync(response, ct);
+    }
+
+    private async Task<byte[]> PostBytesAsync(string path, byte[] body, CancellationToken ct)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(OctetStream);
+        using var response = await SendRawAsync(HttpMethod.Post, path, content, true, ct);
+        return await ReadBytesAsync(response, ct);
+    }
+}

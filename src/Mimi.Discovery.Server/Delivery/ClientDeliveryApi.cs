@@ -1,0 +1,404 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Protocol;
+using Mimi.Discovery.Resolution;
+using Mimi.Discovery.Server.Authentication;
+using Mimi.Discovery.Server.Hosting;
+using Mimi.Discovery.Server.Resolution;
+using Mimi.Discovery.Storage;
+
+namespace Mimi.Discovery.Server.Delivery;
+
+/// <summary>
+/// What a hosted client does through its provider: upload KeyPackages, claim other users' key material, create rooms,
+/// send commits and messages to a room's hub (here, or forwarded to the hub's provider), and read its inbox.
+/// </summary>
+internal static partial class ClientDeliveryApi
+{
+    public static IEndpointRouteBuilder MapClientDeliveryApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/client").WithTags("Delivery").RequireAuthorization(Policies.HostedClient);
+        group.MapPost("/keypackages", UploadKeyPackagesAsync).WithName("UploadKeyPackages")
+            .WithSummary("Uploads KeyPackages (base64 TLS MLSMessages), validated per RFC 9420 §10.1; the credential must name this client.");
+        group.MapGet("/keypackages", CountKeyPackagesAsync).WithName("CountKeyPackages")
+            .WithSummary("How many unclaimed, unexpired KeyPackages this client has (single-use and last-resort).");
+        group.MapPost("/keyMaterial", ClaimKeyMaterialAsync).WithName("ClaimKeyMaterial")
+            .WithSummary("Claims a user's KeyPackages (TLS KeyMaterialRequest → KeyMaterialResponse), through the target's provider when remote.");
+        group.MapPost("/rooms", CreateRoomAsync).WithName("CreateRoom")
+            .WithSummary("Creates a room hosted here for an MLS group (epoch 0) with this client as its first member.");
+        group.MapGet("/rooms/{room}/groupInfo", GetGroupInfoAsync).WithName("GetRoomGroupInfo")
+            .WithSummary("The latest GroupInfo and ratchet tree of a room hosted here (members only).");
+        group.MapPost("/rooms/{room}/update", UpdateRoomAsync).WithName("UpdateRoom")
+            .WithSummary("Sends a commit or proposal (TLS UpdateRequest) to the room's hub; answers the hub's UpdateRoomResponse.");
+        group.MapPost("/rooms/{room}/messages", SubmitMessageAsync).WithName("SubmitRoomMessage")
+            .WithSummary("Sends an application message (TLS MLSMessage, PrivateMessage) to the room's hub; answers the hub's SubmitMessageResponse.");
+        group.MapGet("/inbox", ReadInboxAsync).WithName("ReadInbox")
+            .WithSummary("Inbox items after a sequence number; waits up to 'wait' seconds (capped) when there are none.");
+        group.MapGet("/inbox/stream", StreamInboxAsync).WithName("StreamInbox")
+            .WithSummary("Inbox items as server-sent events (id = sequence number, event = kind), from ?after or Last-Event-ID.");
+        group.MapPost("/inbox/ack", AckInboxAsync).WithName("AckInbox").WithSummary("Deletes inbox items up to and including 'upTo'.");
+        group.MapPut("/discoverability", SetDiscoverabilityAsync).WithName("SetUserDiscoverability")
+            .WithSummary("Whether this client's user is found by other providers' identifierQuery.");
+        return app;
+    }
+
+    private static async Task<Results<Created<KeyPackageUploadView>, ProblemHttpResult>> UploadKeyPackagesAsync(
+        KeyPackageUploadRequest request, ClaimsPrincipal user, KeyPackages keyPackages, IOptions<DeliveryOptions> options, CancellationToken ct)
+    {
+        if (request.KeyPackages is not { Length: > 0 } encoded)
+        {
+            return Problems.InvalidRequest("keyPackages", "keyPackages must list at least one base64 MLSMessage.");
+        }
+
+        if (encoded.Length > options.Value.MaxKeyPackagesPerUpload)
+        {
+            return Problems.InvalidRequest("keyPackages", $"At most {options.Value.MaxKeyPackagesPerUpload} KeyPackages per upload.");
+        }
+
+        var messages = new List<byte[]>(encoded.Length);
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            try
+            {
+                messages.Add(Convert.FromBase64String(encoded[i] ?? ""));
+            }
+            catch (FormatException)
+            {
+                return Problems.InvalidRequest($"keyPackages[{i}]", "Not base64.");
+            }
+        }
+
+        var (added, refusal) = await keyPackages.UploadAsync(user.ClientId(), messages, ct);
+        if (refusal is not null)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "invalid-key-package", "A KeyPackage was refused.",
+                $"keyPackages[{refusal.Index}]: {refusal.Message}",
+                new Dictionary<string, object?> { ["field"] = $"keyPackages[{refusal.Index}]", ["code"] = refusal.Problem.ToString() });
+        }
+
+        return TypedResults.Created("/v1/client/keypackages", new KeyPackageUploadView(added));
+    }
+
+    private static async Task<Ok<KeyPackageCountView>> CountKeyPackagesAsync(ClaimsPrincipal user, DeliveryStore store, TimeProvider time, CancellationToken ct)
+    {
+        var count = await store.CountKeyPackagesAsync(user.ClientId(), time.GetUtcNow(), ct);
+        return TypedResults.Ok(new KeyPackageCountView(count.Available, count.LastResort));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ClaimKeyMaterialAsync(
+        HttpContext http, ClaimsPrincipal user, KeyPackages keyPackages, PeerClient peers, DeliveryStore store, IOptions<DeliveryOptions> options,
+        TimeProvider time, CancellationToken ct)
+    {
+        var body = await MimiApi.ReadBodyAsync(http.Request, ct);
+        if (!KeyMaterialRequest.TryDecode(body, out var request, out var error))
+        {
+            return MimiApi.InvalidMessage(error, nameof(KeyMaterialRequest));
+        }
+
+        if (request.RequestingUser != user.HostedUser())
+        {
+            return Problems.Forbidden("requestingUser must be this client's user.");
+        }
+
+        if (!Ssi.TryParse(request.TargetUser, out var target, out var targetError) || target.Kind != SsiKind.User)
+        {
+            return Problems.InvalidIdentifier("targetUser", targetError?.Code ?? "not-a-user", "targetUser must be a MIMI user URI.");
+        }
+
+        var own = options.Value.HostedDomain;
+        if (target.Domain == own)
+        {
+            var outcome = await keyPackages.ClaimAsync(own, request, ct);
+            if (RateLimitResponses.Answer(http, "kp-claims", outcome.Decision) is { } refused)
+            {
+                return refused;
+            }
+
+            return TypedResults.File(outcome.Response!.Encode(), MimiApi.MediaType);
+        }
+
+        var response = await peers.SendAsync(target.Domain, MimiEndpoint.KeyMaterial, request.TargetUser, body, null, ct);
+        if (Forwarded(http, response, target.Domain) is { } failure)
+        {
+            return failure;
+        }
+
+        if (!KeyMaterialResponse.TryDecode(response.Body, out var answer, out _))
+        {
+            return PeerFailed($"{target.Domain} answered keyMaterial with a body that is not a KeyMaterialResponse.");
+        }
+
+        // Remember whose KeyPackages these are, so the Welcome that uses them reaches the right provider and client.
+        var claims = new List<KeyPackageClaim>();
+        foreach (var client in answer.Clients)
+        {
+            if (client.KeyPackage is { } keyPackage && keyPackage.TryComputeRef(out var kpRef)
+                && Ssi.TryParse(client.ClientUri, out var clientUri, out _) && clientUri.Kind == SsiKind.Client && clientUri.Domain == target.Domain)
+            {
+                claims.Add(new KeyPackageClaim(kpRef.ToHex(), client.ClientUri, request.RequestingUser, request.RoomId));
+            }
+        }
+
+        await store.RecordClaimsAsync(claims, time.GetUtcNow(), ct);
+        return TypedResults.File(response.Body, MimiApi.MediaType);
+    }
+
+    private static async Task<Results<Created<RoomView>, ProblemHttpResult>> CreateRoomAsync(
+        CreateRoomRequest request, ClaimsPrincipal user, DeliveryStore store, IOptions<DeliveryOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        if (!HostedUsersApi.TryUri(options.Value, "r", request.Name, "name", out var roomId, out var problem))
+        {
+            return problem!;
+        }
+
+        byte[] groupId;
+        try
+        {
+            groupId = Convert.FromBase64String(request.GroupId ?? "");
+        }
+        catch (FormatException)
+        {
+            return Problems.InvalidRequest("groupId", "groupId must be base64.");
+        }
+
+        if (groupId.Length is 0 or > 255)
+        {
+            return Problems.InvalidRequest("groupId", "groupId must be 1 to 255 bytes.");
+        }
+
+        if (!await store.TryCreateRoomAsync(roomId!, groupId, new RoomMember(user.ClientId(), options.Value.HostedDomain), time.GetUtcNow(), ct))
+        {
+            return Problems.Conflict($"Room '{roomId}' exists already.");
+        }
+
+        return TypedResults.Created($"/v1/client/rooms/{Uri.EscapeDataString(roomId!)}", new RoomView(roomId!, 0));
+    }
+
+    private static async Task<Results<Ok<GroupInfoView>, ProblemHttpResult>> GetGroupInfoAsync(
+        string room, ClaimsPrincipal user, DeliveryStore store, CancellationToken ct)
+    {
+        var roomId = Uri.UnescapeDataString(room);
+        var found = await store.FindRoomAsync(roomId, ct);
+        if (found is null || !await store.IsMemberAsync(roomId, user.ClientId(), ct))
+        {
+            // Non-members cannot tell a room they are not in from one that does not exist.
+            return Problems.NotFound($"No room '{roomId}' with this client as a member.");
+        }
+
+        return TypedResults.Ok(new GroupInfoView(roomId, found.Epoch, B64(found.GroupInfo), B64(WelcomeRouter.InboxTree(found.RatchetTree))));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> UpdateRoomAsync(
+        string room, HttpContext http, ClaimsPrincipal user, Hub hub, PeerClient peers, DeliveryStore store, IOptions<DeliveryOptions> options,
+        TimeProvider time, CancellationToken ct)
+    {
+        var roomId = Uri.UnescapeDataString(room);
+        if (RoomDomain(roomId) is not { } domain)
+        {
+            return Problems.InvalidIdentifier("room", "not-a-room", "room must be a MIMI room URI.");
+        }
+
+        var body = await MimiApi.ReadBodyAsync(http.Request, ct);
+        if (!UpdateRequest.TryDecode(body, out var request, out var error))
+        {
+            return MimiApi.InvalidMessage(error, nameof(UpdateRequest));
+        }
+
+        if (domain == options.Value.HostedDomain)
+        {
+            return MimiApi.UpdateAnswer(await hub.UpdateAsync(roomId, request, new HubSender(user.ClientId(), null), ct));
+        }
+
+        await store.RecordSentAsync(Hub.Hash(request.Bundle.ProposalOrCommit.Encoded.Span), user.ClientId(), time.GetUtcNow(), ct);
+        var response = await peers.SendAsync(domain, MimiEndpoint.Update, roomId, body, null, ct);
+        return Forwarded(http, response, domain) ?? (Results<FileContentHttpResult, ProblemHttpResult>)TypedResults.File(response.Body, MimiApi.MediaType);
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SubmitMessageAsync(
+        string room, HttpContext http, ClaimsPrincipal user, Hub hub, PeerClient peers, DeliveryStore store, IOptions<DeliveryOptions> options,
+        TimeProvider time, CancellationToken ct)
+    {
+        var roomId = Uri.UnescapeDataString(room);
+        if (RoomDomain(roomId) is not { } domain)
+        {
+            return Problems.InvalidIdentifier("room", "not-a-room", "room must be a MIMI room URI.");
+        }
+
+        var body = await MimiApi.ReadBodyAsync(http.Request, ct);
+        if (!MlsMessage.TryDecode(body, out var message, out var error))
+        {
+            return MimiApi.InvalidMessage(error, "MLSMessage");
+        }
+
+        if (domain == options.Value.HostedDomain)
+        {
+            return MimiApi.SubmitAnswer(await hub.SubmitAsync(roomId, message, new HubSender(user.ClientId(), null), ct));
+        }
+
+        await store.RecordSentAsync(Hub.Hash(message.Encoded.Span), user.ClientId(), time.GetUtcNow(), ct);
+        var submit = new SubmitMessageRequest(MimiProtocol.Mls10, message, user.ClientId()).Encode();
+        var response = await peers.SendAsync(domain, MimiEndpoint.SubmitMessage, roomId, submit, null, ct);
+        return Forwarded(http, response, domain) ?? (Results<FileContentHttpResult, ProblemHttpResult>)TypedResults.File(response.Body, MimiApi.MediaType);
+    }
+
+    private static async Task<Results<Ok<InboxView>, ProblemHttpResult>> ReadInboxAsync(
+        ClaimsPrincipal user, DeliveryStore store, InboxSignals signals, IOptions<DeliveryOptions> options, CancellationToken ct, long after = 0, double wait = 0)
+    {
+        if (after < 0 || wait < 0 || double.IsNaN(wait))
+        {
+            return Problems.InvalidRequest(after < 0 ? "after" : "wait", "after and wait must not be negative.");
+        }
+
+        var o = options.Value.Inbox;
+        var client = user.ClientId();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(Math.Min(wait, o.MaxWait.TotalSeconds));
+        while (true)
+        {
+            var signal = signals.Next(client);
+            var items = await store.ReadInboxAsync(client, after, o.PageSize, ct);
+            var remaining = deadline - DateTime.UtcNow;
+            if (items.Count > 0 || remaining <= TimeSpan.Zero)
+            {
+                return TypedResults.Ok(new InboxView([.. items.Select(View)], items.Count > 0 ? items[^1].Sequence : after));
+            }
+
+            await WaitAsync(signal, remaining < o.PollInterval ? remaining : o.PollInterval, ct);
+        }
+    }
+
+    private static async Task StreamInboxAsync(
+        HttpContext http, ClaimsPrincipal user, DeliveryStore store, InboxSignals signals, IOptions<DeliveryOptions> options, CancellationToken ct, long after = 0)
+    {
+        if (long.TryParse(http.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out var resume))
+        {
+            after = resume;
+        }
+
+        var o = options.Value.Inbox;
+        var client = user.ClientId();
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        await http.Response.Body.FlushAsync(ct);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var signal = signals.Next(client);
+                var items = await store.ReadInboxAsync(client, after, o.PageSize, ct);
+                foreach (var item in items)
+                {
+                    var json = JsonSerializer.Serialize(View(item), DeliveryJson.Default.InboxItemView);
+                    await http.Response.WriteAsync($"id: {item.Sequence}\nevent: {KindName(item.Kind)}\ndata: {json}\n\n", ct);
+                    after = item.Sequence;
+                }
+
+                if (items.Count > 0)
+                {
+                    await http.Response.Body.FlushAsync(ct);
+                    continue;
+                }
+
+                await WaitAsync(signal, o.PollInterval, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away: the stream simply ends.
+        }
+    }
+
+    private static async Task<Results<Ok<AckView>, ProblemHttpResult>> AckInboxAsync(AckRequest request, ClaimsPrincipal user, DeliveryStore store, CancellationToken ct)
+    {
+        if (request.UpTo < 0)
+        {
+            return Problems.InvalidRequest("upTo", "upTo must not be negative.");
+        }
+
+        return TypedResults.Ok(new AckView(await store.AckAsync(user.ClientId(), request.UpTo, ct)));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetDiscoverabilityAsync(
+        DiscoverabilityRequest request, ClaimsPrincipal user, DeliveryStore store, CancellationToken ct) =>
+        await store.SetDiscoverableAsync(user.HostedUser(), request.Discoverable, ct)
+            ? TypedResults.NoContent()
+            : Problems.NotFound("This client's user no longer exists.");
+
+    private static async Task WaitAsync(Task signal, TimeSpan timeout, CancellationToken ct)
+    {
+        try
+        {
+            await signal.WaitAsync(timeout, ct);
+        }
+        catch (TimeoutException)
+        {
+            // Nothing signalled here; the caller re-reads the database (another replica may have written).
+        }
+    }
+
+    /// <summary>Maps a failed forward to the hub or claim target: 429 passes through with its Retry-After, the rest are 502/503.</summary>
+    private static ProblemHttpResult? Forwarded(HttpContext http, PeerResponse response, string domain)
+    {
+        if (response.Outcome == PeerOutcome.Accepted)
+        {
+            return null;
+        }
+
+        if (response.Status == StatusCodes.Status429TooManyRequests)
+        {
+            return Problems.RateLimited(http, $"{domain} refused: over its quota.", response.RetryAfter ?? TimeSpan.FromSeconds(1));
+        }
+
+        if (response.Outcome == PeerOutcome.Transient)
+        {
+            http.Response.Headers.RetryAfter = "2";
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "peer-unavailable", "The other provider is unavailable.", response.Error ?? domain);
+        }
+
+        return PeerFailed(response.Error ?? $"{domain} refused the request.", response.Status);
+    }
+
+    private static ProblemHttpResult PeerFailed(string detail, int status = 0) =>
+        Problems.Create(StatusCodes.Status502BadGateway, "peer-refused", "The other provider refused the request.", detail,
+            status == 0 ? null : new Dictionary<string, object?> { ["peerStatus"] = status });
+
+    private static string? RoomDomain(string roomId) =>
+        Ssi.TryParse(roomId, out var ssi, out _) && ssi.Kind == SsiKind.Room ? ssi.Domain : null;
+
+    private static InboxItemView View(InboxItem item) =>
+        new(item.Sequence, KindName(item.Kind), item.RoomId, Convert.ToBase64String(item.Message), B64(item.RatchetTree), item.CreatedAt);
+
+    private static string KindName(InboxKind kind) => kind switch
+    {
+        InboxKind.Welcome => "welcome",
+        InboxKind.Handshake => "handshake",
+        _ => "application",
+    };
+
+    private static string? B64(byte[]? bytes) => bytes is null ? null : Convert.ToBase64String(bytes);
+}
+
+internal sealed record KeyPackageUploadRequest(string?[]? KeyPackages);
+
+internal sealed record KeyPackageUploadView(int Added);
+
+internal sealed record KeyPackageCountView(long Available, long LastResort);
+
+internal sealed record CreateRoomRequest(string? Name, string? GroupId);
+
+internal sealed record RoomView(string Room, ulong Epoch);
+
+internal sealed record GroupInfoView(string Room, ulong Epoch, string? GroupInfo, string? RatchetTree);
+
+internal sealed record InboxItemView(long Seq, string Kind, string Room, string Message, string? RatchetTree, DateTimeOffset CreatedAt);
+
+internal sealed record InboxView(InboxItemView[] Items, long Last);
+
+internal sealed record AckRequest(long UpTo);
+
+internal sealed record AckView(int Deleted);
+
+internal sealed record DiscoverabilityRequest(bool Discoverable);

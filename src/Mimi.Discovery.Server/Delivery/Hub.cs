@@ -1,0 +1,242 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Protocol;
+using Mimi.Discovery.Protocol.Tls;
+using Mimi.Discovery.Server.Authentication;
+using Mimi.Discovery.Server.Resolution;
+using Mimi.Discovery.Storage;
+
+namespace Mimi.Discovery.Server.Delivery;
+
+/// <summary>Who submitted a handshake or application message to the hub: a local client, or a follower provider.</summary>
+internal readonly record struct HubSender(string? ClientUri, string? PeerDomain);
+
+/// <summary>How the hub answered, before it is put on the wire.</summary>
+internal enum HubStatus
+{
+    Accepted,
+    WrongEpoch,
+    NoSuchRoom,
+    NotMember,
+    Invalid,
+}
+
+internal readonly record struct HubAnswer(HubStatus Status, ulong CurrentEpoch, ulong Timestamp, string? Detail)
+{
+    public static HubAnswer Refused(HubStatus status, string detail) => new(status, 0, 0, detail);
+}
+
+/// <summary>
+/// The hub of the rooms this provider hosts: orders handshake messages one epoch at a time, accepts application
+/// messages for the current epoch, and fans everything out — to local members' inboxes directly and to follower
+/// providers through the durable outbox (<c>notify</c>). It learns new members from the KeyPackageRefs of a Welcome,
+/// matched against the claims this provider recorded.
+/// </summary>
+internal sealed partial class Hub(
+    DeliveryStore store, Outbox outbox, InboxSignals signals, WelcomeRouter welcomes, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<Hub> logger)
+{
+    private string OwnDomain => options.Value.HostedDomain;
+
+    public async Task<HubAnswer> UpdateAsync(string roomId, UpdateRequest request, HubSender sender, CancellationToken ct)
+    {
+        var bundle = request.Bundle;
+        var message = bundle.ProposalOrCommit;
+        var (room, refusal) = await AuthorizeAsync(roomId, message, sender, ct);
+        if (room is null)
+        {
+            return refusal;
+        }
+
+        if (message.ContentType is not (MlsContentType.Commit or MlsContentType.Proposal))
+        {
+            return HubAnswer.Refused(HubStatus.Invalid, $"update carries handshake messages; this one has content type {message.ContentType}.");
+        }
+
+        if (message.ContentType == MlsContentType.Proposal && bundle.MoreProposals.Count > 0)
+        {
+            return HubAnswer.Refused(HubStatus.Invalid, "Send each proposal in its own update (moreProposals is not accepted by this hub).");
+        }
+
+        var isCommit = message.ContentType == MlsContentType.Commit;
+        var timestamp = (ulong)time.GetUtcNow().ToUnixTimeMilliseconds();
+        var tree = bundle.RatchetTreeOption is { Representation: RatchetTreeRepresentation.Full } option ? option.RatchetTree.ToArray() : null;
+        var groupInfo = bundle.GroupInfoOption?.GroupInfo?.Encoded.ToArray();
+        var notifyBody = new FanoutMessage(timestamp, message, null, null, default, default).Encode();
+
+        var newMembers = new List<RoomMember>();
+        var localWelcomes = new List<InboxDelivery>();
+        var remoteWelcomes = new List<FollowerNotify>();
+        if (isCommit && bundle.Welcome is { } welcome)
+        {
+            var welcomeMessage = WelcomeMessage(welcome);
+            var routes = await welcomes.RouteAsync(roomId, welcome, ct);
+            var treeOption = bundle.RatchetTreeOption ?? new RatchetTreeOption(RatchetTreeRepresentation.OutOfBand, default, null, default);
+            foreach (var route in routes)
+            {
+                newMembers.Add(new RoomMember(route.ClientUri, route.Domain));
+            }
+
+            foreach (var local in routes.Where(r => r.Domain == OwnDomain))
+            {
+                localWelcomes.Add(await welcomes.DeliveryAsync(local, roomId, welcomeMessage.Encoded.ToArray(), tree, ct));
+            }
+
+            foreach (var domain in routes.Select(r => r.Domain).Where(d => d != OwnDomain).Distinct(StringComparer.Ordinal))
+            {
+                remoteWelcomes.Add(new FollowerNotify(domain, new FanoutMessage(timestamp, welcomeMessage, null, treeOption, default, default).Encode()));
+            }
+
+            if (routes.Count < welcome.Secrets.Count)
+            {
+                LogUnroutedWelcome(logger, roomId, welcome.Secrets.Count - routes.Count);
+            }
+        }
+
+        var outcome = await store.AcceptAsync(new HubAcceptance(roomId, OwnDomain, message.Epoch!.Value, isCommit, groupInfo, tree, sender.ClientUri,
+            InboxKind.Handshake, message.Encoded.ToArray(), notifyBody, newMembers, localWelcomes, remoteWelcomes), time.GetUtcNow(), ct);
+        return Finish(roomId, outcome, timestamp, isCommit ? "commit" : "proposal", message.Epoch!.Value);
+    }
+
+    public async Task<HubAnswer> SubmitAsync(string roomId, MlsMessage message, HubSender sender, CancellationToken ct)
+    {
+        var (room, refusal) = await AuthorizeAsync(roomId, message, sender, ct);
+        if (room is null)
+        {
+            return refusal;
+        }
+
+        if (message.WireFormat != MlsWireFormat.PrivateMessage || message.ContentType != MlsContentType.Application)
+        {
+            return HubAnswer.Refused(HubStatus.Invalid, "submitMessage carries an application message in a PrivateMessage.");
+        }
+
+        var timestamp = (ulong)time.GetUtcNow().ToUnixTimeMilliseconds();
+        var notifyBody = new FanoutMessage(timestamp, message, null, null, default, default).Encode();
+        var outcome = await store.AcceptAsync(new HubAcceptance(roomId, OwnDomain, message.Epoch!.Value, false, null, null, sender.ClientUri,
+            InboxKind.Application, message.Encoded.ToArray(), notifyBody, [], [], []), time.GetUtcNow(), ct);
+        return Finish(roomId, outcome, timestamp, "application", message.Epoch!.Value);
+    }
+
+    private HubAnswer Finish(string roomId, HubOutcome outcome, ulong timestamp, string kind, ulong epoch)
+    {
+        if (!outcome.Accepted)
+        {
+            LogWrongEpoch(logger, kind, roomId, epoch, outcome.CurrentEpoch);
+            return new HubAnswer(HubStatus.WrongEpoch, outcome.CurrentEpoch, 0, $"The room is at epoch {outcome.CurrentEpoch}.");
+        }
+
+        outbox.Wake();
+        signals.Notify(outcome.NotifiedClients);
+        LogAccepted(logger, kind, roomId, epoch);
+        return new HubAnswer(HubStatus.Accepted, outcome.CurrentEpoch, timestamp, null);
+    }
+
+    private async Task<(HostedRoom? Room, HubAnswer Refusal)> AuthorizeAsync(string roomId, MlsMessage message, HubSender sender, CancellationToken ct)
+    {
+        var room = await store.FindRoomAsync(roomId, ct);
+        if (room is null)
+        {
+            return (null, HubAnswer.Refused(HubStatus.NoSuchRoom, $"This provider hosts no room '{roomId}'."));
+        }
+
+        var member = sender.ClientUri is { } client
+            ? await store.IsMemberAsync(roomId, client, ct)
+            : await store.HasMemberAtAsync(roomId, sender.PeerDomain!, ct);
+        if (!member)
+        {
+            return (null, HubAnswer.Refused(HubStatus.NotMember, sender.ClientUri is not null
+                ? "This client is not a member of the room."
+                : $"{sender.PeerDomain} hosts no member of the room."));
+        }
+
+        if (message.Epoch is null || message.WireFormat is not (MlsWireFormat.PublicMessage or MlsWireFormat.PrivateMessage))
+        {
+            return (null, HubAnswer.Refused(HubStatus.Invalid, $"Expected a PublicMessage or PrivateMessage, got {message.WireFormat}."));
+        }
+
+        if (!message.GroupId.Span.SequenceEqual(room.GroupId))
+        {
+            return (null, HubAnswer.Refused(HubStatus.Invalid, "The message's group_id is not the room's MLS group."));
+        }
+
+        return (room, default);
+    }
+
+    /// <summary>Wraps a Welcome as the MLSMessage clients join from (version mls10, wire format mls_welcome).</summary>
+    internal static MlsMessage WelcomeMessage(MlsWelcome welcome)
+    {
+        using var w = new TlsWriter(welcome.Encoded.Length + 4);
+        w.WriteUInt16(1);
+        w.WriteUInt16((ushort)MlsWireFormat.Welcome);
+        w.WriteBytes(welcome.Encoded.Span);
+        return MlsMessage.TryDecode(w.WrittenSpan, out var message, out var error)
+            ? message
+            : throw new InvalidOperationException($"A decoded Welcome did not re-encode: {error.Message}");
+    }
+
+    internal static string Hash(ReadOnlySpan<byte> message) => Convert.ToHexStringLower(SHA256.HashData(message));
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Debug, Message = "Hub accepted a {Kind} for {Room} at epoch {Epoch}")]
+    private static partial void LogAccepted(ILogger logger, string kind, string room, ulong epoch);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Hub refused a {Kind} for {Room} at epoch {Epoch}: the room is at {Current}")]
+    private static partial void LogWrongEpoch(ILogger logger, string kind, string room, ulong epoch, ulong current);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "{Count} new member(s) of a Welcome for {Room} match no KeyPackage claim recorded here; they are not routed")]
+    private static partial void LogUnroutedWelcome(ILogger logger, string room, int count);
+}
+
+/// <summary>A Welcome's new member as this provider can route it: the client, its provider, and who claimed its KeyPackage.</summary>
+internal sealed record WelcomeRoute(string ClientUri, string Domain, string RequesterUser);
+
+/// <summary>
+/// Routes Welcomes by the KeyPackageRefs of their new members, through the claims recorded here, and decides whether a
+/// local new member's Welcome is held in quarantine (a quarantine-mode user who has not accepted the requester).
+/// </summary>
+internal sealed class WelcomeRouter(DeliveryStore store, IConsentGate consent, ClientDirectory clients)
+{
+    public async Task<IReadOnlyList<WelcomeRoute>> RouteAsync(string roomId, MlsWelcome welcome, CancellationToken ct)
+    {
+        var refs = welcome.Secrets.Select(s => s.NewMember.ToHex()).Distinct(StringComparer.Ordinal).ToList();
+        var claims = await store.FindClaimsAsync(refs, ct);
+        var routes = new List<WelcomeRoute>();
+        foreach (var kpRef in refs)
+        {
+            // A last-resort KeyPackage may have been claimed several times: prefer the claim for this room.
+            var claim = claims.Where(c => c.Ref == kpRef).OrderByDescending(c => c.RoomId == roomId).FirstOrDefault();
+            if (claim is not null && Ssi.TryParse(claim.ClientUri, out var client, out _) && client.Kind == SsiKind.Client)
+            {
+                routes.Add(new WelcomeRoute(claim.ClientUri, client.Domain, claim.RequesterUser));
+            }
+        }
+
+        return routes;
+    }
+
+    public async Task<InboxDelivery> DeliveryAsync(WelcomeRoute route, string roomId, byte[] welcome, byte[]? tree, CancellationToken ct)
+    {
+        var target = clients.Find(route.ClientUri)?.UserUri;
+        var hold = false;
+        if (target is not null)
+        {
+            var decision = await consent.CheckClaimAsync(route.RequesterUser, target, roomId, ct);
+            hold = decision == ConsentDecision.Quarantined && !await consent.IsAcceptedAsync(target, route.RequesterUser, ct);
+        }
+
+        return new InboxDelivery(route.ClientUri, InboxKind.Welcome, roomId, welcome, InboxTree(tree), hold, target, route.RequesterUser);
+    }
+
+    /// <summary>The ratchet tree as clients load it: the <c>ratchet_tree</c> extension data (the node vector with its length).</summary>
+    internal static byte[]? InboxTree(byte[]? contents)
+    {
+        if (contents is null)
+        {
+            return null;
+        }
+
+        using var w = new TlsWriter(contents.Length + 4);
+        w.WriteOpaque(contents, TlsLengthPrefix.Varint);
+        return w.ToArray();
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text;
+using Mimi.Discovery.Client;
+using Mimi.Discovery.Protocol;
+using Mimi.Discovery.Protocol.Tls;
+using Mimi.Discovery.Server.Tests.Fixtures;
+using Mimi.Discovery.Tests.Shared;
+
+namespace Mimi.Discovery.Server.Tests.Delivery;
+
+/// <summary>alpha.test and beta.test with a discovery service and DNS, and one MLS peer process, shared by a test class.</summary>
+public sealed class DeliveryFixture : IAsyncLifetime
+{
+    public ProviderNetwork Network { get; private set; } = null!;
+
+    public MlsPeer Mls { get; private set; } = null!;
+
+    public ProviderInstance Alpha => Network["alpha.test"];
+
+    public ProviderInstance Beta => Network["beta.test"];
+
+    public async Task InitializeAsync()
+    {
+        Network = await ProviderNetwork.StartAsync(["alpha.test", "beta.test"]);
+        Mls = await MlsPeer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Mls.DisposeAsync();
+        await Network.DisposeAsync();
+    }
+
+    /// <summary>A hosted user with one client, and an MLS client of the same name whose credential names the client URI.</summary>
+    public async Task<Member> MemberAsync(ProviderInstance provider, string user, string consentMode = "open")
+    {
+        var (client, credentials) = await provider.AddUserAsync(user, user + "-phone", consentMode);
+        var clientUri = $"mimi://{provider.Domain}/d/{user}-phone";
+        await Mls.CreateClientAsync(user, clientUri);
+        return new Member(provider, user, $"mimi://{provider.Domain}/u/{user}", clientUri, client, credentials);
+    }
+
+    /// <summary>A KeyMaterialRequest from <paramref name="requester"/> for <paramref name="targetUser"/> (unsigned: the hub does not check it).</summary>
+    public static byte[] KeyMaterialRequest(Member requester, string targetUser, string room = "") =>
+        new KeyMaterialRequest(MimiProtocol.Mls10, requester.UserUri, targetUser, room, default, new MlsRequiredCapabilities(default, default, default),
+            ByteString.Empty, MlsCredential.Basic(ByteString.CopyFrom(Encoding.UTF8.GetBytes(requester.ClientUri))), ByteString.Empty).Encode();
+
+    public static KeyMaterialResponse Decode(byte[] response) =>
+        KeyMaterialResponse.TryDecode(response, out var decoded, out var error) ? decoded : throw new InvalidOperationException(error.Message);
+
+    /// <summary>A claimed KeyPackage as the MLSMessage an MLS client adds (version mls10, wire format mls_key_package).</summary>
+    public static byte[] AsMessage(MlsKeyPackage keyPackage) => [0, 1, 0, (byte)MlsWireFormat.KeyPackage, .. keyPackage.Encoded.Span];
+
+    /// <summary>A commit bundle as the hub takes it: commit, Welcome, full GroupInfo, full ratchet tree.</summary>
+    public static byte[] CommitUpdate(MlsPeerCommit commit)
+    {
+        Assert.True(MlsMessage.TryDecode(commit.Commit, out var message, out _));
+        Assert.True(MlsMessage.TryDecode(commit.Welcome, out var welcome, out _));
+        Assert.True(MlsMessage.TryDecode(commit.GroupInfo, out var groupInfo, out _));
+        var tree = new RatchetTreeOption(RatchetTreeRepresentation.Full, ByteString.CopyFrom(VectorContents(commit.RatchetTree)), null, ByteString.Empty);
+        return new UpdateRequest(HandshakeBundle.ForCommit(message, welcome.Welcome, GroupInfoOption.Full(groupInfo.GroupInfo!), tree)).Encode();
+    }
+
+    public static UpdateRoomResponse DecodeUpdate(byte[] response) =>
+        UpdateRoomResponse.TryDecode(response, out var decoded, out var error) ? decoded : throw new InvalidOperationException(error.Message);
+
+    /// <summary>The contents of a varint-prefixed vector (ts-mls gives the ratchet_tree extension data with its length).</summary>
+    public static byte[] VectorContents(byte[] vector)
+    {
+        var prefix = (vector[0] >> 6) switch { 0 => 1, 1 => 2, _ => 4 };
+        return vector[prefix..];
+    }
+
+    /// <summary>Reads inbox items until <paramref name="count"/> arrived (long polls), then a short extra poll proves nothing else came.</summary>
+    public static async Task<List<InboxItem>> InboxAsync(MimiDiscoveryClient client, int count, long after = 0)
+    {
+        var items = new List<InboxItem>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (items.Count < count && DateTime.UtcNow < deadline)
+        {
+            var page = await client.ReadInboxAsync(after, TimeSpan.FromSeconds(5));
+            items.AddRange(page.Items);
+            after = page.Last;
+        }
+
+        return items;
+    }
+}
+
+public sealed record Member(ProviderInstance Provider, string Name, string UserUri, string ClientUri, MimiDiscoveryClient Client, ClientCredentials Credentials);
