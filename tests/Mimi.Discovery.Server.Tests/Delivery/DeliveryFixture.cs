@@ -3,7 +3,7 @@ using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Server.Tests.Fixtures;
-using Mimi.Discovery.Tests.Shared;
+using Mimi.Discovery.Cli.Demo;
 
 namespace Mimi.Discovery.Server.Tests.Delivery;
 
