@@ -177,6 +177,7 @@ internal static class ServiceSetup
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, DeliveryJson.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(2, ConsentJson.Default);
         });
         services.AddOpenApi();
         return builder;
@@ -201,6 +202,8 @@ internal static class ServiceSetup
         app.MapPrivateLookupApi();
         app.MapDirectoryDocumentApi();
         app.MapHostedUsersApi();
+        app.MapConsentMimiApi();
+        app.MapConsentApi();
         return app;
     }
 
