@@ -47,6 +47,7 @@ internal static class MimiCommand
         root.Add(AuditCommand.Build());
         root.Add(ResolveCommand.Build());
         root.Add(LookupCommand.Build());
+        root.Add(ConsentCommand.Build());
         return root;
     }
 

@@ -183,11 +183,11 @@ public sealed class ConsentNetworkTests(ConsentNetworkFixture fixture) : IClassF
     }
 
     [Theory]
-    [InlineData("truncated")]
-    [InlineData("oversized")]
-    [InlineData("garbage")]
-    [InlineData("trailing")]
-    public async Task Malformed_bodies_get_a_400_problem_naming_the_decode_error(string kind)
+    [InlineData("truncated", "truncated")]
+    [InlineData("oversized", "too-large")]
+    [InlineData("garbage", "unknown-enum-value")]
+    [InlineData("trailing", "trailing-bytes")]
+    public async Task Malformed_bodies_get_a_400_problem_naming_the_decode_error(string kind, string expectedCode)
     {
         var target = User("beta.test", "bob");
         var valid = Entry(ConsentOperation.Request, User("alpha.test", "alice"), target);
@@ -203,8 +203,7 @@ public sealed class ConsentNetworkTests(ConsentNetworkFixture fixture) : IClassF
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("urn:mimi-discovery:problem:invalid-message", problem.RootElement.GetProperty("type").GetString());
-        var code = problem.RootElement.GetProperty("code").GetString();
-        Assert.False(string.IsNullOrEmpty(code));
+        Assert.Equal(expectedCode, problem.RootElement.GetProperty("code").GetString());
         if (kind == "oversized")
         {
             Assert.Contains("too large", problem.RootElement.GetProperty("title").GetString(), StringComparison.Ordinal);
@@ -313,5 +312,28 @@ public sealed class ConsentNetworkTests(ConsentNetworkFixture fixture) : IClassF
         Assert.Equal(ConsentDecision.Allowed, await BetaGate.CheckClaimAsync(requester, User("beta.test", "pat"), null, default));
         await pat.SetConsentModeAsync("quarantine");
         Assert.Equal(ConsentDecision.Quarantined, await BetaGate.CheckClaimAsync(requester, User("beta.test", "pat"), null, default));
+    }
+
+    [Fact]
+    public async Task The_cli_lists_and_accepts_requests_as_a_hosted_client()
+    {
+        var (ann, _) = await Alpha.AddUserAsync("ann", "ann-phone");
+        var (_, credentials) = await Beta.AddUserAsync("ted", "ted-laptop", "consent-required");
+        var keyFile = Path.Combine(Beta.DataDirectory, "ted-laptop.key");
+        credentials.Save(keyFile);
+        await ann.RequestConsentAsync(User("beta.test", "ted"));
+        var ted = Beta.As(credentials);
+        Assert.True(await EventuallyAsync(() => HasPendingFromAsync(ted, User("alpha.test", "ann"))));
+
+        var cli = Path.Combine(AppContext.BaseDirectory, "mimi.dll");
+        var identity = $"--client-id mimi://beta.test/d/ted-laptop --key {keyFile} --server {Beta.Url}";
+        var (code, output) = await Tools.RunAsync("dotnet", $"{cli} consent pending {identity}", Beta.DataDirectory);
+        Assert.True(code == 0, output);
+        Assert.Contains(User("alpha.test", "ann"), output, StringComparison.Ordinal);
+
+        (code, output) = await Tools.RunAsync("dotnet", $"{cli} consent accept {User("alpha.test", "ann")} {identity}", Beta.DataDirectory);
+        Assert.True(code == 0, output);
+        Assert.Equal(ConsentDecision.Allowed, await BetaGate.CheckClaimAsync(User("alpha.test", "ann"), User("beta.test", "ted"), null, default));
+        Assert.True(await EventuallyAsync(async () => await StateOfAsync(ann, User("beta.test", "ted")) == "granted"));
     }
 }
