@@ -1,11 +1,40 @@
 #!/usr/bin/env bash
 # Prints the benchmark figures as markdown tables, each next to a baseline measured in the same run.
-# usage: bench/run.sh [all|issuance|lookups|oprf|proofs|tokens]   (MIMI_BENCH_SECONDS=5 by default per figure)
+# usage: bench/run.sh [all|issuance|lookups|oprf|proofs|tokens|consent|resolve]   (MIMI_BENCH_SECONDS=5 by default per figure)
 # Starts a throw-away PostgreSQL and Redis on loopback ports unless MIMI_BENCH_POSTGRES / MIMI_BENCH_REDIS are set;
 # the lookup figures use wrk (Debian package wrk). MIMI_BENCH_VERBOSE=1 adds the per-component rates of a lookup
 # (service call, database query, Redis calls) and wrk's raw output; MIMI_BENCH_SIZES=10000,1000000 picks the sizes.
+# consent and resolve use SQLite and a dnsmasq started here (SRV records for two local instances and for
+# MIMI_BENCH_RESOLVE_PROVIDERS=1000 providers p<i>.bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode="${1:-all}"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cleanups=()
+trap 'for c in "${cleanups[@]}"; do eval "$c"; done' EXIT
+if [[ "$mode" == all || "$mode" == consent || "$mode" == resolve ]]; then
+  [ -x /usr/sbin/dnsmasq ] || { echo "dnsmasq is missing: apt-get install dnsmasq-base (./test.sh installs it)" >&2; exit 1; }
+  export MIMI_BENCH_ALPHA_PORT=$(free_port) MIMI_BENCH_BETA_PORT=$(free_port) MIMI_BENCH_RESOLVE_PROVIDERS=${MIMI_BENCH_RESOLVE_PROVIDERS:-1000}
+  dport=$(free_port)
+  dns_conf=$(mktemp /tmp/mimi-bench-dns.XXXXXX)
+  {
+    echo "srv-host=_mimi._tcp.alpha.bench,alpha.bench,$MIMI_BENCH_ALPHA_PORT,0,10"; echo "host-record=alpha.bench,127.0.0.1"
+    echo "srv-host=_mimi._tcp.beta.bench,beta.bench,$MIMI_BENCH_BETA_PORT,0,10"; echo "host-record=beta.bench,127.0.0.1"
+    for i in $(seq 0 $((MIMI_BENCH_RESOLVE_PROVIDERS - 1))); do
+      echo "srv-host=_mimi._tcp.p$i.bench,mimi.p$i.bench,443,0,10"; echo "host-record=mimi.p$i.bench,127.0.3.$((i % 250 + 1))"
+    done
+  } > "$dns_conf"
+  /usr/sbin/dnsmasq --no-daemon --conf-file="$dns_conf" --no-resolv --no-hosts --no-poll --pid-file= --port="$dport" \
+    --listen-address=127.0.0.1 --bind-interfaces --log-facility=- --local=/bench/ --local-ttl=300 --cache-size=0 2>/dev/null &
+  dns_pid=$!
+  cleanups+=("kill $dns_pid 2>/dev/null; rm -f $dns_conf")
+  export MIMI_BENCH_DNS="127.0.0.1:$dport"
+  sleep 0.5
+fi
+if [[ "$mode" == consent || "$mode" == resolve || "$mode" == oprf || "$mode" == proofs || "$mode" == tokens ]]; then
+  dotnet run -c Release --project bench/Mimi.Discovery.Benchmarks -- "$mode"
+  exit 0
+fi
 pg_bin=/usr/lib/postgresql/15/bin
 if [ -z "${MIMI_BENCH_POSTGRES:-}" ]; then
   [ -x "$pg_bin/pg_ctl" ] || { echo "PostgreSQL 15 is missing: run ./test.sh once (it installs it)" >&2; exit 1; }
@@ -17,14 +46,14 @@ if [ -z "${MIMI_BENCH_POSTGRES:-}" ]; then
   "${as_pg[@]}" "$pg_bin/initdb" -D "$dir/db" -U app --pwfile="$dir/pw" --auth-host=scram-sha-256 --auth-local=trust >/dev/null
   # Durable settings (fsync on): the issuance figure must include real commits.
   "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$dir/db" -l "$dir/log" -w -o "-c listen_addresses=127.0.0.1 -p $port -k $dir" start >/dev/null
-  trap '"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$dir/db" -m immediate -w stop >/dev/null; rm -rf "$dir"' EXIT
+  cleanups+=('"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$dir/db" -m immediate -w stop >/dev/null; rm -rf "$dir"')
   export MIMI_BENCH_POSTGRES="Host=127.0.0.1;Port=$port;Username=app;Password=bench;Database=postgres"
 fi
 if [ -z "${MIMI_BENCH_REDIS:-}" ] && command -v redis-server >/dev/null; then
   rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   redis-server --bind 127.0.0.1 --port "$rport" --save '' --appendonly no >/dev/null &
   redis_pid=$!
-  trap 'kill $redis_pid 2>/dev/null; [ -n "${dir:-}" ] && { "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$dir/db" -m immediate -w stop >/dev/null; rm -rf "$dir"; }' EXIT
+  cleanups+=("kill $redis_pid 2>/dev/null")
   export MIMI_BENCH_REDIS="127.0.0.1:$rport"
 fi
-dotnet run -c Release --project bench/Mimi.Discovery.Benchmarks -- "${1:-all}"
+dotnet run -c Release --project bench/Mimi.Discovery.Benchmarks -- "$mode"

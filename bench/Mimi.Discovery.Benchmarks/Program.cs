@@ -30,3 +30,19 @@ if (which is "all" or "tokens")
 {
     await TokenBenchmark.RunAsync(duration);
 }
+
+if (which is "all" or "consent" or "resolve")
+{
+    var dns = Environment.GetEnvironmentVariable("MIMI_BENCH_DNS")
+        ?? throw new InvalidOperationException("MIMI_BENCH_DNS is not set: run the consent and resolve figures through bench/run.sh, which starts dnsmasq.");
+    if (which is "all" or "consent")
+    {
+        await ConsentBenchmark.RunAsync(dns, int.Parse(Environment.GetEnvironmentVariable("MIMI_BENCH_ALPHA_PORT")!, System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(Environment.GetEnvironmentVariable("MIMI_BENCH_BETA_PORT")!, System.Globalization.CultureInfo.InvariantCulture), duration);
+    }
+
+    if (which is "all" or "resolve")
+    {
+        await ResolveBenchmark.RunAsync(dns, int.Parse(Environment.GetEnvironmentVariable("MIMI_BENCH_RESOLVE_PROVIDERS")!, System.Globalization.CultureInfo.InvariantCulture), duration);
+    }
+}

@@ -48,6 +48,7 @@ internal static class MimiCommand
         root.Add(ResolveCommand.Build());
         root.Add(LookupCommand.Build());
         root.Add(Demo.DemoCommand.Build());
+        root.Add(ConsentCommand.Build());
         return root;
     }
 

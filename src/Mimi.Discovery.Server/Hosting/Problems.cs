@@ -57,6 +57,11 @@ internal static class Problems
         return seconds;
     }
 
+    /// <summary>400 for a TLS-encoded MIMI body that does not decode: names the message, the field, the offset and the codec's error code.</summary>
+    public static ProblemHttpResult InvalidMessage(Mimi.Discovery.Protocol.DecodeProblem problem) =>
+        Create(StatusCodes.Status400BadRequest, "invalid-message", problem.Title, problem.Detail,
+            new Dictionary<string, object?> { ["code"] = problem.Code, ["field"] = problem.Field, ["offset"] = problem.Offset });
+
     public static ProblemHttpResult ProofFailed(string detail) =>
         Create(StatusCodes.Status400BadRequest, "proof-of-control-failed", "Proof of control failed.", detail);
 

@@ -186,6 +186,7 @@ internal static class ServiceSetup
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, DeliveryJson.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(2, ConsentJson.Default);
         });
         services.AddOpenApi();
         return builder;
@@ -212,6 +213,8 @@ internal static class ServiceSetup
         app.MapHostedUsersApi();
         app.MapMimiApi();
         app.MapClientDeliveryApi();
+        app.MapConsentMimiApi();
+        app.MapConsentApi();
         return app;
     }
 

@@ -99,6 +99,12 @@ internal sealed partial class PeerClient(
         {
             return PeerResponse.Failed(PeerOutcome.Transient, $"{url.Host}: {e.Message}");
         }
+        catch (IOException e)
+        {
+            // A body that breaks off or is malformed (bad chunking) surfaces while reading, as HttpIOException; left
+            // uncaught it would stop the outbox loop.
+            return PeerResponse.Failed(PeerOutcome.Transient, $"{url.Host}: malformed response ({e.Message})");
+        }
     }
 
     public void Dispose() => _http.Dispose();

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
+using Mimi.Discovery.Protocol;
+using Mimi.Discovery.Protocol.Tls;
+using Mimi.Discovery.Server.Tests.Delivery;
 using Mimi.Discovery.Server.Lookup.Private;
 using Mimi.Discovery.Server.Tests.Fixtures;
 using Mimi.Discovery.Cli.Demo;
@@ -56,6 +59,74 @@ public sealed class FirstContactTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Equal(serial, mapping.Serial);
         Assert.Equal($"http://beta.test:{_network["beta.test"].Port}/mimi/v1/keyMaterial/{Uri.EscapeDataString(Bob)}", mapping.KeyMaterial);
     }
+
+    [Fact]
+    public async Task Alice_reaches_Bob_with_consent_and_real_MLS_and_a_message_sent_while_beta_is_down_arrives_once()
+    {
+        var alpha = _network["alpha.test"];
+        var beta = _network["beta.test"];
+        var (bob, bobKey) = await beta.AddUserAsync("bob", "bob-phone", "consent-required");
+        var (alice, _) = await alpha.AddUserAsync("alice", "alice-phone", "open");
+        await VerifyBobAsync();
+        var mapping = await FindBobPrivatelyAsync();
+        await _mls.CreateClientAsync("alice", "mimi://alpha.test/d/alice-phone");
+        var keyPackage = await _mls.KeyPackageAsync("bob");
+        Assert.Equal(2, await bob.UploadKeyPackagesAsync([keyPackage.KeyPackage, (await _mls.KeyPackageAsync("bob", lastResort: true)).KeyPackage]));
+
+        // Step 4: without consent, beta answers Alice's claim with noConsent (as it would for an unknown user).
+        const string Room = "mimi://alpha.test/r/first-contact";
+        var refused = Decode(await alice.ClaimKeyMaterialAsync(ClaimRequest(Alice, "mimi://alpha.test/d/alice-phone", mapping.Ssi, Room)));
+        Assert.Equal(KeyMaterialUserCode.NoConsent, refused.UserStatus);
+
+        // Alice asks; alpha resolves beta.test by SRV and delivers requestConsent; Bob sees it pending and grants.
+        await alice.RequestConsentAsync(mapping.Ssi);
+        var pending = await Loopback.EventuallyAsync(async () => Assert.Single(await bob.ListPendingConsentAsync()));
+        Assert.Equal(Alice, pending.Requester);
+        await bob.AcceptConsentAsync(Alice);
+        await Loopback.EventuallyAsync(async () =>
+        {
+            Assert.Equal("granted", Assert.Single(await alice.ListConsentRequestsAsync()).State);
+            return true;
+        });
+
+        // Step 5: alpha's hub claims Bob's KeyPackage (single use), Alice adds Bob, the Welcome reaches beta and Bob joins.
+        var claim = Decode(await alice.ClaimKeyMaterialAsync(ClaimRequest(Alice, "mimi://alpha.test/d/alice-phone", mapping.Ssi, Room)));
+        Assert.Equal(KeyMaterialUserCode.Success, claim.UserStatus);
+        var claimed = Assert.Single(claim.Clients).KeyPackage!;
+        Assert.Equal(keyPackage.KeyPackage, DeliveryFixture.AsMessage(claimed));
+        await _mls.CreateGroupAsync("alice", Room);
+        await alice.CreateRoomAsync("first-contact", System.Text.Encoding.UTF8.GetBytes(Room));
+        var commit = await _mls.AddMemberAsync("alice", Room, DeliveryFixture.AsMessage(claimed));
+        Assert.Equal(UpdateResponseCode.Success, DeliveryFixture.DecodeUpdate(await alice.UpdateRoomAsync(Room, DeliveryFixture.CommitUpdate(commit))).ResponseCode);
+        var welcome = Assert.Single(await DeliveryFixture.InboxAsync(bob, 1));
+        Assert.Equal("welcome", welcome.Kind);
+        Assert.Equal((Room, 1UL), await _mls.JoinAsync("bob", welcome.MessageBytes, welcome.RatchetTreeBytes));
+
+        // Bob decrypts Alice's message and replies through beta to alpha's hub.
+        await alice.SubmitMessageAsync(Room, await _mls.EncryptAsync("alice", Room, "hello Bob"u8.ToArray()));
+        var hello = Assert.Single(await DeliveryFixture.InboxAsync(bob, 1, welcome.Seq));
+        Assert.Equal("hello Bob", System.Text.Encoding.UTF8.GetString((await _mls.ProcessAsync("bob", hello.MessageBytes)).Plaintext!));
+        await bob.SubmitMessageAsync(Room, await _mls.EncryptAsync("bob", Room, "hi Alice"u8.ToArray()));
+        var reply = Assert.Single(await DeliveryFixture.InboxAsync(alice, 1));
+        Assert.Equal("hi Alice", System.Text.Encoding.UTF8.GetString((await _mls.ProcessAsync("alice", reply.MessageBytes)).Plaintext!));
+
+        // beta stops; Alice sends; beta comes back on the same database; the message arrives exactly once.
+        beta.Stop();
+        await alice.SubmitMessageAsync(Room, await _mls.EncryptAsync("alice", Room, "while you were away"u8.ToArray()));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        beta.Start();
+        var bobAgain = beta.As(bobKey);
+        var late = Assert.Single(await DeliveryFixture.InboxAsync(bobAgain, 1, hello.Seq));
+        Assert.Equal("while you were away", System.Text.Encoding.UTF8.GetString((await _mls.ProcessAsync("bob", late.MessageBytes)).Plaintext!));
+        Assert.Empty((await bobAgain.ReadInboxAsync(late.Seq, TimeSpan.FromSeconds(2))).Items);
+    }
+
+    /// <summary>A KeyMaterialRequest as Alice's client sends it through her provider.</summary>
+    private static byte[] ClaimRequest(string requester, string requesterClient, string target, string room) =>
+        new KeyMaterialRequest(MimiProtocol.Mls10, requester, target, room, default, new MlsRequiredCapabilities(default, default, default),
+            ByteString.Empty, MlsCredential.Basic(ByteString.CopyFrom(System.Text.Encoding.UTF8.GetBytes(requesterClient))), ByteString.Empty).Encode();
+
+    private static KeyMaterialResponse Decode(byte[] response) => DeliveryFixture.Decode(response);
 
     /// <summary>Step 2: beta proves Bob controls his number (one-time code by SMS) and the authority binds it to Bob, logged.</summary>
     private async Task<(string Serial, long LogIndex)> VerifyBobAsync()
