@@ -1,5 +1,6 @@
 using System.Net;
 using Mimi.Discovery.Client;
+using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Resolution;
 
 namespace Mimi.Discovery.Cli.Demo;
@@ -26,13 +27,15 @@ internal sealed class DemoFlow(DemoNetwork network, string peerDirectory)
         // 1. Users and their clients at their providers.
         var bobSignatureKey = await mls.CreateClientAsync("bob", BobPhone);
         await mls.CreateClientAsync("alice", AlicePhone);
-        await DemoCommand.Step("beta.demo hosts Bob (consent required), alpha.demo hosts Alice; each has one MLS client (ts-mls)", async () =>
+        var (bob, alice) = await DemoCommand.Step("beta.demo hosts Bob (consent required), alpha.demo hosts Alice; each has one MLS client (ts-mls)", async () =>
         {
-            await AddUserAsync(Beta, "bob", "bob-phone", "consent-required", ct);
-            await AddUserAsync(Alpha, "alice", "alice-phone", "open", ct);
+            var bobClient = await AddUserAsync(Beta, "bob", "bob-phone", "consent-required", ct);
+            var aliceClient = await AddUserAsync(Alpha, "alice", "alice-phone", "open", ct);
             await betaAtDiscovery.SetKeyMaterialUrlAsync($"http://{Beta}:{network.Port(Beta)}/mimi/v1/keyMaterial/{{targetUser}}", ct);
-            return 0;
-        }, _ => $"{Bob} with client {BobPhone}; {Alice} with client {AlicePhone}");
+            await bobClient.UploadKeyPackagesAsync(
+                [(await mls.KeyPackageAsync("bob")).KeyPackage, (await mls.KeyPackageAsync("bob", lastResort: true)).KeyPackage], ct);
+            return (bobClient, aliceClient);
+        }, _ => $"{Bob} with client {BobPhone} (2 KeyPackages uploaded, one last-resort); {Alice} with client {AlicePhone}");
 
         // 2. Bob proves control of his number; the authority binds it to his MLS signature key and logs it.
         var credential = await DemoCommand.Step($"Bob proves control of {BobNumber} by a one-time code; the authority issues his credential", async () =>
@@ -82,22 +85,118 @@ internal sealed class DemoFlow(DemoNetwork network, string peerDirectory)
             var report = await resolver.InspectAsync(mapping.Provider, true, ct);
             return report.Directory is { Succeeded: true } ? report : throw new CliException(string.Join("; ", report.Explanation));
         }, r => $"{r.Resolution.Candidates[0]} ({r.Resolution.Source}); requestConsent {r.Directory!.Directory!.Endpoints[MimiEndpoint.RequestConsent]}");
+
+        // 5. Consent: Bob requires it, so a claim is refused until he grants it.
+        const string Room = "mimi://alpha.demo/r/first-contact";
+        await DemoCommand.Step("Alice's provider tries to claim Bob's KeyPackage before any consent", async () =>
+            DeliveryMessages.DecodeKeyMaterial(await alice.ClaimKeyMaterialAsync(DeliveryMessages.KeyMaterialRequest(Alice, AlicePhone, Bob, Room), ct)),
+            r => $"beta.demo answers {r.UserStatus} (the same answer an unknown user gets)");
+        await DemoCommand.Step("Alice asks Bob for consent: alpha.demo sends requestConsent to beta.demo (outbox, signed, retried)", async () =>
+        {
+            await alice.RequestConsentAsync(Bob, ct: ct);
+            return await UntilAsync(async () => (await bob.ListPendingConsentAsync(ct)).SingleOrDefault(), ct);
+        }, p => $"Bob's client sees a pending request from {p.Requester}");
+        await DemoCommand.Step("Bob accepts: beta.demo sends updateConsent (grant) back to alpha.demo", async () =>
+        {
+            await bob.AcceptConsentAsync(Alice, ct: ct);
+            return await UntilAsync(async () => (await alice.ListConsentRequestsAsync(ct)).SingleOrDefault(r => r.State == "granted"), ct);
+        }, r => $"Alice's client sees {r.Target}: {r.State}");
+
+        // 6. The claim, the group, the Welcome.
+        var keyPackage = await DemoCommand.Step("Alice's provider claims Bob's KeyPackage (keyMaterial, single use, validated per RFC 9420 §10.1)", async () =>
+        {
+            var claim = DeliveryMessages.DecodeKeyMaterial(await alice.ClaimKeyMaterialAsync(DeliveryMessages.KeyMaterialRequest(Alice, AlicePhone, Bob, Room), ct));
+            return claim.UserStatus == KeyMaterialUserCode.Success ? claim.Clients.Single() : throw new CliException($"claim answered {claim.UserStatus}");
+        }, c => $"{c.ClientUri}: one KeyPackage");
+        var welcome = await DemoCommand.Step("Alice creates the room at alpha.demo's hub and adds Bob; the Welcome goes to beta.demo (notify)", async () =>
+        {
+            await mls.CreateGroupAsync("alice", Room);
+            await alice.CreateRoomAsync("first-contact", System.Text.Encoding.UTF8.GetBytes(Room), ct);
+            var commit = await mls.AddMemberAsync("alice", Room, DeliveryMessages.KeyPackageMessage(keyPackage.KeyPackage!));
+            var answer = DeliveryMessages.DecodeUpdate(await alice.UpdateRoomAsync(Room,
+                DeliveryMessages.CommitUpdate(commit.Commit, commit.Welcome, commit.GroupInfo, commit.RatchetTree), ct));
+            if (answer.ResponseCode != UpdateResponseCode.Success)
+            {
+                throw new CliException($"the hub answered {answer.ResponseCode}");
+            }
+
+            var item = (await NextAsync(bob, 0, ct)).Single();
+            var (_, epoch) = await mls.JoinAsync("bob", item.MessageBytes, item.RatchetTreeBytes);
+            return (item, epoch);
+        }, w => $"Bob's client got the Welcome from its inbox and joined at epoch {w.epoch}");
+
+        // 7. Messages both ways.
+        var hello = await DemoCommand.Step("Alice sends \"hello Bob\" (submitMessage at the hub, fan-out to beta.demo)", async () =>
+        {
+            await alice.SubmitMessageAsync(Room, await mls.EncryptAsync("alice", Room, "hello Bob"u8.ToArray()), ct);
+            var item = (await NextAsync(bob, welcome.item.Seq, ct)).Single();
+            return (item, text: System.Text.Encoding.UTF8.GetString((await mls.ProcessAsync("bob", item.MessageBytes)).Plaintext!));
+        }, h => $"Bob decrypts: \"{h.text}\"");
+        await DemoCommand.Step("Bob replies \"hi Alice\" (beta.demo forwards to alpha.demo's hub)", async () =>
+        {
+            await bob.SubmitMessageAsync(Room, await mls.EncryptAsync("bob", Room, "hi Alice"u8.ToArray()), ct);
+            var item = (await NextAsync(alice, 0, ct)).Single();
+            return System.Text.Encoding.UTF8.GetString((await mls.ProcessAsync("alice", item.MessageBytes)).Plaintext!);
+        }, text => $"Alice decrypts: \"{text}\"");
+
+        // 8. A follower outage.
+        await DemoCommand.Step("beta.demo stops; Alice sends; beta.demo comes back", async () =>
+        {
+            await network.StopAsync(Beta);
+            await alice.SubmitMessageAsync(Room, await mls.EncryptAsync("alice", Room, "while you were away"u8.ToArray()), ct);
+            await Task.Delay(TimeSpan.FromSeconds(1.5), ct);
+            await network.StartAsync(Beta, ct);
+            var items = await NextAsync(bob, hello.item.Seq, ct);
+            var again = await bob.ReadInboxAsync(items[^1].Seq, TimeSpan.FromSeconds(1.5), ct);
+            return (count: items.Length + again.Items.Length, text: System.Text.Encoding.UTF8.GetString((await mls.ProcessAsync("bob", items[0].MessageBytes)).Plaintext!));
+        }, r => $"the outbox retried; Bob got it {r.count} time(s): \"{r.text}\"");
     }
 
-    private async Task AddUserAsync(string domain, string user, string client, string consentMode, CancellationToken ct)
+    /// <summary>The next inbox items after <paramref name="after"/> (long poll, up to 20 s).</summary>
+    private static async Task<InboxItem[]> NextAsync(MimiDiscoveryClient client, long after, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            var page = await client.ReadInboxAsync(after, TimeSpan.FromSeconds(5), ct);
+            if (page.Items.Length > 0)
+            {
+                return page.Items;
+            }
+        }
+
+        throw new CliException("Nothing arrived in the inbox within 20 s.");
+    }
+
+    private static async Task<T> UntilAsync<T>(Func<Task<T?>> probe, CancellationToken ct)
+        where T : class
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(100, ct);
+        }
+
+        throw new CliException("Timed out waiting for the other provider.");
+    }
+
+    private async Task<MimiDiscoveryClient> AddUserAsync(string domain, string user, string client, string consentMode, CancellationToken ct)
     {
         using var admin = network.Operator(domain);
         var api = network.Client(domain, admin);
         using var http = network.Http(domain);
         http.DefaultRequestHeaders.Authorization = new("Bearer", await api.GetAccessTokenAsync(ct));
         (await http.PostAsync("/v1/delivery/users", System.Net.Http.Json.JsonContent.Create(new { name = user, consentMode }), ct)).EnsureSuccessStatusCode();
-        using var key = ClientCredentials.GenerateEs256($"mimi://{domain}/d/{client}");
-        key.Save(Path.Combine(network.Directory, client + ".key"));
+        var key = ClientCredentials.GenerateEs256($"mimi://{domain}/d/{client}");
         (await http.PostAsync($"/v1/delivery/users/{user}/clients", System.Net.Http.Json.JsonContent.Create(new
         {
             name = client,
             jwk = System.Text.Json.JsonDocument.Parse(key.PublicJwk).RootElement,
         }), ct)).EnsureSuccessStatusCode();
+        return network.Client(domain, key);
     }
 
     private async Task<string> NextCodeAsync(CancellationToken ct)

@@ -76,6 +76,11 @@ internal sealed partial class OutboxWorker(
             {
                 return;
             }
+            catch (Exception e)
+            {
+                // A bug in one pass must not stop delivery for good: log it and try again on the next tick.
+                LogPassFailed(logger, e);
+            }
 
             if (sent == 0)
             {
@@ -155,6 +160,9 @@ internal sealed partial class OutboxWorker(
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Gave up delivering {Endpoint} {MessageId} to {Destination}: {Reason}")]
     private static partial void LogFailed(ILogger logger, string endpoint, string destination, string messageId, string reason);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Error, Message = "Outbox pass failed unexpectedly; retrying")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Outbox pass skipped ({Kind}); retrying")]
     private static partial void LogStorageFailed(ILogger logger, StorageErrorKind kind);

@@ -1,7 +1,5 @@
-using System.Text;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
-using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Server.Tests.Fixtures;
 using Mimi.Discovery.Cli.Demo;
 
@@ -41,34 +39,17 @@ public sealed class DeliveryFixture : IAsyncLifetime
 
     /// <summary>A KeyMaterialRequest from <paramref name="requester"/> for <paramref name="targetUser"/> (unsigned: the hub does not check it).</summary>
     public static byte[] KeyMaterialRequest(Member requester, string targetUser, string room = "") =>
-        new KeyMaterialRequest(MimiProtocol.Mls10, requester.UserUri, targetUser, room, default, new MlsRequiredCapabilities(default, default, default),
-            ByteString.Empty, MlsCredential.Basic(ByteString.CopyFrom(Encoding.UTF8.GetBytes(requester.ClientUri))), ByteString.Empty).Encode();
+        DeliveryMessages.KeyMaterialRequest(requester.UserUri, requester.ClientUri, targetUser, room);
 
-    public static KeyMaterialResponse Decode(byte[] response) =>
-        KeyMaterialResponse.TryDecode(response, out var decoded, out var error) ? decoded : throw new InvalidOperationException(error.Message);
+    public static KeyMaterialResponse Decode(byte[] response) => DeliveryMessages.DecodeKeyMaterial(response);
 
-    /// <summary>A claimed KeyPackage as the MLSMessage an MLS client adds (version mls10, wire format mls_key_package).</summary>
-    public static byte[] AsMessage(MlsKeyPackage keyPackage) => [0, 1, 0, (byte)MlsWireFormat.KeyPackage, .. keyPackage.Encoded.Span];
+    /// <summary>A claimed KeyPackage as the MLSMessage an MLS client adds.</summary>
+    public static byte[] AsMessage(MlsKeyPackage keyPackage) => DeliveryMessages.KeyPackageMessage(keyPackage);
 
     /// <summary>A commit bundle as the hub takes it: commit, Welcome, full GroupInfo, full ratchet tree.</summary>
-    public static byte[] CommitUpdate(MlsPeerCommit commit)
-    {
-        Assert.True(MlsMessage.TryDecode(commit.Commit, out var message, out _));
-        Assert.True(MlsMessage.TryDecode(commit.Welcome, out var welcome, out _));
-        Assert.True(MlsMessage.TryDecode(commit.GroupInfo, out var groupInfo, out _));
-        var tree = new RatchetTreeOption(RatchetTreeRepresentation.Full, ByteString.CopyFrom(VectorContents(commit.RatchetTree)), null, ByteString.Empty);
-        return new UpdateRequest(HandshakeBundle.ForCommit(message, welcome.Welcome, GroupInfoOption.Full(groupInfo.GroupInfo!), tree)).Encode();
-    }
+    public static byte[] CommitUpdate(MlsPeerCommit commit) => DeliveryMessages.CommitUpdate(commit.Commit, commit.Welcome, commit.GroupInfo, commit.RatchetTree);
 
-    public static UpdateRoomResponse DecodeUpdate(byte[] response) =>
-        UpdateRoomResponse.TryDecode(response, out var decoded, out var error) ? decoded : throw new InvalidOperationException(error.Message);
-
-    /// <summary>The contents of a varint-prefixed vector (ts-mls gives the ratchet_tree extension data with its length).</summary>
-    public static byte[] VectorContents(byte[] vector)
-    {
-        var prefix = (vector[0] >> 6) switch { 0 => 1, 1 => 2, _ => 4 };
-        return vector[prefix..];
-    }
+    public static UpdateRoomResponse DecodeUpdate(byte[] response) => DeliveryMessages.DecodeUpdate(response);
 
     /// <summary>Reads inbox items until <paramref name="count"/> arrived (long polls), then a short extra poll proves nothing else came.</summary>
     public static async Task<List<InboxItem>> InboxAsync(MimiDiscoveryClient client, int count, long after = 0)

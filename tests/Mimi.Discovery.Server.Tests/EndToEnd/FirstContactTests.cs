@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
-using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Server.Tests.Delivery;
 using Mimi.Discovery.Server.Lookup.Private;
 using Mimi.Discovery.Server.Tests.Fixtures;
@@ -123,8 +122,7 @@ public sealed class FirstContactTests(PostgresServer postgres) : IAsyncLifetime
 
     /// <summary>A KeyMaterialRequest as Alice's client sends it through her provider.</summary>
     private static byte[] ClaimRequest(string requester, string requesterClient, string target, string room) =>
-        new KeyMaterialRequest(MimiProtocol.Mls10, requester, target, room, default, new MlsRequiredCapabilities(default, default, default),
-            ByteString.Empty, MlsCredential.Basic(ByteString.CopyFrom(System.Text.Encoding.UTF8.GetBytes(requesterClient))), ByteString.Empty).Encode();
+        DeliveryMessages.KeyMaterialRequest(requester, requesterClient, target, room);
 
     private static KeyMaterialResponse Decode(byte[] response) => DeliveryFixture.Decode(response);
 

@@ -1,0 +1,63 @@
+using System.Text;
+using Mimi.Discovery.Protocol;
+using Mimi.Discovery.Protocol.Tls;
+
+namespace Mimi.Discovery.Client;
+
+/// <summary>
+/// The TLS-encoded MIMI bodies a hosted client sends through the delivery API, built from what an MLS library gives
+/// (MLSMessage bytes), and the answers decoded. Decoding failures throw <see cref="InvalidDataException"/>.
+/// </summary>
+public static class DeliveryMessages
+{
+    /// <summary>A KeyMaterialRequest from <paramref name="requesterUser"/> (client <paramref name="requesterClient"/>) for <paramref name="targetUser"/>, optionally for a room.</summary>
+    public static byte[] KeyMaterialRequest(string requesterUser, string requesterClient, string targetUser, string room = "") =>
+        new KeyMaterialRequest(MimiProtocol.Mls10, requesterUser, targetUser, room, default, new MlsRequiredCapabilities(default, default, default),
+            ByteString.Empty, MlsCredential.Basic(ByteString.CopyFrom(Encoding.UTF8.GetBytes(requesterClient))), ByteString.Empty).Encode();
+
+    /// <summary>Decodes a KeyMaterialResponse.</summary>
+    public static KeyMaterialResponse DecodeKeyMaterial(byte[] response) =>
+        KeyMaterialResponse.TryDecode(response, out var decoded, out var error) ? decoded : throw new InvalidDataException(error.Message);
+
+    /// <summary>A claimed KeyPackage as the MLSMessage an MLS library adds (version mls10, wire format mls_key_package).</summary>
+    public static byte[] KeyPackageMessage(MlsKeyPackage keyPackage)
+    {
+        ArgumentNullException.ThrowIfNull(keyPackage);
+        return [0, 1, 0, (byte)MlsWireFormat.KeyPackage, .. keyPackage.Encoded.Span];
+    }
+
+    /// <summary>
+    /// An UpdateRequest carrying a commit with its Welcome, full GroupInfo and full ratchet tree (all MLSMessage bytes;
+    /// <paramref name="ratchetTree"/> is the ratchet_tree extension data, a varint-prefixed vector).
+    /// </summary>
+    public static byte[] CommitUpdate(byte[] commit, byte[] welcome, byte[] groupInfo, byte[] ratchetTree)
+    {
+        if (!MlsMessage.TryDecode(commit, out var commitMessage, out var error) || !MlsMessage.TryDecode(welcome, out var welcomeMessage, out error)
+            || !MlsMessage.TryDecode(groupInfo, out var groupInfoMessage, out error) || welcomeMessage.Welcome is null || groupInfoMessage.GroupInfo is null)
+        {
+            throw new InvalidDataException("commit, welcome and groupInfo must be MLSMessages of those kinds" + (error.Message is { Length: > 0 } m ? ": " + m : "."));
+        }
+
+        var tree = new RatchetTreeOption(RatchetTreeRepresentation.Full, ByteString.CopyFrom(VectorContents(ratchetTree)), null, ByteString.Empty);
+        return new UpdateRequest(HandshakeBundle.ForCommit(commitMessage, welcomeMessage.Welcome, GroupInfoOption.Full(groupInfoMessage.GroupInfo), tree)).Encode();
+    }
+
+    /// <summary>Decodes an UpdateRoomResponse.</summary>
+    public static UpdateRoomResponse DecodeUpdate(byte[] response) =>
+        UpdateRoomResponse.TryDecode(response, out var decoded, out var error) ? decoded : throw new InvalidDataException(error.Message);
+
+    /// <summary>Decodes a SubmitMessageResponse.</summary>
+    public static SubmitMessageResponse DecodeSubmit(byte[] response) =>
+        SubmitMessageResponse.TryDecode(response, out var decoded, out var error) ? decoded : throw new InvalidDataException(error.Message);
+
+    private static byte[] VectorContents(byte[] vector)
+    {
+        if (vector.Length == 0)
+        {
+            throw new InvalidDataException("ratchetTree is empty.");
+        }
+
+        var prefix = (vector[0] >> 6) switch { 0 => 1, 1 => 2, _ => 4 };
+        return vector.Length >= prefix ? vector[prefix..] : throw new InvalidDataException("ratchetTree is truncated.");
+    }
+}
