@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Mimi.Discovery.Protocol;
+
 namespace Mimi.Discovery.Cli.Demo;
 
 /// <summary>
@@ -185,7 +187,7 @@ public sealed class MlsPeer : IAsyncDisposable
     }
 
     /// <summary><c>createClient</c>: a client with a basic credential whose identity is <paramref name="identity"/> (its MIMI URI). Returns its signature public key.</summary>
-    public async Task<byte[]> CreateClientAsync(string name, string identity, MlsCipherSuiteId cipherSuite = MlsCipherSuiteId.X25519Aes128GcmSha256Ed25519)
+    public async Task<byte[]> CreateClientAsync(string name, string identity, MlsCipherSuite cipherSuite = MlsCipherSuite.X25519Aes128GcmSha256Ed25519)
     {
         var r = await CallAsync("createClient", new() { ["name"] = name, ["identity"] = identity, ["cipherSuite"] = (int)cipherSuite });
         return Bytes(r, "signatureKey");
@@ -367,34 +369,6 @@ public sealed class MlsPeer : IAsyncDisposable
             }
         }
     }
-}
-
-/// <summary>The MLS cipher suites the peer's clients can use (RFC 9420 §17.1 code points, plus ts-mls's post-quantum ones).</summary>
-public enum MlsCipherSuiteId
-{
-    /// <summary>MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 (the default).</summary>
-    X25519Aes128GcmSha256Ed25519 = 0x0001,
-
-    /// <summary>MLS_128_DHKEMP256_AES128GCM_SHA256_P256.</summary>
-    P256Aes128GcmSha256P256 = 0x0002,
-
-    /// <summary>MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519.</summary>
-    X25519ChaCha20Poly1305Sha256Ed25519 = 0x0003,
-
-    /// <summary>MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448.</summary>
-    X448Aes256GcmSha512Ed448 = 0x0004,
-
-    /// <summary>MLS_256_DHKEMP521_AES256GCM_SHA512_P521.</summary>
-    P521Aes256GcmSha512P521 = 0x0005,
-
-    /// <summary>MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448.</summary>
-    X448ChaCha20Poly1305Sha512Ed448 = 0x0006,
-
-    /// <summary>MLS_256_DHKEMP384_AES256GCM_SHA384_P384.</summary>
-    P384Aes256GcmSha384P384 = 0x0007,
-
-    /// <summary>MLS_128_MLKEM512_AES128GCM_SHA256_Ed25519 (ts-mls; not an RFC 9420 suite).</summary>
-    MlKem512Aes128GcmSha256Ed25519 = 77,
 }
 
 /// <summary>A KeyPackage made by the peer: the MLSMessage (mls_key_package) and its KeyPackageRef as ts-mls computes it.</summary>

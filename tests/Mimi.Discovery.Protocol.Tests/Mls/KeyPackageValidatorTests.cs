@@ -14,14 +14,14 @@ public class KeyPackageValidatorTests(MlsPeerFixture fixture) : IClassFixture<Ml
     private MlsPeer Peer => fixture.Peer;
 
     [Theory]
-    [InlineData(MlsCipherSuiteId.X25519Aes128GcmSha256Ed25519)]
-    [InlineData(MlsCipherSuiteId.P256Aes128GcmSha256P256)]
-    [InlineData(MlsCipherSuiteId.X25519ChaCha20Poly1305Sha256Ed25519)]
-    [InlineData(MlsCipherSuiteId.X448Aes256GcmSha512Ed448)]
-    [InlineData(MlsCipherSuiteId.P521Aes256GcmSha512P521)]
-    [InlineData(MlsCipherSuiteId.X448ChaCha20Poly1305Sha512Ed448)]
-    [InlineData(MlsCipherSuiteId.P384Aes256GcmSha384P384)]
-    public async Task A_ts_mls_KeyPackage_is_valid_and_its_ref_matches(MlsCipherSuiteId suite)
+    [InlineData(MlsCipherSuite.X25519Aes128GcmSha256Ed25519)]
+    [InlineData(MlsCipherSuite.P256Aes128GcmSha256P256)]
+    [InlineData(MlsCipherSuite.X25519ChaCha20Poly1305Sha256Ed25519)]
+    [InlineData(MlsCipherSuite.X448Aes256GcmSha512Ed448)]
+    [InlineData(MlsCipherSuite.P521Aes256GcmSha512P521)]
+    [InlineData(MlsCipherSuite.X448ChaCha20Poly1305Sha512Ed448)]
+    [InlineData(MlsCipherSuite.P384Aes256GcmSha384P384)]
+    public async Task A_ts_mls_KeyPackage_is_valid_and_its_ref_matches(MlsCipherSuite suite)
     {
         var made = await NewKeyPackage(suite);
 
@@ -129,9 +129,9 @@ public class KeyPackageValidatorTests(MlsPeerFixture fixture) : IClassFixture<Ml
     }
 
     [Theory]
-    [InlineData(MlsCipherSuiteId.X25519Aes128GcmSha256Ed25519)]
-    [InlineData(MlsCipherSuiteId.P256Aes128GcmSha256P256)]
-    public async Task A_tampered_LeafNode_signature_is_refused(MlsCipherSuiteId suite)
+    [InlineData(MlsCipherSuite.X25519Aes128GcmSha256Ed25519)]
+    [InlineData(MlsCipherSuite.P256Aes128GcmSha256P256)]
+    public async Task A_tampered_LeafNode_signature_is_refused(MlsCipherSuite suite)
     {
         var bytes = (await NewKeyPackage(suite)).KeyPackage;
         var leaf = Validator.ValidateMessage(bytes).KeyPackage!.LeafNode;
@@ -184,7 +184,7 @@ public class KeyPackageValidatorTests(MlsPeerFixture fixture) : IClassFixture<Ml
     public async Task A_cipher_suite_outside_RFC_9420_is_refused()
     {
         // ts-mls's ML-KEM suite (77): a real KeyPackage whose signatures this library does not verify.
-        var made = await NewKeyPackage(MlsCipherSuiteId.MlKem512Aes128GcmSha256Ed25519);
+        var made = await NewKeyPackage((MlsCipherSuite)77 /* ts-mls MLS_128_MLKEM512_AES128GCM_SHA256_Ed25519, not an RFC 9420 suite */);
 
         var result = Validator.ValidateMessage(made.KeyPackage);
 
@@ -196,7 +196,7 @@ public class KeyPackageValidatorTests(MlsPeerFixture fixture) : IClassFixture<Ml
     public async Task A_cipher_suite_left_out_of_the_options_is_refused()
     {
         var validator = new KeyPackageValidator(new KeyPackageValidatorOptions { CipherSuites = [MlsCipherSuite.X25519Aes128GcmSha256Ed25519] });
-        var made = await NewKeyPackage(MlsCipherSuiteId.P256Aes128GcmSha256P256);
+        var made = await NewKeyPackage(MlsCipherSuite.P256Aes128GcmSha256P256);
 
         Assert.Equal(KeyPackageProblem.UnsupportedCipherSuite, validator.ValidateMessage(made.KeyPackage).Problem);
     }
@@ -296,7 +296,7 @@ public class KeyPackageValidatorTests(MlsPeerFixture fixture) : IClassFixture<Ml
     public void GREASE_code_points_are_recognized(ushort value, bool grease) => Assert.Equal(grease, MlsExtensionTypes.IsGrease(value));
 
     private async Task<MlsPeerKeyPackage> NewKeyPackage(
-        MlsCipherSuiteId suite = MlsCipherSuiteId.X25519Aes128GcmSha256Ed25519,
+        MlsCipherSuite suite = MlsCipherSuite.X25519Aes128GcmSha256Ed25519,
         bool lastResort = false,
         long? notBefore = null,
         long? notAfter = null)

@@ -11,9 +11,9 @@ public class TsMlsRoutingTests(MlsPeerFixture fixture) : IClassFixture<MlsPeerFi
     private MlsPeer Peer => fixture.Peer;
 
     [Theory]
-    [InlineData(MlsCipherSuiteId.X25519Aes128GcmSha256Ed25519)]
-    [InlineData(MlsCipherSuiteId.P256Aes128GcmSha256P256)]
-    public async Task Group_epoch_and_content_type_are_read_from_ts_mls_messages(MlsCipherSuiteId suite)
+    [InlineData(MlsCipherSuite.X25519Aes128GcmSha256Ed25519)]
+    [InlineData(MlsCipherSuite.P256Aes128GcmSha256P256)]
+    public async Task Group_epoch_and_content_type_are_read_from_ts_mls_messages(MlsCipherSuite suite)
     {
         var room = $"mimi://alpha.test/r/{Guid.NewGuid():N}";
         var groupId = Encoding.UTF8.GetBytes(room);
