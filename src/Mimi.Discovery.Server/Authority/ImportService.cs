@@ -20,6 +20,7 @@ internal sealed partial class ImportService(
     CertificateAuthority ca,
     MappingAssertionSigner assertions,
     LogStore log,
+    Lookup.MappingIndex index,
     IOptions<AuthorityOptions> authority,
     IOptions<ImportOptions> options,
     TimeProvider time,
@@ -77,6 +78,8 @@ internal sealed partial class ImportService(
             throw;
         }
 
+        // Every imported mapping is findable on this replica once the import answers.
+        await index.CatchUpAfterWriteAsync(ct);
         LogImported(logger, provider, tally.Imported, tally.Rejected);
         return tally.Summary();
     }
