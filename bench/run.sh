@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Prints the benchmark figures as markdown tables, each next to a baseline measured in the same run.
-# usage: bench/run.sh [all|issuance|lookups|oprf|proofs|tokens]   (MIMI_BENCH_SECONDS=5 by default per figure)
+# usage: bench/run.sh [all|issuance|import|lookups|oprf|proofs|tokens]   (MIMI_BENCH_SECONDS=5 by default per figure)
 # Starts a throw-away PostgreSQL and Redis on loopback ports unless MIMI_BENCH_POSTGRES / MIMI_BENCH_REDIS are set;
 # the lookup figures use wrk (Debian package wrk). MIMI_BENCH_VERBOSE=1 adds the per-component rates of a lookup
 # (service call, database query, Redis calls) and wrk's raw output; MIMI_BENCH_SIZES=10000,1000000 picks the sizes.
+# The import figure sends MIMI_BENCH_IMPORT_ROWS (200000) rows through POST /v1/authority/import into PostgreSQL;
+# MIMI_BENCH_VERBOSE=1 adds the per-row component rates (X.509 credential, assertion) on every core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v wrk >/dev/null && [ "${1:-all}" = all -o "${1:-all}" = lookups ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null || { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+fi
 pg_bin=/usr/lib/postgresql/15/bin
 if [ -z "${MIMI_BENCH_POSTGRES:-}" ]; then
   [ -x "$pg_bin/pg_ctl" ] || { echo "PostgreSQL 15 is missing: run ./test.sh once (it installs it)" >&2; exit 1; }

@@ -211,6 +211,8 @@ internal sealed partial class MappingIndex(
             _bySii = map;
             (_position, _positionSerial) = (sequence, null);
             _lastSweep = time.GetUtcNow();
+            // Loading churns through every row's full token; give that memory back before serving, once.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             LogLoaded(logger, Count, time.GetElapsedTime(started).TotalSeconds, sequence);
         }
         finally
