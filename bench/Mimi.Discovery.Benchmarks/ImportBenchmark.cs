@@ -34,13 +34,15 @@ internal static class ImportBenchmark
         var database = await FreshDatabaseAsync(postgres, "mimi_bench_import");
         var copy = await RawCopyRateAsync(database, Math.Min(rows, 200_000));
 
+        var port = LookupBenchmark.FreePort();
         await using var host = await ServiceHost.StartAsync(database, new Dictionary<string, string?>
         {
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["Authority:Issuer"] = $"http://127.0.0.1:{port}",
             // The import itself: the private-record builder would otherwise start OPRF work on the imported rows mid-run.
             ["PrivateLookup:Enabled"] = "false",
         });
-        var url = host.Url;
-        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Timeout.InfiniteTimeSpan };
         var admin = new MimiDiscoveryClient(http, ClientCredentials.Load("operator", Path.Combine(host.KeyDirectory, "operator.key")));
         using var provider = ClientCredentials.GenerateEs256("import.test");
         await admin.EnrolProviderAsync("import.test", "ops@import.test", [provider.PublicJwk], trusted: true);
@@ -54,7 +56,7 @@ internal static class ImportBenchmark
         using var user = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var body = Rows(0, 2000, user.ExportSubjectPublicKeyInfo());
         await client.ImportAsync(new MemoryStream(body)); // warm-up: JIT, connections, prepared statements
-        body = Rows(2000, rows, user.ExportSubjectPublicKeyInfo());
+        body = Rows(2000, 2000 + rows, user.ExportSubjectPublicKeyInfo());
         var started = Stopwatch.GetTimestamp();
         var result = await client.ImportAsync(new MemoryStream(body));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;

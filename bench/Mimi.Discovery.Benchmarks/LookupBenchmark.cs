@@ -203,7 +203,7 @@ internal static partial class LookupBenchmark
 
     private static readonly string[] Tags = ["mobile"];
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -18,9 +18,6 @@ internal sealed class ServiceHost : IAsyncDisposable
 
     public string KeyDirectory => Path.Combine(_data, "keys");
 
-    /// <summary>Where the service listens (the first bound address).</summary>
-    public string Url => _app.Urls.First();
-
     public static async Task<ServiceHost> StartAsync(string? postgres, IDictionary<string, string?>? extra = null)
     {
         var data = Directory.CreateTempSubdirectory("mimi-bench-").FullName;
