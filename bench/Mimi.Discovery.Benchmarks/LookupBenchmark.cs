@@ -214,7 +214,8 @@ internal static partial class LookupBenchmark
 
     private static async Task<(double Rate, double P50, double P99)> WrkAsync(string url, string token, long numbers, TimeSpan duration)
     {
-        await RunWrkAsync(url, token, numbers, TimeSpan.FromSeconds(2)); // warm-up: JIT, connection pools
+        // Warm-up: connection pools, and tiered JIT down to its final code (slow to settle on a busy machine).
+        await RunWrkAsync(url, token, numbers, TimeSpan.FromSeconds(5));
         return await RunWrkAsync(url, token, numbers, duration);
     }
 

@@ -94,7 +94,9 @@ internal sealed partial class MappingIndex(
     // Writer-side pools (touched only under the gate): one string per provider domain, one array per distinct list.
     private readonly Dictionary<string, string> _providers = new(StringComparer.Ordinal);
     private readonly Dictionary<string[], string[]> _lists = new(ListComparer.Instance);
-    private readonly List<string> _headers = [];
+
+    // Read by lookups while the writer may add one: replaced, never changed in place.
+    private volatile string[] _headers = [];
 
     // A value is one IndexedMapping (almost every identifier) or an IndexedMapping[] (several providers or holders).
     private ConcurrentDictionary<UInt128, object> _bySii = new();
@@ -344,11 +346,12 @@ internal sealed partial class MappingIndex(
 
     private ushort? HeaderId(string encodedHeader)
     {
-        var id = _headers.IndexOf(encodedHeader);
-        if (id < 0 && _headers.Count < FullToken)
+        var headers = _headers;
+        var id = Array.IndexOf(headers, encodedHeader);
+        if (id < 0 && headers.Length < FullToken)
         {
-            _headers.Add(encodedHeader);
-            id = _headers.Count - 1;
+            _headers = [.. headers, encodedHeader];
+            id = headers.Length;
         }
 
         return id < 0 ? null : (ushort)id;
