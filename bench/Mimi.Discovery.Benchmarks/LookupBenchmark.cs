@@ -116,11 +116,17 @@ internal static partial class LookupBenchmark
         var server = typeof(Mimi.Discovery.Server.Hosting.ServerJson).Assembly.Location;
         var start = new ProcessStartInfo("dotnet", [server]) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (key, value) in new Dictionary<string, string>
-                 {
-                     ["Urls"] = $"http://127.0.0.1:{port}", ["Storage__Provider"] = "Postgres", ["Storage__ConnectionString"] = postgres,
-                     ["Storage__DataDirectory"] = data, ["Authority__KeyDirectory"] = keyDirectory, ["Authority__Issuer"] = $"http://127.0.0.1:{issuerPort}",
-                     ["PrivateLookup__Enabled"] = "false", ["Logging__LogLevel__Default"] = "Information", ["Log__Origin"] = "localhost/bench",
-                 })
+        {
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["Storage__Provider"] = "Postgres",
+            ["Storage__ConnectionString"] = postgres,
+            ["Storage__DataDirectory"] = data,
+            ["Authority__KeyDirectory"] = keyDirectory,
+            ["Authority__Issuer"] = $"http://127.0.0.1:{issuerPort}",
+            ["PrivateLookup__Enabled"] = "false",
+            ["Logging__LogLevel__Default"] = "Information",
+            ["Log__Origin"] = "localhost/bench",
+        })
         {
             start.Environment[key] = value;
         }

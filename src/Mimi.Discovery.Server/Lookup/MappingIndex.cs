@@ -334,9 +334,17 @@ internal sealed partial class MappingIndex(
         {
             mapping = new IndexedMapping
             {
-                Provider = mapping.Provider, Ssi = mapping.Ssi, Tags = mapping.Tags, AllowedProviders = mapping.AllowedProviders,
-                Discoverability = mapping.Discoverability, LogIndex = mapping.LogIndex, CreatedAtMs = mapping.CreatedAtMs, NotAfterMs = mapping.NotAfterMs,
-                SerialBits = mapping.SerialBits, HeaderId = header, Uncommon = serialBits is null ? new UncommonParts(row.Serial, null) : null,
+                Provider = mapping.Provider,
+                Ssi = mapping.Ssi,
+                Tags = mapping.Tags,
+                AllowedProviders = mapping.AllowedProviders,
+                Discoverability = mapping.Discoverability,
+                LogIndex = mapping.LogIndex,
+                CreatedAtMs = mapping.CreatedAtMs,
+                NotAfterMs = mapping.NotAfterMs,
+                SerialBits = mapping.SerialBits,
+                HeaderId = header,
+                Uncommon = serialBits is null ? new UncommonParts(row.Serial, null) : null,
             };
             signature.CopyTo(mapping.Signature);
         }
