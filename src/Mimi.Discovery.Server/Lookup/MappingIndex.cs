@@ -125,7 +125,8 @@ internal sealed partial class MappingIndex(
     /// <summary>The mapping assertion exactly as stored, rebuilt from the mapping and its identifier.</summary>
     public string Assertion(IndexedMapping mapping, string sii) => mapping.HeaderId == FullToken
         ? mapping.Uncommon!.Assertion!
-        : MappingAssertionSigner.Assemble(_headers[mapping.HeaderId], signer.Issuer, Claims(mapping, sii, mapping.Serial), mapping.Signature);
+        : MappingAssertionSigner.Assemble(_headers[mapping.HeaderId], signer.Issuer,
+            Claims(sii, mapping.Ssi, mapping.Provider, mapping.Tags, mapping.CreatedAtMs, mapping.NotAfterMs, mapping.LogIndex, mapping.Serial), mapping.Signature);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -310,42 +311,35 @@ internal sealed partial class MappingIndex(
                          && bits.ToString("x32", CultureInfo.InvariantCulture) == row.Serial
             ? bits
             : (UInt128?)null;
+        var tags = Intern(row.Tags);
+        var createdAtMs = row.CreatedAt.ToUnixTimeMilliseconds();
+        var notAfterMs = row.NotAfter.ToUnixTimeMilliseconds();
+
+        // Keep only the signature when the token rebuilds exactly (same header, issuer and claims as signed).
+        var parts = row.Assertion.Split('.');
+        Span<byte> signature = stackalloc byte[Es256Signature.Length];
+        var compact = parts.Length == 3
+            && System.Buffers.Text.Base64Url.TryDecodeFromChars(parts[2], signature, out var written) && written == Es256Signature.Length
+            && MappingAssertionSigner.Assemble(parts[0], signer.Issuer,
+                Claims(row.Sii, row.Ssi, row.Provider, tags, createdAtMs, notAfterMs, row.LogIndex, row.Serial), signature) == row.Assertion;
+        var header = compact ? HeaderId(parts[0]) : null;
         var mapping = new IndexedMapping
         {
             Provider = Intern(row.Provider),
             Ssi = row.Ssi,
-            Tags = Intern(row.Tags),
+            Tags = tags,
             AllowedProviders = Intern(row.AllowedProviders),
             Discoverability = row.Discoverability,
             LogIndex = row.LogIndex,
-            CreatedAtMs = row.CreatedAt.ToUnixTimeMilliseconds(),
-            NotAfterMs = row.NotAfter.ToUnixTimeMilliseconds(),
+            CreatedAtMs = createdAtMs,
+            NotAfterMs = notAfterMs,
             SerialBits = serialBits ?? default,
-            HeaderId = FullToken,
-            Uncommon = new UncommonParts(serialBits is null ? row.Serial : null, row.Assertion),
+            HeaderId = header ?? FullToken,
+            Uncommon = header is null ? new UncommonParts(serialBits is null ? row.Serial : null, row.Assertion)
+                : serialBits is null ? new UncommonParts(row.Serial, null) : null,
         };
-
-        // Keep the signature only when the token rebuilds exactly (same header, issuer and claims as signed).
-        var parts = row.Assertion.Split('.');
-        Span<byte> signature = stackalloc byte[Es256Signature.Length];
-        if (parts.Length == 3 && System.Buffers.Text.Base64Url.TryDecodeFromChars(parts[2], signature, out var written) && written == Es256Signature.Length
-            && HeaderId(parts[0]) is { } header
-            && MappingAssertionSigner.Assemble(parts[0], signer.Issuer, Claims(mapping, row.Sii, row.Serial), signature) == row.Assertion)
+        if (header is not null)
         {
-            mapping = new IndexedMapping
-            {
-                Provider = mapping.Provider,
-                Ssi = mapping.Ssi,
-                Tags = mapping.Tags,
-                AllowedProviders = mapping.AllowedProviders,
-                Discoverability = mapping.Discoverability,
-                LogIndex = mapping.LogIndex,
-                CreatedAtMs = mapping.CreatedAtMs,
-                NotAfterMs = mapping.NotAfterMs,
-                SerialBits = mapping.SerialBits,
-                HeaderId = header,
-                Uncommon = serialBits is null ? new UncommonParts(row.Serial, null) : null,
-            };
             signature.CopyTo(mapping.Signature);
         }
 
@@ -365,8 +359,9 @@ internal sealed partial class MappingIndex(
         return id < 0 ? null : (ushort)id;
     }
 
-    private static MappingAssertionClaims Claims(IndexedMapping mapping, string sii, string serial) => new(sii, mapping.Ssi, mapping.Provider,
-        mapping.Tags, DateTimeOffset.FromUnixTimeMilliseconds(mapping.CreatedAtMs), mapping.NotAfter, mapping.LogIndex, serial);
+    private static MappingAssertionClaims Claims(string sii, string ssi, string provider, string[] tags, long createdAtMs, long notAfterMs,
+        long logIndex, string serial) => new(sii, ssi, provider, tags, DateTimeOffset.FromUnixTimeMilliseconds(createdAtMs),
+        DateTimeOffset.FromUnixTimeMilliseconds(notAfterMs), logIndex, serial);
 
     private string Intern(string provider)
     {

@@ -1,6 +1,9 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
+using Mimi.Discovery.Server.Lookup;
 using Mimi.Discovery.Server.Tests.Fixtures;
+using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Tests.Lookup;
 
@@ -148,6 +151,26 @@ public sealed class MappingIndexTests(PostgresServer server) : IDisposable
         {
             await server.StartAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_stored_token_the_index_cannot_rebuild_is_answered_exactly_as_stored()
+    {
+        using var service = new ServiceFactory(await server.CreateDatabaseAsync());
+        await service.EnrolAsync("beta.test", trusted: true);
+        var (alpha, _) = await service.EnrolAsync("alpha.test");
+        // Not what this service's signer writes (another issuer and claims), with a serial outside the canonical form.
+        const string Foreign = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJvdGhlciJ9.c2lnbmF0dXJl";
+        var now = DateTimeOffset.UtcNow;
+        await service.Services.GetRequiredService<LogStore>().AppendAsync([new IssueCredentialWrite("foreign"u8.ToArray(), index => new CredentialRecord(
+            "00ab", "beta.test", "tel:+15550540001", "mimi://beta.test/u/f", ["x"], Attestation.Provider, [0], Foreign, now, now.AddDays(1), index, now))], default);
+        await service.Services.GetRequiredService<MappingIndex>().CatchUpAsync(default);
+
+        var found = (await alpha.LookupAsync(["tel:+15550540001"])).Results[0];
+
+        Assert.Equal("found", found.Status);
+        Assert.Equal(Foreign, found.Mappings.Single().Assertion);
+        Assert.Equal("00ab", found.Mappings.Single().Serial);
     }
 
     private static async Task<string> StatusAsync(MimiDiscoveryClient client, string sii) => (await client.LookupAsync([sii])).Results[0].Status;
