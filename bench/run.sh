@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Prints the benchmark figures as markdown tables, each next to a baseline measured in the same run.
-# usage: bench/run.sh [all|issuance|lookups|oprf|proofs|tokens|consent|resolve]   (MIMI_BENCH_SECONDS=5 by default per figure)
+# usage: bench/run.sh [all|issuance|import|lookups|oprf|proofs|tokens|consent|resolve]   (MIMI_BENCH_SECONDS=5 by default per figure)
 # Starts a throw-away PostgreSQL and Redis on loopback ports unless MIMI_BENCH_POSTGRES / MIMI_BENCH_REDIS are set;
 # the lookup figures use wrk (Debian package wrk). MIMI_BENCH_VERBOSE=1 adds the per-component rates of a lookup
 # (service call, database query, Redis calls) and wrk's raw output; MIMI_BENCH_SIZES=10000,1000000 picks the sizes.
+# The import figure sends MIMI_BENCH_IMPORT_ROWS (200000) rows through POST /v1/authority/import into PostgreSQL;
+# MIMI_BENCH_VERBOSE=1 adds the per-row component rates (X.509 credential, assertion) on every core.
 # consent and resolve use SQLite and a dnsmasq started here (SRV records for two local instances and for
 # MIMI_BENCH_RESOLVE_PROVIDERS=1000 providers p<i>.bench).
 set -euo pipefail
@@ -12,6 +14,10 @@ mode="${1:-all}"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cleanups=()
 trap 'for c in "${cleanups[@]}"; do eval "$c"; done' EXIT
+if ! command -v wrk >/dev/null && [[ "$mode" == all || "$mode" == lookups ]]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null || { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+fi
 if [[ "$mode" == all || "$mode" == consent || "$mode" == resolve ]]; then
   [ -x /usr/sbin/dnsmasq ] || { echo "dnsmasq is missing: apt-get install dnsmasq-base (./test.sh installs it)" >&2; exit 1; }
   export MIMI_BENCH_ALPHA_PORT=$(free_port) MIMI_BENCH_BETA_PORT=$(free_port) MIMI_BENCH_RESOLVE_PROVIDERS=${MIMI_BENCH_RESOLVE_PROVIDERS:-1000}

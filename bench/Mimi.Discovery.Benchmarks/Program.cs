@@ -11,6 +11,11 @@ if (which is "all" or "issuance")
     await IssuanceBenchmark.RunAsync(postgres, duration);
 }
 
+if (which is "all" or "import")
+{
+    await ImportBenchmark.RunAsync(postgres);
+}
+
 if (which is "all" or "lookups")
 {
     await LookupBenchmark.RunAsync(postgres, Environment.GetEnvironmentVariable("MIMI_BENCH_REDIS"), duration);

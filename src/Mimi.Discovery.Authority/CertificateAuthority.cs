@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.EdEC;
-using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Asn1.X9;
 
 namespace Mimi.Discovery.Authority;
 
@@ -15,38 +12,17 @@ namespace Mimi.Discovery.Authority;
 /// </summary>
 public sealed class CertificateAuthority : IDisposable
 {
-    private static readonly DerObjectIdentifier[] TelephoneExtensionOids =
-    [
-        X509Extensions.KeyUsage,
-        X509Extensions.ExtendedKeyUsage,
-        X509Extensions.SubjectAlternativeName,
-        X509Extensions.SubjectKeyIdentifier,
-        X509Extensions.AuthorityKeyIdentifier,
-        X509Extensions.CertificatePolicies,
-        X509Extensions.CrlDistributionPoints,
-        TnAuthList.Oid,
-    ];
-
-    private static readonly DerObjectIdentifier[] ExtensionOids = TelephoneExtensionOids[..^1];
-
     // SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING (66 octets: no unused bits, 0x04 || X || Y) }
     private static readonly byte[] P256SpkiPrefix = Convert.FromHexString("3059301306072A8648CE3D020106082A8648CE3D030107034200");
 
     // SEQUENCE { SEQUENCE { id-Ed25519 }, BIT STRING (33 octets: no unused bits, 32-octet key) } (RFC 8410)
     private static readonly byte[] Ed25519SpkiPrefix = Convert.FromHexString("302A300506032B6570032100");
 
-    private static readonly AlgorithmIdentifier P256Algorithm = new(X9ObjectIdentifiers.IdECPublicKey, SecObjectIdentifiers.SecP256r1);
-    private static readonly AlgorithmIdentifier Ed25519Algorithm = new(EdECObjectIdentifiers.id_Ed25519);
-
     private readonly ECDsa _key;
     private readonly EcdsaSignatureFactory _signer;
     private readonly X509Name _issuerName;
     private readonly AuthorityKeyIdentifier _authorityKeyIdentifier;
-    private readonly X509Extension _keyUsage;
-    private readonly X509Extension _extendedKeyUsage;
-    private readonly X509Extension _authorityKeyIdentifierExtension;
-    private readonly X509Extension _certificatePolicies;
-    private readonly X509Extension _crlDistributionPoints;
+    private readonly LeafCertificateWriter _leaf;
 
     private CertificateAuthority(byte[] issuerCertificate, ECDsa key, IReadOnlyList<byte[]> chain, Uri crlUrl)
     {
@@ -64,11 +40,14 @@ public sealed class CertificateAuthority : IDisposable
             : CertificateBuilder.KeyIdentifier(issuer.SubjectPublicKeyInfo);
         _authorityKeyIdentifier = new AuthorityKeyIdentifier(subjectKeyId);
 
-        _keyUsage = CertificateBuilder.Extension(true, new KeyUsage(KeyUsage.DigitalSignature));
-        _extendedKeyUsage = CertificateBuilder.Extension(false, new ExtendedKeyUsage(KeyPurposeID.id_kp_imUri));
-        _authorityKeyIdentifierExtension = CertificateBuilder.Extension(false, _authorityKeyIdentifier);
-        _certificatePolicies = CertificateBuilder.Extension(false, CertificateBuilder.CredentialPolicy());
-        _crlDistributionPoints = CertificateBuilder.Extension(false, CertificateBuilder.CrlDistributionPoint(crlUrl));
+        _leaf = new LeafCertificateWriter(key, _issuerName.GetEncoded(Asn1Encodable.Der),
+            Extension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature)),
+            Extension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeID.id_kp_imUri)),
+            [
+                Extension(X509Extensions.AuthorityKeyIdentifier, false, _authorityKeyIdentifier),
+                Extension(X509Extensions.CertificatePolicies, false, CertificateBuilder.CredentialPolicy()),
+                Extension(X509Extensions.CrlDistributionPoints, false, CertificateBuilder.CrlDistributionPoint(crlUrl)),
+            ]);
 
         CrlUrl = crlUrl;
         IssuerCertificate = issuerCertificate;
@@ -135,41 +114,9 @@ public sealed class CertificateAuthority : IDisposable
             throw new ArgumentException("NotAfter must be later than NotBefore.", nameof(request));
         }
 
-        var subjectPublicKey = ParseSubjectPublicKey(request.SubjectPublicKeyInfo.Span, out var keyBits);
+        var keyBits = SubjectKeyBits(request.SubjectPublicKeyInfo.Span);
         var serial = request.SerialHex is null ? SerialNumbers.NewRandom() : SerialNumbers.Parse(request.SerialHex, nameof(request));
-
-        var alternativeNames = new GeneralNames(
-        [
-            new GeneralName(GeneralName.UniformResourceIdentifier, request.Ssi),
-            new GeneralName(GeneralName.UniformResourceIdentifier, request.Sii),
-        ]);
-        var subjectKeyId = new SubjectKeyIdentifier(CertificateBuilder.KeyIdentifier(keyBits));
-
-        var extensions = new X509Extension[telephoneDigits is null ? ExtensionOids.Length : TelephoneExtensionOids.Length];
-        extensions[0] = _keyUsage;
-        extensions[1] = _extendedKeyUsage;
-        extensions[2] = CertificateBuilder.Extension(true, alternativeNames);
-        extensions[3] = CertificateBuilder.Extension(false, subjectKeyId);
-        extensions[4] = _authorityKeyIdentifierExtension;
-        extensions[5] = _certificatePolicies;
-        extensions[6] = _crlDistributionPoints;
-        if (telephoneDigits is not null)
-        {
-            // Non-critical: OpenSSL 3.0 does not know the extension and rejects the whole chain
-            // (error 34) when it is marked critical.
-            extensions[7] = new X509Extension(false, new DerOctetString(TnAuthList.Encode(telephoneDigits)));
-        }
-
-        var der = CertificateBuilder.Build(
-            _signer,
-            SerialNumbers.ToDerInteger(serial),
-            _issuerName,
-            subject: null,
-            notBefore.UtcDateTime,
-            notAfter.UtcDateTime,
-            subjectPublicKey,
-            telephoneDigits is null ? ExtensionOids : TelephoneExtensionOids,
-            extensions);
+        var der = _leaf.Write(serial, notBefore, notAfter, request.SubjectPublicKeyInfo.Span, keyBits, request.Ssi, request.Sii, telephoneDigits);
         return new IssuedCredential(der, SerialNumbers.ToHex(serial), notBefore, notAfter);
     }
 
@@ -192,25 +139,26 @@ public sealed class CertificateAuthority : IDisposable
 
     /// <summary>
     /// Accepts exactly the two DER forms a P-256 (named curve, uncompressed point) or Ed25519
-    /// SubjectPublicKeyInfo can take; DER is canonical, so matching the fixed prefix is a complete
-    /// parse and costs nothing per issuance.
+    /// SubjectPublicKeyInfo can take and returns the key bits; DER is canonical, so matching the fixed
+    /// prefix is a complete parse, and the bytes can be written into the certificate unchanged.
     /// </summary>
-    private static SubjectPublicKeyInfo ParseSubjectPublicKey(ReadOnlySpan<byte> der, out byte[] keyBits)
+    private static ReadOnlySpan<byte> SubjectKeyBits(ReadOnlySpan<byte> der)
     {
         if (der.Length == P256SpkiPrefix.Length + 65 && der.StartsWith(P256SpkiPrefix) && der[P256SpkiPrefix.Length] == 0x04)
         {
-            keyBits = der[P256SpkiPrefix.Length..].ToArray();
-            return new SubjectPublicKeyInfo(P256Algorithm, keyBits);
+            return der[P256SpkiPrefix.Length..];
         }
 
         if (der.Length == Ed25519SpkiPrefix.Length + 32 && der.StartsWith(Ed25519SpkiPrefix))
         {
-            keyBits = der[Ed25519SpkiPrefix.Length..].ToArray();
-            return new SubjectPublicKeyInfo(Ed25519Algorithm, keyBits);
+            return der[Ed25519SpkiPrefix.Length..];
         }
 
         throw new ArgumentException(
             "The subject key must be a DER SubjectPublicKeyInfo for ECDSA P-256 (named curve, uncompressed point) or Ed25519.",
             nameof(CredentialRequest.SubjectPublicKeyInfo));
     }
+
+    private static byte[] Extension(DerObjectIdentifier oid, bool critical, Asn1Encodable value) =>
+        LeafCertificateWriter.Extension(oid.Id, critical, value.GetEncoded(Asn1Encodable.Der));
 }

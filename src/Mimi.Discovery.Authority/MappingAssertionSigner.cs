@@ -60,26 +60,7 @@ public sealed class MappingAssertionSigner
         }
 
         var payload = new ArrayBufferWriter<byte>(384);
-        using (var writer = new Utf8JsonWriter(payload, WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("iss", Issuer);
-            writer.WriteString("sub", claims.Sii);
-            writer.WriteString("ssi", claims.Ssi);
-            writer.WriteString("provider", claims.Provider);
-            writer.WriteStartArray("tags");
-            for (var i = 0; i < claims.Tags.Count; i++)
-            {
-                writer.WriteStringValue(claims.Tags[i]);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteNumber("iat", claims.IssuedAt.ToUnixTimeSeconds());
-            writer.WriteNumber("exp", claims.ExpiresAt.ToUnixTimeSeconds());
-            writer.WriteNumber("log_index", claims.LogIndex);
-            writer.WriteString("cred", claims.CredentialSerial);
-            writer.WriteEndObject();
-        }
+        WritePayload(payload, Issuer, claims);
 
         var signingInputLength = _encodedHeader.Length + 1 + Base64Url.GetEncodedLength(payload.WrittenCount);
         var tokenLength = signingInputLength + 1 + EncodedSignatureLength;
@@ -101,5 +82,62 @@ public sealed class MappingAssertionSigner
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Rebuilds a compact JWS from its parts: the encoded protected header as signed, the claims (with the issuer
+    /// they were signed with) and the raw r‖s signature. Gives back exactly what <see cref="Sign"/> returned when the
+    /// parts are those it used; lets a holder keep 64 signature bytes per assertion instead of the whole token.
+    /// </summary>
+    public static string Assemble(string encodedHeader, string issuer, MappingAssertionClaims claims, ReadOnlySpan<byte> signature)
+    {
+        ArgumentNullException.ThrowIfNull(encodedHeader);
+        ArgumentNullException.ThrowIfNull(claims);
+        if (signature.Length != SignatureLength)
+        {
+            throw new ArgumentException($"An ES256 signature is {SignatureLength} bytes.", nameof(signature));
+        }
+
+        var payload = new ArrayBufferWriter<byte>(384);
+        WritePayload(payload, issuer, claims);
+        var length = encodedHeader.Length + 1 + Base64Url.GetEncodedLength(payload.WrittenCount) + 1 + EncodedSignatureLength;
+        var buffer = ArrayPool<char>.Shared.Rent(length);
+        try
+        {
+            var chars = buffer.AsSpan(0, length);
+            encodedHeader.CopyTo(chars);
+            var at = encodedHeader.Length;
+            chars[at++] = '.';
+            at += Base64Url.EncodeToChars(payload.WrittenSpan, chars[at..]);
+            chars[at++] = '.';
+            Base64Url.EncodeToChars(signature, chars[at..]);
+            return new string(chars);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    private static void WritePayload(IBufferWriter<byte> payload, string issuer, MappingAssertionClaims claims)
+    {
+        using var writer = new Utf8JsonWriter(payload, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("iss", issuer);
+        writer.WriteString("sub", claims.Sii);
+        writer.WriteString("ssi", claims.Ssi);
+        writer.WriteString("provider", claims.Provider);
+        writer.WriteStartArray("tags");
+        for (var i = 0; i < claims.Tags.Count; i++)
+        {
+            writer.WriteStringValue(claims.Tags[i]);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("iat", claims.IssuedAt.ToUnixTimeSeconds());
+        writer.WriteNumber("exp", claims.ExpiresAt.ToUnixTimeSeconds());
+        writer.WriteNumber("log_index", claims.LogIndex);
+        writer.WriteString("cred", claims.CredentialSerial);
+        writer.WriteEndObject();
     }
 }

@@ -52,6 +52,26 @@ public sealed record CredentialRecord(
     public bool IsRevoked => RevokedAt is not null;
 }
 
+/// <summary>
+/// What an in-memory lookup index keeps of a credential row (everything but the certificate), with the change
+/// sequence of its last change. Inactive rows (revoked or removed) come only from <see cref="CredentialStore.ListChangesAsync"/>,
+/// telling the index to drop them.
+/// </summary>
+public sealed record MappingRow(
+    string Serial,
+    string Provider,
+    string Sii,
+    string Ssi,
+    IReadOnlyList<string> Tags,
+    string Assertion,
+    DateTimeOffset NotAfter,
+    long LogIndex,
+    DateTimeOffset CreatedAt,
+    Discoverability Discoverability,
+    IReadOnlyList<string> AllowedProviders,
+    bool IsActive,
+    long ChangeSequence);
+
 /// <summary>A revoked serial, as a CRL lists it.</summary>
 public sealed record RevokedSerial(string Serial, DateTimeOffset RevokedAt, string Reason);
 
@@ -99,17 +119,103 @@ public sealed class CredentialStore(MimiDatabase database)
     public Task<bool> SetDiscoverabilityAsync(string serial, Discoverability mode, IReadOnlyList<string> providers, CancellationToken ct) =>
         database.WriteAsync(async tx =>
         {
-            await using var update = tx.Command("UPDATE credentials SET discoverability = @d, allowed_providers = @a WHERE serial = @s");
+            var change = await NextChangeAsync(tx, ct);
+            await using var update = tx.Command("UPDATE credentials SET discoverability = @d, allowed_providers = @a, change_seq = @c WHERE serial = @s");
             return await update.With("d", (long)mode).With("a", JsonSerializer.Serialize(providers.ToArray(), StorageJson.Default.StringArray))
-                .With("s", serial).ExecuteNonQueryAsync(ct) == 1;
+                .With("c", change).With("s", serial).ExecuteNonQueryAsync(ct) == 1;
         }, ct);
 
     /// <summary>Removes a mapping from discovery (R9, R10): effective for the next lookup; false if unknown or removed already.</summary>
     public Task<bool> RemoveAsync(string serial, DateTimeOffset at, CancellationToken ct) => database.WriteAsync(async tx =>
     {
-        await using var update = tx.Command("UPDATE credentials SET removed_at = @t WHERE serial = @s AND removed_at IS NULL");
-        return await update.With("t", StoredTime.From(at)).With("s", serial).ExecuteNonQueryAsync(ct) == 1;
+        var change = await NextChangeAsync(tx, ct);
+        await using var update = tx.Command("UPDATE credentials SET removed_at = @t, change_seq = @c WHERE serial = @s AND removed_at IS NULL");
+        return await update.With("t", StoredTime.From(at)).With("c", change).With("s", serial).ExecuteNonQueryAsync(ct) == 1;
     }, ct);
+
+    /// <summary>The newest change sequence: every write to a credential row takes the next one, in commit order.</summary>
+    public Task<long> GetChangeSequenceAsync(CancellationToken ct) => database.ReadAsync(async c =>
+    {
+        await using var query = c.Command("SELECT seq FROM mapping_changes WHERE id = 1");
+        return (long)(await query.ExecuteScalarAsync(ct))!;
+    }, ct);
+
+    /// <summary>
+    /// Streams every mapping that may be returned now (not revoked, not removed, not expired) to <paramref name="each"/>,
+    /// in one query; returns how many. Equal tag and provider lists share one array.
+    /// </summary>
+    public Task<long> ReadActiveMappingsAsync(DateTimeOffset now, Action<MappingRow> each, CancellationToken ct) =>
+        database.ReadAsync(async c =>
+        {
+            await using var query = c.Command($"SELECT {MappingColumns} FROM credentials WHERE revoked_at IS NULL AND removed_at IS NULL AND not_after > @now");
+            await using var reader = await query.With("now", StoredTime.From(now)).ExecuteReaderAsync(ct);
+            var lists = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            long count = 0;
+            while (await reader.ReadAsync(ct))
+            {
+                each(ReadMapping(reader, lists));
+                count++;
+            }
+
+            return count;
+        }, ct);
+
+    /// <summary>
+    /// Rows changed after the position (<paramref name="afterSequence"/>, <paramref name="afterSerial"/>), in change
+    /// order, active or not. One transaction's rows share a sequence number, so a position inside one names the serial.
+    /// </summary>
+    public Task<IReadOnlyList<MappingRow>> ListChangesAsync(long afterSequence, string? afterSerial, int limit, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<MappingRow>>(async c =>
+        {
+            // Without a serial: everything after the whole sequence number (the position after a full load).
+            await using var query = c.Command(afterSerial is null
+                ? $"SELECT {MappingColumns} FROM credentials WHERE change_seq > @seq ORDER BY change_seq, serial LIMIT @limit"
+                : $"SELECT {MappingColumns} FROM credentials WHERE change_seq > @seq OR (change_seq = @seq AND serial > @serial) ORDER BY change_seq, serial LIMIT @limit");
+            query.With("seq", afterSequence).With("limit", (long)limit);
+            if (afterSerial is not null)
+            {
+                query.With("serial", afterSerial);
+            }
+
+            await using var reader = await query.ExecuteReaderAsync(ct);
+            var lists = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            var list = new List<MappingRow>();
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(ReadMapping(reader, lists));
+            }
+
+            return list;
+        }, ct);
+
+    private const string MappingColumns =
+        "serial, provider, sii, ssi, tags, assertion, not_after, log_index, created_at, discoverability, allowed_providers, revoked_at IS NULL AND removed_at IS NULL, change_seq";
+
+    private static MappingRow ReadMapping(DbDataReader r, Dictionary<string, string[]> lists) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), List(r.GetString(4), lists), r.GetString(5),
+        StoredTime.To(r.GetInt64(6)), r.GetInt64(7), StoredTime.To(r.GetInt64(8)), (Discoverability)r.GetInt64(9), List(r.GetString(10), lists),
+        r.GetBoolean(11), r.GetInt64(12));
+
+    private static string[] List(string json, Dictionary<string, string[]> lists)
+    {
+        if (!lists.TryGetValue(json, out var list))
+        {
+            list = JsonSerializer.Deserialize(json, StorageJson.Default.StringArray) ?? [];
+            if (lists.Count < 4096)
+            {
+                lists[json] = list;
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Takes the next change sequence number; the row lock it takes orders change commits by sequence.</summary>
+    internal static async Task<long> NextChangeAsync(DbTransaction tx, CancellationToken ct)
+    {
+        await using var bump = tx.Command("UPDATE mapping_changes SET seq = seq + 1 WHERE id = 1 RETURNING seq");
+        return (long)(await bump.ExecuteScalarAsync(ct))!;
+    }
 
     /// <summary>Revoked serials whose certificates have not yet expired (expired ones need not stay on the CRL).</summary>
     public Task<IReadOnlyList<RevokedSerial>> ListRevokedAsync(DateTimeOffset now, CancellationToken ct) =>
@@ -157,13 +263,13 @@ public sealed class CredentialStore(MimiDatabase database)
         StoredTime.To(r.GetNullableInt64(12)), r.GetNullableString(13), r.GetNullableInt64(14),
         (Discoverability)r.GetInt64(15), JsonSerializer.Deserialize(r.GetString(16), StorageJson.Default.StringArray) ?? [], StoredTime.To(r.GetNullableInt64(17)));
 
-    internal static async Task InsertManyAsync(DbTransaction tx, IReadOnlyList<CredentialRecord> credentials, CancellationToken ct)
+    internal static async Task InsertManyAsync(DbTransaction tx, IReadOnlyList<CredentialRecord> credentials, long change, CancellationToken ct)
     {
-        const int Width = 14;
+        const int Width = 15;
         foreach (var chunk in credentials.Chunk(MultiRow.ChunkSize))
         {
             await using var insert = tx.Command(
-                "INSERT INTO credentials (serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at, discoverability, allowed_providers) VALUES "
+                "INSERT INTO credentials (serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at, discoverability, allowed_providers, change_seq) VALUES "
                 + MultiRow.Values(chunk.Length, Width));
             for (var r = 0; r < chunk.Length; r++)
             {
@@ -172,7 +278,8 @@ public sealed class CredentialStore(MimiDatabase database)
                     .With($"p{r}_4", JsonSerializer.Serialize(c.Tags.ToArray(), StorageJson.Default.StringArray)).With($"p{r}_5", (long)c.Attestation)
                     .With($"p{r}_6", c.Certificate).With($"p{r}_7", c.Assertion).With($"p{r}_8", StoredTime.From(c.NotBefore))
                     .With($"p{r}_9", StoredTime.From(c.NotAfter)).With($"p{r}_10", c.LogIndex).With($"p{r}_11", StoredTime.From(c.CreatedAt))
-                    .With($"p{r}_12", (long)c.Discoverability).With($"p{r}_13", JsonSerializer.Serialize((c.AllowedProviders ?? []).ToArray(), StorageJson.Default.StringArray));
+                    .With($"p{r}_12", (long)c.Discoverability).With($"p{r}_13", JsonSerializer.Serialize((c.AllowedProviders ?? []).ToArray(), StorageJson.Default.StringArray))
+                    .With($"p{r}_14", change);
             }
 
             await insert.ExecuteNonQueryAsync(ct);
@@ -180,10 +287,10 @@ public sealed class CredentialStore(MimiDatabase database)
     }
 
     /// <summary>The bulk path on PostgreSQL: the same rows as <see cref="InsertManyAsync"/>, streamed with binary COPY inside the open transaction.</summary>
-    internal static async Task CopyManyAsync(NpgsqlConnection connection, IReadOnlyList<CredentialRecord> credentials, CancellationToken ct)
+    internal static async Task CopyManyAsync(NpgsqlConnection connection, IReadOnlyList<CredentialRecord> credentials, long change, CancellationToken ct)
     {
         await using var copy = await connection.BeginBinaryImportAsync(
-            "COPY credentials (serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at, discoverability, allowed_providers) FROM STDIN (FORMAT BINARY)",
+            "COPY credentials (serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at, discoverability, allowed_providers, change_seq) FROM STDIN (FORMAT BINARY)",
             ct);
         foreach (var c in credentials)
         {
@@ -202,18 +309,20 @@ public sealed class CredentialStore(MimiDatabase database)
             await copy.WriteAsync(StoredTime.From(c.CreatedAt), NpgsqlDbType.Bigint, ct);
             await copy.WriteAsync((long)c.Discoverability, NpgsqlDbType.Bigint, ct);
             await copy.WriteAsync(JsonSerializer.Serialize((c.AllowedProviders ?? []).ToArray(), StorageJson.Default.StringArray), NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(change, NpgsqlDbType.Bigint, ct);
         }
 
         await copy.CompleteAsync(ct);
     }
 
-    internal static async Task<bool> RevokeAsync(DbTransaction tx, string serial, DateTimeOffset at, string reason, long logIndex, CancellationToken ct)
+    internal static async Task<bool> RevokeAsync(DbTransaction tx, string serial, DateTimeOffset at, string reason, long logIndex, long change, CancellationToken ct)
     {
         await using var update = tx.Command("""
-            UPDATE credentials SET revoked_at = @at, revocation_reason = @r, revocation_log_index = @idx
+            UPDATE credentials SET revoked_at = @at, revocation_reason = @r, revocation_log_index = @idx, change_seq = @c
             WHERE serial = @s AND revoked_at IS NULL
             """);
-        return await update.With("at", StoredTime.From(at)).With("r", reason).With("idx", logIndex).With("s", serial).ExecuteNonQueryAsync(ct) == 1;
+        return await update.With("at", StoredTime.From(at)).With("r", reason).With("idx", logIndex).With("c", change).With("s", serial)
+            .ExecuteNonQueryAsync(ct) == 1;
     }
 }
 

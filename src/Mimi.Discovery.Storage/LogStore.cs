@@ -52,6 +52,9 @@ public sealed class LogStore : ITileReader
         {
             written.Clear();
             var head = await ReadHeadAsync(tx.Connection!, tx, ct);
+            // Every credential row this batch writes carries its change sequence, taken before any row lock
+            // (the order every writer follows), so lookup indexes on every replica find the batch by polling.
+            var change = await CredentialStore.NextChangeAsync(tx, ct);
             var results = new LogWriteResult[batch.Count];
             var accepted = new List<(long Index, LogWrite Write)>(batch.Count);
             for (var i = 0; i < batch.Count; i++)
@@ -61,7 +64,7 @@ public sealed class LogStore : ITileReader
                 {
                     IssueCredentialWrite => true,
                     // Revocations are rare and conditional: applied one by one, so a refused one takes no index.
-                    RevokeCredentialWrite revoke => await CredentialStore.RevokeAsync(tx, revoke.Serial, revoke.At, revoke.Reason, index, ct),
+                    RevokeCredentialWrite revoke => await CredentialStore.RevokeAsync(tx, revoke.Serial, revoke.At, revoke.Reason, index, change, ct),
                     _ => throw new ArgumentException($"Unknown log write {batch[i].GetType().Name}.", nameof(batch)),
                 };
                 results[i] = applied ? new LogWriteResult(true, index) : new LogWriteResult(false, -1);
@@ -79,12 +82,12 @@ public sealed class LogStore : ITileReader
             if (tx.Connection is NpgsqlConnection npgsql && accepted.Count >= CopyThreshold)
             {
                 // Large batches (bulk import) on PostgreSQL: binary COPY in the same transaction, far fewer bytes and no SQL to parse.
-                await CredentialStore.CopyManyAsync(npgsql, credentials.OfType<CredentialRecord>().ToList(), ct);
+                await CredentialStore.CopyManyAsync(npgsql, credentials.OfType<CredentialRecord>().ToList(), change, ct);
                 await CopyEntriesAsync(npgsql, accepted, now, ct);
             }
             else
             {
-                await CredentialStore.InsertManyAsync(tx, credentials.OfType<CredentialRecord>().ToList(), ct);
+                await CredentialStore.InsertManyAsync(tx, credentials.OfType<CredentialRecord>().ToList(), change, ct);
                 await InsertEntriesAsync(tx, accepted, now, ct);
             }
 

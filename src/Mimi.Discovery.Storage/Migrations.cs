@@ -107,6 +107,15 @@ public static partial class Migrations
         (3, "credentials-in-log-order", """
             CREATE INDEX ix_credentials_log_index ON credentials (log_index);
             """),
+        // Lookups read the in-memory index, which follows the change sequence; ix_credentials_sii_active's prefix
+        // serves what still reads by SII, so the plain SII index only cost every insert (bulk import) a B-tree.
+        (4, "mapping-changes", """
+            CREATE TABLE mapping_changes (id {int64} PRIMARY KEY, seq {int64} NOT NULL);
+            INSERT INTO mapping_changes (id, seq) VALUES (1, 0);
+            ALTER TABLE credentials ADD COLUMN change_seq {int64} NOT NULL DEFAULT 0;
+            CREATE INDEX ix_credentials_changes ON credentials (change_seq, serial);
+            DROP INDEX ix_credentials_sii;
+            """),
         (5, "hosted-users-and-peers", """
             CREATE TABLE hosted_users (
                 user_uri TEXT PRIMARY KEY,

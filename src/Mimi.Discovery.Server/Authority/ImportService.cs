@@ -13,13 +13,15 @@ namespace Mimi.Discovery.Server.Authority;
 
 /// <summary>
 /// Bulk issuance for a trusted provider. Lines are validated as they arrive; good rows are collected into batches,
-/// their certificates signed in parallel, and each batch is appended to the log in one transaction while the next
-/// batch is read and signed. A bad line is reported by number and never holds back the rows around it.
+/// their certificates signed in parallel in the background, and each batch is appended to the log in one transaction
+/// while the next is signed and the one after it read. A bad line is reported by number and never holds back the rows
+/// around it.
 /// </summary>
 internal sealed partial class ImportService(
     CertificateAuthority ca,
     MappingAssertionSigner assertions,
     LogStore log,
+    Lookup.MappingIndex index,
     IOptions<AuthorityOptions> authority,
     IOptions<ImportOptions> options,
     TimeProvider time,
@@ -30,6 +32,9 @@ internal sealed partial class ImportService(
         var o = options.Value;
         var tally = new Tally(o.MaxReportedErrors);
         var batch = new List<Candidate>(o.BatchSize);
+        // A three-stage pipeline, one batch per stage: lines are read and validated here while the batch before is
+        // signed on the other cores and the one before that is appended to the log (its assertions signed in it).
+        Task<SignedBatch>? signing = null;
         Task<IReadOnlyList<LogWriteResult>>? appending = null;
         try
         {
@@ -50,12 +55,13 @@ internal sealed partial class ImportService(
 
                 if (batch.Count == o.BatchSize)
                 {
-                    appending = await FlushAsync(provider, batch, appending, tally, ct);
+                    (signing, appending) = await AdvanceAsync(provider, batch, signing, appending, tally, ct);
                     batch = new List<Candidate>(o.BatchSize);
                 }
             }
 
-            appending = await FlushAsync(provider, batch, appending, tally, ct);
+            (signing, appending) = await AdvanceAsync(provider, batch, signing, appending, tally, ct);
+            (signing, appending) = await AdvanceAsync(provider, [], signing, appending, tally, ct);
             if (appending is not null)
             {
                 tally.Logged(await appending);
@@ -63,7 +69,12 @@ internal sealed partial class ImportService(
         }
         catch (Exception e)
         {
-            // Never answer while a batch is still being written, so that what is logged here is final.
+            // Never answer while a batch is still being signed or written, so that what is logged here is final.
+            if (signing is not null)
+            {
+                await Task.WhenAny(signing);
+            }
+
             if (appending is not null)
             {
                 await Task.WhenAny(appending);
@@ -77,6 +88,8 @@ internal sealed partial class ImportService(
             throw;
         }
 
+        // Every imported mapping is findable on this replica once the import answers.
+        await index.CatchUpAfterWriteAsync(ct);
         LogImported(logger, provider, tally.Imported, tally.Rejected);
         return tally.Summary();
     }
@@ -144,11 +157,35 @@ internal sealed partial class ImportService(
     }
 
     /// <summary>
-    /// Signs <paramref name="batch"/> across cores, waits for the previous batch's append (its results are counted in
-    /// order), and starts this batch's append; returns it still running.
+    /// Moves the pipeline one step: starts signing <paramref name="batch"/> in the background, then waits for the
+    /// batch signed before it and for the append before that (its results are counted in order) and starts appending
+    /// the signed one. Returns the signing and the append still running.
     /// </summary>
-    private async Task<Task<IReadOnlyList<LogWriteResult>>?> FlushAsync(string provider, List<Candidate> batch,
-        Task<IReadOnlyList<LogWriteResult>>? previous, Tally tally, CancellationToken ct)
+    private async Task<(Task<SignedBatch>? Signing, Task<IReadOnlyList<LogWriteResult>>? Appending)> AdvanceAsync(string provider,
+        List<Candidate> batch, Task<SignedBatch>? signing, Task<IReadOnlyList<LogWriteResult>>? appending, Tally tally, CancellationToken ct)
+    {
+        var next = batch.Count == 0 ? null : Task.Run(() => Sign(provider, batch, ct), ct);
+        if (signing is null)
+        {
+            return (next, appending);
+        }
+
+        var signed = await signing;
+        foreach (var error in signed.Rejected)
+        {
+            tally.Reject(error);
+        }
+
+        if (appending is not null)
+        {
+            tally.Logged(await appending);
+        }
+
+        return (next, signed.Writes.Count == 0 ? null : log.AppendAsync(signed.Writes, ct));
+    }
+
+    /// <summary>Issues the certificates of a batch across cores; the assertions are signed in the append, once log indexes are known.</summary>
+    private SignedBatch Sign(string provider, List<Candidate> batch, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var notAfter = now + authority.Value.CredentialLifetime;
@@ -168,11 +205,12 @@ internal sealed partial class ImportService(
         });
 
         var writes = new List<LogWrite>(batch.Count);
+        var rejected = new List<ImportError>();
         for (var i = 0; i < batch.Count; i++)
         {
             if (issued[i] is not { } credential)
             {
-                tally.Reject(new ImportError(batch[i].Line, "publicKey", "publicKey.invalid", refused[i]!));
+                rejected.Add(new ImportError(batch[i].Line, "publicKey", "publicKey.invalid", refused[i]!));
                 continue;
             }
 
@@ -184,13 +222,10 @@ internal sealed partial class ImportService(
                 credential.NotBefore, credential.NotAfter, index, now)));
         }
 
-        if (previous is not null)
-        {
-            tally.Logged(await previous);
-        }
-
-        return writes.Count == 0 ? null : log.AppendAsync(writes, ct);
+        return new SignedBatch(writes, rejected);
     }
+
+    private sealed record SignedBatch(List<LogWrite> Writes, List<ImportError> Rejected);
 
     [GeneratedRegex("^[a-z0-9-]{1,32}$")]
     private static partial Regex TagPattern();

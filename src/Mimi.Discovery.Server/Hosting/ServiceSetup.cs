@@ -119,6 +119,8 @@ internal static class ServiceSetup
         services.AddSingleton<AnsweredIdentifiers>(sp => sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration is null
             ? ActivatorUtilities.CreateInstance<InProcessAnsweredIdentifiers>(sp)
             : ActivatorUtilities.CreateInstance<RedisAnsweredIdentifiers>(sp));
+        services.AddSingleton<MappingIndex>();
+        services.AddHostedService(sp => sp.GetRequiredService<MappingIndex>());
         services.AddSingleton<LookupService>();
         services.AddPrivateLookup(builder.Configuration);
 

@@ -8,9 +8,11 @@ namespace Mimi.Discovery.Server.Log;
 /// <summary>
 /// Group commit for the issuance log: concurrent writers queue here and one loop commits whatever has queued as a
 /// single transaction (up to <see cref="LogOptions.MaxBatch"/>). A caller's task completes only after its batch is
-/// committed, so an answered write is a durable write.
+/// committed, so an answered write is a durable write, and only after this replica's lookup index holds it, so an
+/// issuance or revocation holds for the caller's next lookup here.
 /// </summary>
-internal sealed partial class LogSequencer(LogStore store, IOptions<LogOptions> options, ILogger<LogSequencer> logger) : BackgroundService
+internal sealed partial class LogSequencer(LogStore store, Lookup.MappingIndex index, IOptions<LogOptions> options, ILogger<LogSequencer> logger)
+    : BackgroundService
 {
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -43,6 +45,7 @@ internal sealed partial class LogSequencer(LogStore store, IOptions<LogOptions> 
             try
             {
                 var results = await store.AppendAsync(writes, CancellationToken.None);
+                await index.CatchUpAfterWriteAsync(CancellationToken.None);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(results[i]);

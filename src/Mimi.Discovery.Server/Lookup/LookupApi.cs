@@ -72,7 +72,7 @@ internal static class LookupApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SetDiscoverabilityAsync(
-        string serial, DiscoverabilityRequest request, ClaimsPrincipal user, CredentialStore store, CancellationToken ct)
+        string serial, DiscoverabilityRequest request, ClaimsPrincipal user, CredentialStore store, MappingIndex index, CancellationToken ct)
     {
         if (request.Mode is null || !Modes.TryGetValue(request.Mode, out var mode))
         {
@@ -101,18 +101,23 @@ internal static class LookupApi
         }
 
         await store.SetDiscoverabilityAsync(serial, mode, providers, ct);
+        // This replica's next lookup already follows the new choice; other replicas within Lookup:IndexRefreshInterval.
+        await index.CatchUpAfterWriteAsync(ct);
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
-        string serial, ClaimsPrincipal user, CredentialStore store, TimeProvider time, CancellationToken ct)
+        string serial, ClaimsPrincipal user, CredentialStore store, MappingIndex index, TimeProvider time, CancellationToken ct)
     {
         if (await OwnedAsync(serial, user, store, ct) is null)
         {
             return Problems.NotFound($"No mapping {serial} of yours.");
         }
 
-        return await store.RemoveAsync(serial, time.GetUtcNow(), ct) ? TypedResults.NoContent() : Problems.Conflict($"Mapping {serial} was removed already.");
+        var removed = await store.RemoveAsync(serial, time.GetUtcNow(), ct);
+        // Effective for the next lookup on this replica; other replicas within Lookup:IndexRefreshInterval.
+        await index.CatchUpAfterWriteAsync(ct);
+        return removed ? TypedResults.NoContent() : Problems.Conflict($"Mapping {serial} was removed already.");
     }
 
     private static async Task<CredentialRecord?> OwnedAsync(string serial, ClaimsPrincipal user, CredentialStore store, CancellationToken ct)

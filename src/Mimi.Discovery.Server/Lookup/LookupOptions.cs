@@ -21,6 +21,13 @@ internal sealed class LookupOptions
     public int? OwnerLookupsPerRequester { get; set; }
 
     public int? OwnerLookupsTotal { get; set; }
+
+    /// <summary>
+    /// How often each replica polls the database's change sequence to bring its in-memory lookup index up to date: the
+    /// bound on how long a change made on another replica may stay unseen here (plus one query).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan IndexRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>Shared rate-limit counters. Without a configuration string the counters live in process (embedded default).</summary>

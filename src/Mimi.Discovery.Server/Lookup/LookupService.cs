@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Authentication;
-using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Lookup;
 
@@ -11,12 +10,13 @@ internal sealed record LookupAnswer(LookupResultView[] Results, RateLimitDecisio
 
 /// <summary>
 /// Plain lookups: every mapping of each identifier that the requester may see, with its assertion and keyMaterial
-/// URL. Unknown, removed and hidden identifiers take the same path and give the same answer. The requester pays
+/// URL, answered from the in-memory <see cref="MappingIndex"/> (no database round trip). Unknown, removed and hidden
+/// identifiers take the same path (one hash, one probe, nothing visible) and give the same answer. The requester pays
 /// only for identifiers new to it in the window; hits on an owner's users also count against that owner's quotas,
 /// all or nothing.
 /// </summary>
 internal sealed class LookupService(
-    CredentialStore store,
+    MappingIndex index,
     ClientDirectory directory,
     AnsweredIdentifiers answered,
     KeyedRateLimiter limiter,
@@ -32,21 +32,26 @@ internal sealed class LookupService(
         var o = options.Value;
         var values = identifiers.Select(s => s.Value).Distinct(StringComparer.Ordinal).ToList();
         var hashes = values.Select(v => answered.Hash(requester, v)).ToList();
-        // The two reads are independent: one round trip to the counters and one to the database, at once.
+        // The counters are the only round trip; the mappings come from memory while it is under way.
         var knownTask = answered.AreKnownAsync(requester, hashes, ct).AsTask();
-        var rows = await store.ListActiveBySiisAsync(values, time.GetUtcNow(), ct);
-        var known = await knownTask;
-        var bySii = rows.ToLookup(r => r.Sii, StringComparer.Ordinal);
-
+        var now = time.GetUtcNow();
         var results = new LookupResultView[values.Count];
+        var reachableByIdentifier = new List<IndexedMapping>[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            var visible = MappingVisibility.Visible(index.Find(values[i]), requester, now);
+            var reachable = visible.Where(m => directory.Find(m.Provider) is { Active: true }).ToList();
+            var status = visible.Count == 0 ? None : reachable.Count == 0 ? NoProviders : Found;
+            reachableByIdentifier[i] = reachable;
+            results[i] = new LookupResultView(values[i], status, reachable.Select(m => new LookupMappingView(m.Ssi, m.Provider, m.Tags, index.Assertion(m, values[i]),
+                MappingVisibility.KeyMaterialUrl(directory.Find(m.Provider), m.Ssi), m.Serial, m.NotAfter)).ToArray());
+        }
+
+        var known = await knownTask;
         var ownerHits = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < values.Count; i++)
         {
-            var visible = MappingVisibility.Visible(bySii[values[i]], requester);
-            var reachable = visible.Where(m => directory.Find(m.Provider) is { Active: true }).ToList();
-            var status = visible.Count == 0 ? None : reachable.Count == 0 ? NoProviders : Found;
-            results[i] = new LookupResultView(values[i], status, reachable.Select(m => new LookupMappingView(m.Ssi, m.Provider, [.. m.Tags], m.Assertion,
-                MappingVisibility.KeyMaterialUrl(directory.Find(m.Provider), m.Ssi), m.Serial, m.NotAfter)).ToArray());
+            var reachable = reachableByIdentifier[i];
             if (!known[i])
             {
                 foreach (var owner in reachable.Select(m => m.Provider).Distinct(StringComparer.Ordinal))

@@ -16,6 +16,7 @@ public sealed class HostingTests
     [InlineData("Authority:Issuer", "not a url", "Authority:Issuer")]
     [InlineData("ProofOfControl:Gateway", "Http", "ProofOfControl:Http:Url")]
     [InlineData("Authentication:TokenSigningKey", "c2hvcnQ=", "Authentication:TokenSigningKey")]
+    [InlineData("Lookup:IndexRefreshInterval", "00:00:00.001", "IndexRefreshInterval")]
     public async Task A_wrong_setting_stops_start_up_naming_the_setting(string key, string value, string named)
     {
         var data = Directory.CreateTempSubdirectory("mimi-config-").FullName;

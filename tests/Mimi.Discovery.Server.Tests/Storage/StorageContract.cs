@@ -118,6 +118,50 @@ public abstract class StorageContract : IAsyncLifetime
         Assert.Equal("superseded", Assert.Single(revoked).Reason);
     }
 
+    [Fact]
+    public async Task Every_credential_write_takes_the_next_change_sequence_and_changes_page_in_commit_order()
+    {
+        var log = new LogStore(Database);
+        var credentials = new CredentialStore(Database);
+        var start = await credentials.GetChangeSequenceAsync(default);
+        var entries = Enumerable.Range(0, 300).Select(i => System.Text.Encoding.UTF8.GetBytes($"change {i}")).ToList();
+
+        // One batch (binary COPY on PostgreSQL) shares one sequence number; paging inside it by serial loses nothing.
+        await log.AppendAsync(entries.Select(Issue).ToList(), default);
+        var batch = await credentials.GetChangeSequenceAsync(default);
+        var paged = new List<MappingRow>();
+        for (var (sequence, serial) = (start, (string?)null); ;)
+        {
+            var page = await credentials.ListChangesAsync(sequence, serial, 7, default);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            paged.AddRange(page);
+            (sequence, serial) = (page[^1].ChangeSequence, page[^1].Serial);
+        }
+
+        Assert.Equal(start + 1, batch);
+        Assert.Equal(entries.Select(Serial).Order(StringComparer.Ordinal), paged.Select(r => r.Serial).Order(StringComparer.Ordinal));
+        Assert.All(paged, r => Assert.Equal(batch, r.ChangeSequence));
+
+        var (first, second, third) = (Serial(entries[0]), Serial(entries[1]), Serial(entries[2]));
+        await credentials.SetDiscoverabilityAsync(first, Discoverability.ListedProviders, ["beta.test"], default);
+        await credentials.RemoveAsync(second, Now, default);
+        await log.AppendAsync([new RevokeCredentialWrite("r"u8.ToArray(), third, Now, "superseded")], default);
+
+        var changes = await credentials.ListChangesAsync(batch, null, 100, default);
+        Assert.Equal([first, second, third], changes.Select(c => c.Serial));
+        Assert.Equal([batch + 1, batch + 2, batch + 3], changes.Select(c => c.ChangeSequence));
+        Assert.Equal((Discoverability.ListedProviders, true), (changes[0].Discoverability, changes[0].IsActive));
+        Assert.Equal(["beta.test"], changes[0].AllowedProviders);
+        Assert.Equal([false, false], changes.Skip(1).Select(c => c.IsActive));
+        var active = new List<MappingRow>();
+        Assert.Equal(298, await credentials.ReadActiveMappingsAsync(Now, active.Add, default));
+        Assert.DoesNotContain(active, r => r.Serial == second || r.Serial == third);
+    }
+
     private static string Serial(byte[] entry) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(entry))[..16];
 
     private static IssueCredentialWrite Issue(byte[] entry) => new(entry, index => new CredentialRecord(

@@ -1,0 +1,411 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Authority;
+using Mimi.Discovery.Storage;
+
+namespace Mimi.Discovery.Server.Lookup;
+
+/// <summary>The raw r‖s of an ES256 signature, held inline in its mapping (no array object per mapping).</summary>
+[InlineArray(Length)]
+internal struct Es256Signature
+{
+    public const int Length = 64;
+
+    private byte _first;
+}
+
+/// <summary>
+/// One active mapping as the lookup index holds it: what visibility needs (owner provider, mode and list, log
+/// index, expiry) and what an answer carries. The assertion is kept as its signature only and rebuilt for a visible
+/// hit; the rare row whose stored token cannot be rebuilt byte for byte keeps the whole token instead. Immutable: a
+/// change replaces it.
+/// </summary>
+internal sealed class IndexedMapping
+{
+    public required string Provider { get; init; }
+
+    public required string Ssi { get; init; }
+
+    public required string[] Tags { get; init; }
+
+    public required string[] AllowedProviders { get; init; }
+
+    public Discoverability Discoverability { get; init; }
+
+    /// <summary>Index of the encoded protected header in the index's header table.</summary>
+    public ushort HeaderId { get; init; }
+
+    public long LogIndex { get; init; }
+
+    public long CreatedAtMs { get; init; }
+
+    public long NotAfterMs { get; init; }
+
+    /// <summary>The serial when it is the canonical 32 lower-case hex digits (every serial this authority issues).</summary>
+    public UInt128 SerialBits { get; init; }
+
+    public Es256Signature Signature;
+
+    /// <summary>Only for rows outside the compact form: a non-canonical serial, or a token that cannot be rebuilt.</summary>
+    public UncommonParts? Uncommon { get; init; }
+
+    public string Serial => Uncommon?.Serial ?? SerialBits.ToString("x32", CultureInfo.InvariantCulture);
+
+    public DateTimeOffset NotAfter => DateTimeOffset.FromUnixTimeMilliseconds(NotAfterMs);
+}
+
+/// <summary>What a mapping outside the compact form keeps in full.</summary>
+internal sealed record UncommonParts(string? Serial, string? Assertion);
+
+/// <summary>The mappings of one identifier in the index, without an array for the usual single one.</summary>
+internal readonly struct IndexedMappings(object? value)
+{
+    public int Count => value switch { null => 0, IndexedMapping => 1, _ => ((IndexedMapping[])value).Length };
+
+    public IndexedMapping this[int i] => value as IndexedMapping ?? ((IndexedMapping[])value!)[i];
+}
+
+/// <summary>
+/// Every active mapping in memory, per replica, keyed by a 128-bit hash of its SII, so that plain lookups never wait
+/// for the database. Loaded at start-up; kept current by polling the change sequence that every credential write
+/// takes (issuance, revocation, discoverability, removal, import) every <see cref="LookupOptions.IndexRefreshInterval"/>.
+/// A replica that makes a change catches up before answering it (<see cref="CatchUpAsync"/>), so the change holds for
+/// its next lookup; other replicas see it within one refresh interval plus a query.
+/// </summary>
+internal sealed partial class MappingIndex(
+    CredentialStore store,
+    MappingAssertionSigner signer,
+    IOptions<LookupOptions> options,
+    TimeProvider time,
+    ILogger<MappingIndex> logger) : BackgroundService
+{
+    private const int PageSize = 5000;
+    private const ushort FullToken = ushort.MaxValue;
+
+    // Expired mappings are skipped at answer time; a sweep now and then gives their memory back.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(10);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // Writer-side pools (touched only under the gate): one string per provider domain, one array per distinct list.
+    private readonly Dictionary<string, string> _providers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string[], string[]> _lists = new(ListComparer.Instance);
+
+    // Read by lookups while the writer may add one: replaced, never changed in place.
+    private volatile string[] _headers = [];
+
+    // A value is one IndexedMapping (almost every identifier) or an IndexedMapping[] (several providers or holders).
+    private ConcurrentDictionary<UInt128, object> _bySii = new();
+    private long _position = -1;
+    private string? _positionSerial;
+    private long _requested;
+    private long _completed;
+    private DateTimeOffset _lastSweep;
+
+    /// <summary>How many mappings the index holds.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>The 128-bit index key of an identifier (a cryptographic hash: crafted identifiers cannot collide).</summary>
+    public static UInt128 Key(string sii)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        var length = Encoding.UTF8.GetMaxByteCount(sii.Length);
+        Span<byte> utf8 = length <= 512 ? stackalloc byte[length] : new byte[length];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(sii, utf8)], hash);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash);
+    }
+
+    /// <summary>The indexed mappings of an identifier (active when indexed; the caller checks expiry).</summary>
+    public IndexedMappings Find(string sii) => new(_bySii.GetValueOrDefault(Key(sii)));
+
+    /// <summary>The mapping assertion exactly as stored, rebuilt from the mapping and its identifier.</summary>
+    public string Assertion(IndexedMapping mapping, string sii) => mapping.HeaderId == FullToken
+        ? mapping.Uncommon!.Assertion!
+        : MappingAssertionSigner.Assemble(_headers[mapping.HeaderId], signer.Issuer,
+            Claims(sii, mapping.Ssi, mapping.Provider, mapping.Tags, mapping.CreatedAtMs, mapping.NotAfterMs, mapping.LogIndex, mapping.Serial), mapping.Signature);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies every change committed before this call; concurrent callers share one pass. A writer calls it after its
+    /// commit, so its own change holds for its next lookup on this replica.
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken ct)
+    {
+        var ticket = Interlocked.Increment(ref _requested);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (Volatile.Read(ref _completed) >= ticket)
+            {
+                return;
+            }
+
+            // Every request up to here was made after its writer committed: this pass sees all of them.
+            var covered = Volatile.Read(ref _requested);
+            await PollAsync(ct);
+            Volatile.Write(ref _completed, covered);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>As <see cref="CatchUpAsync"/> after a committed write: a storage failure is logged, and the next poll applies the change.</summary>
+    public async Task CatchUpAfterWriteAsync(CancellationToken ct)
+    {
+        try
+        {
+            await CatchUpAsync(ct);
+        }
+        catch (StorageException e)
+        {
+            LogRefreshFailed(logger, e.Kind);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.IndexRefreshInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await CatchUpAsync(stoppingToken);
+                if (time.GetUtcNow() - _lastSweep > SweepInterval)
+                {
+                    await SweepAsync(stoppingToken);
+                }
+            }
+            catch (StorageException e)
+            {
+                // Keep answering from what is loaded; the next tick retries.
+                LogRefreshFailed(logger, e.Kind);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var started = time.GetTimestamp();
+            // The sequence first: whatever commits during the load is read again by the first poll (applying a row twice is harmless).
+            var sequence = await store.GetChangeSequenceAsync(ct);
+            var map = new ConcurrentDictionary<UInt128, object>();
+            Count = 0;
+            await store.ReadActiveMappingsAsync(time.GetUtcNow(), row => Apply(map, row), ct);
+            _bySii = map;
+            (_position, _positionSerial) = (sequence, null);
+            _lastSweep = time.GetUtcNow();
+            // Loading churns through every row's full token; give that memory back before serving, once.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            LogLoaded(logger, Count, time.GetElapsedTime(started).TotalSeconds, sequence);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task PollAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var page = await store.ListChangesAsync(_position, _positionSerial, PageSize, ct);
+            foreach (var row in page)
+            {
+                Apply(_bySii, row);
+            }
+
+            if (page.Count > 0)
+            {
+                (_position, _positionSerial) = (page[^1].ChangeSequence, page[^1].Serial);
+            }
+
+            if (page.Count < PageSize)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Drops expired mappings (they are never answered; this only returns their memory).</summary>
+    private async Task SweepAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var (key, value) in _bySii)
+            {
+                var mappings = value is IndexedMapping one ? [one] : (IndexedMapping[])value;
+                if (Array.Exists(mappings, m => m.NotAfterMs <= now))
+                {
+                    Store(_bySii, key, mappings.Where(m => m.NotAfterMs > now).ToArray(), mappings.Length);
+                }
+            }
+
+            _lastSweep = time.GetUtcNow();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Replaces whatever the index holds for the row's serial with the row (or drops it when no longer active).</summary>
+    private void Apply(ConcurrentDictionary<UInt128, object> map, MappingRow row)
+    {
+        var key = Key(row.Sii);
+        var current = map.TryGetValue(key, out var found) ? found is IndexedMapping one ? [one] : (IndexedMapping[])found : [];
+        var next = new List<IndexedMapping>(current.Length + 1);
+        foreach (var mapping in current)
+        {
+            if (mapping.Serial != row.Serial)
+            {
+                next.Add(mapping);
+            }
+        }
+
+        if (row.IsActive && row.NotAfter > time.GetUtcNow())
+        {
+            next.Add(Compact(row));
+        }
+
+        Store(map, key, next.ToArray(), current.Length);
+    }
+
+    private void Store(ConcurrentDictionary<UInt128, object> map, UInt128 key, IndexedMapping[] mappings, int before)
+    {
+        Count += mappings.Length - before;
+        if (mappings.Length == 0)
+        {
+            map.TryRemove(key, out _);
+        }
+        else
+        {
+            map[key] = mappings.Length == 1 ? mappings[0] : mappings;
+        }
+    }
+
+    private IndexedMapping Compact(MappingRow row)
+    {
+        var serialBits = row.Serial.Length == 32 && UInt128.TryParse(row.Serial, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var bits)
+                         && bits.ToString("x32", CultureInfo.InvariantCulture) == row.Serial
+            ? bits
+            : (UInt128?)null;
+        var tags = Intern(row.Tags);
+        var createdAtMs = row.CreatedAt.ToUnixTimeMilliseconds();
+        var notAfterMs = row.NotAfter.ToUnixTimeMilliseconds();
+
+        // Keep only the signature when the token rebuilds exactly (same header, issuer and claims as signed).
+        var parts = row.Assertion.Split('.');
+        Span<byte> signature = stackalloc byte[Es256Signature.Length];
+        var compact = parts.Length == 3
+            && System.Buffers.Text.Base64Url.TryDecodeFromChars(parts[2], signature, out var written) && written == Es256Signature.Length
+            && MappingAssertionSigner.Assemble(parts[0], signer.Issuer,
+                Claims(row.Sii, row.Ssi, row.Provider, tags, createdAtMs, notAfterMs, row.LogIndex, row.Serial), signature) == row.Assertion;
+        var header = compact ? HeaderId(parts[0]) : null;
+        var mapping = new IndexedMapping
+        {
+            Provider = Intern(row.Provider),
+            Ssi = row.Ssi,
+            Tags = tags,
+            AllowedProviders = Intern(row.AllowedProviders),
+            Discoverability = row.Discoverability,
+            LogIndex = row.LogIndex,
+            CreatedAtMs = createdAtMs,
+            NotAfterMs = notAfterMs,
+            SerialBits = serialBits ?? default,
+            HeaderId = header ?? FullToken,
+            Uncommon = header is null ? new UncommonParts(serialBits is null ? row.Serial : null, row.Assertion)
+                : serialBits is null ? new UncommonParts(row.Serial, null) : null,
+        };
+        if (header is not null)
+        {
+            signature.CopyTo(mapping.Signature);
+        }
+
+        return mapping;
+    }
+
+    private ushort? HeaderId(string encodedHeader)
+    {
+        var headers = _headers;
+        var id = Array.IndexOf(headers, encodedHeader);
+        if (id < 0 && headers.Length < FullToken)
+        {
+            _headers = [.. headers, encodedHeader];
+            id = headers.Length;
+        }
+
+        return id < 0 ? null : (ushort)id;
+    }
+
+    private static MappingAssertionClaims Claims(string sii, string ssi, string provider, string[] tags, long createdAtMs, long notAfterMs,
+        long logIndex, string serial) => new(sii, ssi, provider, tags, DateTimeOffset.FromUnixTimeMilliseconds(createdAtMs),
+        DateTimeOffset.FromUnixTimeMilliseconds(notAfterMs), logIndex, serial);
+
+    private string Intern(string provider)
+    {
+        if (!_providers.TryGetValue(provider, out var interned))
+        {
+            _providers[provider] = interned = provider;
+        }
+
+        return interned;
+    }
+
+    private string[] Intern(IReadOnlyList<string> list)
+    {
+        var array = list as string[] ?? [.. list];
+        if (!_lists.TryGetValue(array, out var interned))
+        {
+            _lists[array] = interned = array;
+        }
+
+        return interned;
+    }
+
+    [LoggerMessage(EventId = 1801, Level = LogLevel.Information, Message = "Lookup index loaded: {Count} mappings in {Seconds:F1} s (change sequence {Sequence})")]
+    private static partial void LogLoaded(ILogger logger, long count, double seconds, long sequence);
+
+    [LoggerMessage(EventId = 1802, Level = LogLevel.Warning, Message = "Lookup index refresh failed ({Kind}); answering from the last state until the next poll")]
+    private static partial void LogRefreshFailed(ILogger logger, StorageErrorKind kind);
+
+    /// <summary>Equal lists (tags, allowed providers) share one array.</summary>
+    private sealed class ListComparer : IEqualityComparer<string[]>
+    {
+        public static readonly ListComparer Instance = new();
+
+        public bool Equals(string[]? x, string[]? y) => x.AsSpan().SequenceEqual(y.AsSpan());
+
+        public int GetHashCode(string[] list)
+        {
+            var hash = new HashCode();
+            foreach (var item in list)
+            {
+                hash.Add(item, StringComparer.Ordinal);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
+}
