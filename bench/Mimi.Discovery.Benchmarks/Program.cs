@@ -30,3 +30,8 @@ if (which is "all" or "tokens")
 {
     await TokenBenchmark.RunAsync(duration);
 }
+
+if (which is "all" or "delivery")
+{
+    await DeliveryBenchmark.RunAsync(postgres, duration);
+}
