@@ -100,8 +100,8 @@ internal static class DeliveryBenchmark
         Console.WriteLine($"| messages delivered to all {Recipients} inboxes, one at a time | {single.Rate:N1} | {single.Rate / bareRate:F4} | {single.Rate / signedRate:F4} | {single.P50:F1} | {single.P99:F1} |");
         Console.WriteLine();
         Console.WriteLine($"Latency is submit (client API call at a follower) → the last of the {Recipients} inboxes returned it to its long poll. " +
-            "Membership is real: ts-mls made the room's group and one commit adding 99 members from KeyPackages claimed through keyMaterial; " +
-            "the hub routed the Welcome by those claims. The application messages are synthetic: well-formed PrivateMessages (application content type, " +
+            "Membership is real: ts-mls made the room's group and 9 commits adding 11 members each, from KeyPackages claimed through keyMaterial; " +
+            "the hub routed the Welcomes by those claims. The application messages are synthetic: well-formed PrivateMessages (application content type, " +
             "the room's group_id and epoch) whose sender data and ciphertext are random bytes, since the delivery service never decrypts them.");
         Console.WriteLine();
     }

@@ -1,9 +1,9 @@
 using System.Text;
+using Mimi.Discovery.Cli.Demo;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Server.Tests.Fixtures;
-using Mimi.Discovery.Cli.Demo;
 
 namespace Mimi.Discovery.Server.Tests.Delivery;
 
