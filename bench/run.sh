@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the benchmark figures as markdown tables, each next to a baseline measured in the same run.
-# usage: bench/run.sh [all|issuance|import|lookups|oprf|proofs|tokens|consent|resolve]   (MIMI_BENCH_SECONDS=5 by default per figure)
+# usage: bench/run.sh [all|issuance|import|lookups|oprf|proofs|tokens|consent|resolve|delivery]   (MIMI_BENCH_SECONDS=5 by default per figure)
 # Starts a throw-away PostgreSQL and Redis on loopback ports unless MIMI_BENCH_POSTGRES / MIMI_BENCH_REDIS are set;
 # the lookup figures use wrk (Debian package wrk). MIMI_BENCH_VERBOSE=1 adds the per-component rates of a lookup
 # (service call, database query, Redis calls) and wrk's raw output; MIMI_BENCH_SIZES=10000,1000000 picks the sizes.
@@ -8,6 +8,7 @@
 # MIMI_BENCH_VERBOSE=1 adds the per-row component rates (X.509 credential, assertion) on every core.
 # consent and resolve use SQLite and a dnsmasq started here (SRV records for two local instances and for
 # MIMI_BENCH_RESOLVE_PROVIDERS=1000 providers p<i>.bench).
+# The delivery figures start their own dnsmasq (dnsmasq-base) and use the ts-mls peer in tests/peers/mls (./test.sh installs both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-all}"

@@ -51,3 +51,8 @@ if (which is "all" or "consent" or "resolve")
         await ResolveBenchmark.RunAsync(dns, int.Parse(Environment.GetEnvironmentVariable("MIMI_BENCH_RESOLVE_PROVIDERS")!, System.Globalization.CultureInfo.InvariantCulture), duration);
     }
 }
+
+if (which is "all" or "delivery")
+{
+    await DeliveryBenchmark.RunAsync(postgres, duration);
+}

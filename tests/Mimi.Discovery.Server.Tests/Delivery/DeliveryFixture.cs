@@ -1,7 +1,7 @@
+using Mimi.Discovery.Cli.Demo;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Server.Tests.Fixtures;
-using Mimi.Discovery.Cli.Demo;
 
 namespace Mimi.Discovery.Server.Tests.Delivery;
 
@@ -16,9 +16,22 @@ public sealed class DeliveryFixture : IAsyncLifetime
 
     public ProviderInstance Beta => Network["beta.test"];
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => StartNetworkAsync(null, null);
+
+    /// <summary>
+    /// A fixture a test owns (dispose it): both providers on PostgreSQL databases made by <paramref name="databases"/>
+    /// (SQLite when null), with <paramref name="settings"/> on both instances.
+    /// </summary>
+    public static async Task<DeliveryFixture> StartAsync(Func<string, Task<string>>? databases, IDictionary<string, string?>? settings = null)
     {
-        Network = await ProviderNetwork.StartAsync(["alpha.test", "beta.test"]);
+        var fixture = new DeliveryFixture();
+        await fixture.StartNetworkAsync(databases, settings);
+        return fixture;
+    }
+
+    private async Task StartNetworkAsync(Func<string, Task<string>>? databases, IDictionary<string, string?>? settings)
+    {
+        Network = await ProviderNetwork.StartAsync(["alpha.test", "beta.test"], databases, settings);
         Mls = await MlsPeer.StartAsync();
     }
 
