@@ -482,10 +482,16 @@ public sealed class DeliveryStore(MimiDatabase database)
     private static async Task InsertInboxAsync(DbTransaction tx, string client, InboxKind kind, string roomId, byte[] message, byte[]? tree, DateTimeOffset now,
         CancellationToken ct)
     {
-        await using var insert = tx.Command("""
-            INSERT INTO inbox (client_uri, kind, room_id, message, ratchet_tree, created_at) VALUES (@c, @k, @r, @m, @rt, @t)
+        // The head's row lock is held until commit: a client's numbers are handed out, and become visible, in order.
+        await using var next = tx.Command("""
+            INSERT INTO inbox_heads (client_uri, last_seq) VALUES (@c, 1)
+            ON CONFLICT (client_uri) DO UPDATE SET last_seq = inbox_heads.last_seq + 1 RETURNING last_seq
             """);
-        await insert.With("c", client).With("k", (long)kind).With("r", roomId).With("m", message).With("rt", tree)
+        var seq = Convert.ToInt64(await next.With("c", client).ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        await using var insert = tx.Command("""
+            INSERT INTO inbox (client_uri, client_seq, kind, room_id, message, ratchet_tree, created_at) VALUES (@c, @s, @k, @r, @m, @rt, @t)
+            """);
+        await insert.With("c", client).With("s", seq).With("k", (long)kind).With("r", roomId).With("m", message).With("rt", tree)
             .With("t", StoredTime.From(now)).ExecuteNonQueryAsync(ct);
     }
 
@@ -538,7 +544,7 @@ public sealed class DeliveryStore(MimiDatabase database)
         database.ReadAsync<IReadOnlyList<InboxItem>>(async c =>
         {
             await using var query = c.Command("""
-                SELECT seq, kind, room_id, message, ratchet_tree, created_at FROM inbox WHERE client_uri = @c AND seq > @a ORDER BY seq LIMIT @l
+                SELECT client_seq, kind, room_id, message, ratchet_tree, created_at FROM inbox WHERE client_uri = @c AND client_seq > @a ORDER BY client_seq LIMIT @l
                 """);
             await using var reader = await query.With("c", clientUri).With("a", after).With("l", (long)limit).ExecuteReaderAsync(ct);
             var list = new List<InboxItem>();
@@ -554,7 +560,7 @@ public sealed class DeliveryStore(MimiDatabase database)
     /// <summary>Deletes a client's inbox items up to and including <paramref name="upTo"/>; returns how many.</summary>
     public Task<int> AckAsync(string clientUri, long upTo, CancellationToken ct) => database.WriteAsync(async tx =>
     {
-        await using var delete = tx.Command("DELETE FROM inbox WHERE client_uri = @c AND seq <= @s");
+        await using var delete = tx.Command("DELETE FROM inbox WHERE client_uri = @c AND client_seq <= @s");
         return await delete.With("c", clientUri).With("s", upTo).ExecuteNonQueryAsync(ct);
     }, ct);
 

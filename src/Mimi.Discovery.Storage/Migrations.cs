@@ -250,6 +250,17 @@ public static partial class Migrations
                 client_uri TEXT NOT NULL,
                 created_at {int64} NOT NULL);
             """),
+        // Inbox items are numbered per client inside the writing transaction (a row lock on the client's head), so
+        // on PostgreSQL a reader polling "after N" can never pass a number whose transaction commits later; the
+        // table-wide identity could commit out of order, and a long poll then skipped the late item for good.
+        (8, "inbox-per-client-sequence", """
+            CREATE TABLE inbox_heads (client_uri TEXT PRIMARY KEY, last_seq {int64} NOT NULL);
+            ALTER TABLE inbox ADD COLUMN client_seq {int64} NOT NULL DEFAULT 0;
+            UPDATE inbox SET client_seq = seq;
+            INSERT INTO inbox_heads (client_uri, last_seq) SELECT client_uri, MAX(seq) FROM inbox GROUP BY client_uri;
+            DROP INDEX ix_inbox_client;
+            CREATE UNIQUE INDEX ix_inbox_client_seq ON inbox (client_uri, client_seq);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -43,6 +43,22 @@ public sealed class ProviderNetwork : IAsyncDisposable
     public static async Task<ProviderNetwork> StartAsync(IReadOnlyList<string> domains, Func<string, Task<string>>? databases = null,
         IDictionary<string, string?>? settings = null, IDictionary<string, string?>? discoverySettings = null, IEnumerable<string>? dnsRecords = null)
     {
+        // A port found free can be taken by a parallel test before Kestrel binds it: start again on other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(domains, databases, settings, discoverySettings, dnsRecords?.ToList());
+            }
+            catch (IOException e) when (attempt < 4 && e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+            }
+        }
+    }
+
+    private static async Task<ProviderNetwork> StartOnceAsync(IReadOnlyList<string> domains, Func<string, Task<string>>? databases,
+        IDictionary<string, string?>? settings, IDictionary<string, string?>? discoverySettings, IEnumerable<string>? dnsRecords)
+    {
         var discoveryPort = Loopback.FreePort();
         var own = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         foreach (var (key, value) in discoverySettings ?? new Dictionary<string, string?>())
@@ -53,20 +69,36 @@ public sealed class ProviderNetwork : IAsyncDisposable
         own["Authority:Issuer"] = $"http://127.0.0.1:{discoveryPort}";
         var discovery = new ServiceFactory(databases is null ? null : await databases("discovery"), own);
         discovery.UseKestrel(discoveryPort);
-        discovery.StartServer();
+        try
+        {
+            discovery.StartServer();
+        }
+        catch
+        {
+            discovery.Dispose();
+            throw;
+        }
 
         var ports = domains.ToDictionary(d => d, _ => Loopback.FreePort(), StringComparer.Ordinal);
         var records = ports.SelectMany(p => new[] { $"--srv-host=_mimi._tcp.{p.Key},{p.Key},{p.Value},0,10", $"--host-record={p.Key},127.0.0.1" });
         var dns = await DnsmasqServer.StartAsync(records.Concat(dnsRecords ?? []), ttl: 5);
         var network = new ProviderNetwork(discovery, discoveryPort, dns);
-        foreach (var domain in domains)
+        try
         {
-            var credentials = ClientCredentials.GenerateEs256(domain);
-            await discovery.Operator().EnrolProviderAsync(domain, "ops@" + domain, [credentials.PublicJwk]);
-            var instance = new ProviderInstance(network, domain, ports[domain], credentials,
-                databases is null ? null : await databases(domain), settings);
-            instance.Start();
-            network._providers[domain] = instance;
+            foreach (var domain in domains)
+            {
+                var credentials = ClientCredentials.GenerateEs256(domain);
+                await discovery.Operator().EnrolProviderAsync(domain, "ops@" + domain, [credentials.PublicJwk]);
+                var instance = new ProviderInstance(network, domain, ports[domain], credentials,
+                    databases is null ? null : await databases(domain), settings);
+                network._providers[domain] = instance;
+                instance.Start();
+            }
+        }
+        catch
+        {
+            await network.DisposeAsync();
+            throw;
         }
 
         return network;
@@ -182,7 +214,16 @@ public sealed class ProviderInstance : IDisposable
 
         var service = new ServiceFactory(_postgres, _settings, dataDirectory: DataDirectory);
         service.UseKestrel(Port);
-        service.StartServer();
+        try
+        {
+            service.StartServer();
+        }
+        catch
+        {
+            service.Dispose();
+            throw;
+        }
+
         Service = service;
     }
 
