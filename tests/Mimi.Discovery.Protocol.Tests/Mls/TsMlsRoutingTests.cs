@@ -1,7 +1,7 @@
 using System.Text;
+using Mimi.Discovery.Cli.Demo;
 using Mimi.Discovery.Protocol.Tests.Support;
 using Mimi.Discovery.Protocol.Tls;
-using Mimi.Discovery.Cli.Demo;
 
 namespace Mimi.Discovery.Protocol.Tests.Mls;
 

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
+using Mimi.Discovery.Cli.Demo;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
-using Mimi.Discovery.Server.Tests.Delivery;
 using Mimi.Discovery.Server.Lookup.Private;
+using Mimi.Discovery.Server.Tests.Delivery;
 using Mimi.Discovery.Server.Tests.Fixtures;
-using Mimi.Discovery.Cli.Demo;
 
 namespace Mimi.Discovery.Server.Tests.EndToEnd;
 
