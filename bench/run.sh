@@ -51,8 +51,9 @@ if [ -z "${MIMI_BENCH_POSTGRES:-}" ]; then
   chmod 700 "$dir"
   echo bench > "$dir/pw"
   "${as_pg[@]}" "$pg_bin/initdb" -D "$dir/db" -U app --pwfile="$dir/pw" --auth-host=scram-sha-256 --auth-local=trust >/dev/null
-  # Durable settings (fsync on): the issuance figure must include real commits.
-  "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$dir/db" -l "$dir/log" -w -o "-c listen_addresses=127.0.0.1 -p $port -k $dir" start >/dev/null
+  # Durable settings (fsync on): the issuance figure must include real commits. The delivery figure runs eleven
+  # instances, each with its own connection pool: more than PostgreSQL's default 100 connections.
+  "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$dir/db" -l "$dir/log" -w -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=400" start >/dev/null
   cleanups+=('"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$dir/db" -m immediate -w stop >/dev/null; rm -rf "$dir"')
   export MIMI_BENCH_POSTGRES="Host=127.0.0.1;Port=$port;Username=app;Password=bench;Database=postgres"
 fi

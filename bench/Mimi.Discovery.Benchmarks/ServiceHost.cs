@@ -37,6 +37,11 @@ internal sealed class ServiceHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (Environment.GetEnvironmentVariable("MIMI_BENCH_SERVICE_LOG") == "1")
+        {
+            // The services' own warnings, for a figure that fails.
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
         builder.AddMimiDiscovery();
         var app = builder.Build();
         app.UseMimiDiscovery();
