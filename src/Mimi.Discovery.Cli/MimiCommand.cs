@@ -49,6 +49,8 @@ internal static class MimiCommand
         root.Add(LookupCommand.Build());
         root.Add(Demo.DemoCommand.Build());
         root.Add(ConsentCommand.Build());
+        root.Add(HostedUserCommands.Build());
+        root.Add(HostedUserCommands.Outbox());
         return root;
     }
 

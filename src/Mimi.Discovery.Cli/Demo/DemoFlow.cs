@@ -187,15 +187,9 @@ internal sealed class DemoFlow(DemoNetwork network, string peerDirectory)
     {
         using var admin = network.Operator(domain);
         var api = network.Client(domain, admin);
-        using var http = network.Http(domain);
-        http.DefaultRequestHeaders.Authorization = new("Bearer", await api.GetAccessTokenAsync(ct));
-        (await http.PostAsync("/v1/delivery/users", System.Net.Http.Json.JsonContent.Create(new { name = user, consentMode }), ct)).EnsureSuccessStatusCode();
+        await api.CreateHostedUserAsync(user, consentMode, ct);
         var key = ClientCredentials.GenerateEs256($"mimi://{domain}/d/{client}");
-        (await http.PostAsync($"/v1/delivery/users/{user}/clients", System.Net.Http.Json.JsonContent.Create(new
-        {
-            name = client,
-            jwk = System.Text.Json.JsonDocument.Parse(key.PublicJwk).RootElement,
-        }), ct)).EnsureSuccessStatusCode();
+        await api.AddHostedClientAsync(user, client, key.PublicJwk, ct);
         return network.Client(domain, key);
     }
 

@@ -139,10 +139,10 @@ internal static class ConsentMimiApi
             return unsupported;
         }
 
-        var body = await ReadBoundedAsync(http.Request, options.Value.MaxBodyBytes, ct);
+        var body = await MimiBodies.ReadAsync(http.Request, options.Value.MaxBodyBytes, ct);
         if (!AbuseReport.TryDecode(body, out var report, out var error, new TlsReaderOptions { MaxInputLength = options.Value.MaxBodyBytes }))
         {
-            return Problems.InvalidMessage(DecodeProblem.From(error, nameof(AbuseReport)));
+            return Problems.InvalidMessage(error, nameof(AbuseReport));
         }
 
         if (!Ssi.TryParse(Uri.UnescapeDataString(roomId), out var room, out var roomError) || room.Kind != SsiKind.Room)
@@ -184,10 +184,10 @@ internal static class ConsentMimiApi
             return (null, unsupported);
         }
 
-        var body = await ReadBoundedAsync(http.Request, options.MaxBodyBytes, ct);
+        var body = await MimiBodies.ReadAsync(http.Request, options.MaxBodyBytes, ct);
         return ConsentEntry.TryDecode(body, out var entry, out var error, new TlsReaderOptions { MaxInputLength = options.MaxBodyBytes })
             ? (entry, null)
-            : (null, Problems.InvalidMessage(DecodeProblem.From(error, nameof(ConsentEntry))));
+            : (null, Problems.InvalidMessage(error, nameof(ConsentEntry)));
     }
 
     private static ProblemHttpResult? ContentTypeProblem(HttpContext http) =>
@@ -195,20 +195,6 @@ internal static class ConsentMimiApi
             ? null
             : Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type.",
                 $"MIMI bodies are TLS-encoded; send them as {PeerClient.MediaType}.");
-
-    /// <summary>Reads at most <paramref name="limit"/> + 1 bytes: one byte over is enough for the decoder to name the size limit.</summary>
-    private static async Task<byte[]> ReadBoundedAsync(HttpRequest request, int limit, CancellationToken ct)
-    {
-        var buffer = new byte[limit + 1];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(total), ct)) > 0)
-        {
-            total += read;
-        }
-
-        return buffer.AsSpan(0, total).ToArray();
-    }
 
     /// <summary>
     /// Checks and normalizes the scope: both URIs users, the requester's (for requestConsent) or the target's (for

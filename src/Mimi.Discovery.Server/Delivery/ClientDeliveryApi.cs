@@ -93,10 +93,10 @@ internal static partial class ClientDeliveryApi
         HttpContext http, ClaimsPrincipal user, KeyPackages keyPackages, PeerClient peers, DeliveryStore store, IOptions<DeliveryOptions> options,
         TimeProvider time, CancellationToken ct)
     {
-        var body = await MimiApi.ReadBodyAsync(http.Request, ct);
+        var body = await MimiBodies.ReadAsync(http.Request, null, ct);
         if (!KeyMaterialRequest.TryDecode(body, out var request, out var error))
         {
-            return MimiApi.InvalidMessage(error, nameof(KeyMaterialRequest));
+            return Problems.InvalidMessage(error, nameof(KeyMaterialRequest));
         }
 
         if (request.RequestingUser != user.HostedUser())
@@ -202,10 +202,10 @@ internal static partial class ClientDeliveryApi
             return Problems.InvalidIdentifier("room", "not-a-room", "room must be a MIMI room URI.");
         }
 
-        var body = await MimiApi.ReadBodyAsync(http.Request, ct);
+        var body = await MimiBodies.ReadAsync(http.Request, null, ct);
         if (!UpdateRequest.TryDecode(body, out var request, out var error))
         {
-            return MimiApi.InvalidMessage(error, nameof(UpdateRequest));
+            return Problems.InvalidMessage(error, nameof(UpdateRequest));
         }
 
         if (domain == options.Value.HostedDomain)
@@ -228,10 +228,10 @@ internal static partial class ClientDeliveryApi
             return Problems.InvalidIdentifier("room", "not-a-room", "room must be a MIMI room URI.");
         }
 
-        var body = await MimiApi.ReadBodyAsync(http.Request, ct);
+        var body = await MimiBodies.ReadAsync(http.Request, null, ct);
         if (!MlsMessage.TryDecode(body, out var message, out var error))
         {
-            return MimiApi.InvalidMessage(error, "MLSMessage");
+            return Problems.InvalidMessage(error, "MLSMessage");
         }
 
         if (domain == options.Value.HostedDomain)

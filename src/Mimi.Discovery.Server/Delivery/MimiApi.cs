@@ -42,10 +42,10 @@ internal static partial class MimiApi
     {
         // Routing leaves %2F escaped inside a segment; a URI-valued parameter is unescaped once, then validated.
         targetUser = Uri.UnescapeDataString(targetUser);
-        var body = await ReadBodyAsync(http.Request, ct);
+        var body = await MimiBodies.ReadAsync(http.Request, null, ct);
         if (!KeyMaterialRequest.TryDecode(body, out var request, out var error))
         {
-            return InvalidMessage(error, nameof(KeyMaterialRequest));
+            return Problems.InvalidMessage(error, nameof(KeyMaterialRequest));
         }
 
         if (request.TargetUser != targetUser || !IsHostedUser(request.TargetUser, options.Value))
@@ -71,10 +71,10 @@ internal static partial class MimiApi
         string roomId, HttpContext http, ClaimsPrincipal user, Hub hub, CancellationToken ct)
     {
         roomId = Uri.UnescapeDataString(roomId);
-        var body = await ReadBodyAsync(http.Request, ct);
+        var body = await MimiBodies.ReadAsync(http.Request, null, ct);
         if (!UpdateRequest.TryDecode(body, out var request, out var error))
         {
-            return InvalidMessage(error, nameof(UpdateRequest));
+            return Problems.InvalidMessage(error, nameof(UpdateRequest));
         }
 
         return UpdateAnswer(await hub.UpdateAsync(roomId, request, new HubSender(null, user.PeerDomain()), ct));
@@ -84,10 +84,10 @@ internal static partial class MimiApi
         string roomId, HttpContext http, ClaimsPrincipal user, Hub hub, CancellationToken ct)
     {
         roomId = Uri.UnescapeDataString(roomId);
-        var body = await ReadBodyAsync(http.Request, ct);
+        var body = await MimiBodies.ReadAsync(http.Request, null, ct);
         if (!SubmitMessageRequest.TryDecode(body, out var request, out var error))
         {
-            return InvalidMessage(error, nameof(SubmitMessageRequest));
+            return Problems.InvalidMessage(error, nameof(SubmitMessageRequest));
         }
 
         if (!Ssi.TryParse(request.SendingUri, out var sending, out _) || sending.Domain != user.PeerDomain())
@@ -102,10 +102,10 @@ internal static partial class MimiApi
         string roomId, HttpContext http, ClaimsPrincipal user, Follower follower, CancellationToken ct)
     {
         roomId = Uri.UnescapeDataString(roomId);
-        var body = await ReadBodyAsync(http.Request, ct);
+        var body = await MimiBodies.ReadAsync(http.Request, null, ct);
         if (!FanoutMessage.TryDecodeAll(body, out var messages, out var error))
         {
-            return InvalidMessage(error, nameof(FanoutMessage));
+            return Problems.InvalidMessage(error, nameof(FanoutMessage));
         }
 
         if (!Ssi.TryParse(roomId, out var room, out _) || room.Kind != SsiKind.Room || room.Domain != user.PeerDomain())
@@ -136,10 +136,10 @@ internal static partial class MimiApi
         string domain, HttpContext http, DeliveryStore store, IOptions<DeliveryOptions> options, CancellationToken ct)
     {
         domain = Uri.UnescapeDataString(domain);
-        var body = await ReadBodyAsync(http.Request, ct);
+        var body = await MimiBodies.ReadAsync(http.Request, null, ct);
         if (!IdentifierRequest.TryDecode(body, out var request, out var error))
         {
-            return InvalidMessage(error, nameof(IdentifierRequest));
+            return Problems.InvalidMessage(error, nameof(IdentifierRequest));
         }
 
         var hosted = options.Value.HostedDomain;
@@ -233,21 +233,6 @@ internal static partial class MimiApi
         _ => Problems.Create(StatusCodes.Status400BadRequest, "invalid-message", "The message is not acceptable here.", answer.Detail!),
     };
 
-    /// <summary>A body that failed to decode: 400 with the decoder's code, field and offset (never the input bytes).</summary>
-    internal static ProblemHttpResult InvalidMessage(TlsError error, string messageName)
-    {
-        var problem = DecodeProblem.From(error, messageName);
-        return Problems.Create(StatusCodes.Status400BadRequest, "invalid-message", problem.Title, problem.Detail,
-            new Dictionary<string, object?> { ["code"] = problem.Code, ["field"] = problem.Field, ["offset"] = problem.Offset });
-    }
-
-    /// <summary>Reads the whole body; its size is bounded by the request size limit.</summary>
-    internal static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, ct);
-        return buffer.ToArray();
-    }
 }
 
 /// <summary>

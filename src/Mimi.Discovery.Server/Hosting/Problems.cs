@@ -62,6 +62,10 @@ internal static class Problems
         Create(StatusCodes.Status400BadRequest, "invalid-message", problem.Title, problem.Detail,
             new Dictionary<string, object?> { ["code"] = problem.Code, ["field"] = problem.Field, ["offset"] = problem.Offset });
 
+    /// <summary>400 for <paramref name="messageName"/> failing to decode with <paramref name="error"/> (never echoes the input bytes).</summary>
+    public static ProblemHttpResult InvalidMessage(Mimi.Discovery.Protocol.Tls.TlsError error, string messageName) =>
+        InvalidMessage(Mimi.Discovery.Protocol.DecodeProblem.From(error, messageName));
+
     public static ProblemHttpResult ProofFailed(string detail) =>
         Create(StatusCodes.Status400BadRequest, "proof-of-control-failed", "Proof of control failed.", detail);
 

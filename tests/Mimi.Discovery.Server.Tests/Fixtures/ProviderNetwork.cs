@@ -185,23 +185,18 @@ public sealed class ProviderInstance : IDisposable
     /// <summary>Creates a hosted user and one client for it; returns the client's API client and key.</summary>
     public async Task<(MimiDiscoveryClient Client, ClientCredentials Credentials)> AddUserAsync(string user, string client, string consentMode = "consent-required")
     {
-        using var http = Running.CreateClient();
         var admin = Operator();
-        var token = await admin.GetAccessTokenAsync();
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        var created = await http.PostAsync("/v1/delivery/users", System.Net.Http.Json.JsonContent.Create(new { name = user, consentMode }));
-        if (created.StatusCode != System.Net.HttpStatusCode.Conflict)
+        try
         {
-            created.EnsureSuccessStatusCode();
+            await admin.CreateHostedUserAsync(user, consentMode);
+        }
+        catch (MimiApiException e) when (e.Status == 409)
+        {
+            // The user exists already: add another client.
         }
 
         var credentials = ClientCredentials.GenerateEs256($"mimi://{Domain}/d/{client}");
-        var added = await http.PostAsync($"/v1/delivery/users/{user}/clients", System.Net.Http.Json.JsonContent.Create(new
-        {
-            name = client,
-            jwk = System.Text.Json.JsonDocument.Parse(credentials.PublicJwk).RootElement,
-        }));
-        added.EnsureSuccessStatusCode();
+        await admin.AddHostedClientAsync(user, client, credentials.PublicJwk);
         return (As(credentials), credentials);
     }
 
