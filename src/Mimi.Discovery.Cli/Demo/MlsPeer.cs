@@ -246,6 +246,9 @@ public sealed class MlsPeer : IAsyncDisposable
         return new MlsPeerCommit(Bytes(r, "commit"), Bytes(r, "welcome"), Bytes(r, "groupInfo"), Bytes(r, "ratchetTree"), r.GetProperty("epoch").GetUInt64());
     }
 
+    private static MlsPeerCommit Committed(JsonElement r) =>
+        new(Bytes(r, "commit"), [], Bytes(r, "groupInfo"), Bytes(r, "ratchetTree"), r.GetProperty("epoch").GetUInt64());
+
     /// <summary><c>addMember</c> with one KeyPackage.</summary>
     public Task<MlsPeerCommit> AddMemberAsync(string name, string groupId, byte[] keyPackage, bool privateCommit = false, bool ratchetTreeInWelcome = false) =>
         AddMemberAsync(name, groupId, [keyPackage], privateCommit, ratchetTreeInWelcome);
@@ -295,6 +298,52 @@ public sealed class MlsPeer : IAsyncDisposable
     {
         var r = await CallAsync("members", new() { ["name"] = name, ["groupId"] = groupId });
         return [.. r.GetProperty("identities").EnumerateArray().Select(e => e.GetString()!)];
+    }
+
+    /// <summary><c>removeMember</c>: the client commits (PublicMessage) the removal of the member whose credential identity is <paramref name="identity"/>.</summary>
+    public async Task<MlsPeerCommit> RemoveMemberAsync(string name, string groupId, string identity)
+    {
+        var r = await CallAsync("removeMember", new() { ["name"] = name, ["groupId"] = groupId, ["identity"] = identity });
+        return Committed(r);
+    }
+
+    /// <summary><c>signWithLabel</c>: RFC 9420 SignWithLabel with the client's signature key (<paramref name="label"/> without "MLS 1.0 ").</summary>
+    public async Task<byte[]> SignWithLabelAsync(string name, string label, byte[] content)
+    {
+        var r = await CallAsync("signWithLabel", new() { ["name"] = name, ["label"] = label, ["content"] = Convert.ToBase64String(content) });
+        return Bytes(r, "signature");
+    }
+
+    /// <summary><c>hpkeKeyPair</c>: a fresh HPKE key pair of the client's suite; returns the public key, keeps the private one for <see cref="OpenWithLabelAsync"/>.</summary>
+    public async Task<byte[]> HpkeKeyPairAsync(string name) => Bytes(await CallAsync("hpkeKeyPair", new() { ["name"] = name }), "publicKey");
+
+    /// <summary><c>openWithLabel</c>: RFC 9420 DecryptWithLabel with the client's latest HPKE key pair.</summary>
+    public async Task<byte[]> OpenWithLabelAsync(string name, string label, byte[] context, byte[] kemOutput, byte[] ciphertext)
+    {
+        var r = await CallAsync("openWithLabel", new()
+        {
+            ["name"] = name,
+            ["label"] = label,
+            ["context"] = Convert.ToBase64String(context),
+            ["kemOutput"] = Convert.ToBase64String(kemOutput),
+            ["ciphertext"] = Convert.ToBase64String(ciphertext),
+        });
+        return Bytes(r, "plaintext");
+    }
+
+    /// <summary>
+    /// <c>joinExternal</c>: the client joins by external commit from a GroupInfo (MLSMessage with external_pub) and the
+    /// TLS-encoded ratchet tree; it is in the group at once. The result has no Welcome.
+    /// </summary>
+    public async Task<MlsPeerCommit> JoinExternalAsync(string name, byte[] groupInfo, byte[] ratchetTree)
+    {
+        var r = await CallAsync("joinExternal", new()
+        {
+            ["name"] = name,
+            ["groupInfo"] = Convert.ToBase64String(groupInfo),
+            ["ratchetTree"] = Convert.ToBase64String(ratchetTree),
+        });
+        return Committed(r);
     }
 
     /// <summary>Closes the peer's stdin, lets it finish, and kills it if it does not.</summary>
@@ -375,8 +424,9 @@ public sealed class MlsPeer : IAsyncDisposable
 public sealed record MlsPeerKeyPackage(byte[] KeyPackage, byte[] KeyPackageRef);
 
 /// <summary>
-/// The result of <c>addMember</c>: the commit (MLSMessage), the Welcome (MLSMessage), a GroupInfo of the new epoch
-/// (MLSMessage, with external_pub), the TLS-encoded ratchet tree (the <c>ratchet_tree</c> extension's data) and the new epoch.
+/// The result of a commit (<c>addMember</c>, <c>removeMember</c>, <c>joinExternal</c>): the commit (MLSMessage), the
+/// Welcome (MLSMessage; empty when nobody is added by it), a GroupInfo of the new epoch (MLSMessage, with external_pub),
+/// the TLS-encoded ratchet tree (the <c>ratchet_tree</c> extension's data) and the new epoch.
 /// </summary>
 public sealed record MlsPeerCommit(byte[] Commit, byte[] Welcome, byte[] GroupInfo, byte[] RatchetTree, ulong Epoch);
 

@@ -61,8 +61,10 @@ internal static class MlsFraming
         }
     }
 
-    public static bool TrySkipCommit(ref TlsReader r)
+    /// <summary>Frames a Commit; <paramref name="pathLeaf"/> is its UpdatePath's new leaf, when it has a path.</summary>
+    public static bool TryReadCommit(ref TlsReader r, out MlsLeafNode? pathLeaf)
     {
+        pathLeaf = null;
         // The proposals are a length-delimited vector: its framing is all a delivery service needs.
         if (!r.TrySkipOpaque("proposals", TlsLengthPrefix.Varint) || !r.TryReadPresence("path", out var hasPath))
         {
@@ -70,7 +72,7 @@ internal static class MlsFraming
         }
 
         return !hasPath
-            || (r.TryReadStruct<MlsLeafNode>("path.leaf_node", MlsLeafNode.TryRead, out _)
+            || (r.TryReadStruct<MlsLeafNode>("path.leaf_node", MlsLeafNode.TryRead, out pathLeaf)
                 && r.TrySkipOpaque("path.nodes", TlsLengthPrefix.Varint));
     }
 

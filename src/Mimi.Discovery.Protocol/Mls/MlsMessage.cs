@@ -36,6 +36,12 @@ public sealed class MlsMessage : IEquatable<MlsMessage>
     /// <summary>The sender's leaf index (member) or external-sender index (external) of a PublicMessage.</summary>
     public uint? SenderIndex { get; private init; }
 
+    /// <summary>
+    /// The new leaf of a PublicMessage commit's UpdatePath (an external commit always has one: it names the joiner's
+    /// signature key and credential).
+    /// </summary>
+    public MlsLeafNode? CommitPathLeaf { get; private init; }
+
     /// <summary>The Welcome of a welcome message.</summary>
     public MlsWelcome? Welcome { get; private init; }
 
@@ -159,11 +165,12 @@ public sealed class MlsMessage : IEquatable<MlsMessage>
             return false;
         }
 
+        MlsLeafNode? pathLeaf = null;
         var framed = contentType switch
         {
             MlsContentType.Application => r.TrySkipOpaque("application_data", TlsLengthPrefix.Varint),
             MlsContentType.Proposal => MlsFraming.TrySkipProposal(ref r),
-            _ => MlsFraming.TrySkipCommit(ref r),
+            _ => MlsFraming.TryReadCommit(ref r, out pathLeaf),
         };
         if (!framed)
         {
@@ -198,6 +205,7 @@ public sealed class MlsMessage : IEquatable<MlsMessage>
             ContentType = contentType,
             SenderType = senderType,
             SenderIndex = senderType is MlsSenderType.Member or MlsSenderType.External ? senderIndex : null,
+            CommitPathLeaf = pathLeaf,
             AuthenticatedContent = authenticated,
         };
         return true;

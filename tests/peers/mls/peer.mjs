@@ -25,6 +25,18 @@
 //                 kind: "application" (with plaintext), "commit" or "proposal". groupId defaults to the message's.
 //   epoch         { name, groupId }                           -> { epoch }
 //   members       { name, groupId }                           -> { identities }  (UTF-8 credential identities)
+//   removeMember  { name, groupId, identity }                 -> { commit, groupInfo, ratchetTree, epoch }
+//                 A PublicMessage commit removing the member whose credential identity is `identity`.
+//   signWithLabel { name, label, content }                    -> { signature }
+//                 RFC 9420 SignWithLabel with the client's signature key (label without the "MLS 1.0 " prefix).
+//   hpkeKeyPair   { name }                                    -> { publicKey }
+//                 A fresh HPKE key pair of the client's cipher suite; the private key stays here for openWithLabel.
+//   openWithLabel { name, label, context, kemOutput, ciphertext } -> { plaintext }
+//                 RFC 9420 DecryptWithLabel with the client's latest hpkeKeyPair.
+//   joinExternal  { name, groupInfo, ratchetTree }            -> { commit, groupInfo, ratchetTree, groupId, epoch }
+//                 Joins by external commit (a PublicMessage from a new_member_commit sender) from a GroupInfo
+//                 MLSMessage carrying external_pub and the TLS-encoded ratchet tree; the client is in the group at
+//                 once (epoch is the new one).
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import {
@@ -32,6 +44,7 @@ import {
     createCommit,
     createGroup,
     createGroupInfoWithExternalPub,
+    joinGroupExternal,
     decodeMlsMessage,
     defaultCapabilities,
     emptyPskIndex,
@@ -44,6 +57,8 @@ import {
     processPublicMessage,
 } from 'ts-mls';
 import { getCiphersuiteNameFromId } from 'ts-mls/crypto/ciphersuite.js';
+import { decryptWithLabel } from 'ts-mls/crypto/hpke.js';
+import { signWithLabel } from 'ts-mls/crypto/signature.js';
 import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
 import { getGroupMembers } from 'ts-mls/clientState.js';
 import { decodeRatchetTree, encodeRatchetTree } from 'ts-mls/ratchetTree.js';
@@ -76,6 +91,29 @@ function client(name) {
     }
 
     return found;
+}
+
+function decodeTree(value, field) {
+    const data = bytes(value, field);
+    const decoded = decodeRatchetTree(data, 0);
+    if (!decoded || decoded[1] !== data.length) {
+        throw new Error(`'${field}' is not a TLS-encoded ratchet tree`);
+    }
+
+    return decoded[0];
+}
+
+async function committed(owner, newState, commit) {
+    const groupId = fromUtf8.decode(newState.groupContext.groupId);
+    owner.groups.set(groupId, newState);
+    const groupInfo = await createGroupInfoWithExternalPub(newState, [], owner.impl);
+    return {
+        commit: b64(encodeMlsMessage(commit)),
+        groupInfo: encode({ wireformat: 'mls_group_info', groupInfo }),
+        ratchetTree: b64(encodeRatchetTree(newState.ratchetTree)),
+        groupId,
+        epoch: Number(newState.groupContext.epoch),
+    };
 }
 
 function group(owner, groupId) {
@@ -214,16 +252,7 @@ const operations = {
         }
 
         const kp = owner.keyPackages[index];
-        let tree;
-        if (ratchetTree !== undefined && ratchetTree !== null) {
-            const data = bytes(ratchetTree, 'ratchetTree');
-            const decoded = decodeRatchetTree(data, 0);
-            if (!decoded || decoded[1] !== data.length) {
-                throw new Error("'ratchetTree' is not a TLS-encoded ratchet tree");
-            }
-
-            tree = decoded[0];
-        }
+        const tree = ratchetTree === undefined || ratchetTree === null ? undefined : decodeTree(ratchetTree, 'ratchetTree');
 
         const state = await joinGroup(message, kp.publicPackage, kp.privatePackage, emptyPskIndex, owner.impl, tree);
         const groupId = fromUtf8.decode(state.groupContext.groupId);
@@ -287,6 +316,55 @@ const operations = {
         const owner = client(name);
         const leaves = getGroupMembers(group(owner, groupId));
         return { identities: leaves.map((leaf) => fromUtf8.decode(leaf.credential.identity)) };
+    },
+
+    removeMember: async ({ name, groupId, identity }) => {
+        const owner = client(name);
+        const state = group(owner, groupId);
+        const wanted = text(identity, 'identity');
+        // Leaf i sits at node 2i of the array representation.
+        const node = state.ratchetTree.findIndex((n, i) => i % 2 === 0 && n?.nodeType === 'leaf'
+            && fromUtf8.decode(n.leaf.credential.identity) === wanted);
+        if (node < 0) {
+            throw new Error(`no member '${wanted}' in group '${groupId}'`);
+        }
+
+        const result = await createCommit(
+            { state, cipherSuite: owner.impl },
+            { extraProposals: [{ proposalType: 'remove', remove: { removed: node / 2 } }], wireAsPublicMessage: true },
+        );
+        return committed(owner, result.newState, result.commit);
+    },
+
+    signWithLabel: async ({ name, label, content }) => {
+        const owner = client(name);
+        const signature = await signWithLabel(owner.signatureKeys.signKey, text(label, 'label'), bytes(content, 'content'), owner.impl.signature);
+        return { signature: b64(signature) };
+    },
+
+    hpkeKeyPair: async ({ name }) => {
+        const owner = client(name);
+        owner.hpke = await owner.impl.hpke.generateKeyPair();
+        return { publicKey: b64(await owner.impl.hpke.exportPublicKey(owner.hpke.publicKey)) };
+    },
+
+    openWithLabel: async ({ name, label, context, kemOutput, ciphertext }) => {
+        const owner = client(name);
+        if (!owner.hpke) {
+            throw new Error(`client '${name}' has no HPKE key pair; call hpkeKeyPair first`);
+        }
+
+        const plaintext = await decryptWithLabel(owner.hpke.privateKey, text(label, 'label'), bytes(context, 'context'),
+            bytes(kemOutput, 'kemOutput'), bytes(ciphertext, 'ciphertext'), owner.impl.hpke);
+        return { plaintext: b64(plaintext) };
+    },
+
+    joinExternal: async ({ name, groupInfo, ratchetTree: tree }) => {
+        const owner = client(name);
+        const info = decode(groupInfo, 'groupInfo', 'mls_group_info').groupInfo;
+        const own = await newKeyPackage(owner);
+        const result = await joinGroupExternal(info, own.publicPackage, own.privatePackage, false, owner.impl, decodeTree(tree, 'ratchetTree'));
+        return committed(owner, result.newState, { version: 'mls10', wireformat: 'mls_public_message', publicMessage: result.publicMessage });
     },
 };
 

@@ -1,0 +1,90 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using Mimi.Discovery.Protocol.Tls;
+
+namespace Mimi.Discovery.Protocol;
+
+/// <summary>A member's leaf in a ratchet tree: its leaf index and LeafNode.</summary>
+public sealed record MlsTreeLeaf(uint LeafIndex, MlsLeafNode Node)
+{
+    /// <summary>The identity of a basic credential as UTF-8 text (MIMI clients use their client URI), or null.</summary>
+    public string? BasicIdentity => Node.Credential.CredentialType == MlsCredentialType.Basic && Node.Credential.Identity.Length > 0
+        ? Decode(Node.Credential.Identity.Span)
+        : null;
+
+    private static string? Decode(ReadOnlySpan<byte> identity)
+    {
+        try
+        {
+            return new UTF8Encoding(false, true).GetString(identity);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// The members of an RFC 9420 ratchet tree (§12.4.3.3, the <c>ratchet_tree</c> extension's <c>optional&lt;Node&gt;</c>
+/// vector): what a hub reads to know the roster a commit leaves behind. Leaves are at even node indexes; parent
+/// nodes are framed and skipped. Nothing is verified (the hub is not a member and cannot check the tree hash).
+/// </summary>
+public sealed class MlsRatchetTree
+{
+    private MlsRatchetTree(IReadOnlyList<MlsTreeLeaf> leaves) => Leaves = leaves;
+
+    /// <summary>The non-blank leaves, by leaf index.</summary>
+    public IReadOnlyList<MlsTreeLeaf> Leaves { get; }
+
+    /// <summary>Decodes the vector's contents (the nodes without the vector's length prefix), which must span the whole input.</summary>
+    public static bool TryDecodeContents(ReadOnlySpan<byte> contents, [NotNullWhen(true)] out MlsRatchetTree? tree, out TlsError error)
+    {
+        tree = null;
+        var reader = new TlsReader(contents);
+        var leaves = new List<MlsTreeLeaf>();
+        for (var node = 0u; reader.Remaining > 0; node++)
+        {
+            if (!reader.TryReadPresence("ratchet_tree.node", out var present))
+            {
+                error = reader.Error;
+                return false;
+            }
+
+            if (!present)
+            {
+                continue;
+            }
+
+            if (!reader.TryReadUInt8("node_type", out var type))
+            {
+                error = reader.Error;
+                return false;
+            }
+
+            var read = (type, node % 2) switch
+            {
+                (1, 0) => reader.TryReadStruct<MlsLeafNode>("leaf_node", MlsLeafNode.TryRead, out var leaf) && Add(leaves, node / 2, leaf),
+                (2, 1) => reader.TrySkipOpaque("parent.encryption_key", TlsLengthPrefix.Varint)
+                    && reader.TrySkipOpaque("parent.parent_hash", TlsLengthPrefix.Varint)
+                    && reader.TrySkipOpaque("parent.unmerged_leaves", TlsLengthPrefix.Varint),
+                _ => reader.Fail(TlsErrorKind.UnknownEnumValue, "node_type", $"node {node} has node type {type}, not a {(node % 2 == 0 ? "leaf" : "parent")}"),
+            };
+            if (!read)
+            {
+                error = reader.Error;
+                return false;
+            }
+        }
+
+        error = default;
+        tree = new MlsRatchetTree(leaves);
+        return true;
+    }
+
+    private static bool Add(List<MlsTreeLeaf> leaves, uint index, MlsLeafNode node)
+    {
+        leaves.Add(new MlsTreeLeaf(index, node));
+        return true;
+    }
+}
