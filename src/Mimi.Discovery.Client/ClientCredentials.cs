@@ -136,6 +136,24 @@ public sealed class ClientCredentials : IDisposable
         return signer.GenerateSignature();
     }
 
+    /// <summary>
+    /// A secret derived from the private key with HKDF-SHA256 (<paramref name="purpose"/> as info): keys that every
+    /// replica holding this key must agree on without another file to distribute.
+    /// </summary>
+    public byte[] DeriveSecret(string purpose, int length)
+    {
+        ArgumentNullException.ThrowIfNull(purpose);
+        var secret = _ecdsa is not null ? _ecdsa.ExportParameters(true).D! : _ed25519!.GetEncoded();
+        try
+        {
+            return HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, length, salt: [], info: Encoding.UTF8.GetBytes(purpose));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => _ecdsa?.Dispose();
 

@@ -27,19 +27,82 @@ public static class DeliveryMessages
     }
 
     /// <summary>
-    /// An UpdateRequest carrying a commit with its Welcome, full GroupInfo and full ratchet tree (all MLSMessage bytes;
-    /// <paramref name="ratchetTree"/> is the ratchet_tree extension data, a varint-prefixed vector).
+    /// An UpdateRequest carrying a commit with its Welcome (empty when the commit adds nobody, as an external commit or
+    /// a removal), full GroupInfo and full ratchet tree (all MLSMessage bytes; <paramref name="ratchetTree"/> is the
+    /// ratchet_tree extension data, a varint-prefixed vector). The hub reads the room's members from the tree.
     /// </summary>
     public static byte[] CommitUpdate(byte[] commit, byte[] welcome, byte[] groupInfo, byte[] ratchetTree)
     {
-        if (!MlsMessage.TryDecode(commit, out var commitMessage, out var error) || !MlsMessage.TryDecode(welcome, out var welcomeMessage, out error)
-            || !MlsMessage.TryDecode(groupInfo, out var groupInfoMessage, out error) || welcomeMessage.Welcome is null || groupInfoMessage.GroupInfo is null)
+        ArgumentNullException.ThrowIfNull(welcome);
+        MlsMessage? welcomeMessage = null;
+        if (!MlsMessage.TryDecode(commit, out var commitMessage, out var error)
+            || (welcome.Length > 0 && (!MlsMessage.TryDecode(welcome, out welcomeMessage, out error) || welcomeMessage.Welcome is null))
+            || !MlsMessage.TryDecode(groupInfo, out var groupInfoMessage, out error) || groupInfoMessage.GroupInfo is null)
         {
             throw new InvalidDataException("commit, welcome and groupInfo must be MLSMessages of those kinds" + (error.Message is { Length: > 0 } m ? ": " + m : "."));
         }
 
         var tree = new RatchetTreeOption(RatchetTreeRepresentation.Full, ByteString.CopyFrom(VectorContents(ratchetTree)), null, ByteString.Empty);
-        return new UpdateRequest(HandshakeBundle.ForCommit(commitMessage, welcomeMessage.Welcome, GroupInfoOption.Full(groupInfoMessage.GroupInfo), tree)).Encode();
+        return new UpdateRequest(HandshakeBundle.ForCommit(commitMessage, welcomeMessage?.Welcome, GroupInfoOption.Full(groupInfoMessage.GroupInfo), tree)).Encode();
+    }
+
+    /// <summary>
+    /// A GroupInfoRequest for an external join, signed through <paramref name="signWithLabel"/> (RFC 9420 SignWithLabel
+    /// with the client's MLS signature key; the MLS library holds it): the client's credential names
+    /// <paramref name="clientUri"/>, and the hub encrypts the GroupInfo to <paramref name="groupInfoPublicKey"/>.
+    /// </summary>
+    public static async Task<byte[]> GroupInfoRequestAsync(MlsCipherSuite cipherSuite, byte[] signatureKey, string clientUri, byte[] groupInfoPublicKey,
+        Func<string, byte[], Task<byte[]>> signWithLabel)
+    {
+        ArgumentNullException.ThrowIfNull(signWithLabel);
+        var unsigned = new GroupInfoRequest(MimiProtocol.Mls10, cipherSuite, ByteString.CopyFrom(signatureKey),
+            MlsCredential.Basic(ByteString.CopyFrom(Encoding.UTF8.GetBytes(clientUri))), ByteString.CopyFrom(groupInfoPublicKey), ByteString.Empty, ByteString.Empty);
+        var signature = await signWithLabel(GroupInfoRequest.SignatureLabel, unsigned.EncodeTbs());
+        return (unsigned with { Signature = ByteString.CopyFrom(signature) }).Encode();
+    }
+
+    /// <summary>
+    /// Reads a GroupInfoResponse: checks the hub's signature over it (with the key in <c>hub_sender</c>), then opens the
+    /// GroupInfo and ratchet tree with <paramref name="decryptWithLabel"/> (RFC 9420 DecryptWithLabel with the HPKE
+    /// private key of the request's <c>groupInfoPublicKey</c>: label, context, kem_output, ciphertext → plaintext).
+    /// Returns the GroupInfo as an MLSMessage and the ratchet tree as the ratchet_tree extension data, as an MLS library
+    /// joins from them. A refusal or a bad signature throws <see cref="InvalidDataException"/>.
+    /// </summary>
+    public static async Task<(GroupInfoResponse Response, byte[] GroupInfo, byte[] RatchetTree)> OpenGroupInfo(
+        byte[] response, Func<string, byte[], byte[], byte[], Task<byte[]>> decryptWithLabel)
+    {
+        ArgumentNullException.ThrowIfNull(decryptWithLabel);
+        if (!GroupInfoResponse.TryDecode(response, out var decoded, out var error))
+        {
+            throw new InvalidDataException(error.Message);
+        }
+
+        if (decoded.Status != GroupInfoCode.Success)
+        {
+            throw new InvalidDataException($"The hub refused the GroupInfo: {decoded.Status}.");
+        }
+
+        if (MlsSignature.VerifyWithLabel(decoded.CipherSuite, decoded.HubSender!.SignatureKey.Span, GroupInfoResponse.SignatureLabel, decoded.EncodeTbs(),
+                decoded.Signature.Span) != MlsSignatureCheck.Valid)
+        {
+            throw new InvalidDataException("The GroupInfoResponse's signature does not verify with its hub_sender key.");
+        }
+
+        var sealedText = decoded.EncryptedGroupInfoAndTree!;
+        var plaintext = await decryptWithLabel(GroupInfoRatchetTreeTbe.EncryptionLabel, Encoding.UTF8.GetBytes(decoded.RoomId),
+            sealedText.KemOutput.ToArray(), sealedText.Ciphertext.ToArray());
+        if (!GroupInfoRatchetTreeTbe.TryDecode(plaintext, out var opened, out error))
+        {
+            throw new InvalidDataException(error.Message);
+        }
+
+        using var groupInfo = new TlsWriter(opened.GroupInfo.Encoded.Length + 4);
+        groupInfo.WriteUInt16(1);
+        groupInfo.WriteUInt16((ushort)MlsWireFormat.GroupInfo);
+        groupInfo.WriteBytes(opened.GroupInfo.Encoded.Span);
+        using var tree = new TlsWriter(opened.RatchetTreeOption.RatchetTree.Length + 4);
+        tree.WriteOpaque(opened.RatchetTreeOption.RatchetTree.Span, TlsLengthPrefix.Varint);
+        return (decoded, groupInfo.ToArray(), tree.ToArray());
     }
 
     /// <summary>Decodes an UpdateRoomResponse.</summary>

@@ -89,6 +89,13 @@ public sealed partial class MimiDiscoveryClient
     public Task<byte[]> UpdateRoomAsync(string room, byte[] updateRequest, CancellationToken ct = default) =>
         PostBytesAsync($"/v1/client/rooms/{Uri.EscapeDataString(room)}/update", updateRequest, ct);
 
+    /// <summary>
+    /// For an external join: sends a signed TLS GroupInfoRequest to the room's hub through this provider; returns the
+    /// TLS GroupInfoResponse (see <see cref="DeliveryMessages.OpenGroupInfo"/>). This client's user must already take part in the room.
+    /// </summary>
+    public Task<byte[]> RequestGroupInfoAsync(string room, byte[] groupInfoRequest, CancellationToken ct = default) =>
+        PostBytesAsync($"/v1/client/rooms/{Uri.EscapeDataString(room)}/groupInfo", groupInfoRequest, ct);
+
     /// <summary>Sends an application message (TLS MLSMessage) to the room's hub; returns the TLS SubmitMessageResponse.</summary>
     public Task<byte[]> SubmitMessageAsync(string room, byte[] message, CancellationToken ct = default) =>
         PostBytesAsync($"/v1/client/rooms/{Uri.EscapeDataString(room)}/messages", message, ct);

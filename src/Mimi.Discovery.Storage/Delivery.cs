@@ -65,7 +65,21 @@ public sealed record HubAcceptance(
     byte[] NotifyBody,
     IReadOnlyList<RoomMember> NewMembers,
     IReadOnlyList<InboxDelivery> LocalWelcomes,
-    IReadOnlyList<FollowerNotify> RemoteWelcomes);
+    IReadOnlyList<FollowerNotify> RemoteWelcomes)
+{
+    /// <summary>
+    /// The room's members after this commit, read from the ratchet tree the committer sent; when set it replaces the
+    /// member list (after the commit is fanned out to the old one), so removals stop fan-out. Null keeps the list and
+    /// adds <see cref="NewMembers"/>.
+    /// </summary>
+    public IReadOnlyList<RoomMember>? Roster { get; init; }
+
+    /// <summary>An external commit's GroupInfo grant to consume: the joiner's client.</summary>
+    public string? ConsumedGrant { get; init; }
+}
+
+/// <summary>A live GroupInfo grant: which client, of which provider, the hub handed a room's GroupInfo to.</summary>
+public sealed record GroupInfoGrant(string RoomId, string ClientUri, string Domain, byte[] SignatureKey);
 
 /// <summary>The hub's verdict: accepted, or the room's current epoch; and the local clients whose inbox grew.</summary>
 public sealed record HubOutcome(bool Accepted, ulong CurrentEpoch, IReadOnlyList<string> NotifiedClients);
@@ -344,9 +358,22 @@ public sealed class DeliveryStore(MimiDatabase database)
             outbound.Add(new NewOutboxMessage(Guid.CreateVersion7().ToString("N"), domain, "notify", a.RoomId, a.NotifyBody));
         }
 
-        foreach (var member in a.NewMembers)
+        if (a.Roster is { } roster)
         {
-            await AddMemberAsync(tx, a.RoomId, member, now, ct);
+            await ReplaceMembersAsync(tx, a.RoomId, members, roster, now, ct);
+        }
+        else
+        {
+            foreach (var member in a.NewMembers)
+            {
+                await AddMemberAsync(tx, a.RoomId, member, now, ct);
+            }
+        }
+
+        if (a.ConsumedGrant is { } grant)
+        {
+            await using var consume = tx.Command("DELETE FROM group_info_grants WHERE room_id = @r AND client_uri = @c");
+            await consume.With("r", a.RoomId).With("c", grant).ExecuteNonQueryAsync(ct);
         }
 
         foreach (var welcome in a.LocalWelcomes)
@@ -439,6 +466,41 @@ public sealed class DeliveryStore(MimiDatabase database)
 
         return 0;
     }, ct);
+
+    /// <summary>Records that the hub handed <paramref name="grant"/>'s client the room's GroupInfo, until <paramref name="expiresAt"/> (a newer grant replaces it).</summary>
+    public Task GrantGroupInfoAsync(GroupInfoGrant grant, DateTimeOffset expiresAt, CancellationToken ct) => database.WriteAsync(async tx =>
+    {
+        await using var upsert = tx.Command("""
+            INSERT INTO group_info_grants (room_id, signature_key, client_uri, domain, expires_at) VALUES (@r, @k, @c, @d, @e)
+            ON CONFLICT (room_id, client_uri) DO UPDATE SET signature_key = excluded.signature_key, domain = excluded.domain, expires_at = excluded.expires_at
+            """);
+        return await upsert.With("r", grant.RoomId).With("k", grant.SignatureKey).With("c", grant.ClientUri).With("d", grant.Domain)
+            .With("e", StoredTime.From(expiresAt)).ExecuteNonQueryAsync(ct);
+    }, ct);
+
+    /// <summary>The live grant of <paramref name="clientUri"/> for the room, if any.</summary>
+    public Task<GroupInfoGrant?> FindGroupInfoGrantAsync(string roomId, string clientUri, DateTimeOffset now, CancellationToken ct) => database.ReadAsync<GroupInfoGrant?>(async c =>
+    {
+        await using var query = c.Command("SELECT domain, signature_key FROM group_info_grants WHERE room_id = @r AND client_uri = @c AND expires_at > @n");
+        await using var reader = await query.With("r", roomId).With("c", clientUri).With("n", StoredTime.From(now)).ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new GroupInfoGrant(roomId, clientUri, reader.GetString(0), reader.GetBytes(1)) : null;
+    }, ct);
+
+    private static async Task ReplaceMembersAsync(DbTransaction tx, string roomId, List<RoomMember> current, IReadOnlyList<RoomMember> roster, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var keep = roster.Select(m => m.ClientUri).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in current.Where(m => !keep.Contains(m.ClientUri)))
+        {
+            await using var delete = tx.Command("DELETE FROM room_members WHERE room_id = @r AND client_uri = @c");
+            await delete.With("r", roomId).With("c", gone.ClientUri).ExecuteNonQueryAsync(ct);
+        }
+
+        foreach (var member in roster)
+        {
+            await AddMemberAsync(tx, roomId, member, now, ct);
+        }
+    }
 
     private static async Task AddMemberAsync(DbTransaction tx, string roomId, RoomMember member, DateTimeOffset now, CancellationToken ct)
     {

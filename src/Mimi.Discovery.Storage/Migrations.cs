@@ -261,6 +261,17 @@ public static partial class Migrations
             DROP INDEX ix_inbox_client;
             CREATE UNIQUE INDEX ix_inbox_client_seq ON inbox (client_uri, client_seq);
             """),
+        // A hub hands a room's GroupInfo to a client for an external join and accepts the external commit that follows
+        // only from the signature key it handed it to, once, before the grant expires.
+        (9, "group-info-grants", """
+            CREATE TABLE group_info_grants (
+                room_id TEXT NOT NULL,
+                signature_key {bytes} NOT NULL,
+                client_uri TEXT NOT NULL,
+                domain TEXT NOT NULL,
+                expires_at {int64} NOT NULL,
+                PRIMARY KEY (room_id, client_uri));
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -32,6 +32,8 @@ internal static partial class ClientDeliveryApi
             .WithSummary("Creates a room hosted here for an MLS group (epoch 0) with this client as its first member.");
         group.MapGet("/rooms/{room}/groupInfo", GetGroupInfoAsync).WithName("GetRoomGroupInfo")
             .WithSummary("The latest GroupInfo and ratchet tree of a room hosted here (members only).");
+        group.MapPost("/rooms/{room}/groupInfo", RequestGroupInfoAsync).WithName("RequestRoomGroupInfo")
+            .WithSummary("For an external join: a signed TLS GroupInfoRequest to the room's hub (here or through its provider) → GroupInfoResponse. This client's user must already take part in the room.");
         group.MapPost("/rooms/{room}/update", UpdateRoomAsync).WithName("UpdateRoom")
             .WithSummary("Sends a commit or proposal (TLS UpdateRequest) to the room's hub; answers the hub's UpdateRoomResponse.");
         group.MapPost("/rooms/{room}/messages", SubmitMessageAsync).WithName("SubmitRoomMessage")
@@ -192,6 +194,47 @@ internal static partial class ClientDeliveryApi
         return TypedResults.Ok(new GroupInfoView(roomId, found.Epoch, B64(found.GroupInfo), B64(WelcomeRouter.InboxTree(found.RatchetTree))));
     }
 
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> RequestGroupInfoAsync(
+        string room, HttpContext http, ClaimsPrincipal user, GroupInfos groupInfos, PeerClient peers, DeliveryStore store, ClientDirectory clients,
+        IOptions<DeliveryOptions> options, CancellationToken ct)
+    {
+        var roomId = Uri.UnescapeDataString(room);
+        if (RoomDomain(roomId) is not { } domain)
+        {
+            return Problems.InvalidIdentifier("room", "not-a-room", "room must be a MIMI room URI.");
+        }
+
+        var body = await MimiBodies.ReadAsync(http.Request, null, ct);
+        if (!GroupInfoRequest.TryDecode(body, out var request, out var error))
+        {
+            return Problems.InvalidMessage(error, nameof(GroupInfoRequest));
+        }
+
+        if (request.RequestingCredential.CredentialType != MlsCredentialType.Basic
+            || !request.RequestingCredential.Identity.Span.SequenceEqual(System.Text.Encoding.UTF8.GetBytes(user.ClientId())))
+        {
+            return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "The GroupInfo request is not acceptable.",
+                "requestingCredential must be a basic credential naming this client.", new Dictionary<string, object?> { ["field"] = "requestingCredential" });
+        }
+
+        // The follower's part: the provider vouches that its user already takes part in the room (another of the
+        // user's clients is a member), which is what the hub relies on. Rooms the user is not in look like no room.
+        var userUri = user.HostedUser();
+        var members = await store.ListMembersAsync(roomId, ct);
+        if (!members.Any(m => m.Domain == options.Value.HostedDomain && clients.Find(m.ClientUri)?.UserUri == userUri))
+        {
+            return Problems.NotFound($"No room '{roomId}' that this client's user takes part in.");
+        }
+
+        if (domain == options.Value.HostedDomain)
+        {
+            return MimiApi.GroupInfoAnswer(await groupInfos.AnswerAsync(roomId, request, domain, ct));
+        }
+
+        var response = await peers.SendAsync(domain, MimiEndpoint.GroupInfo, roomId, body, null, ct);
+        return Forwarded(http, response, domain) ?? (Results<FileContentHttpResult, ProblemHttpResult>)TypedResults.File(response.Body, MimiApi.MediaType);
+    }
+
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> UpdateRoomAsync(
         string room, HttpContext http, ClaimsPrincipal user, Hub hub, PeerClient peers, DeliveryStore store, IOptions<DeliveryOptions> options,
         TimeProvider time, CancellationToken ct)
@@ -215,7 +258,20 @@ internal static partial class ClientDeliveryApi
 
         await store.RecordSentAsync(Hub.Hash(request.Bundle.ProposalOrCommit.Encoded.Span), user.ClientId(), time.GetUtcNow(), ct);
         var response = await peers.SendAsync(domain, MimiEndpoint.Update, roomId, body, null, ct);
-        return Forwarded(http, response, domain) ?? (Results<FileContentHttpResult, ProblemHttpResult>)TypedResults.File(response.Body, MimiApi.MediaType);
+        if (Forwarded(http, response, domain) is { } failure)
+        {
+            return failure;
+        }
+
+        // A client that joined by external commit is now a local member of the room this provider follows: the hub's
+        // notifies for the room reach it from here on.
+        if (request.Bundle.ProposalOrCommit.SenderType == MlsSenderType.NewMemberCommit
+            && UpdateRoomResponse.TryDecode(response.Body, out var answer, out _) && answer.ResponseCode == UpdateResponseCode.Success)
+        {
+            await store.AddMembersAsync(roomId, [new RoomMember(user.ClientId(), options.Value.HostedDomain)], time.GetUtcNow(), ct);
+        }
+
+        return TypedResults.File(response.Body, MimiApi.MediaType);
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SubmitMessageAsync(

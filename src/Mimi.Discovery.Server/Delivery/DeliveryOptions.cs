@@ -54,6 +54,13 @@ internal sealed class DeliveryOptions
     [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
     public TimeSpan MaxKeyPackageLifetime { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// How long after handing a client a room's GroupInfo the hub accepts that client's external commit (one commit;
+    /// a newer GroupInfo request replaces the grant).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    public TimeSpan GroupInfoGrantLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     public bool Enabled => Domain is not null;
 
     /// <summary>The normalized domain; only valid when <see cref="Enabled"/>.</summary>

@@ -42,7 +42,7 @@ internal sealed partial class Hub(
     {
         var bundle = request.Bundle;
         var message = bundle.ProposalOrCommit;
-        var (room, refusal) = await AuthorizeAsync(roomId, message, sender, ct);
+        var (room, refusal, joiner) = await AuthorizeAsync(roomId, message, sender, ct);
         if (room is null)
         {
             return refusal;
@@ -61,6 +61,16 @@ internal sealed partial class Hub(
         var isCommit = message.ContentType == MlsContentType.Commit;
         var timestamp = (ulong)time.GetUtcNow().ToUnixTimeMilliseconds();
         var tree = bundle.RatchetTreeOption is { Representation: RatchetTreeRepresentation.Full } option ? option.RatchetTree.ToArray() : null;
+        IReadOnlyList<RoomMember>? roster = null;
+        if (isCommit && tree is not null)
+        {
+            if (!MlsRatchetTree.TryDecodeContents(tree, out var ratchetTree, out var treeError))
+            {
+                return HubAnswer.Refused(HubStatus.Invalid, $"The commit's ratchet tree cannot be read: {treeError.Message}");
+            }
+
+            roster = Roster(ratchetTree);
+        }
         var groupInfo = bundle.GroupInfoOption?.GroupInfo?.Encoded.ToArray();
         var notifyBody = new FanoutMessage(timestamp, message, null, null, default, default).Encode();
 
@@ -93,14 +103,23 @@ internal sealed partial class Hub(
             }
         }
 
+        if (joiner is not null && roster is null)
+        {
+            newMembers.Add(new RoomMember(joiner.ClientUri, joiner.Domain));
+        }
+
         var outcome = await store.AcceptAsync(new HubAcceptance(roomId, OwnDomain, message.Epoch!.Value, isCommit, groupInfo, tree, sender.ClientUri,
-            InboxKind.Handshake, message.Encoded.ToArray(), notifyBody, newMembers, localWelcomes, remoteWelcomes), time.GetUtcNow(), ct);
+            InboxKind.Handshake, message.Encoded.ToArray(), notifyBody, newMembers, localWelcomes, remoteWelcomes)
+        {
+            Roster = roster,
+            ConsumedGrant = joiner?.ClientUri,
+        }, time.GetUtcNow(), ct);
         return Finish(roomId, outcome, timestamp, isCommit ? "commit" : "proposal", message.Epoch!.Value);
     }
 
     public async Task<HubAnswer> SubmitAsync(string roomId, MlsMessage message, HubSender sender, CancellationToken ct)
     {
-        var (room, refusal) = await AuthorizeAsync(roomId, message, sender, ct);
+        var (room, refusal, _) = await AuthorizeAsync(roomId, message, sender, ct);
         if (room is null)
         {
             return refusal;
@@ -132,35 +151,77 @@ internal sealed partial class Hub(
         return new HubAnswer(HubStatus.Accepted, outcome.CurrentEpoch, timestamp, null);
     }
 
-    private async Task<(HostedRoom? Room, HubAnswer Refusal)> AuthorizeAsync(string roomId, MlsMessage message, HubSender sender, CancellationToken ct)
+    /// <summary>
+    /// Whether <paramref name="sender"/> may submit <paramref name="message"/> to the room: a member (a local member
+    /// client, or a provider hosting one), or — for an external commit — the client the hub handed the room's
+    /// GroupInfo to, signing with the key it named then (<paramref name="message"/>'s path leaf), through its provider.
+    /// </summary>
+    private async Task<(HostedRoom? Room, HubAnswer Refusal, GroupInfoGrant? Joiner)> AuthorizeAsync(
+        string roomId, MlsMessage message, HubSender sender, CancellationToken ct)
     {
         var room = await store.FindRoomAsync(roomId, ct);
         if (room is null)
         {
-            return (null, HubAnswer.Refused(HubStatus.NoSuchRoom, $"This provider hosts no room '{roomId}'."));
+            return (null, HubAnswer.Refused(HubStatus.NoSuchRoom, $"This provider hosts no room '{roomId}'."), null);
         }
 
-        var member = sender.ClientUri is { } client
+        GroupInfoGrant? joiner = null;
+        if (message.SenderType == MlsSenderType.NewMemberCommit)
+        {
+            joiner = await GrantOfAsync(roomId, message, sender, ct);
+            if (joiner is null)
+            {
+                return (null, HubAnswer.Refused(HubStatus.NotMember,
+                    "An external commit is accepted only from the client and signature key that fetched the room's GroupInfo (groupInfo), before the grant expires."), null);
+            }
+        }
+        else if (!(sender.ClientUri is { } client
             ? await store.IsMemberAsync(roomId, client, ct)
-            : await store.HasMemberAtAsync(roomId, sender.PeerDomain!, ct);
-        if (!member)
+            : await store.HasMemberAtAsync(roomId, sender.PeerDomain!, ct)))
         {
             return (null, HubAnswer.Refused(HubStatus.NotMember, sender.ClientUri is not null
                 ? "This client is not a member of the room."
-                : $"{sender.PeerDomain} hosts no member of the room."));
+                : $"{sender.PeerDomain} hosts no member of the room."), null);
         }
 
         if (message.Epoch is null || message.WireFormat is not (MlsWireFormat.PublicMessage or MlsWireFormat.PrivateMessage))
         {
-            return (null, HubAnswer.Refused(HubStatus.Invalid, $"Expected a PublicMessage or PrivateMessage, got {message.WireFormat}."));
+            return (null, HubAnswer.Refused(HubStatus.Invalid, $"Expected a PublicMessage or PrivateMessage, got {message.WireFormat}."), null);
         }
 
         if (!message.GroupId.Span.SequenceEqual(room.GroupId))
         {
-            return (null, HubAnswer.Refused(HubStatus.Invalid, "The message's group_id is not the room's MLS group."));
+            return (null, HubAnswer.Refused(HubStatus.Invalid, "The message's group_id is not the room's MLS group."), null);
         }
 
-        return (room, default);
+        return (room, default, joiner);
+    }
+
+    private async Task<GroupInfoGrant?> GrantOfAsync(string roomId, MlsMessage commit, HubSender sender, CancellationToken ct)
+    {
+        if (commit.CommitPathLeaf is not { } leaf || new MlsTreeLeaf(0, leaf).BasicIdentity is not { } joiner)
+        {
+            return null;
+        }
+
+        var grant = await store.FindGroupInfoGrantAsync(roomId, joiner, time.GetUtcNow(), ct);
+        var fromJoiner = sender.ClientUri is { } client ? client == joiner && grant?.Domain == OwnDomain : grant?.Domain == sender.PeerDomain;
+        return grant is not null && fromJoiner && CryptographicOperations.FixedTimeEquals(grant.SignatureKey, leaf.SignatureKey.Span) ? grant : null;
+    }
+
+    /// <summary>The members a ratchet tree names: leaves whose basic credential is a MIMI client URI (others cannot be routed to).</summary>
+    private static List<RoomMember>? Roster(MlsRatchetTree tree)
+    {
+        var roster = new List<RoomMember>();
+        foreach (var leaf in tree.Leaves)
+        {
+            if (leaf.BasicIdentity is { } identity && Ssi.TryParse(identity, out var client, out _) && client.Kind == SsiKind.Client)
+            {
+                roster.Add(new RoomMember(client.Value, client.Domain));
+            }
+        }
+
+        return roster.Count == 0 ? null : roster;
     }
 
     /// <summary>Wraps a Welcome as the MLSMessage clients join from (version mls10, wire format mls_welcome).</summary>

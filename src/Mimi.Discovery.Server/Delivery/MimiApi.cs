@@ -14,7 +14,7 @@ namespace Mimi.Discovery.Server.Delivery;
 
 /// <summary>
 /// The provider-to-provider MIMI endpoints this instance serves (draft-ietf-mimi-protocol-06 §5): <c>keyMaterial</c>,
-/// <c>update</c>, <c>submitMessage</c>, <c>notify</c> and <c>identifierQuery</c>. Bodies are TLS presentation language;
+/// <c>update</c>, <c>submitMessage</c>, <c>notify</c>, <c>groupInfo</c> and <c>identifierQuery</c>. Bodies are TLS presentation language;
 /// every call is a signed peer request.
 /// </summary>
 internal static partial class MimiApi
@@ -32,6 +32,8 @@ internal static partial class MimiApi
             .WithSummary("A follower submits an application message to the hub (SubmitMessageRequest → SubmitMessageResponse).");
         group.MapPost(MimiPaths.Route(MimiEndpoint.Notify), NotifyAsync).WithName("MimiNotify")
             .WithSummary("The hub of a room fans out messages to this follower (FanoutMessage…). Mimi-Message-Id makes retries idempotent.");
+        group.MapPost(MimiPaths.Route(MimiEndpoint.GroupInfo), GroupInfoAsync).WithName("MimiGroupInfo")
+            .WithSummary("A client of the requesting provider fetches a room's GroupInfo and ratchet tree for an external join (GroupInfoRequest → GroupInfoResponse, HPKE-encrypted and hub-signed).");
         group.MapPost(MimiPaths.Route(MimiEndpoint.IdentifierQuery), IdentifierQueryAsync).WithName("MimiIdentifierQuery")
             .WithSummary("Finds discoverable users of this provider by handle or nickname (IdentifierRequest → IdentifierResponse).");
         return app;
@@ -131,6 +133,25 @@ internal static partial class MimiApi
 
         return TypedResults.Created();
     }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GroupInfoAsync(
+        string roomId, HttpContext http, ClaimsPrincipal user, GroupInfos groupInfos, CancellationToken ct)
+    {
+        roomId = Uri.UnescapeDataString(roomId);
+        var body = await MimiBodies.ReadAsync(http.Request, null, ct);
+        if (!GroupInfoRequest.TryDecode(body, out var request, out var error))
+        {
+            return Problems.InvalidMessage(error, nameof(GroupInfoRequest));
+        }
+
+        return GroupInfoAnswer(await groupInfos.AnswerAsync(roomId, request, user.PeerDomain(), ct));
+    }
+
+    internal static Results<FileContentHttpResult, ProblemHttpResult> GroupInfoAnswer((GroupInfoResponse? Response, GroupInfoRefusal? Refusal) answer) =>
+        answer.Refusal is { } refusal
+            ? Problems.Create(refusal.Status, refusal.Status == StatusCodes.Status403Forbidden ? "forbidden" : "invalid-request",
+                "The GroupInfo request is not acceptable.", refusal.Detail, new Dictionary<string, object?> { ["field"] = refusal.Field })
+            : TypedResults.File(answer.Response!.Encode(), MediaType);
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> IdentifierQueryAsync(
         string domain, HttpContext http, DeliveryStore store, IOptions<DeliveryOptions> options, CancellationToken ct)

@@ -11,9 +11,7 @@ internal static class MimiPaths
     public const string Base = "/mimi/v1";
 
     /// <summary>
-    /// Route templates relative to <see cref="Base"/>, with the directory document's variable names. The MIMI
-    /// <c>groupInfo</c> endpoint (HPKE-encrypted, hub-signed GroupInfo for external joins) is not served, so it is
-    /// not published; members read the latest GroupInfo through the client API.
+    /// Route templates relative to <see cref="Base"/>, with the directory document's variable names.
     /// </summary>
     public static readonly IReadOnlyDictionary<MimiEndpoint, string> Routes = new Dictionary<MimiEndpoint, string>
     {
@@ -21,6 +19,7 @@ internal static class MimiPaths
         [MimiEndpoint.Update] = "/update/{roomId}",
         [MimiEndpoint.Notify] = "/notify/{roomId}",
         [MimiEndpoint.SubmitMessage] = "/submitMessage/{roomId}",
+        [MimiEndpoint.GroupInfo] = "/groupInfo/{roomId}",
         [MimiEndpoint.RequestConsent] = "/requestConsent/{targetUser}",
         [MimiEndpoint.UpdateConsent] = "/updateConsent/{requesterUser}",
         [MimiEndpoint.IdentifierQuery] = "/identifierQuery/{domain}",

@@ -149,6 +149,8 @@ internal static class ServiceSetup
         services.AddSingleton<KeyPackages>();
         services.AddSingleton<WelcomeRouter>();
         services.AddSingleton<Hub>();
+        services.AddSingleton<HubKeys>();
+        services.AddSingleton<GroupInfos>();
         services.AddSingleton<Follower>();
 
         // Authentication: client assertions at the token endpoint, JwtBearer on every other call.

@@ -25,8 +25,8 @@ public sealed class ProviderNetworkTests : IAsyncLifetime
         using var document = JsonDocument.Parse(json);
         Assert.Equal($"http://alpha.test:{alpha.Port}/mimi/v1/keyMaterial/{{targetUser}}", document.RootElement.GetProperty("keyMaterial").GetString());
         Assert.Equal($"http://alpha.test:{alpha.Port}/mimi/v1/requestConsent/{{targetUser}}", document.RootElement.GetProperty("requestConsent").GetString());
-        Assert.Equal(8, document.RootElement.EnumerateObject().Count());
-        Assert.False(document.RootElement.TryGetProperty("groupInfo", out _), "groupInfo is not served, so it is not published");
+        Assert.Equal($"http://alpha.test:{alpha.Port}/mimi/v1/groupInfo/{{roomId}}", document.RootElement.GetProperty("groupInfo").GetString());
+        Assert.Equal(9, document.RootElement.EnumerateObject().Count());
     }
 
     [Fact]

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Protocol;
+using Mimi.Discovery.Protocol.Tls;
+using Mimi.Discovery.Server.Resolution;
+using Mimi.Discovery.Storage;
+
+namespace Mimi.Discovery.Server.Delivery;
+
+/// <summary>
+/// The hub's signature keys (the <c>hub_sender</c> of a GroupInfoResponse), one per signature scheme, derived from the
+/// provider's enrolled key so every replica of the provider signs with the same key and nothing else needs storing.
+/// The credential is a basic credential naming the provider (<c>mimi://domain</c>).
+/// </summary>
+internal sealed class HubKeys(ProviderIdentity identity)
+{
+    private readonly ConcurrentDictionary<MlsCipherSuite, MlsSigningKey> _keys = new();
+
+    public MlsExternalSender Sender(MlsCipherSuite suite) =>
+        new(ByteString.CopyFrom(Key(suite).PublicKey), MlsCredential.Basic(ByteString.CopyFrom(Encoding.UTF8.GetBytes("mimi://" + identity.Domain))));
+
+    public MlsSigningKey Key(MlsCipherSuite suite) => _keys.GetOrAdd(suite, s =>
+        MlsSigningKey.FromSeed(s, identity.Credentials.DeriveSecret($"mimi-discovery hub signature key, suite {(ushort)s}", MlsSigningKey.SeedSize(s))));
+}
+
+/// <summary>Why a GroupInfo request was refused before the hub looked at the room: the field and what is wrong.</summary>
+internal sealed record GroupInfoRefusal(int Status, string Field, string Detail);
+
+/// <summary>
+/// The hub's side of <c>groupInfo</c> (draft-ietf-mimi-protocol-06, "Claim group key information"): a client about to
+/// join by external commit asks, through its provider, for the room's latest GroupInfo and ratchet tree. The request
+/// must be signed by the key it names, with a credential naming a client of the asking provider; that provider must
+/// host a member of the room (it vouches for its own user, as a follower does for everything it submits). The answer
+/// is HPKE-encrypted to the requester's <c>groupInfoPublicKey</c> and signed by the hub; the hub then accepts one
+/// external commit from that signature key until the grant expires. Unknown rooms and refused requesters both get
+/// <c>notAuthorized</c>, so the endpoint does not reveal which rooms exist. This hub issues no joining codes; a
+/// request carrying one is treated like one without.
+/// </summary>
+internal sealed partial class GroupInfos(
+    DeliveryStore store, HubKeys keys, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<GroupInfos> logger)
+{
+    public async Task<(GroupInfoResponse? Response, GroupInfoRefusal? Refusal)> AnswerAsync(
+        string roomId, GroupInfoRequest request, string requesterDomain, CancellationToken ct)
+    {
+        var suite = request.CipherSuite;
+        if (!MlsSignature.IsSupported(suite) || !MlsHpke.IsSupported(suite))
+        {
+            return Refused(StatusCodes.Status400BadRequest, "cipher_suite", $"This hub does not implement cipher suite {(ushort)suite}.");
+        }
+
+        var client = request.RequestingCredential.CredentialType == MlsCredentialType.Basic ? Identity(request.RequestingCredential) : null;
+        if (client is null || !Ssi.TryParse(client, out var ssi, out _) || ssi.Kind != SsiKind.Client)
+        {
+            return Refused(StatusCodes.Status400BadRequest, "requestingCredential", "requestingCredential must be a basic credential whose identity is the requesting client's MIMI URI.");
+        }
+
+        if (ssi.Domain != requesterDomain)
+        {
+            return Refused(StatusCodes.Status403Forbidden, "requestingCredential", $"requestingCredential names a client of {ssi.Domain}, not of the requesting provider {requesterDomain}.");
+        }
+
+        var check = MlsSignature.VerifyWithLabel(suite, request.RequestingSignatureKey.Span, GroupInfoRequest.SignatureLabel, request.EncodeTbs(), request.Signature.Span);
+        if (check != MlsSignatureCheck.Valid)
+        {
+            return Refused(StatusCodes.Status400BadRequest, check == MlsSignatureCheck.BadKey ? "requestingSignatureKey" : "signature",
+                check == MlsSignatureCheck.BadKey
+                    ? $"requestingSignatureKey is not a key of cipher suite {(ushort)suite}'s signature scheme."
+                    : "The signature does not verify: SignWithLabel(requestingSignatureKey, \"GroupInfoRequestTBS\", GroupInfoRequestTBS).");
+        }
+
+        var room = await store.FindRoomAsync(roomId, ct);
+        if (room?.GroupInfo is null || room.RatchetTree is null || !await store.HasMemberAtAsync(roomId, requesterDomain, ct)
+            || !MlsGroupInfo.TryDecode(room.GroupInfo, out var groupInfo, out _))
+        {
+            LogRefused(logger, roomId, client, room is null ? "no such room" : room.GroupInfo is null ? "no GroupInfo yet" : "the provider hosts no member");
+            return (GroupInfoResponse.Failure(roomId, GroupInfoCode.NotAuthorized), null);
+        }
+
+        var plaintext = new GroupInfoRatchetTreeTbe(groupInfo,
+            new RatchetTreeOption(RatchetTreeRepresentation.Full, ByteString.CopyFrom(room.RatchetTree), null, default), default).Encode();
+        HpkeCiphertext sealedText;
+        try
+        {
+            sealedText = MlsHpke.EncryptWithLabel(suite, request.GroupInfoPublicKey.Span, GroupInfoRatchetTreeTbe.EncryptionLabel, Encoding.UTF8.GetBytes(roomId), plaintext);
+        }
+        catch (CryptographicException)
+        {
+            return Refused(StatusCodes.Status400BadRequest, "groupInfoPublicKey", $"groupInfoPublicKey is not an HPKE public key of cipher suite {(ushort)suite}.");
+        }
+
+        var unsigned = new GroupInfoResponse(MimiProtocol.Mls10, roomId, GroupInfoCode.Success, suite, keys.Sender(suite), sealedText, default);
+        var response = unsigned with { Signature = ByteString.CopyFrom(keys.Key(suite).SignWithLabel(GroupInfoResponse.SignatureLabel, unsigned.EncodeTbs())) };
+        await store.GrantGroupInfoAsync(new GroupInfoGrant(roomId, client, requesterDomain, request.RequestingSignatureKey.ToArray()),
+            time.GetUtcNow() + options.Value.GroupInfoGrantLifetime, ct);
+        LogGranted(logger, roomId, client, room.Epoch);
+        return (response, null);
+    }
+
+    private static (GroupInfoResponse?, GroupInfoRefusal?) Refused(int status, string field, string detail) => (null, new GroupInfoRefusal(status, field, detail));
+
+    private static string? Identity(MlsCredential credential)
+    {
+        try
+        {
+            return new UTF8Encoding(false, true).GetString(credential.Identity.Span);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 6070, Level = LogLevel.Information, Message = "Hub gave {Client} the GroupInfo of {Room} at epoch {Epoch} for an external join")]
+    private static partial void LogGranted(ILogger logger, string room, string client, ulong epoch);
+
+    [LoggerMessage(EventId = 6071, Level = LogLevel.Information, Message = "Hub refused {Client} the GroupInfo of {Room}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string room, string client, string reason);
+}
