@@ -51,27 +51,27 @@ public sealed class MlsSigningKey
         switch (Curve(suite))
         {
             case null when seed.Length == Ed25519.SecretKeySize:
-            {
-                var publicKey = new byte[Ed25519.PublicKeySize];
-                Ed25519.GeneratePublicKey(seed.ToArray(), 0, publicKey, 0);
-                return new MlsSigningKey(suite, seed.ToArray(), publicKey);
-            }
+                {
+                    var publicKey = new byte[Ed25519.PublicKeySize];
+                    Ed25519.GeneratePublicKey(seed.ToArray(), 0, publicKey, 0);
+                    return new MlsSigningKey(suite, seed.ToArray(), publicKey);
+                }
 
             case null:
-            {
-                var publicKey = new byte[Ed448.PublicKeySize];
-                Ed448.GeneratePublicKey(seed.ToArray(), 0, publicKey, 0);
-                return new MlsSigningKey(suite, seed.ToArray(), publicKey);
-            }
+                {
+                    var publicKey = new byte[Ed448.PublicKeySize];
+                    Ed448.GeneratePublicKey(seed.ToArray(), 0, publicKey, 0);
+                    return new MlsSigningKey(suite, seed.ToArray(), publicKey);
+                }
 
             case var (curve, _, _):
-            {
-                // d = seed mod (n - 1) + 1: uniform enough with 128 extra bits, never zero.
-                var n = curve.N;
-                var d = new BigInteger(1, seed.ToArray()).Mod(n.Subtract(BigInteger.One)).Add(BigInteger.One);
-                var size = (curve.Curve.FieldSize + 7) / 8;
-                return new MlsSigningKey(suite, d.ToByteArrayUnsigned().PadLeft(size), curve.G.Multiply(d).Normalize().GetEncoded(false));
-            }
+                {
+                    // d = seed mod (n - 1) + 1: uniform enough with 128 extra bits, never zero.
+                    var n = curve.N;
+                    var d = new BigInteger(1, seed.ToArray()).Mod(n.Subtract(BigInteger.One)).Add(BigInteger.One);
+                    var size = (curve.Curve.FieldSize + 7) / 8;
+                    return new MlsSigningKey(suite, d.ToByteArrayUnsigned().PadLeft(size), curve.G.Multiply(d).Normalize().GetEncoded(false));
+                }
         }
     }
 
@@ -86,30 +86,30 @@ public sealed class MlsSigningKey
         switch (Curve(CipherSuite))
         {
             case null when _privateKey.Length == Ed25519.SecretKeySize:
-            {
-                var signature = new byte[Ed25519.SignatureSize];
-                Ed25519.Sign(_privateKey, 0, message, 0, message.Length, signature, 0);
-                return signature;
-            }
+                {
+                    var signature = new byte[Ed25519.SignatureSize];
+                    Ed25519.Sign(_privateKey, 0, message, 0, message.Length, signature, 0);
+                    return signature;
+                }
 
             case null:
-            {
-                var signature = new byte[Ed448.SignatureSize];
-                Ed448.Sign(_privateKey, 0, [], message, 0, message.Length, signature, 0);
-                return signature;
-            }
+                {
+                    var signature = new byte[Ed448.SignatureSize];
+                    Ed448.Sign(_privateKey, 0, [], message, 0, message.Length, signature, 0);
+                    return signature;
+                }
 
             case var (_, dotnetCurve, hash):
-            {
-                var size = (PublicKey.Length - 1) / 2;
-                using var ecdsa = ECDsa.Create(new ECParameters
                 {
-                    Curve = dotnetCurve,
-                    D = _privateKey,
-                    Q = new ECPoint { X = PublicKey[1..(1 + size)], Y = PublicKey[(1 + size)..] },
-                });
-                return ecdsa.SignData(message, hash, DSASignatureFormat.Rfc3279DerSequence);
-            }
+                    var size = (PublicKey.Length - 1) / 2;
+                    using var ecdsa = ECDsa.Create(new ECParameters
+                    {
+                        Curve = dotnetCurve,
+                        D = _privateKey,
+                        Q = new ECPoint { X = PublicKey[1..(1 + size)], Y = PublicKey[(1 + size)..] },
+                    });
+                    return ecdsa.SignData(message, hash, DSASignatureFormat.Rfc3279DerSequence);
+                }
         }
     }
 
