@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Mimi.Discovery.RateLimiting;
 
@@ -12,6 +13,7 @@ namespace Mimi.Discovery.RateLimiting;
 public sealed class InProcessRateLimiter : KeyedRateLimiter
 {
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SeenSet> _seen = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ITimer _sweeper;
 
@@ -59,11 +61,12 @@ public sealed class InProcessRateLimiter : KeyedRateLimiter
     /// <inheritdoc/>
     protected override RateLimitDecision AcquireCore(ReadOnlySpan<RateLimitRequest> requests)
     {
+        // On the stack up to the public per-call limit; AcquireNewAsync may charge more partitions.
         var count = requests.Length;
         var held = new BucketList();
-        Span<Bucket?> buckets = held;
-        Span<int> order = stackalloc int[count];
-        Span<double> used = stackalloc double[count];
+        Span<Bucket?> buckets = count <= MaxKeysPerAcquisition ? held : new Bucket?[count];
+        Span<int> order = count <= MaxKeysPerAcquisition ? stackalloc int[count] : new int[count];
+        Span<double> used = count <= MaxKeysPerAcquisition ? stackalloc double[count] : new double[count];
         SortByKey(requests, order);
 
         while (true)
@@ -130,6 +133,79 @@ public sealed class InProcessRateLimiter : KeyedRateLimiter
     /// <inheritdoc/>
     protected override ValueTask<RateLimitDecision> AcquireCoreAsync(ReadOnlyMemory<RateLimitRequest> requests, CancellationToken cancellationToken) =>
         ValueTask.FromResult(AcquireCore(requests.Span));
+
+    /// <inheritdoc/>
+    /// <remarks>The set's lock is held across the decision, so two acquisitions of the same new item never both pay.</remarks>
+    protected override ValueTask<RateLimitDecision> AcquireNewCoreAsync(string seen, TimeSpan lifetime, ReadOnlyMemory<RateLimitRequest> partitions,
+        ReadOnlyMemory<RateLimitItem> items, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var set = _seen.GetOrAdd(seen, static _ => new SeenSet());
+            lock (set)
+            {
+                if (set.Evicted)
+                {
+                    continue;
+                }
+
+                var now = _time.GetTimestamp();
+                if (now >= set.ExpiresAt)
+                {
+                    set.Values.Clear();
+                }
+
+                var owed = new int[partitions.Length];
+                for (var i = 0; i < owed.Length; i++)
+                {
+                    owed[i] = partitions.Span[i].Permits;
+                }
+
+                var fresh = new List<string>();
+                foreach (var item in items.Span)
+                {
+                    if (!set.Values.Contains(item.Value))
+                    {
+                        fresh.Add(item.Value);
+                        foreach (var index in item.Partitions)
+                        {
+                            owed[index]++;
+                        }
+                    }
+                }
+
+                var charged = new List<RateLimitRequest>(owed.Length);
+                var from = new List<int>(owed.Length);
+                for (var i = 0; i < owed.Length; i++)
+                {
+                    if (owed[i] > 0)
+                    {
+                        charged.Add(partitions.Span[i] with { Permits = owed[i] });
+                        from.Add(i);
+                    }
+                }
+
+                var decision = charged.Count switch
+                {
+                    0 => NothingOwed(partitions.Span[0].Policy),
+                    1 => AcquireCore(charged[0]),
+                    _ => AcquireCore(CollectionsMarshal.AsSpan(charged)),
+                };
+                if (charged.Count > 0)
+                {
+                    decision = decision with { KeyIndex = from[decision.KeyIndex] };
+                }
+
+                if (decision.IsAllowed && fresh.Count > 0)
+                {
+                    set.Values.UnionWith(fresh);
+                    set.ExpiresAt = now + (long)Math.Ceiling(lifetime.TotalSeconds * _time.TimestampFrequency);
+                }
+
+                return ValueTask.FromResult(decision);
+            }
+        }
+    }
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
@@ -213,6 +289,19 @@ public sealed class InProcessRateLimiter : KeyedRateLimiter
                 }
             }
         }
+
+        foreach (var entry in _seen)
+        {
+            var set = entry.Value;
+            lock (set)
+            {
+                if (!set.Evicted && now >= set.ExpiresAt)
+                {
+                    set.Evicted = true;
+                    _seen.TryRemove(entry);
+                }
+            }
+        }
     }
 
     /// <summary>Room for the buckets of one acquisition, on the stack.</summary>
@@ -220,6 +309,16 @@ public sealed class InProcessRateLimiter : KeyedRateLimiter
     private struct BucketList
     {
         private Bucket? _first;
+    }
+
+    /// <summary>The items of one set of <see cref="KeyedRateLimiter.AcquireNewAsync"/>; read and written only under its own lock.</summary>
+    private sealed class SeenSet
+    {
+        public HashSet<string> Values { get; } = new(StringComparer.Ordinal);
+
+        public long ExpiresAt { get; set; }
+
+        public bool Evicted { get; set; }
     }
 
     /// <summary>One partition's state; read and written only under its own lock.</summary>

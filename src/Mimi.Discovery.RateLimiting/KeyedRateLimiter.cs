@@ -66,6 +66,51 @@ public abstract class KeyedRateLimiter : IDisposable
         return requests.Length == 1 ? AcquireCoreAsync(requests.Span[0], cancellationToken) : AcquireCoreAsync(requests, cancellationToken);
     }
 
+    /// <summary>
+    /// Charges only for items not yet in the set <paramref name="seen"/>, and remembers them, in one atomic decision (one
+    /// round trip to Redis): a re-sync of an address book pays only for the identifiers new to the requester. Each
+    /// partition owes its own <see cref="RateLimitRequest.Permits"/> plus one permit per new item that names it; the
+    /// partitions that owe something are charged all or nothing, as by
+    /// <see cref="AcquireAsync(ReadOnlyMemory{RateLimitRequest}, CancellationToken)"/>, and the others are not consulted.
+    /// When allowed, the new items join the set, whose lifetime then starts again.
+    /// </summary>
+    /// <param name="seen">The key of the set of items seen, such as one per requester and window.</param>
+    /// <param name="lifetime">How long the set lives after items last joined it; at least one millisecond.</param>
+    /// <param name="partitions">Distinct keys, any number (a batch may hit many owners); not modified until the call completes.</param>
+    /// <param name="items">Distinct values, each naming partitions by index; not modified until the call completes.</param>
+    /// <param name="cancellationToken">Cancels the wait (the decision may still have been made).</param>
+    /// <returns>
+    /// The combined decision, describing the partition that limits the caller; when no partition owes anything, allowed
+    /// without consulting any, describing the first partition with <see cref="RateLimitDecision.Remaining"/> -1.
+    /// Nothing is charged or remembered when it is not allowed.
+    /// </returns>
+    public ValueTask<RateLimitDecision> AcquireNewAsync(string seen, TimeSpan lifetime, ReadOnlyMemory<RateLimitRequest> partitions,
+        ReadOnlyMemory<RateLimitItem> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(seen);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lifetime, RateLimitPolicy.MinimumWindow);
+        if (partitions.IsEmpty)
+        {
+            throw new ArgumentOutOfRangeException(nameof(partitions), 0, "An acquisition charges at least one partition.");
+        }
+
+        ValidateDistinct(partitions.Span);
+        foreach (var item in items.Span)
+        {
+            ArgumentNullException.ThrowIfNull(item.Value, nameof(items));
+            foreach (var index in item.Partitions ?? throw new ArgumentNullException(nameof(items)))
+            {
+                if ((uint)index >= (uint)partitions.Length)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(items), index, $"Item '{item.Value}' names partition {index} of {partitions.Length}.");
+                }
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return AcquireNewCoreAsync(seen, lifetime, partitions, items, cancellationToken);
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
@@ -85,6 +130,14 @@ public abstract class KeyedRateLimiter : IDisposable
     /// <summary>Decides for two or more validated requests with distinct keys, all or nothing.</summary>
     protected abstract ValueTask<RateLimitDecision> AcquireCoreAsync(ReadOnlyMemory<RateLimitRequest> requests, CancellationToken cancellationToken);
 
+    /// <summary>Decides for a validated acquisition of new items; see <see cref="AcquireNewAsync"/>.</summary>
+    protected abstract ValueTask<RateLimitDecision> AcquireNewCoreAsync(string seen, TimeSpan lifetime, ReadOnlyMemory<RateLimitRequest> partitions,
+        ReadOnlyMemory<RateLimitItem> items, CancellationToken cancellationToken);
+
+    /// <summary>The decision when nothing is owed: allowed, no partition consulted.</summary>
+    protected static RateLimitDecision NothingOwed(RateLimitPolicy policy) =>
+        new(true, RateLimitReason.WithinLimit, policy, 0, -1, TimeSpan.Zero, TimeSpan.Zero);
+
     /// <summary>Releases what the limiter holds.</summary>
     /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
     protected virtual void Dispose(bool disposing)
@@ -98,15 +151,24 @@ public abstract class KeyedRateLimiter : IDisposable
             throw new ArgumentOutOfRangeException(nameof(requests), requests.Length, $"An acquisition charges between 1 and {MaxKeysPerAcquisition} partitions.");
         }
 
+        ValidateDistinct(requests);
+    }
+
+    private static void ValidateDistinct(ReadOnlySpan<RateLimitRequest> requests)
+    {
+        var keys = requests.Length > MaxKeysPerAcquisition ? new HashSet<string>(StringComparer.Ordinal) : null;
         for (var i = 0; i < requests.Length; i++)
         {
             requests[i].Validate();
-            for (var j = 0; j < i; j++)
+            var repeated = keys?.Add(requests[i].Key) == false;
+            for (var j = 0; keys is null && j < i; j++)
             {
-                if (string.Equals(requests[i].Key, requests[j].Key, StringComparison.Ordinal))
-                {
-                    throw new ArgumentException($"The partition '{requests[i].Key}' appears twice in one acquisition.", nameof(requests));
-                }
+                repeated |= string.Equals(requests[i].Key, requests[j].Key, StringComparison.Ordinal);
+            }
+
+            if (repeated)
+            {
+                throw new ArgumentException($"The partition '{requests[i].Key}' appears twice in one acquisition.", nameof(requests));
             }
         }
     }

@@ -10,7 +10,8 @@ namespace Mimi.Discovery.RateLimiting;
 /// Token buckets in Redis, shared by every replica of the service. Each decision is one round trip: an atomic Lua
 /// script (EVALSHA, falling back to EVAL when the server has lost its script cache) that reads the server's clock,
 /// checks every partition of the acquisition, and charges them all or none. Buckets expire once their permits have
-/// drained back, so Redis never keeps dead counters.
+/// drained back, so Redis never keeps dead counters. <see cref="KeyedRateLimiter.AcquireNewAsync"/> is one round trip
+/// too: the same script also checks and fills the set of items seen, a Redis set under the same key prefix.
 /// </summary>
 /// <remarks>
 /// While Redis cannot be reached, or does not answer within <see cref="RedisRateLimiterOptions.Timeout"/>, decisions
@@ -69,8 +70,8 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
     {
         var keys = new RedisKey[1];
         var arguments = new RedisValue[3];
-        Fill(request, keys, arguments, 0);
-        return EvaluateAsync(keys, arguments, request, default, cancellationToken);
+        Fill(request, keys, 0, arguments, 0);
+        return EvaluateAsync(RedisScript.Acquire, keys, arguments, request, default, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -81,23 +82,59 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
         var arguments = new RedisValue[3 * span.Length];
         for (var i = 0; i < span.Length; i++)
         {
-            Fill(span[i], keys, arguments, i);
+            Fill(span[i], keys, i, arguments, 3 * i);
         }
 
-        return EvaluateAsync(keys, arguments, span[0], requests, cancellationToken);
+        return EvaluateAsync(RedisScript.Acquire, keys, arguments, span[0], requests, cancellationToken);
     }
 
-    private void Fill(in RateLimitRequest request, RedisKey[] keys, RedisValue[] arguments, int index)
+    /// <inheritdoc/>
+    /// <remarks>One round trip: the script checks the set, works out what each partition owes, charges and remembers.</remarks>
+    protected override ValueTask<RateLimitDecision> AcquireNewCoreAsync(string seen, TimeSpan lifetime, ReadOnlyMemory<RateLimitRequest> partitions,
+        ReadOnlyMemory<RateLimitItem> items, CancellationToken cancellationToken)
     {
-        keys[index] = ((RedisKey)request.Key).Prepend(_prefix);
-        arguments[3 * index] = request.Policy.PermitLimit;
-        arguments[(3 * index) + 1] = Math.Max(1, request.Policy.Window.Ticks / TicksPerMicrosecond);
-        arguments[(3 * index) + 2] = request.Permits;
+        var span = partitions.Span;
+        var length = 2 + (3 * span.Length);
+        foreach (var item in items.Span)
+        {
+            length += 2 + item.Partitions.Length;
+        }
+
+        var keys = new RedisKey[1 + span.Length];
+        var arguments = new RedisValue[length];
+        keys[0] = ((RedisKey)seen).Prepend(_prefix);
+        arguments[0] = (long)Math.Ceiling(lifetime.TotalMilliseconds);
+        arguments[1] = items.Length;
+        for (var i = 0; i < span.Length; i++)
+        {
+            Fill(span[i], keys, 1 + i, arguments, 2 + (3 * i));
+        }
+
+        var at = 2 + (3 * span.Length);
+        foreach (var item in items.Span)
+        {
+            arguments[at++] = item.Value;
+            arguments[at++] = item.Partitions.Length;
+            foreach (var index in item.Partitions)
+            {
+                arguments[at++] = index + 1;
+            }
+        }
+
+        return EvaluateAsync(RedisScript.AcquireNew, keys, arguments, span[0], partitions, cancellationToken);
+    }
+
+    private void Fill(in RateLimitRequest request, RedisKey[] keys, int key, RedisValue[] arguments, int argument)
+    {
+        keys[key] = ((RedisKey)request.Key).Prepend(_prefix);
+        arguments[argument] = request.Policy.PermitLimit;
+        arguments[argument + 1] = Math.Max(1, request.Policy.Window.Ticks / TicksPerMicrosecond);
+        arguments[argument + 2] = request.Permits;
     }
 
     // first: the first request, which is the whole of a single-key acquisition; all: every request of a multi-key
     // acquisition, empty for one key (so a single key needs no array of requests).
-    private async ValueTask<RateLimitDecision> EvaluateAsync(
+    private async ValueTask<RateLimitDecision> EvaluateAsync(RedisScript script,
         RedisKey[] keys, RedisValue[] arguments, RateLimitRequest first, ReadOnlyMemory<RateLimitRequest> all, CancellationToken cancellationToken)
     {
         // A disconnected multiplexer would queue the command until its own (long) timeout; answer at once instead.
@@ -114,13 +151,13 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
             try
             {
                 // StackExchange.Redis sends a 40-hex-digit "script" as EVALSHA: the script text never travels.
-                pending = _database.ScriptEvaluateAsync(RedisScript.Sha1, keys, arguments);
+                pending = _database.ScriptEvaluateAsync(script.Sha1, keys, arguments);
                 reply = await Bounded(pending, cancellationToken).ConfigureAwait(false);
             }
             catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
             {
                 // The server restarted or its script cache was flushed: EVAL runs the script and caches it again.
-                pending = _database.ScriptEvaluateAsync(RedisScript.Text, keys, arguments);
+                pending = _database.ScriptEvaluateAsync(script.Text, keys, arguments);
                 reply = await Bounded(pending, cancellationToken).ConfigureAwait(false);
             }
         }

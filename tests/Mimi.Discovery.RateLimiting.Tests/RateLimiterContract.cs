@@ -272,6 +272,87 @@ public abstract class RateLimiterContract
         Assert.Null(limiter.GetStatistics("lookup:xi.test"));
     }
 
+    [Fact]
+    public async Task New_items_pay_once_and_a_resync_is_free_even_with_the_quota_spent()
+    {
+        RateLimitRequest[] requester = [new("lookup:iota.test", new RateLimitPolicy(3, TimeSpan.FromHours(1)), 0)];
+        RateLimitItem[] book = [new("a", [0]), new("b", [0]), new("c", [0])];
+
+        var first = await Limiter.AcquireNewAsync("seen:iota.test", TimeSpan.FromHours(1), requester, book);
+        var resync = await Limiter.AcquireNewAsync("seen:iota.test", TimeSpan.FromHours(1), requester, book);
+        var refused = await Limiter.AcquireNewAsync("seen:iota.test", TimeSpan.FromHours(1), requester, new[] { new RateLimitItem("d", [0]), book[0] });
+
+        Assert.Equal((true, 0), (first.IsAllowed, first.Remaining));
+        Assert.Equal((true, -1, TimeSpan.Zero), (resync.IsAllowed, resync.Remaining, resync.RetryAfter));
+        Assert.Equal((false, RateLimitReason.LimitExceeded), (refused.IsAllowed, refused.Reason));
+        Assert.InRange(refused.RetryAfter, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(20)); // one permit for d, none for a
+    }
+
+    [Fact]
+    public async Task Owners_are_charged_only_for_new_hits_all_or_nothing_and_a_refusal_remembers_nothing()
+    {
+        var requester = new RateLimitPolicy(10, TimeSpan.FromHours(1));
+        var total = new RateLimitPolicy(2, TimeSpan.FromHours(1));
+        RateLimitRequest[] partitions = [new("lookup:kappa.test", requester, 0), new("owner-total:beta.test", total, 0)];
+
+        var first = await Limiter.AcquireNewAsync("seen:kappa.test", TimeSpan.FromHours(1), partitions, new[] { new RateLimitItem("hit1", [0, 1]), new RateLimitItem("miss1", [0]) });
+        var refused = await Limiter.AcquireNewAsync("seen:kappa.test", TimeSpan.FromHours(1), partitions,
+            new[] { new RateLimitItem("hit1", [0, 1]), new RateLimitItem("hit2", [0, 1]), new RateLimitItem("hit3", [0, 1]) });
+        var misses = await Limiter.AcquireNewAsync("seen:kappa.test", TimeSpan.FromHours(1), partitions, new[] { new RateLimitItem("miss2", [0]) });
+        var last = await Limiter.AcquireNewAsync("seen:kappa.test", TimeSpan.FromHours(1), partitions, new[] { new RateLimitItem("hit2", [0, 1]) });
+        var spent = await Limiter.AcquireNewAsync("seen:kappa.test", TimeSpan.FromHours(1), partitions, new[] { new RateLimitItem("hit3", [0, 1]) });
+
+        Assert.Equal((true, 1, 1), (first.IsAllowed, first.KeyIndex, first.Remaining));
+        Assert.Equal((false, 1), (refused.IsAllowed, refused.KeyIndex)); // two new hits, one left in the owner's total
+        Assert.Equal((true, 0, 7), (misses.IsAllowed, misses.KeyIndex, misses.Remaining)); // the owner's total, not consulted
+        Assert.Equal((true, 1, 0), (last.IsAllowed, last.KeyIndex, last.Remaining)); // hit2 was not remembered by the refusal
+        Assert.False(spent.IsAllowed);
+        Assert.Equal(6, (await Limiter.AcquireAsync("lookup:kappa.test", requester, 0)).Remaining);
+    }
+
+    [Fact]
+    public async Task The_same_new_item_raced_from_many_callers_is_paid_for_once()
+    {
+        var policy = new RateLimitPolicy(100, TimeSpan.FromDays(1));
+        RateLimitRequest[] partitions = [new("lookup:lambda.test", policy, 0), new("owner-total:beta.test", policy, 0)];
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(async () =>
+            await Limiter.AcquireNewAsync("seen:lambda.test", TimeSpan.FromDays(1), partitions, new[] { new RateLimitItem("same", [0, 1]) }))));
+
+        Assert.All(decisions, d => Assert.True(d.IsAllowed));
+        Assert.Single(decisions, d => d.Remaining >= 0);
+        Assert.Equal(99, (await Limiter.AcquireAsync("lookup:lambda.test", policy, 0)).Remaining);
+        Assert.Equal(99, (await Limiter.AcquireAsync("owner-total:beta.test", policy, 0)).Remaining);
+    }
+
+    [Fact]
+    public async Task A_batch_may_charge_more_partitions_than_a_plain_acquisition()
+    {
+        var policy = new RateLimitPolicy(5, TimeSpan.FromHours(1));
+        var partitions = new[] { new RateLimitRequest("lookup:mu.test", new RateLimitPolicy(100, TimeSpan.FromHours(1)), 0) }
+            .Concat(Enumerable.Range(0, 2 * KeyedRateLimiter.MaxKeysPerAcquisition).Select(o => new RateLimitRequest($"owner-total:o{o}.test", policy, 0))).ToArray();
+        var items = Enumerable.Range(0, 2 * KeyedRateLimiter.MaxKeysPerAcquisition).Select(o => new RateLimitItem($"hit{o}", [0, o + 1])).ToArray();
+
+        var decision = await Limiter.AcquireNewAsync("seen:mu.test", TimeSpan.FromHours(1), partitions, items);
+
+        Assert.True(decision.IsAllowed);
+        Assert.Equal(4, decision.Remaining);
+        Assert.Equal(68, (await Limiter.AcquireAsync("lookup:mu.test", partitions[0].Policy, 0)).Remaining);
+        Assert.Equal(4, (await Limiter.AcquireAsync($"owner-total:o{2 * KeyedRateLimiter.MaxKeysPerAcquisition - 1}.test", policy, 0)).Remaining);
+    }
+
+    [Fact]
+    public async Task Items_seen_are_forgotten_when_the_set_expires()
+    {
+        RateLimitRequest[] requester = [new("lookup:nu.test", new RateLimitPolicy(10, TimeSpan.FromDays(1)), 0)];
+        RateLimitItem[] item = [new("a", [0])];
+        Assert.Equal(9, (await Limiter.AcquireNewAsync("seen:nu.test", TimeSpan.FromSeconds(1), requester, item)).Remaining);
+        Assert.Equal(-1, (await Limiter.AcquireNewAsync("seen:nu.test", TimeSpan.FromSeconds(1), requester, item)).Remaining);
+
+        await PassAsync(TimeSpan.FromSeconds(1.5));
+
+        Assert.Equal(8, (await Limiter.AcquireNewAsync("seen:nu.test", TimeSpan.FromSeconds(1), requester, item)).Remaining);
+    }
+
     private static async Task<int> CountGrantedAsync(PartitionedRateLimiter<string> limiter, string key, int attempts)
     {
         var granted = 0;

@@ -116,9 +116,7 @@ internal static class ServiceSetup
                     FailureMode = o.FailOpen ? RedisFailureMode.FailOpen : RedisFailureMode.FailClosed,
                 }, sp.GetRequiredService<ILogger<RedisRateLimiter>>());
         });
-        services.AddSingleton<AnsweredIdentifiers>(sp => sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration is null
-            ? ActivatorUtilities.CreateInstance<InProcessAnsweredIdentifiers>(sp)
-            : ActivatorUtilities.CreateInstance<RedisAnsweredIdentifiers>(sp));
+        services.AddSingleton<AnsweredIdentifiers>();
         services.AddSingleton<MappingIndex>();
         services.AddHostedService(sp => sp.GetRequiredService<MappingIndex>());
         services.AddSingleton<LookupService>();

@@ -13,7 +13,8 @@ internal sealed record LookupAnswer(LookupResultView[] Results, RateLimitDecisio
 /// URL, answered from the in-memory <see cref="MappingIndex"/> (no database round trip). Unknown, removed and hidden
 /// identifiers take the same path (one hash, one probe, nothing visible) and give the same answer. The requester pays
 /// only for identifiers new to it in the window; hits on an owner's users also count against that owner's quotas,
-/// all or nothing.
+/// all or nothing. Which identifiers are new, what each quota owes, the charge and remembering the new ones are one
+/// limiter decision: one round trip when the counters live in Redis.
 /// </summary>
 internal sealed class LookupService(
     MappingIndex index,
@@ -27,86 +28,93 @@ internal sealed class LookupService(
     public const string NoProviders = "no-providers";
     public const string Found = "found";
 
+    private static readonly int[] RequesterOnly = [0];
+
     public async Task<LookupAnswer> LookupAsync(string requester, IReadOnlyList<Sii> identifiers, CancellationToken ct)
     {
         var o = options.Value;
-        var values = identifiers.Select(s => s.Value).Distinct(StringComparer.Ordinal).ToList();
-        var hashes = values.Select(v => answered.Hash(requester, v)).ToList();
-        // The counters are the only round trip; the mappings come from memory while it is under way.
-        var knownTask = answered.AreKnownAsync(requester, hashes, ct).AsTask();
+        var values = Distinct(identifiers);
         var now = time.GetUtcNow();
-        var results = new LookupResultView[values.Count];
-        var reachableByIdentifier = new List<IndexedMapping>[values.Count];
-        for (var i = 0; i < values.Count; i++)
+        var results = new LookupResultView[values.Length];
+        var items = new RateLimitItem[values.Length];
+        // Partition 0 is the requester's quota, charged by every new identifier; then each owner's quotas, in the order met.
+        var partitions = new List<RateLimitRequest> { new("lookup:" + requester, new RateLimitPolicy(o.LookupsPerRequester, o.Window), 0) };
+        Dictionary<string, int[]>? ownerPartitions = null;
+        for (var i = 0; i < values.Length; i++)
         {
             var visible = MappingVisibility.Visible(index.Find(values[i]), requester, now);
-            var reachable = visible.Where(m => directory.Find(m.Provider) is { Active: true }).ToList();
-            var status = visible.Count == 0 ? None : reachable.Count == 0 ? NoProviders : Found;
-            reachableByIdentifier[i] = reachable;
-            results[i] = new LookupResultView(values[i], status, reachable.Select(m => new LookupMappingView(m.Ssi, m.Provider, m.Tags, index.Assertion(m, values[i]),
-                MappingVisibility.KeyMaterialUrl(directory.Find(m.Provider), m.Ssi), m.Serial, m.NotAfter)).ToArray());
-        }
-
-        var known = await knownTask;
-        var ownerHits = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < values.Count; i++)
-        {
-            var reachable = reachableByIdentifier[i];
-            if (!known[i])
+            var mappings = new List<LookupMappingView>(visible.Count);
+            var charges = RequesterOnly;
+            foreach (var m in visible)
             {
-                foreach (var owner in reachable.Select(m => m.Provider).Distinct(StringComparer.Ordinal))
+                if (directory.Find(m.Provider) is not { Active: true } owner)
                 {
-                    ownerHits[owner] = ownerHits.GetValueOrDefault(owner) + 1;
+                    continue;
+                }
+
+                mappings.Add(new LookupMappingView(m.Ssi, m.Provider, m.Tags, index.Assertion(m, values[i]),
+                    MappingVisibility.KeyMaterialUrl(owner, m.Ssi), m.Serial, m.NotAfter));
+                ownerPartitions ??= new(StringComparer.Ordinal);
+                if (!ownerPartitions.TryGetValue(m.Provider, out var quotas))
+                {
+                    quotas = OwnerPartitions(owner, requester, o, partitions);
+                    ownerPartitions[m.Provider] = quotas;
+                }
+
+                // Visible keeps one mapping per provider: a hit counts once against each owner.
+                if (quotas.Length > 0)
+                {
+                    charges = [.. charges, .. quotas];
                 }
             }
+
+            var status = visible.Count == 0 ? None : mappings.Count == 0 ? NoProviders : Found;
+            results[i] = new LookupResultView(values[i], status, [.. mappings]);
+            items[i] = new RateLimitItem(answered.Hash(requester, values[i]), charges);
         }
 
-        var fresh = known.Count(k => !k);
-        var requests = new List<RateLimitRequest> { new("lookup:" + requester, new RateLimitPolicy(o.LookupsPerRequester, o.Window), fresh) };
-        foreach (var (owner, hits) in ownerHits)
-        {
-            var quota = directory.Find(owner)?.Quota;
-            var window = quota?.Window ?? o.Window;
-            if ((quota?.LookupsPerRequester ?? o.OwnerLookupsPerRequester) is { } perRequester)
-            {
-                requests.Add(new($"owner-lookups:{owner}:{requester}", new RateLimitPolicy(perRequester, window), hits));
-            }
-
-            if ((quota?.LookupsTotal ?? o.OwnerLookupsTotal) is { } total)
-            {
-                requests.Add(new($"owner-lookups-total:{owner}", new RateLimitPolicy(total, window), hits));
-            }
-        }
-
-        // A pure re-sync takes nothing from any quota.
-        var decision = fresh == 0 ? new RateLimitDecision(true, RateLimitReason.WithinLimit, requests[0].Policy, 0, -1, TimeSpan.Zero, TimeSpan.Zero)
-            : await AcquireAsync(requests, ct);
-        if (!decision.IsAllowed)
-        {
-            return new LookupAnswer([], decision);
-        }
-
-        await answered.RememberAsync(requester, hashes.Where((_, i) => !known[i]).ToList(), ct);
-        return new LookupAnswer(results, decision);
+        var seen = answered.Set(requester, out var lifetime);
+        var decision = await limiter.AcquireNewAsync(seen, lifetime, partitions.ToArray(), items, ct);
+        return decision.IsAllowed ? new LookupAnswer(results, decision) : new LookupAnswer([], decision);
     }
 
-    /// <summary>All or nothing within the limiter's per-call key limit; beyond it (many owners in one batch) in groups.</summary>
-    private async Task<RateLimitDecision> AcquireAsync(List<RateLimitRequest> requests, CancellationToken ct)
+    /// <summary>Adds the owner's lookup quotas in force (its own, else the operator's defaults) and returns their indexes.</summary>
+    private static int[] OwnerPartitions(ClientEntry owner, string requester, LookupOptions o, List<RateLimitRequest> partitions)
     {
-        RateLimitDecision first = default;
-        for (var start = 0; start < requests.Count; start += KeyedRateLimiter.MaxKeysPerAcquisition)
+        var quota = owner.Quota;
+        var window = quota?.Window ?? o.Window;
+        var start = partitions.Count;
+        if ((quota?.LookupsPerRequester ?? o.OwnerLookupsPerRequester) is { } perRequester)
         {
-            var group = requests.Skip(start).Take(KeyedRateLimiter.MaxKeysPerAcquisition).ToArray();
-            var decision = await limiter.AcquireAsync(group, ct);
-            if (!decision.IsAllowed)
-            {
-                return decision;
-            }
-
-            first = start == 0 ? decision : first;
+            partitions.Add(new($"owner-lookups:{owner.Id}:{requester}", new RateLimitPolicy(perRequester, window), 0));
         }
 
-        return first;
+        if ((quota?.LookupsTotal ?? o.OwnerLookupsTotal) is { } total)
+        {
+            partitions.Add(new($"owner-lookups-total:{owner.Id}", new RateLimitPolicy(total, window), 0));
+        }
+
+        return partitions.Count == start ? [] : [.. Enumerable.Range(start, partitions.Count - start)];
+    }
+
+    private static string[] Distinct(IReadOnlyList<Sii> identifiers)
+    {
+        if (identifiers.Count == 1)
+        {
+            return [identifiers[0].Value];
+        }
+
+        var seen = new HashSet<string>(identifiers.Count, StringComparer.Ordinal);
+        var values = new List<string>(identifiers.Count);
+        foreach (var sii in identifiers)
+        {
+            if (seen.Add(sii.Value))
+            {
+                values.Add(sii.Value);
+            }
+        }
+
+        return [.. values];
     }
 }
 

@@ -38,6 +38,18 @@ internal static class MappingVisibility
     // The newest per provider is chosen among all active mappings before visibility, so hiding the newest never reveals an older one.
     private static List<T> Visible<T>(int count, Func<int, T> at, Func<T, (string Provider, long LogIndex)> facts, Func<T, bool> visible)
     {
+        // Almost every identifier has one mapping or none: the same rule without the per-provider table.
+        if (count <= 1)
+        {
+            var list = new List<T>(count);
+            if (count == 1 && at(0) is var only && facts(only).LogIndex != long.MinValue && visible(only))
+            {
+                list.Add(only);
+            }
+
+            return list;
+        }
+
         var newestPerProvider = new Dictionary<string, (T Mapping, long LogIndex)>(StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
