@@ -12,8 +12,8 @@ namespace Mimi.Discovery.Benchmarks;
 /// <summary>
 /// Bulk import into PostgreSQL through the real endpoint (<c>POST /v1/authority/import</c>, NDJSON over HTTP), in rows
 /// per second, next to two baselines measured in the same run: raw ECDSA P-256 signatures per second on every core
-/// (each row costs two: the X.509 credential and the mapping assertion) and raw binary COPY of rows as wide as a
-/// credential row.
+/// (each row costs one at import, its X.509 credential; its mapping assertion is signed where it is first served) and
+/// raw binary COPY of rows as wide as a credential row.
 /// </summary>
 internal static class ImportBenchmark
 {
@@ -67,17 +67,30 @@ internal static class ImportBenchmark
 
         // The machine is shared and its load drifts: the signing baseline is the mean of one measured before and one after.
         signatures = (signatures + Measure.Rate(() => key.SignData(message, HashAlgorithmName.SHA256), workers, TimeSpan.FromSeconds(3))) / 2;
+        var assertions = AssertionRate(host, workers);
         var rate = rows / seconds;
         Console.WriteLine($"## Bulk import into PostgreSQL ({rows:N0} rows through POST /v1/authority/import, {workers} cores)");
         Console.WriteLine();
         Console.WriteLine("| what | rows/s | ratio |");
         Console.WriteLine("|---|---:|---:|");
-        Console.WriteLine($"| raw ECDSA P-256 signatures/s (.NET, {workers} threads) ÷ 2 (two per row) | {signatures / 2:N0} | 1.00 (signing bound) |");
-        Console.WriteLine($"| raw binary COPY of credential-sized rows | {copy:N0} | {copy / (signatures / 2):F2} |");
-        Console.WriteLine($"| import through the endpoint (validate, X.509 + assertion, log append with COPY) | {rate:N0} | {rate / (signatures / 2):F2} of the signing bound |");
+        Console.WriteLine($"| raw ECDSA P-256 signatures/s (.NET, {workers} threads): one per row, the X.509 credential | {signatures:N0} | 1.00 (signing bound) |");
+        Console.WriteLine($"| raw binary COPY of credential-sized rows | {copy:N0} | {copy / signatures:F2} |");
+        Console.WriteLine($"| import through the endpoint (validate, X.509, log append with COPY, lookup index) | {rate:N0} | {rate / signatures:F2} of the signing bound |");
         Console.WriteLine();
-        Console.WriteLine($"Target: 50,000 rows/s. Import took {seconds:F1} s; every row is an issuance logged with its X.509 credential and assertion.");
+        Console.WriteLine($"Target: 50,000 rows/s; on this machine no import can pass the signing bound above. Import took {seconds:F1} s; every row is an "
+            + "issuance logged with its X.509 credential and findable once the import answers; its assertion is signed where first served "
+            + $"(a lookup, a private record, a credential read: {assertions:N0}/s on {workers} threads).");
         Console.WriteLine();
+    }
+
+    /// <summary>Mapping assertions signed per second on every core: what serving imported mappings for the first time costs.</summary>
+    private static double AssertionRate(ServiceHost host, int workers)
+    {
+        var signer = host.Services.GetRequiredService<MappingAssertionSigner>();
+        var now = DateTimeOffset.UtcNow;
+        var n = 0L;
+        return Measure.Rate(() => signer.Sign(new MappingAssertionClaims(Sii(Interlocked.Increment(ref n)), "mimi://import.test/u/a", "import.test", ["mobile"],
+            now, now.AddDays(7), n, "4" + n.ToString("x31", CultureInfo.InvariantCulture))), workers, TimeSpan.FromSeconds(2));
     }
 
     /// <summary>Per-component rates on every core (MIMI_BENCH_VERBOSE): where an imported row's time goes.</summary>

@@ -27,7 +27,11 @@ public enum Discoverability
     Nobody = 3,
 }
 
-/// <summary>An issued credential: the X.509 certificate, its mapping assertion and its place in the log.</summary>
+/// <summary>
+/// An issued credential: the X.509 certificate, its mapping assertion and its place in the log. A bulk-imported row
+/// stores no assertion (<see cref="AssertionSignedOnFirstUse"/>): its claims are all columns of the row, and it is
+/// signed from them where it is first served.
+/// </summary>
 public sealed record CredentialRecord(
     string Serial,
     string Provider,
@@ -48,6 +52,9 @@ public sealed record CredentialRecord(
     IReadOnlyList<string>? AllowedProviders = null,
     DateTimeOffset? RemovedAt = null)
 {
+    /// <summary>The <see cref="Assertion"/> of a row whose assertion is signed when first served rather than at issuance (bulk import).</summary>
+    public const string AssertionSignedOnFirstUse = "";
+
     /// <summary>True once revoked.</summary>
     public bool IsRevoked => RevokedAt is not null;
 }

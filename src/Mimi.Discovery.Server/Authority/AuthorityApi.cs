@@ -138,11 +138,11 @@ internal static partial class AuthorityApi
             return Problems.InvalidRequest("publicKey", e.Message);
         }
 
-        return TypedResults.Created($"/v1/authority/credentials/{record.Serial}", CredentialView.From(record, ca.ChainPem));
+        return TypedResults.Created($"/v1/authority/credentials/{record.Serial}", CredentialView.From(record, record.Assertion, ca.ChainPem));
     }
 
     private static async Task<Results<Ok<CredentialView[]>, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, CredentialStore store, CertificateAuthority ca, string? provider, int? limit, CancellationToken ct)
+        ClaimsPrincipal user, CredentialStore store, MappingAssertionSigner assertions, string? provider, int? limit, CancellationToken ct)
     {
         var owner = user.IsOperator() ? provider : user.ClientId();
         if (owner is null)
@@ -156,15 +156,16 @@ internal static partial class AuthorityApi
         }
 
         var list = await store.ListByProviderAsync(owner, Math.Clamp(limit ?? 100, 1, 1000), ct);
-        return TypedResults.Ok(list.Select(c => CredentialView.From(c, null)).ToArray());
+        return TypedResults.Ok(list.Select(c => CredentialView.From(c, assertions.AssertionOf(c), null)).ToArray());
     }
 
     private static async Task<Results<Ok<CredentialView>, ProblemHttpResult>> GetAsync(
-        string serial, ClaimsPrincipal user, CredentialStore store, CertificateAuthority ca, CancellationToken ct) =>
-        await FindOwnedAsync(serial, user, store, ct) is { } c ? TypedResults.Ok(CredentialView.From(c, ca.ChainPem)) : NotOwned(serial);
+        string serial, ClaimsPrincipal user, CredentialStore store, CertificateAuthority ca, MappingAssertionSigner assertions, CancellationToken ct) =>
+        await FindOwnedAsync(serial, user, store, ct) is { } c ? TypedResults.Ok(CredentialView.From(c, assertions.AssertionOf(c), ca.ChainPem)) : NotOwned(serial);
 
     private static async Task<Results<Ok<CredentialView>, ProblemHttpResult>> RevokeAsync(
-        string serial, RevokeRequest? request, ClaimsPrincipal user, CredentialStore store, IssuanceService issuance, CancellationToken ct)
+        string serial, RevokeRequest? request, ClaimsPrincipal user, CredentialStore store, IssuanceService issuance, MappingAssertionSigner assertions,
+        CancellationToken ct)
     {
         var reason = request?.Reason ?? "unspecified";
         if (!RevocationReasons.Contains(reason))
@@ -184,7 +185,7 @@ internal static partial class AuthorityApi
         }
 
         var revoked = await issuance.RevokeAsync(credential, user.ClientId(), reason, ct);
-        return revoked is null ? Problems.Conflict($"Credential {serial} was revoked by a concurrent request.") : TypedResults.Ok(CredentialView.From(revoked, null));
+        return revoked is null ? Problems.Conflict($"Credential {serial} was revoked by a concurrent request.") : TypedResults.Ok(CredentialView.From(revoked, assertions.AssertionOf(revoked), null));
     }
 
     private static async Task<FileContentHttpResult> GetCrlAsync(CrlService crls, HttpContext http, CancellationToken ct)
@@ -258,8 +259,9 @@ internal sealed record CredentialView(
     string Serial, string Provider, string Sii, string Ssi, string[] Tags, string Attestation, DateTimeOffset NotBefore, DateTimeOffset NotAfter,
     long LogIndex, string Assertion, string Certificate, string? Chain, DateTimeOffset? RevokedAt, string? RevocationReason, long? RevocationLogIndex)
 {
-    public static CredentialView From(CredentialRecord c, string? chain) => new(
+    /// <summary>The view of <paramref name="c"/> with its <paramref name="assertion"/> (see <see cref="StoredAssertions"/>).</summary>
+    public static CredentialView From(CredentialRecord c, string assertion, string? chain) => new(
         c.Serial, c.Provider, c.Sii, c.Ssi, [.. c.Tags], c.Attestation == Storage.Attestation.Provider ? "provider" : "one-time-code",
-        c.NotBefore, c.NotAfter, c.LogIndex, c.Assertion, System.Security.Cryptography.PemEncoding.WriteString("CERTIFICATE", c.Certificate), chain,
+        c.NotBefore, c.NotAfter, c.LogIndex, assertion, System.Security.Cryptography.PemEncoding.WriteString("CERTIFICATE", c.Certificate), chain,
         c.RevokedAt, c.RevocationReason, c.RevocationLogIndex);
 }

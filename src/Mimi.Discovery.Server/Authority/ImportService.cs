@@ -15,11 +15,11 @@ namespace Mimi.Discovery.Server.Authority;
 /// Bulk issuance for a trusted provider. Lines are validated as they arrive; good rows are collected into batches,
 /// their certificates signed in parallel in the background, and each batch is appended to the log in one transaction
 /// while the next is signed and the one after it read. A bad line is reported by number and never holds back the rows
-/// around it.
+/// around it. An imported row costs one signature, its X.509 credential (which the log commits to); its mapping
+/// assertion is signed from the stored row where it is first served (<see cref="StoredAssertions"/>).
 /// </summary>
 internal sealed partial class ImportService(
     CertificateAuthority ca,
-    MappingAssertionSigner assertions,
     LogStore log,
     Lookup.MappingIndex index,
     IOptions<AuthorityOptions> authority,
@@ -33,7 +33,7 @@ internal sealed partial class ImportService(
         var tally = new Tally(o.MaxReportedErrors);
         var batch = new List<Candidate>(o.BatchSize);
         // A three-stage pipeline, one batch per stage: lines are read and validated here while the batch before is
-        // signed on the other cores and the one before that is appended to the log (its assertions signed in it).
+        // signed on the other cores and the one before that is appended to the log.
         Task<SignedBatch>? signing = null;
         Task<IReadOnlyList<LogWriteResult>>? appending = null;
         try
@@ -184,7 +184,7 @@ internal sealed partial class ImportService(
         return (next, signed.Writes.Count == 0 ? null : log.AppendAsync(signed.Writes, ct));
     }
 
-    /// <summary>Issues the certificates of a batch across cores; the assertions are signed in the append, once log indexes are known.</summary>
+    /// <summary>Issues the certificates of a batch across cores; the rows take their log indexes in the append.</summary>
     private SignedBatch Sign(string provider, List<Candidate> batch, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -217,9 +217,7 @@ internal sealed partial class ImportService(
             var c = batch[i];
             var entry = LogEntries.Issuance(now, provider, credential.SerialHex, SHA256.HashData(credential.Der), Attestation.Provider, credential.NotAfter);
             writes.Add(new IssueCredentialWrite(entry, index => new CredentialRecord(credential.SerialHex, provider, c.Sii.Value, c.Ssi.Value, c.Tags,
-                Attestation.Provider, credential.Der,
-                assertions.Sign(new MappingAssertionClaims(c.Sii.Value, c.Ssi.Value, provider, c.Tags, now, credential.NotAfter, index, credential.SerialHex)),
-                credential.NotBefore, credential.NotAfter, index, now)));
+                Attestation.Provider, credential.Der, CredentialRecord.AssertionSignedOnFirstUse, credential.NotBefore, credential.NotAfter, index, now)));
         }
 
         return new SignedBatch(writes, rejected);

@@ -21,8 +21,9 @@ internal struct Es256Signature
 /// <summary>
 /// One active mapping as the lookup index holds it: what visibility needs (owner provider, mode and list, log
 /// index, expiry) and what an answer carries. The assertion is kept as its signature only and rebuilt for a visible
-/// hit; the rare row whose stored token cannot be rebuilt byte for byte keeps the whole token instead. Immutable: a
-/// change replaces it.
+/// hit; the rare row whose stored token cannot be rebuilt byte for byte keeps the whole token instead. A bulk-imported
+/// row has no stored token: its assertion is signed on the first hit and its signature kept (the one write to a
+/// mapping, under its lock). Otherwise immutable: a change replaces it.
 /// </summary>
 internal sealed class IndexedMapping
 {
@@ -36,8 +37,10 @@ internal sealed class IndexedMapping
 
     public Discoverability Discoverability { get; init; }
 
+    private ushort _headerId;
+
     /// <summary>Index of the encoded protected header in the index's header table.</summary>
-    public ushort HeaderId { get; init; }
+    public ushort HeaderId { get => Volatile.Read(ref _headerId); init => _headerId = value; }
 
     public long LogIndex { get; init; }
 
@@ -56,6 +59,13 @@ internal sealed class IndexedMapping
     public string Serial => Uncommon?.Serial ?? SerialBits.ToString("x32", CultureInfo.InvariantCulture);
 
     public DateTimeOffset NotAfter => DateTimeOffset.FromUnixTimeMilliseconds(NotAfterMs);
+
+    /// <summary>Keeps the signature of an assertion signed on first use; the header id is published after it.</summary>
+    public void Signed(ushort headerId, ReadOnlySpan<byte> signature)
+    {
+        signature.CopyTo(Signature);
+        Volatile.Write(ref _headerId, headerId);
+    }
 }
 
 /// <summary>What a mapping outside the compact form keeps in full.</summary>
@@ -85,11 +95,15 @@ internal sealed partial class MappingIndex(
 {
     private const int PageSize = 5000;
     private const ushort FullToken = ushort.MaxValue;
+    private const ushort SignedOnFirstUse = ushort.MaxValue - 1;
 
     // Expired mappings are skipped at answer time; a sweep now and then gives their memory back.
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(10);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // The header table grows from the writer and from first-use signing (a lookup): one adds at a time.
+    private readonly Lock _headerLock = new();
 
     // Writer-side pools (touched only under the gate): one string per provider domain, one array per distinct list.
     private readonly Dictionary<string, string> _providers = new(StringComparer.Ordinal);
@@ -122,11 +136,14 @@ internal sealed partial class MappingIndex(
     /// <summary>The indexed mappings of an identifier (active when indexed; the caller checks expiry).</summary>
     public IndexedMappings Find(string sii) => new(_bySii.GetValueOrDefault(Key(sii)));
 
-    /// <summary>The mapping assertion exactly as stored, rebuilt from the mapping and its identifier.</summary>
-    public string Assertion(IndexedMapping mapping, string sii) => mapping.HeaderId == FullToken
-        ? mapping.Uncommon!.Assertion!
-        : MappingAssertionSigner.Assemble(_headers[mapping.HeaderId], signer.Issuer,
-            Claims(sii, mapping.Ssi, mapping.Provider, mapping.Tags, mapping.CreatedAtMs, mapping.NotAfterMs, mapping.LogIndex, mapping.Serial), mapping.Signature);
+    /// <summary>The mapping assertion exactly as stored (or as signed on first use), rebuilt from the mapping and its identifier.</summary>
+    public string Assertion(IndexedMapping mapping, string sii) => mapping.HeaderId switch
+    {
+        FullToken => mapping.Uncommon!.Assertion!,
+        SignedOnFirstUse => SignFirstUse(mapping, sii),
+        var header => MappingAssertionSigner.Assemble(_headers[header], signer.Issuer,
+            Claims(sii, mapping.Ssi, mapping.Provider, mapping.Tags, mapping.CreatedAtMs, mapping.NotAfterMs, mapping.LogIndex, mapping.Serial), mapping.Signature),
+    };
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -318,11 +335,12 @@ internal sealed partial class MappingIndex(
         // Keep only the signature when the token rebuilds exactly (same header, issuer and claims as signed).
         var parts = row.Assertion.Split('.');
         Span<byte> signature = stackalloc byte[Es256Signature.Length];
-        var compact = parts.Length == 3
+        var unsigned = row.Assertion.Length == 0;
+        var compact = !unsigned && parts.Length == 3
             && System.Buffers.Text.Base64Url.TryDecodeFromChars(parts[2], signature, out var written) && written == Es256Signature.Length
             && MappingAssertionSigner.Assemble(parts[0], signer.Issuer,
                 Claims(row.Sii, row.Ssi, row.Provider, tags, createdAtMs, notAfterMs, row.LogIndex, row.Serial), signature) == row.Assertion;
-        var header = compact ? HeaderId(parts[0]) : null;
+        var header = unsigned ? SignedOnFirstUse : compact ? HeaderId(parts[0]) : null;
         var mapping = new IndexedMapping
         {
             Provider = Intern(row.Provider),
@@ -338,7 +356,7 @@ internal sealed partial class MappingIndex(
             Uncommon = header is null ? new UncommonParts(serialBits is null ? row.Serial : null, row.Assertion)
                 : serialBits is null ? new UncommonParts(row.Serial, null) : null,
         };
-        if (header is not null)
+        if (compact && header is not null)
         {
             signature.CopyTo(mapping.Signature);
         }
@@ -346,17 +364,44 @@ internal sealed partial class MappingIndex(
         return mapping;
     }
 
+    /// <summary>Signs the assertion of a bulk-imported mapping on its first hit and keeps the signature for later hits.</summary>
+    private string SignFirstUse(IndexedMapping mapping, string sii)
+    {
+        lock (mapping)
+        {
+            if (mapping.HeaderId != SignedOnFirstUse)
+            {
+                return Assertion(mapping, sii);
+            }
+
+            var token = signer.Sign(Claims(sii, mapping.Ssi, mapping.Provider, mapping.Tags, mapping.CreatedAtMs, mapping.NotAfterMs, mapping.LogIndex,
+                mapping.Serial));
+            var parts = token.Split('.');
+            Span<byte> signature = stackalloc byte[Es256Signature.Length];
+            if (System.Buffers.Text.Base64Url.TryDecodeFromChars(parts[2], signature, out var written) && written == Es256Signature.Length
+                && HeaderId(parts[0]) is { } header)
+            {
+                mapping.Signed(header, signature);
+            }
+
+            return token;
+        }
+    }
+
     private ushort? HeaderId(string encodedHeader)
     {
-        var headers = _headers;
-        var id = Array.IndexOf(headers, encodedHeader);
-        if (id < 0 && headers.Length < FullToken)
+        lock (_headerLock)
         {
-            _headers = [.. headers, encodedHeader];
-            id = headers.Length;
-        }
+            var headers = _headers;
+            var id = Array.IndexOf(headers, encodedHeader);
+            if (id < 0 && headers.Length < SignedOnFirstUse)
+            {
+                _headers = [.. headers, encodedHeader];
+                id = headers.Length;
+            }
 
-        return id < 0 ? null : (ushort)id;
+            return id < 0 ? null : (ushort)id;
+        }
     }
 
     private static MappingAssertionClaims Claims(string sii, string ssi, string provider, string[] tags, long createdAtMs, long notAfterMs,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Server.Tests.Fixtures;
 using Npgsql;
@@ -79,6 +80,45 @@ public sealed class ImportTests : IDisposable
     }
 
     [Fact]
+    public async Task Imported_mapping_is_answered_with_an_assertion_signed_on_first_use_that_jose_verifies()
+    {
+        var (gate, _) = await _service.EnrolAsync("gate.test", trusted: true);
+        using var user = ClientCredentials.GenerateEs256("u");
+        var key = Convert.ToBase64String(user.SubjectPublicKeyInfo);
+        var result = await gate.ImportAsync(Ndjson(Row("tel:+15550340001", "mimi://gate.test/u/a", key) + "\n"
+            + Row("tel:+15550340002", "mimi://gate.test/u/b", key, "work", "mobile") + "\n"));
+
+        var first = (await gate.LookupAsync(["tel:+15550340002"])).Results[0].Mappings[0].Assertion;
+        var again = (await gate.LookupAsync(["tel:+15550340002"])).Results[0].Mappings[0].Assertion;
+
+        // Signed once on this replica, then served from the kept signature.
+        Assert.Equal(first, again);
+        var work = Directory.CreateTempSubdirectory("mimi-import-jws-").FullName;
+        try
+        {
+            var jwks = Path.Combine(work, "jwks.json");
+            await File.WriteAllTextAsync(jwks, await _service.CreateClient().GetStringAsync("/.well-known/jwks.json"));
+            var payload = await VerifyAsync(jwks, Path.Combine(work, "lookup.jws"), first);
+            Assert.Equal("tel:+15550340002", payload.GetProperty("sub").GetString());
+            Assert.Equal("mimi://gate.test/u/b", payload.GetProperty("ssi").GetString());
+            Assert.Equal("gate.test", payload.GetProperty("provider").GetString());
+            Assert.Equal(["work", "mobile"], payload.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+            Assert.Equal(result.LastLogIndex, payload.GetProperty("log_index").GetInt64());
+
+            // The credential as its provider reads it carries an assertion with the same claims.
+            var credential = await gate.GetCredentialAsync(payload.GetProperty("cred").GetString()!);
+            var read = await VerifyAsync(jwks, Path.Combine(work, "credential.jws"), credential.Assertion);
+            Assert.Equal(credential.LogIndex, read.GetProperty("log_index").GetInt64());
+            Assert.Equal(payload.GetProperty("iat").GetInt64(), read.GetProperty("iat").GetInt64());
+            Assert.Equal(payload.GetProperty("exp").GetInt64(), read.GetProperty("exp").GetInt64());
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Untrusted_provider_may_not_import()
     {
         var (beta, _) = await _service.EnrolAsync("beta.test");
@@ -121,6 +161,15 @@ public sealed class ImportTests : IDisposable
 
         Assert.Equal(413, refused.Status);
         Assert.Equal("urn:mimi-discovery:problem:request-too-large", refused.Problem?.Type);
+    }
+
+    /// <summary>The payload of <paramref name="token"/> as the jose peer verifies it against the published key set.</summary>
+    private static async Task<JsonElement> VerifyAsync(string jwks, string path, string token)
+    {
+        await File.WriteAllTextAsync(path, token);
+        var (code, output) = await Tools.RunAsync("node", $"verify.mjs {jwks} {path} http://localhost", Tools.Peer("jose"));
+        Assert.True(code == 0, output);
+        return JsonDocument.Parse(output).RootElement.GetProperty("payload").Clone();
     }
 
     internal static string Row(string sii, string ssi, string publicKey, params string[] tags) =>
