@@ -261,6 +261,17 @@ public static partial class Migrations
             DROP INDEX ix_inbox_client;
             CREATE UNIQUE INDEX ix_inbox_client_seq ON inbox (client_uri, client_seq);
             """),
+        // The purge deletes by expiry or age in small batches; each batch finds its rows through one of these indexes.
+        // A failed outbox message is kept for a retention counted from when it failed (before this, its last lease).
+        (9, "purge", """
+            CREATE INDEX ix_key_packages_expiry ON key_packages (not_after);
+            CREATE INDEX ix_key_package_claims_age ON key_package_claims (claimed_at);
+            CREATE INDEX ix_sent_messages_age ON sent_messages (created_at);
+            CREATE INDEX ix_challenges_expiry ON challenges (expires_at);
+            ALTER TABLE outbox ADD COLUMN failed_at {int64};
+            UPDATE outbox SET failed_at = next_attempt_at WHERE state = 1;
+            CREATE INDEX ix_outbox_failed ON outbox (state, failed_at);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>
