@@ -297,6 +297,16 @@ public sealed class MlsPeer : IAsyncDisposable
         return [.. r.GetProperty("identities").EnumerateArray().Select(e => e.GetString()!)];
     }
 
+    /// <summary>
+    /// <c>sign</c>: the MLS <c>SignWithLabel</c> of <paramref name="content"/> with the client's signature key (label
+    /// without "MLS 1.0 "); as a <c>MlsLabelSigner</c>, <c>(label, content, _) =&gt; peer.SignWithLabelAsync(name, label, content)</c>.
+    /// </summary>
+    public async Task<byte[]> SignWithLabelAsync(string name, string label, byte[] content)
+    {
+        var r = await CallAsync("sign", new() { ["name"] = name, ["label"] = label, ["content"] = Convert.ToBase64String(content) });
+        return Bytes(r, "signature");
+    }
+
     /// <summary>Closes the peer's stdin, lets it finish, and kills it if it does not.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -25,6 +25,9 @@
 //                 kind: "application" (with plaintext), "commit" or "proposal". groupId defaults to the message's.
 //   epoch         { name, groupId }                           -> { epoch }
 //   members       { name, groupId }                           -> { identities }  (UTF-8 credential identities)
+//   sign          { name, label, content }                    -> { signature }
+//                 RFC 9420 SignWithLabel(signature key, label, content) with the client's signature key; label
+//                 without the "MLS 1.0 " prefix (e.g. "KeyMaterialRequestTBS"), content base64.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import {
@@ -47,6 +50,7 @@ import { getCiphersuiteNameFromId } from 'ts-mls/crypto/ciphersuite.js';
 import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
 import { getGroupMembers } from 'ts-mls/clientState.js';
 import { decodeRatchetTree, encodeRatchetTree } from 'ts-mls/ratchetTree.js';
+import { signWithLabel } from 'ts-mls/crypto/signature.js';
 
 const LAST_RESORT = 0x000a;
 const version = JSON.parse(readFileSync(new URL('./node_modules/ts-mls/package.json', import.meta.url), 'utf8')).version;
@@ -287,6 +291,12 @@ const operations = {
         const owner = client(name);
         const leaves = getGroupMembers(group(owner, groupId));
         return { identities: leaves.map((leaf) => fromUtf8.decode(leaf.credential.identity)) };
+    },
+
+    sign: async ({ name, label, content }) => {
+        const owner = client(name);
+        const signature = await signWithLabel(owner.signatureKeys.signKey, text(label, 'label'), bytes(content, 'content'), owner.impl.signature);
+        return { signature: b64(signature) };
     },
 };
 
