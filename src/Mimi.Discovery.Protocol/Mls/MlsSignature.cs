@@ -89,29 +89,29 @@ public static class MlsSignature
 
         using var w = SignContent(label, content);
         var message = w.WrittenSpan.ToArray();
-        switch (suite)
+        return suite switch
         {
-            case MlsCipherSuite.X25519Aes128GcmSha256Ed25519 or MlsCipherSuite.X25519ChaCha20Poly1305Sha256Ed25519:
-            {
-                var signature = new byte[Ed25519.SignatureSize];
-                Ed25519.Sign(SizedKey(privateKey, Ed25519.SecretKeySize), 0, message, 0, message.Length, signature, 0);
-                return signature;
-            }
+            MlsCipherSuite.X25519Aes128GcmSha256Ed25519 or MlsCipherSuite.X25519ChaCha20Poly1305Sha256Ed25519 => SignEd25519(privateKey, message),
+            MlsCipherSuite.X448Aes256GcmSha512Ed448 or MlsCipherSuite.X448ChaCha20Poly1305Sha512Ed448 => SignEd448(privateKey, message),
+            MlsCipherSuite.P256Aes128GcmSha256P256 => SignEcdsa(P256.Value, ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256, privateKey, message),
+            MlsCipherSuite.P384Aes256GcmSha384P384 => SignEcdsa(P384.Value, ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384, privateKey, message),
+            _ => SignEcdsa(P521.Value, ECCurve.NamedCurves.nistP521, HashAlgorithmName.SHA512, privateKey, message),
+        };
+    }
 
-            case MlsCipherSuite.X448Aes256GcmSha512Ed448 or MlsCipherSuite.X448ChaCha20Poly1305Sha512Ed448:
-            {
-                var signature = new byte[Ed448.SignatureSize];
-                Ed448.Sign(SizedKey(privateKey, Ed448.SecretKeySize), 0, [], message, 0, message.Length, signature, 0);
-                return signature;
-            }
+    private static byte[] SignEd25519(ReadOnlySpan<byte> privateKey, byte[] message)
+    {
+        var signature = new byte[Ed25519.SignatureSize];
+        Ed25519.Sign(SizedKey(privateKey, Ed25519.SecretKeySize), 0, message, 0, message.Length, signature, 0);
+        return signature;
+    }
 
-            case MlsCipherSuite.P256Aes128GcmSha256P256:
-                return SignEcdsa(P256.Value, ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256, privateKey, message);
-            case MlsCipherSuite.P384Aes256GcmSha384P384:
-                return SignEcdsa(P384.Value, ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384, privateKey, message);
-            default:
-                return SignEcdsa(P521.Value, ECCurve.NamedCurves.nistP521, HashAlgorithmName.SHA512, privateKey, message);
-        }
+    // Pure Ed448 with an empty context, as RFC 9420 uses it.
+    private static byte[] SignEd448(ReadOnlySpan<byte> privateKey, byte[] message)
+    {
+        var signature = new byte[Ed448.SignatureSize];
+        Ed448.Sign(SizedKey(privateKey, Ed448.SecretKeySize), 0, [], message, 0, message.Length, signature, 0);
+        return signature;
     }
 
     private static TlsWriter SignContent(string label, ReadOnlySpan<byte> content)

@@ -35,38 +35,28 @@ public sealed class MlsSignatureTests
         Assert.Throws<NotSupportedException>(() => MlsSignature.SignWithLabel((MlsCipherSuite)0x00FF, new byte[32], "L", []));
     }
 
-    private static (byte[] Private, byte[] Public) NewKey(MlsCipherSuite suite)
+    private static (byte[] Private, byte[] Public) NewKey(MlsCipherSuite suite) => suite switch
     {
-        switch (suite)
-        {
-            case MlsCipherSuite.X25519Aes128GcmSha256Ed25519:
-            {
-                var key = RandomNumberGenerator.GetBytes(Ed25519.SecretKeySize);
-                var pub = new byte[Ed25519.PublicKeySize];
-                Ed25519.GeneratePublicKey(key, 0, pub, 0);
-                return (key, pub);
-            }
+        MlsCipherSuite.X25519Aes128GcmSha256Ed25519 => EdwardsKey(Ed25519.SecretKeySize, Ed25519.PublicKeySize, Ed25519.GeneratePublicKey),
+        MlsCipherSuite.X448Aes256GcmSha512Ed448 => EdwardsKey(Ed448.SecretKeySize, Ed448.PublicKeySize, Ed448.GeneratePublicKey),
+        MlsCipherSuite.P256Aes128GcmSha256P256 => EcdsaKey(ECCurve.NamedCurves.nistP256),
+        MlsCipherSuite.P384Aes256GcmSha384P384 => EcdsaKey(ECCurve.NamedCurves.nistP384),
+        _ => EcdsaKey(ECCurve.NamedCurves.nistP521),
+    };
 
-            case MlsCipherSuite.X448Aes256GcmSha512Ed448:
-            {
-                var key = RandomNumberGenerator.GetBytes(Ed448.SecretKeySize);
-                var pub = new byte[Ed448.PublicKeySize];
-                Ed448.GeneratePublicKey(key, 0, pub, 0);
-                return (key, pub);
-            }
+    private static (byte[] Private, byte[] Public) EdwardsKey(int privateSize, int publicSize, Action<byte[], int, byte[], int> derive)
+    {
+        var key = RandomNumberGenerator.GetBytes(privateSize);
+        var pub = new byte[publicSize];
+        derive(key, 0, pub, 0);
+        return (key, pub);
+    }
 
-            default:
-            {
-                var curve = suite switch
-                {
-                    MlsCipherSuite.P256Aes128GcmSha256P256 => ECCurve.NamedCurves.nistP256,
-                    MlsCipherSuite.P384Aes256GcmSha384P384 => ECCurve.NamedCurves.nistP384,
-                    _ => ECCurve.NamedCurves.nistP521,
-                };
-                using var ecdsa = ECDsa.Create(curve);
-                var parameters = ecdsa.ExportParameters(includePrivateParameters: true);
-                return (parameters.D!, [0x04, .. parameters.Q.X!, .. parameters.Q.Y!]);
-            }
-        }
+    // MLS encodes an ECDSA public key as the uncompressed SEC1 point.
+    private static (byte[] Private, byte[] Public) EcdsaKey(ECCurve curve)
+    {
+        using var ecdsa = ECDsa.Create(curve);
+        var parameters = ecdsa.ExportParameters(includePrivateParameters: true);
+        return (parameters.D!, [0x04, .. parameters.Q.X!, .. parameters.Q.Y!]);
     }
 }
