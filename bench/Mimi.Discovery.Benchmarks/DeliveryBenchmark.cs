@@ -75,8 +75,8 @@ internal static class DeliveryBenchmark
         var target = follower.Members[0];
         await target.Client.UploadKeyPackagesAsync([(await mls.KeyPackageAsync(target.Name, lastResort: true)).KeyPackage]);
         var requester = network.Hub.Members[0];
-        var claim = new KeyMaterialRequest(MimiProtocol.Mls10, requester.UserUri, target.UserUri, "", default, new MlsRequiredCapabilities(default, default, default),
-            ByteString.Empty, MlsCredential.Basic(ByteString.CopyFrom(Encoding.UTF8.GetBytes(requester.ClientUri))), ByteString.Empty).Encode();
+        var claim = await DeliveryMessages.KeyMaterialRequestAsync(requester.UserUri, requester.ClientUri, target.UserUri, "",
+            MlsCipherSuite.X25519Aes128GcmSha256Ed25519, room.SignatureKeys[requester.Name], (label, content, _) => mls.SignWithLabelAsync(requester.Name, label, content));
         var claimRate = await Measure.RateAsync(async _ =>
         {
             var response = await hubPeers.SendAsync(follower.Domain, MimiEndpoint.KeyMaterial, target.UserUri, claim, null, CancellationToken.None);
@@ -198,9 +198,10 @@ internal sealed class BenchNetwork : IAsyncDisposable
     public async Task<BenchRoom> BuildRoomAsync(MlsPeer mls)
     {
         var members = Providers.SelectMany(p => p.Members).ToList();
+        var signatureKeys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var member in members)
         {
-            await mls.CreateClientAsync(member.Name, member.ClientUri);
+            signatureKeys[member.Name] = await mls.CreateClientAsync(member.Name, member.ClientUri);
         }
 
         var creator = Hub.Members[0];
@@ -212,9 +213,8 @@ internal sealed class BenchNetwork : IAsyncDisposable
         foreach (var member in members.Skip(1))
         {
             await member.Client.UploadKeyPackagesAsync([(await mls.KeyPackageAsync(member.Name)).KeyPackage]);
-            var request = new KeyMaterialRequest(MimiProtocol.Mls10, creator.UserUri, member.UserUri, roomId, default,
-                new MlsRequiredCapabilities(default, default, default), ByteString.Empty,
-                MlsCredential.Basic(ByteString.CopyFrom(Encoding.UTF8.GetBytes(creator.ClientUri))), ByteString.Empty).Encode();
+            var request = await DeliveryMessages.KeyMaterialRequestAsync(creator.UserUri, creator.ClientUri, member.UserUri, roomId,
+                MlsCipherSuite.X25519Aes128GcmSha256Ed25519, signatureKeys[creator.Name], (label, content, _) => mls.SignWithLabelAsync(creator.Name, label, content));
             if (!KeyMaterialResponse.TryDecode(await creator.Client.ClaimKeyMaterialAsync(request), out var answer, out _)
                 || answer.UserStatus != KeyMaterialUserCode.Success)
             {
@@ -261,7 +261,7 @@ internal sealed class BenchNetwork : IAsyncDisposable
             Expect(items.Count == expected && items[0].Kind == "welcome", $"{members[i].ClientUri} got {items.Count} of {expected} items, starting with a Welcome");
         }
 
-        return new BenchRoom(roomId, groupId, commit!.Epoch, members, starts);
+        return new BenchRoom(roomId, groupId, commit!.Epoch, members, starts, signatureKeys);
     }
 
     public async ValueTask DisposeAsync()
@@ -359,8 +359,12 @@ internal sealed class BenchProvider(string domain, string url, ServiceHost host)
 }
 
 /// <summary>The room's members and the synthetic messages sent through it.</summary>
-internal sealed class BenchRoom(string roomId, byte[] groupId, ulong epoch, IReadOnlyList<BenchMember> members, long[] starts)
+internal sealed class BenchRoom(string roomId, byte[] groupId, ulong epoch, IReadOnlyList<BenchMember> members, long[] starts,
+    IReadOnlyDictionary<string, byte[]> signatureKeys)
 {
+    /// <summary>Each member's ts-mls signature public key, by member name (the key its claims are signed with).</summary>
+    public IReadOnlyDictionary<string, byte[]> SignatureKeys => signatureKeys;
+
     private long _nextId;
     private long _delivered;
 

@@ -10,10 +10,38 @@ namespace Mimi.Discovery.Client;
 /// </summary>
 public static class DeliveryMessages
 {
-    /// <summary>A KeyMaterialRequest from <paramref name="requesterUser"/> (client <paramref name="requesterClient"/>) for <paramref name="targetUser"/>, optionally for a room.</summary>
-    public static byte[] KeyMaterialRequest(string requesterUser, string requesterClient, string targetUser, string room = "") =>
-        new KeyMaterialRequest(MimiProtocol.Mls10, requesterUser, targetUser, room, default, new MlsRequiredCapabilities(default, default, default),
-            ByteString.Empty, MlsCredential.Basic(ByteString.CopyFrom(Encoding.UTF8.GetBytes(requesterClient))), ByteString.Empty).Encode();
+    /// <summary>
+    /// A signed KeyMaterialRequest from <paramref name="requesterUser"/> (client <paramref name="requesterClient"/>, a
+    /// basic credential naming it) for <paramref name="targetUser"/>, optionally for a room, for KeyPackages of
+    /// <paramref name="cipherSuite"/> (the group's). <paramref name="sign"/> makes the MLS <c>SignWithLabel</c> with the
+    /// client's signature key, whose public half is <paramref name="signatureKey"/>: use it when the key lives in an MLS
+    /// library.
+    /// </summary>
+    public static async Task<byte[]> KeyMaterialRequestAsync(string requesterUser, string requesterClient, string targetUser, string room,
+        MlsCipherSuite cipherSuite, byte[] signatureKey, MlsLabelSigner sign, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(sign);
+        var unsigned = Unsigned(requesterUser, requesterClient, targetUser, room, cipherSuite, signatureKey);
+        var signature = await sign(Protocol.KeyMaterialRequest.SignatureLabel, unsigned.EncodeTbs(), ct);
+        return (unsigned with { Signature = ByteString.CopyFrom(signature) }).Encode();
+    }
+
+    /// <summary>
+    /// A signed KeyMaterialRequest as <see cref="KeyMaterialRequestAsync"/> makes it, signed here with the client's MLS
+    /// signature private key (<see cref="MlsSignature.SignWithLabel"/>).
+    /// </summary>
+    public static byte[] KeyMaterialRequest(string requesterUser, string requesterClient, string targetUser, string room,
+        MlsCipherSuite cipherSuite, byte[] signatureKey, byte[] signaturePrivateKey)
+    {
+        var unsigned = Unsigned(requesterUser, requesterClient, targetUser, room, cipherSuite, signatureKey);
+        var signature = MlsSignature.SignWithLabel(cipherSuite, signaturePrivateKey, Protocol.KeyMaterialRequest.SignatureLabel, unsigned.EncodeTbs());
+        return (unsigned with { Signature = ByteString.CopyFrom(signature) }).Encode();
+    }
+
+    private static KeyMaterialRequest Unsigned(string requesterUser, string requesterClient, string targetUser, string room, MlsCipherSuite cipherSuite,
+        byte[] signatureKey) =>
+        new(MimiProtocol.Mls10, requesterUser, targetUser, room, ValueArray.Create(cipherSuite), new MlsRequiredCapabilities(default, default, default),
+            ByteString.CopyFrom(signatureKey), MlsCredential.Basic(ByteString.CopyFrom(Encoding.UTF8.GetBytes(requesterClient))), ByteString.Empty);
 
     /// <summary>Decodes a KeyMaterialResponse.</summary>
     public static KeyMaterialResponse DecodeKeyMaterial(byte[] response) =>
@@ -124,3 +152,9 @@ public static class DeliveryMessages
         return vector.Length >= prefix ? vector[prefix..] : throw new InvalidDataException("ratchetTree is truncated.");
     }
 }
+
+/// <summary>The MLS <c>SignWithLabel(key, label, content)</c> made with a client's signature private key, wherever it lives.</summary>
+/// <param name="label">The label without the <c>"MLS 1.0 "</c> prefix.</param>
+/// <param name="content">The content to sign.</param>
+/// <param name="ct">Cancels the signing.</param>
+public delegate Task<byte[]> MlsLabelSigner(string label, byte[] content, CancellationToken ct);

@@ -84,11 +84,4 @@ public sealed class ChallengeStore(MimiDatabase database)
         await using var update = tx.Command("UPDATE challenges SET state = 1 WHERE id = @id AND state = 0");
         return await update.With("id", id).ExecuteNonQueryAsync(ct) == 1;
     }, ct);
-
-    /// <summary>Deletes challenges that expired before <paramref name="before"/>.</summary>
-    public Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken ct) => database.WriteAsync(async tx =>
-    {
-        await using var delete = tx.Command("DELETE FROM challenges WHERE expires_at < @t");
-        return await delete.With("t", StoredTime.From(before)).ExecuteNonQueryAsync(ct);
-    }, ct);
 }

@@ -1,6 +1,9 @@
 namespace Mimi.Discovery.Storage;
 
-/// <summary>One-time use of client-assertion <c>jti</c> values (RFC 7523 §3), shared by every replica.</summary>
+/// <summary>
+/// One-time use of client-assertion <c>jti</c> values (RFC 7523 §3) and of peer request tokens' (key <c>peer:</c> +
+/// source domain), shared by every replica; the purge forgets them once expired, when they can no longer be replayed.
+/// </summary>
 public sealed class ClientAssertionStore(MimiDatabase database)
 {
     /// <summary>Records a jti; false if this client used it before (a replay).</summary>
@@ -20,11 +23,4 @@ public sealed class ClientAssertionStore(MimiDatabase database)
             return false;
         }
     }
-
-    /// <summary>Forgets jti values whose assertions have expired (they can no longer be replayed anyway).</summary>
-    public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct) => database.WriteAsync(async tx =>
-    {
-        await using var delete = tx.Command("DELETE FROM client_assertions WHERE expires_at < @n");
-        return await delete.With("n", StoredTime.From(now)).ExecuteNonQueryAsync(ct);
-    }, ct);
 }

@@ -261,9 +261,20 @@ public static partial class Migrations
             DROP INDEX ix_inbox_client;
             CREATE UNIQUE INDEX ix_inbox_client_seq ON inbox (client_uri, client_seq);
             """),
+        // The purge deletes by expiry or age in small batches; each batch finds its rows through one of these indexes.
+        // A failed outbox message is kept for a retention counted from when it failed (before this, its last lease).
+        (9, "purge", """
+            CREATE INDEX ix_key_packages_expiry ON key_packages (not_after);
+            CREATE INDEX ix_key_package_claims_age ON key_package_claims (claimed_at);
+            CREATE INDEX ix_sent_messages_age ON sent_messages (created_at);
+            CREATE INDEX ix_challenges_expiry ON challenges (expires_at);
+            ALTER TABLE outbox ADD COLUMN failed_at {int64};
+            UPDATE outbox SET failed_at = next_attempt_at WHERE state = 1;
+            CREATE INDEX ix_outbox_failed ON outbox (state, failed_at);
+            """),
         // A hub hands a room's GroupInfo to a client for an external join and accepts the external commit that follows
         // only from the signature key it handed it to, once, before the grant expires.
-        (9, "group-info-grants", """
+        (10, "group-info-grants", """
             CREATE TABLE group_info_grants (
                 room_id TEXT NOT NULL,
                 signature_key {bytes} NOT NULL,
@@ -271,6 +282,7 @@ public static partial class Migrations
                 domain TEXT NOT NULL,
                 expires_at {int64} NOT NULL,
                 PRIMARY KEY (room_id, client_uri));
+            CREATE INDEX ix_group_info_grants_expiry ON group_info_grants (expires_at);
             """),
     ];
 

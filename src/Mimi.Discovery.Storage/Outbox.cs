@@ -113,11 +113,14 @@ public sealed class OutboxStore(MimiDatabase database)
         return await update.With("n", StoredTime.From(nextAttempt)).With("e", Truncate(error)).With("s", sequence).ExecuteNonQueryAsync(ct);
     }, ct);
 
-    /// <summary>Gives up on a message (kept as failed for the operator); the destination's next message may go.</summary>
-    public Task FailAsync(long sequence, string error, CancellationToken ct) => database.WriteAsync(async tx =>
+    /// <summary>
+    /// Gives up on a message (kept as failed for the operator until the purge's retention, counted from
+    /// <paramref name="now"/>, runs out); the destination's next message may go.
+    /// </summary>
+    public Task FailAsync(long sequence, string error, DateTimeOffset now, CancellationToken ct) => database.WriteAsync(async tx =>
     {
-        await using var update = tx.Command("UPDATE outbox SET state = 1, attempts = attempts + 1, last_error = @e WHERE seq = @s");
-        return await update.With("e", Truncate(error)).With("s", sequence).ExecuteNonQueryAsync(ct);
+        await using var update = tx.Command("UPDATE outbox SET state = 1, attempts = attempts + 1, last_error = @e, failed_at = @f WHERE seq = @s");
+        return await update.With("e", Truncate(error)).With("f", StoredTime.From(now)).With("s", sequence).ExecuteNonQueryAsync(ct);
     }, ct);
 
     /// <summary>Pending and failed counts and the age of the oldest pending message.</summary>
@@ -154,7 +157,8 @@ public sealed class OutboxStore(MimiDatabase database)
 
 /// <summary>
 /// Message ids already processed from each source provider, so a retried delivery is answered 201 and processed once.
-/// Handlers record the id in the same transaction as the effect of the message.
+/// Handlers record the id in the same transaction as the effect of the message; the purge forgets it after a retention
+/// longer than any sender keeps retrying.
 /// </summary>
 public sealed class InboundMessageStore(MimiDatabase database)
 {
@@ -181,11 +185,4 @@ public sealed class InboundMessageStore(MimiDatabase database)
         await insert.With("s", source).With("m", messageId).With("t", StoredTime.From(now)).ExecuteNonQueryAsync(ct);
         return true;
     }
-
-    /// <summary>Forgets ids older than <paramref name="before"/> (senders stop retrying long before).</summary>
-    public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken ct) => database.WriteAsync(async tx =>
-    {
-        await using var delete = tx.Command("DELETE FROM inbound_messages WHERE received_at < @t");
-        return await delete.With("t", StoredTime.From(before)).ExecuteNonQueryAsync(ct);
-    }, ct);
 }

@@ -26,7 +26,7 @@ internal sealed class DemoFlow(DemoNetwork network, string peerDirectory)
 
         // 1. Users and their clients at their providers.
         var bobSignatureKey = await mls.CreateClientAsync("bob", BobPhone);
-        await mls.CreateClientAsync("alice", AlicePhone);
+        var aliceSignatureKey = await mls.CreateClientAsync("alice", AlicePhone);
         var (bob, alice) = await DemoCommand.Step("beta.demo hosts Bob (consent required), alpha.demo hosts Alice; each has one MLS client (ts-mls)", async () =>
         {
             var bobClient = await AddUserAsync(Beta, "bob", "bob-phone", "consent-required", ct);
@@ -88,8 +88,11 @@ internal sealed class DemoFlow(DemoNetwork network, string peerDirectory)
 
         // 5. Consent: Bob requires it, so a claim is refused until he grants it.
         const string Room = "mimi://alpha.demo/r/first-contact";
+        // Alice's client signs its claims with its MLS signature key; beta.demo checks the signature and that the key's credential is of alpha.demo.
+        Task<byte[]> ClaimRequestAsync() => DeliveryMessages.KeyMaterialRequestAsync(Alice, AlicePhone, Bob, Room, MlsCipherSuite.X25519Aes128GcmSha256Ed25519,
+            aliceSignatureKey, (label, content, _) => mls.SignWithLabelAsync("alice", label, content), ct);
         await DemoCommand.Step("Alice's provider tries to claim Bob's KeyPackage before any consent", async () =>
-            DeliveryMessages.DecodeKeyMaterial(await alice.ClaimKeyMaterialAsync(DeliveryMessages.KeyMaterialRequest(Alice, AlicePhone, Bob, Room), ct)),
+            DeliveryMessages.DecodeKeyMaterial(await alice.ClaimKeyMaterialAsync(await ClaimRequestAsync(), ct)),
             r => $"beta.demo answers {r.UserStatus} (the same answer an unknown user gets)");
         await DemoCommand.Step("Alice asks Bob for consent: alpha.demo sends requestConsent to beta.demo (outbox, signed, retried)", async () =>
         {
@@ -105,7 +108,7 @@ internal sealed class DemoFlow(DemoNetwork network, string peerDirectory)
         // 6. The claim, the group, the Welcome.
         var keyPackage = await DemoCommand.Step("Alice's provider claims Bob's KeyPackage (keyMaterial, single use, validated per RFC 9420 §10.1)", async () =>
         {
-            var claim = DeliveryMessages.DecodeKeyMaterial(await alice.ClaimKeyMaterialAsync(DeliveryMessages.KeyMaterialRequest(Alice, AlicePhone, Bob, Room), ct));
+            var claim = DeliveryMessages.DecodeKeyMaterial(await alice.ClaimKeyMaterialAsync(await ClaimRequestAsync(), ct));
             return claim.UserStatus == KeyMaterialUserCode.Success ? claim.Clients.Single() : throw new CliException($"claim answered {claim.UserStatus}");
         }, c => $"{c.ClientUri}: one KeyPackage");
         var welcome = await DemoCommand.Step("Alice creates the room at alpha.demo's hub and adds Bob; the Welcome goes to beta.demo (notify)", async () =>

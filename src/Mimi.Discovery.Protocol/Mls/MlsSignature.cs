@@ -23,10 +23,10 @@ public enum MlsSignatureCheck
 }
 
 /// <summary>
-/// RFC 9420 §5.1.2 <c>VerifyWithLabel</c>: verifies a signature over <c>SignContent = { "MLS 1.0 " + label, content }</c>
-/// with the signature scheme of an RFC 9420 cipher suite. Ed25519 and Ed448 use BouncyCastle (.NET has neither);
-/// ECDSA uses .NET with DER-encoded signatures and accepts public keys as uncompressed or compressed SEC1 points
-/// (ts-mls publishes compressed ones).
+/// RFC 9420 §5.1.2 <c>SignWithLabel</c> and <c>VerifyWithLabel</c>: signatures over
+/// <c>SignContent = { "MLS 1.0 " + label, content }</c> with the signature scheme of an RFC 9420 cipher suite. Ed25519
+/// and Ed448 use BouncyCastle (.NET has neither); ECDSA uses .NET with DER-encoded signatures, as MLS encodes them,
+/// and accepts public keys as uncompressed or compressed SEC1 points (ts-mls publishes compressed ones).
 /// </summary>
 public static class MlsSignature
 {
@@ -56,9 +56,7 @@ public static class MlsSignature
             return MlsSignatureCheck.UnsupportedSuite;
         }
 
-        using var w = new TlsWriter(content.Length + label.Length + 16);
-        w.WriteUtf8("MLS 1.0 " + label, TlsLengthPrefix.Varint);
-        w.WriteOpaque(content, TlsLengthPrefix.Varint);
+        using var w = SignContent(label, content);
         var message = w.WrittenSpan;
         return suite switch
         {
@@ -68,6 +66,83 @@ public static class MlsSignature
             MlsCipherSuite.P384Aes256GcmSha384P384 => VerifyEcdsa(P384.Value, ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384, publicKey, message, signature),
             _ => VerifyEcdsa(P521.Value, ECCurve.NamedCurves.nistP521, HashAlgorithmName.SHA512, publicKey, message, signature),
         };
+    }
+
+    /// <summary>Signs <c>SignContent(label, content)</c> with <paramref name="privateKey"/>: the MLS <c>SignWithLabel</c>.</summary>
+    /// <param name="suite">The cipher suite whose signature scheme applies.</param>
+    /// <param name="privateKey">
+    /// The signature private key as MLS encodes it: the 32- or 57-byte seed for Ed25519 or Ed448, the big-endian scalar
+    /// for ECDSA.
+    /// </param>
+    /// <param name="label">The label without the <c>"MLS 1.0 "</c> prefix, for example <c>"KeyMaterialRequestTBS"</c>.</param>
+    /// <param name="content">The content to sign.</param>
+    /// <returns>The signature (DER for ECDSA).</returns>
+    /// <exception cref="NotSupportedException">The suite's signature scheme is not implemented here.</exception>
+    /// <exception cref="ArgumentException">The private key is not a key of the suite's signature scheme.</exception>
+    public static byte[] SignWithLabel(MlsCipherSuite suite, ReadOnlySpan<byte> privateKey, string label, ReadOnlySpan<byte> content)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        if (!IsSupported(suite))
+        {
+            throw new NotSupportedException($"The signature scheme of cipher suite {(ushort)suite} is not implemented.");
+        }
+
+        using var w = SignContent(label, content);
+        var message = w.WrittenSpan.ToArray();
+        return suite switch
+        {
+            MlsCipherSuite.X25519Aes128GcmSha256Ed25519 or MlsCipherSuite.X25519ChaCha20Poly1305Sha256Ed25519 => SignEd25519(privateKey, message),
+            MlsCipherSuite.X448Aes256GcmSha512Ed448 or MlsCipherSuite.X448ChaCha20Poly1305Sha512Ed448 => SignEd448(privateKey, message),
+            MlsCipherSuite.P256Aes128GcmSha256P256 => SignEcdsa(P256.Value, ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256, privateKey, message),
+            MlsCipherSuite.P384Aes256GcmSha384P384 => SignEcdsa(P384.Value, ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384, privateKey, message),
+            _ => SignEcdsa(P521.Value, ECCurve.NamedCurves.nistP521, HashAlgorithmName.SHA512, privateKey, message),
+        };
+    }
+
+    private static byte[] SignEd25519(ReadOnlySpan<byte> privateKey, byte[] message)
+    {
+        var signature = new byte[Ed25519.SignatureSize];
+        Ed25519.Sign(SizedKey(privateKey, Ed25519.SecretKeySize), 0, message, 0, message.Length, signature, 0);
+        return signature;
+    }
+
+    // Pure Ed448 with an empty context, as RFC 9420 uses it.
+    private static byte[] SignEd448(ReadOnlySpan<byte> privateKey, byte[] message)
+    {
+        var signature = new byte[Ed448.SignatureSize];
+        Ed448.Sign(SizedKey(privateKey, Ed448.SecretKeySize), 0, [], message, 0, message.Length, signature, 0);
+        return signature;
+    }
+
+    private static TlsWriter SignContent(string label, ReadOnlySpan<byte> content)
+    {
+        var w = new TlsWriter(content.Length + label.Length + 16);
+        w.WriteUtf8("MLS 1.0 " + label, TlsLengthPrefix.Varint);
+        w.WriteOpaque(content, TlsLengthPrefix.Varint);
+        return w;
+    }
+
+    private static byte[] SizedKey(ReadOnlySpan<byte> key, int size) =>
+        key.Length == size ? key.ToArray() : throw new ArgumentException($"The private key must be {size} bytes (got {key.Length}).", nameof(key));
+
+    private static byte[] SignEcdsa(X9ECParameters curve, ECCurve dotnetCurve, HashAlgorithmName hash, ReadOnlySpan<byte> privateKey, byte[] message)
+    {
+        var size = (curve.Curve.FieldSize + 7) / 8;
+        var d = new Org.BouncyCastle.Math.BigInteger(1, SizedKey(privateKey, size));
+        if (d.SignValue <= 0 || d.CompareTo(curve.N) >= 0)
+        {
+            throw new ArgumentException("The private key is not a scalar of the curve.", nameof(privateKey));
+        }
+
+        // .NET wants the public point with the scalar; derive it rather than trust the platform to.
+        var q = curve.G.Multiply(d).Normalize();
+        using var ecdsa = ECDsa.Create(new ECParameters
+        {
+            Curve = dotnetCurve,
+            D = SizedKey(privateKey, size),
+            Q = new ECPoint { X = q.AffineXCoord.GetEncoded(), Y = q.AffineYCoord.GetEncoded() },
+        });
+        return ecdsa.SignData(message, hash, DSASignatureFormat.Rfc3279DerSequence);
     }
 
     private static MlsSignatureCheck VerifyEd25519(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Mimi.Discovery.Protocol.Tls;
 using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Math;
@@ -9,8 +8,7 @@ namespace Mimi.Discovery.Protocol;
 
 /// <summary>
 /// A signature private key of an RFC 9420 cipher suite's scheme, derived from seed material so every replica holding
-/// the same seed signs with the same key, with <c>SignWithLabel</c> (§5.1.2). Ed25519 and Ed448 use BouncyCastle;
-/// ECDSA uses .NET and signs DER-encoded, as MLS does. <see cref="MlsSignature.VerifyWithLabel"/> checks what it signs.
+/// the same seed signs with the same key, with <see cref="MlsSignature.SignWithLabel"/> (RFC 9420 §5.1.2).
 /// </summary>
 public sealed class MlsSigningKey
 {
@@ -76,42 +74,7 @@ public sealed class MlsSigningKey
     }
 
     /// <summary><c>SignWithLabel(key, label, content)</c>: a signature over <c>SignContent = { "MLS 1.0 " + label, content }</c>.</summary>
-    public byte[] SignWithLabel(string label, ReadOnlySpan<byte> content)
-    {
-        ArgumentNullException.ThrowIfNull(label);
-        using var w = new TlsWriter(content.Length + label.Length + 16);
-        w.WriteUtf8("MLS 1.0 " + label, TlsLengthPrefix.Varint);
-        w.WriteOpaque(content, TlsLengthPrefix.Varint);
-        var message = w.ToArray();
-        switch (Curve(CipherSuite))
-        {
-            case null when _privateKey.Length == Ed25519.SecretKeySize:
-                {
-                    var signature = new byte[Ed25519.SignatureSize];
-                    Ed25519.Sign(_privateKey, 0, message, 0, message.Length, signature, 0);
-                    return signature;
-                }
-
-            case null:
-                {
-                    var signature = new byte[Ed448.SignatureSize];
-                    Ed448.Sign(_privateKey, 0, [], message, 0, message.Length, signature, 0);
-                    return signature;
-                }
-
-            case var (_, dotnetCurve, hash):
-                {
-                    var size = (PublicKey.Length - 1) / 2;
-                    using var ecdsa = ECDsa.Create(new ECParameters
-                    {
-                        Curve = dotnetCurve,
-                        D = _privateKey,
-                        Q = new ECPoint { X = PublicKey[1..(1 + size)], Y = PublicKey[(1 + size)..] },
-                    });
-                    return ecdsa.SignData(message, hash, DSASignatureFormat.Rfc3279DerSequence);
-                }
-        }
-    }
+    public byte[] SignWithLabel(string label, ReadOnlySpan<byte> content) => MlsSignature.SignWithLabel(CipherSuite, _privateKey, label, content);
 
     private static (X9ECParameters Curve, ECCurve DotnetCurve, HashAlgorithmName Hash)? Curve(MlsCipherSuite suite) => suite switch
     {

@@ -106,6 +106,11 @@ internal static partial class ClientDeliveryApi
             return Problems.Forbidden("requestingUser must be this client's user.");
         }
 
+        if (RequesterSignature.Check(request, options.Value.HostedDomain, user.ClientId()) is { } unsigned)
+        {
+            return unsigned;
+        }
+
         if (!Ssi.TryParse(request.TargetUser, out var target, out var targetError) || target.Kind != SsiKind.User)
         {
             return Problems.InvalidIdentifier("targetUser", targetError?.Code ?? "not-a-user", "targetUser must be a MIMI user URI.");

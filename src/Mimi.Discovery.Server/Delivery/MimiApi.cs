@@ -60,6 +60,11 @@ internal static partial class MimiApi
             return Problems.Forbidden($"requestingUser must be a user of the requesting provider {user.PeerDomain()}.");
         }
 
+        if (RequesterSignature.Check(request, user.PeerDomain()) is { } unsigned)
+        {
+            return unsigned;
+        }
+
         var outcome = await keyPackages.ClaimAsync(user.PeerDomain(), request, ct);
         if (RateLimitResponses.Answer(http, "kp-claims", outcome.Decision) is { } refused)
         {

@@ -41,6 +41,7 @@ internal static class ServiceSetup
         AddValidatedOptions<ResolutionOptions, ResolutionOptionsValidator>(builder, ResolutionOptions.Section);
         AddValidatedOptions<ConsentOptions, ConsentOptionsValidator>(builder, ConsentOptions.Section);
         services.AddOptions<ImportOptions>().Bind(builder.Configuration.GetSection(ImportOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        AddValidatedOptions<PurgeOptions, PurgeOptionsValidator>(builder, PurgeOptions.Section);
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitOptions>>((k, l) =>
         {
@@ -72,7 +73,9 @@ internal static class ServiceSetup
         services.AddSingleton<InboundMessageStore>();
         services.AddSingleton(sp => new LogStore(sp.GetRequiredService<MimiDatabase>(), sp.GetRequiredService<IOptions<LogOptions>>().Value.TileCacheSize));
         services.AddHostedService<DatabaseMigrator>();
-        services.AddHostedService<Housekeeping>();
+        services.AddSingleton<PurgeStore>();
+        services.AddSingleton<PurgeWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<PurgeWorker>());
 
         services.AddSingleton(sp => ServiceKeys.Load(
             sp.GetRequiredService<IOptions<AuthorityOptions>>().Value,
@@ -304,33 +307,4 @@ internal sealed partial class DatabaseMigrator(
     private static partial void LogDevelopmentOperator(ILogger logger, string clientId, string keyFile);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>Forgets what can no longer matter: expired client-assertion ids, long-expired challenges, old inbound message ids.</summary>
-internal sealed partial class Housekeeping(ClientAssertionStore assertions, ChallengeStore challenges, InboundMessageStore inbound, IOptions<ProofOfControlOptions> proof,
-    TimeProvider time, ILogger<Housekeeping> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(10), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var now = time.GetUtcNow();
-                await assertions.PurgeExpiredAsync(now, stoppingToken);
-                // Challenges inside the send window still count against the send limits.
-                await challenges.PurgeExpiredAsync(now - proof.Value.SendWindow - proof.Value.CodeLifetime, stoppingToken);
-                // Senders give up before then (Delivery:Outbox:MaxAge is at most 30 days; the default is 2).
-                await inbound.PurgeAsync(now - TimeSpan.FromDays(31), stoppingToken);
-            }
-            catch (StorageException e)
-            {
-                LogFailed(logger, e.Kind);
-            }
-        }
-    }
-
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Housekeeping skipped ({Kind}); next run in 10 minutes")]
-    private static partial void LogFailed(ILogger logger, StorageErrorKind kind);
 }

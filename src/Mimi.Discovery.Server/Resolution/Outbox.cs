@@ -137,7 +137,7 @@ internal sealed partial class OutboxWorker(
                 return;
             default:
                 var reason = response.Outcome == PeerOutcome.Transient ? $"gave up after {o.MaxAge}: {response.Error}" : response.Error ?? "refused";
-                await store.FailAsync(message.Sequence, reason, CancellationToken.None);
+                await store.FailAsync(message.Sequence, reason, now, CancellationToken.None);
                 LogFailed(logger, message.Endpoint, message.Destination, message.MessageId, reason);
                 outbox.Wake();
                 return;

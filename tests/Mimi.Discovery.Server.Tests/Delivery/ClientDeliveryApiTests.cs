@@ -16,7 +16,7 @@ public sealed class ClientDeliveryApiTests(DeliveryFixture fixture) : IClassFixt
         await pim.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("pim")).KeyPackage]);
         await fixture.Mls.CreateGroupAsync("ola", room);
         await ola.Client.CreateRoomAsync("stream", Encoding.UTF8.GetBytes(room));
-        var claim = Decode(await ola.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(ola, pim.UserUri, room)));
+        var claim = Decode(await ola.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(ola, pim.UserUri, room)));
         await ola.Client.UpdateRoomAsync(room, CommitUpdate(await fixture.Mls.AddMemberAsync("ola", room, AsMessage(claim.Clients[0].KeyPackage!))));
         string[] texts = ["one", "two", "three"];
         foreach (var text in texts)

@@ -46,13 +46,14 @@ public sealed class DeliveryFixture : IAsyncLifetime
     {
         var (client, credentials) = await provider.AddUserAsync(user, user + "-phone", consentMode);
         var clientUri = $"mimi://{provider.Domain}/d/{user}-phone";
-        await Mls.CreateClientAsync(user, clientUri);
-        return new Member(provider, user, $"mimi://{provider.Domain}/u/{user}", clientUri, client, credentials);
+        var signatureKey = await Mls.CreateClientAsync(user, clientUri);
+        return new Member(provider, user, $"mimi://{provider.Domain}/u/{user}", clientUri, client, credentials, signatureKey, (label, content, _) => Mls.SignWithLabelAsync(user, label, content));
     }
 
-    /// <summary>A KeyMaterialRequest from <paramref name="requester"/> for <paramref name="targetUser"/> (unsigned: the hub does not check it).</summary>
-    public static byte[] KeyMaterialRequest(Member requester, string targetUser, string room = "") =>
-        DeliveryMessages.KeyMaterialRequest(requester.UserUri, requester.ClientUri, targetUser, room);
+    /// <summary>A KeyMaterialRequest from <paramref name="requester"/> for <paramref name="targetUser"/>, signed by the requester's ts-mls client.</summary>
+    public static Task<byte[]> KeyMaterialRequestAsync(Member requester, string targetUser, string room = "") =>
+        DeliveryMessages.KeyMaterialRequestAsync(requester.UserUri, requester.ClientUri, targetUser, room, MlsCipherSuite.X25519Aes128GcmSha256Ed25519,
+            requester.SignatureKey, requester.Signer);
 
     public static KeyMaterialResponse Decode(byte[] response) => DeliveryMessages.DecodeKeyMaterial(response);
 
@@ -80,4 +81,7 @@ public sealed class DeliveryFixture : IAsyncLifetime
     }
 }
 
-public sealed record Member(ProviderInstance Provider, string Name, string UserUri, string ClientUri, MimiDiscoveryClient Client, ClientCredentials Credentials);
+/// <summary>A hosted user's one client: its API client and credentials, and its ts-mls client's signature public key and signing.</summary>
+public sealed record Member(
+    ProviderInstance Provider, string Name, string UserUri, string ClientUri, MimiDiscoveryClient Client, ClientCredentials Credentials, byte[] SignatureKey,
+    MlsLabelSigner Signer);

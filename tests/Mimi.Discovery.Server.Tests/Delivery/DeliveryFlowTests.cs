@@ -25,7 +25,7 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         await fixture.Mls.CreateGroupAsync("alice", room);
         Assert.Equal(room, (await alice.Client.CreateRoomAsync("club", Encoding.UTF8.GetBytes(room))).Room);
 
-        var claim = Decode(await alice.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(alice, bob.UserUri, room)));
+        var claim = Decode(await alice.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(alice, bob.UserUri, room)));
         Assert.Equal(KeyMaterialUserCode.Success, claim.UserStatus);
         var claimed = Assert.Single(claim.Clients);
         Assert.Equal(bob.ClientUri, claimed.ClientUri);
@@ -84,7 +84,7 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         await ben.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("ben")).KeyPackage]);
         await fixture.Mls.CreateGroupAsync("ann", room);
         await ann.Client.CreateRoomAsync("dup", Encoding.UTF8.GetBytes(room));
-        var claim = Decode(await ann.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(ann, ben.UserUri, room)));
+        var claim = Decode(await ann.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(ann, ben.UserUri, room)));
         var commit = await fixture.Mls.AddMemberAsync("ann", room, AsMessage(claim.Clients[0].KeyPackage!));
         await ann.Client.UpdateRoomAsync(room, CommitUpdate(commit));
         var welcome = Assert.Single(await InboxAsync(ben.Client, 1));
@@ -124,8 +124,8 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         await fixture.Mls.CreateClientAsync("cy-b", cy.ClientUri);
         await fixture.Mls.CreateGroupAsync("cy-a", room);
         await fixture.Mls.CreateGroupAsync("cy-b", room);
-        var first = Decode(await cy.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(cy, dee.UserUri, room))).Clients[0].KeyPackage!;
-        var second = Decode(await cy.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(cy, dee.UserUri, room))).Clients[0].KeyPackage!;
+        var first = Decode(await cy.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(cy, dee.UserUri, room))).Clients[0].KeyPackage!;
+        var second = Decode(await cy.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(cy, dee.UserUri, room))).Clients[0].KeyPackage!;
         Assert.NotEqual(first.Encoded, second.Encoded);
         var a = CommitUpdate(await fixture.Mls.AddMemberAsync("cy-a", room, AsMessage(first)));
         var b = CommitUpdate(await fixture.Mls.AddMemberAsync("cy-b", room, AsMessage(second)));
@@ -165,7 +165,7 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         var claims = new List<byte[]>();
         for (var i = 0; i < 3; i++)
         {
-            var response = Decode(await eli.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(eli, fay.UserUri)));
+            var response = Decode(await eli.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(eli, fay.UserUri)));
             Assert.Equal(KeyMaterialUserCode.Success, response.UserStatus);
             claims.Add(AsMessage(response.Clients[0].KeyPackage!));
         }
@@ -188,8 +188,9 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         }
 
         await hal.Client.UploadKeyPackagesAsync(uploaded);
+        var request = await KeyMaterialRequestAsync(gus, hal.UserUri);
         var responses = (await Task.WhenAll(Enumerable.Range(0, 10)
-            .Select(_ => gus.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(gus, hal.UserUri))))).Select(Decode).ToArray();
+            .Select(_ => gus.Client.ClaimKeyMaterialAsync(request)))).Select(Decode).ToArray();
         var handedOut = responses.Where(r => r.UserStatus == KeyMaterialUserCode.Success).Select(r => Convert.ToHexString(AsMessage(r.Clients[0].KeyPackage!))).ToList();
         Assert.Equal(6, handedOut.Count);
         Assert.Equal(6, handedOut.Distinct().Count());
@@ -256,16 +257,17 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         var lou = await fixture.MemberAsync(fixture.Beta, "lou", "consent-required");
         await lou.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("lou")).KeyPackage]);
 
-        var refused = Decode(await kim.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(kim, lou.UserUri)));
+        var refused = Decode(await kim.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(kim, lou.UserUri)));
         Assert.Equal(KeyMaterialUserCode.NoConsent, refused.UserStatus);
         Assert.Empty(refused.Clients);
-        var unknown = Decode(await kim.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(kim, "mimi://beta.test/u/nobody")));
+        var unknown = Decode(await kim.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(kim, "mimi://beta.test/u/nobody")));
         Assert.Equal(KeyMaterialUserCode.NoConsent, unknown.UserStatus);
         Assert.Empty(unknown.Clients);
         Assert.Equal(new KeyPackageCounts(1, 0), await lou.Client.GetKeyPackageCountsAsync());
 
         // A client can only claim as its own user.
-        var spoofed = await Assert.ThrowsAsync<MimiApiException>(() => kim.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(lou, kim.UserUri)));
+        var asLou = await KeyMaterialRequestAsync(lou, kim.UserUri);
+        var spoofed = await Assert.ThrowsAsync<MimiApiException>(() => kim.Client.ClaimKeyMaterialAsync(asLou));
         Assert.Equal(403, spoofed.Status);
     }
 
@@ -278,7 +280,7 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         await nia.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("nia")).KeyPackage]);
         await fixture.Mls.CreateGroupAsync("max", room);
         await max.Client.CreateRoomAsync("held", Encoding.UTF8.GetBytes(room));
-        var claim = Decode(await max.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(max, nia.UserUri, room)));
+        var claim = Decode(await max.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(max, nia.UserUri, room)));
         Assert.Equal(KeyMaterialUserCode.Success, claim.UserStatus);
         await max.Client.UpdateRoomAsync(room, CommitUpdate(await fixture.Mls.AddMemberAsync("max", room, AsMessage(claim.Clients[0].KeyPackage!))));
         await max.Client.SubmitMessageAsync(room, await fixture.Mls.EncryptAsync("max", room, Encoding.UTF8.GetBytes("first words")));

@@ -23,7 +23,7 @@ public sealed class DeliveryOnPostgresTests(PostgresServer postgres)
             await sam.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("sam")).KeyPackage]);
             await fixture.Mls.CreateGroupAsync("ria", room);
             await ria.Client.CreateRoomAsync("pg", Encoding.UTF8.GetBytes(room));
-            var claim = Decode(await ria.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(ria, sam.UserUri, room)));
+            var claim = Decode(await ria.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(ria, sam.UserUri, room)));
             Assert.Equal(KeyMaterialUserCode.Success, claim.UserStatus);
             var accepted = DecodeUpdate(await ria.Client.UpdateRoomAsync(room, CommitUpdate(await fixture.Mls.AddMemberAsync("ria", room, AsMessage(claim.Clients[0].KeyPackage!)))));
             Assert.Equal(UpdateResponseCode.Success, accepted.ResponseCode);

@@ -28,7 +28,7 @@ public sealed class ExternalJoinTests(DeliveryFixture fixture) : IClassFixture<D
         var claimed = new List<byte[]>();
         foreach (var target in new[] { bob, carol })
         {
-            var claim = Decode(await alice.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(alice, target.UserUri, Room)));
+            var claim = Decode(await alice.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(alice, target.UserUri, Room)));
             claimed.Add(AsMessage(Assert.Single(claim.Clients).KeyPackage!));
         }
 
@@ -103,7 +103,7 @@ public sealed class ExternalJoinTests(DeliveryFixture fixture) : IClassFixture<D
         await fixture.Mls.CreateGroupAsync("dana", room);
         await dana.Client.CreateRoomAsync("closed", Encoding.UTF8.GetBytes(room));
         await erin.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("erin")).KeyPackage]);
-        var claim = Decode(await dana.Client.ClaimKeyMaterialAsync(KeyMaterialRequest(dana, erin.UserUri, room)));
+        var claim = Decode(await dana.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(dana, erin.UserUri, room)));
         var added = await fixture.Mls.AddMemberAsync("dana", room, AsMessage(Assert.Single(claim.Clients).KeyPackage!));
         await dana.Client.UpdateRoomAsync(room, CommitUpdate(added));
 

@@ -62,13 +62,13 @@ public sealed class MimiApiTests(DeliveryFixture fixture) : IClassFixture<Delive
             var token = await bea.Client.GetAccessTokenAsync();
             for (var i = 0; i < 2; i++)
             {
-                using var ok = await ClaimAsync(http, token, KeyMaterialRequest(bea, cat.UserUri));
+                using var ok = await ClaimAsync(http, token, await KeyMaterialRequestAsync(bea, cat.UserUri));
                 Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
                 Assert.Equal($"\"kp-claims\";r={1 - i}", RateLimitRemaining(ok));
                 Assert.Contains("\"kp-claims\";q=2;w=3600", ok.Headers.GetValues("RateLimit-Policy"));
             }
 
-            using var refused = await ClaimAsync(http, token, KeyMaterialRequest(bea, cat.UserUri));
+            using var refused = await ClaimAsync(http, token, await KeyMaterialRequestAsync(bea, cat.UserUri));
             Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
             var retryAfter = refused.Headers.RetryAfter?.Delta;
@@ -88,7 +88,7 @@ public sealed class MimiApiTests(DeliveryFixture fixture) : IClassFixture<Delive
 
             // alpha has its own bucket at beta; the signed keyMaterial call is refused with 429 and Retry-After on its third claim.
             var peers = own.Alpha.Service!.Services.GetRequiredService<PeerClient>();
-            var body = KeyMaterialRequest(ann, cat.UserUri);
+            var body = await KeyMaterialRequestAsync(ann, cat.UserUri);
             Assert.Equal(200, (await peers.SendAsync("beta.test", MimiEndpoint.KeyMaterial, cat.UserUri, body, null, default)).Status);
             Assert.Equal(200, (await peers.SendAsync("beta.test", MimiEndpoint.KeyMaterial, cat.UserUri, body, null, default)).Status);
             var overQuota = await peers.SendAsync("beta.test", MimiEndpoint.KeyMaterial, cat.UserUri, body, null, default);

@@ -68,13 +68,13 @@ public sealed class FirstContactTests(PostgresServer postgres) : IAsyncLifetime
         var (alice, _) = await alpha.AddUserAsync("alice", "alice-phone", "open");
         await VerifyBobAsync();
         var mapping = await FindBobPrivatelyAsync();
-        await _mls.CreateClientAsync("alice", "mimi://alpha.test/d/alice-phone");
+        var aliceSignatureKey = await _mls.CreateClientAsync("alice", "mimi://alpha.test/d/alice-phone");
         var keyPackage = await _mls.KeyPackageAsync("bob");
         Assert.Equal(2, await bob.UploadKeyPackagesAsync([keyPackage.KeyPackage, (await _mls.KeyPackageAsync("bob", lastResort: true)).KeyPackage]));
 
         // Step 4: without consent, beta answers Alice's claim with noConsent (as it would for an unknown user).
         const string Room = "mimi://alpha.test/r/first-contact";
-        var refused = Decode(await alice.ClaimKeyMaterialAsync(ClaimRequest(Alice, "mimi://alpha.test/d/alice-phone", mapping.Ssi, Room)));
+        var refused = Decode(await alice.ClaimKeyMaterialAsync(await ClaimRequestAsync(Alice, "mimi://alpha.test/d/alice-phone", aliceSignatureKey, mapping.Ssi, Room)));
         Assert.Equal(KeyMaterialUserCode.NoConsent, refused.UserStatus);
 
         // Alice asks; alpha resolves beta.test by SRV and delivers requestConsent; Bob sees it pending and grants.
@@ -89,7 +89,7 @@ public sealed class FirstContactTests(PostgresServer postgres) : IAsyncLifetime
         });
 
         // Step 5: alpha's hub claims Bob's KeyPackage (single use), Alice adds Bob, the Welcome reaches beta and Bob joins.
-        var claim = Decode(await alice.ClaimKeyMaterialAsync(ClaimRequest(Alice, "mimi://alpha.test/d/alice-phone", mapping.Ssi, Room)));
+        var claim = Decode(await alice.ClaimKeyMaterialAsync(await ClaimRequestAsync(Alice, "mimi://alpha.test/d/alice-phone", aliceSignatureKey, mapping.Ssi, Room)));
         Assert.Equal(KeyMaterialUserCode.Success, claim.UserStatus);
         var claimed = Assert.Single(claim.Clients).KeyPackage!;
         Assert.Equal(keyPackage.KeyPackage, DeliveryFixture.AsMessage(claimed));
@@ -120,9 +120,9 @@ public sealed class FirstContactTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Empty((await bobAgain.ReadInboxAsync(late.Seq, TimeSpan.FromSeconds(2))).Items);
     }
 
-    /// <summary>A KeyMaterialRequest as Alice's client sends it through her provider.</summary>
-    private static byte[] ClaimRequest(string requester, string requesterClient, string target, string room) =>
-        DeliveryMessages.KeyMaterialRequest(requester, requesterClient, target, room);
+    /// <summary>A KeyMaterialRequest as Alice's client sends it through her provider, signed by her ts-mls client.</summary>
+    private Task<byte[]> ClaimRequestAsync(string requester, string requesterClient, byte[] signatureKey, string target, string room) =>
+        DeliveryMessages.KeyMaterialRequestAsync(requester, requesterClient, target, room, MlsCipherSuite.X25519Aes128GcmSha256Ed25519, signatureKey, (label, content, _) => _mls.SignWithLabelAsync("alice", label, content));
 
     private static KeyMaterialResponse Decode(byte[] response) => DeliveryFixture.Decode(response);
 

@@ -17,6 +17,8 @@ public sealed class HostingTests
     [InlineData("ProofOfControl:Gateway", "Http", "ProofOfControl:Http:Url")]
     [InlineData("Authentication:TokenSigningKey", "c2hvcnQ=", "Authentication:TokenSigningKey")]
     [InlineData("Lookup:IndexRefreshInterval", "00:00:00.001", "IndexRefreshInterval")]
+    [InlineData("Purge:InboundMessageRetention", "1.00:00:00", "Purge:InboundMessageRetention")]
+    [InlineData("Purge:BatchSize", "0", "BatchSize")]
     public async Task A_wrong_setting_stops_start_up_naming_the_setting(string key, string value, string named)
     {
         var data = Directory.CreateTempSubdirectory("mimi-config-").FullName;
