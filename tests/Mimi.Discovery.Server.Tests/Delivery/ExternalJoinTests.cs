@@ -106,6 +106,7 @@ public sealed class ExternalJoinTests(DeliveryFixture fixture) : IClassFixture<D
         var claim = Decode(await dana.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(dana, erin.UserUri, room)));
         var added = await fixture.Mls.AddMemberAsync("dana", room, AsMessage(Assert.Single(claim.Clients).KeyPackage!));
         await dana.Client.UpdateRoomAsync(room, CommitUpdate(added));
+        Assert.Equal("welcome", Assert.Single(await InboxAsync(erin.Client, 1)).Kind); // beta knows Erin is in the room
 
         // A user of beta who takes no part in the room: beta refuses before asking the hub.
         var frank = await fixture.MemberAsync(fixture.Beta, "frank");

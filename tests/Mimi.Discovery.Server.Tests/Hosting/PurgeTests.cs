@@ -55,6 +55,8 @@ public abstract class PurgeContract : IAsyncLifetime
         await delivery.RecordSentAsync("hash-recent", Client, Now.AddHours(-1), default);
         await delivery.ApplyNotifyAsync("beta.test", "message-old", Room, [], Now.AddDays(-32), default);
         await delivery.ApplyNotifyAsync("beta.test", "message-recent", Room, [], Now.AddDays(-30), default);
+        await delivery.GrantGroupInfoAsync(new GroupInfoGrant(Room, "mimi://beta.test/d/unused", "beta.test", [1]), Now.AddSeconds(-1), default);
+        await delivery.GrantGroupInfoAsync(new GroupInfoGrant(Room, "mimi://beta.test/d/live", "beta.test", [2]), Now.AddMinutes(5), default);
 
         var jtis = new ClientAssertionStore(Database);
         await jtis.TryRecordAsync("alpha.test", "jti-expired", Now.AddSeconds(-1), default);
@@ -90,6 +92,7 @@ public abstract class PurgeContract : IAsyncLifetime
             [PurgeTarget.ClientAssertions] = 2,
             [PurgeTarget.Challenges] = 1,
             [PurgeTarget.FailedOutboxMessages] = 1,
+            [PurgeTarget.GroupInfoGrants] = 1,
         }, deleted);
         Assert.Equal(["kp-live", "kp-live-last-resort"], await KeysAsync("SELECT kp_ref FROM key_packages ORDER BY kp_ref"));
         Assert.Equal(["claim-recent"], await KeysAsync("SELECT kp_ref FROM key_package_claims"));
@@ -97,6 +100,7 @@ public abstract class PurgeContract : IAsyncLifetime
         Assert.Equal(["message-recent"], await KeysAsync("SELECT message_id FROM inbound_messages"));
         Assert.Equal(["jti-live"], await KeysAsync("SELECT jti FROM client_assertions"));
         Assert.Equal(["challenge-in-window"], await KeysAsync("SELECT id FROM challenges"));
+        Assert.Equal(["mimi://beta.test/d/live"], await KeysAsync("SELECT client_uri FROM group_info_grants"));
         Assert.Equal(["failed-yesterday", "still-pending"], await KeysAsync("SELECT message_id FROM outbox ORDER BY message_id"));
         Assert.Equal("failed-yesterday", Assert.Single(await outbox.ListFailedAsync(10, default)).MessageId);
         Assert.Equal(new KeyPackageCount(1, 1), await delivery.CountKeyPackagesAsync(Client, Now, default));
