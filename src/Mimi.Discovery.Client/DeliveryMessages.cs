@@ -51,7 +51,7 @@ public static class DeliveryMessages
     public static byte[] KeyPackageMessage(MlsKeyPackage keyPackage)
     {
         ArgumentNullException.ThrowIfNull(keyPackage);
-        return [0, 1, 0, (byte)MlsWireFormat.KeyPackage, .. keyPackage.Encoded.Span];
+        return MlsMessage.Frame(MlsWireFormat.KeyPackage, keyPackage.Encoded.Span);
     }
 
     /// <summary>
@@ -70,22 +70,27 @@ public static class DeliveryMessages
             throw new InvalidDataException("commit, welcome and groupInfo must be MLSMessages of those kinds" + (error.Message is { Length: > 0 } m ? ": " + m : "."));
         }
 
-        var tree = new RatchetTreeOption(RatchetTreeRepresentation.Full, ByteString.CopyFrom(VectorContents(ratchetTree)), null, ByteString.Empty);
+        if (!MlsRatchetTree.TryReadExtensionData(ratchetTree, out var contents, out var treeError))
+        {
+            throw new InvalidDataException($"ratchetTree must be ratchet_tree extension data: {treeError.Message}");
+        }
+
+        var tree = new RatchetTreeOption(RatchetTreeRepresentation.Full, ByteString.CopyFrom(contents), null, ByteString.Empty);
         return new UpdateRequest(HandshakeBundle.ForCommit(commitMessage, welcomeMessage?.Welcome, GroupInfoOption.Full(groupInfoMessage.GroupInfo), tree)).Encode();
     }
 
     /// <summary>
-    /// A GroupInfoRequest for an external join, signed through <paramref name="signWithLabel"/> (RFC 9420 SignWithLabel
-    /// with the client's MLS signature key; the MLS library holds it): the client's credential names
+    /// A GroupInfoRequest for an external join, signed through <paramref name="sign"/> (RFC 9420 SignWithLabel with the
+    /// client's MLS signature key, wherever it lives): the client's credential names
     /// <paramref name="clientUri"/>, and the hub encrypts the GroupInfo to <paramref name="groupInfoPublicKey"/>.
     /// </summary>
     public static async Task<byte[]> GroupInfoRequestAsync(MlsCipherSuite cipherSuite, byte[] signatureKey, string clientUri, byte[] groupInfoPublicKey,
-        Func<string, byte[], Task<byte[]>> signWithLabel)
+        MlsLabelSigner sign, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(signWithLabel);
+        ArgumentNullException.ThrowIfNull(sign);
         var unsigned = new GroupInfoRequest(MimiProtocol.Mls10, cipherSuite, ByteString.CopyFrom(signatureKey),
             MlsCredential.Basic(ByteString.CopyFrom(Encoding.UTF8.GetBytes(clientUri))), ByteString.CopyFrom(groupInfoPublicKey), ByteString.Empty, ByteString.Empty);
-        var signature = await signWithLabel(GroupInfoRequest.SignatureLabel, unsigned.EncodeTbs());
+        var signature = await sign(GroupInfoRequest.SignatureLabel, unsigned.EncodeTbs(), ct);
         return (unsigned with { Signature = ByteString.CopyFrom(signature) }).Encode();
     }
 
@@ -124,13 +129,7 @@ public static class DeliveryMessages
             throw new InvalidDataException(error.Message);
         }
 
-        using var groupInfo = new TlsWriter(opened.GroupInfo.Encoded.Length + 4);
-        groupInfo.WriteUInt16(1);
-        groupInfo.WriteUInt16((ushort)MlsWireFormat.GroupInfo);
-        groupInfo.WriteBytes(opened.GroupInfo.Encoded.Span);
-        using var tree = new TlsWriter(opened.RatchetTreeOption.RatchetTree.Length + 4);
-        tree.WriteOpaque(opened.RatchetTreeOption.RatchetTree.Span, TlsLengthPrefix.Varint);
-        return (decoded, groupInfo.ToArray(), tree.ToArray());
+        return (decoded, MlsMessage.Frame(MlsWireFormat.GroupInfo, opened.GroupInfo.Encoded.Span), MlsRatchetTree.ExtensionData(opened.RatchetTreeOption.RatchetTree.Span));
     }
 
     /// <summary>Decodes an UpdateRoomResponse.</summary>
@@ -140,17 +139,6 @@ public static class DeliveryMessages
     /// <summary>Decodes a SubmitMessageResponse.</summary>
     public static SubmitMessageResponse DecodeSubmit(byte[] response) =>
         SubmitMessageResponse.TryDecode(response, out var decoded, out var error) ? decoded : throw new InvalidDataException(error.Message);
-
-    private static byte[] VectorContents(byte[] vector)
-    {
-        if (vector.Length == 0)
-        {
-            throw new InvalidDataException("ratchetTree is empty.");
-        }
-
-        var prefix = (vector[0] >> 6) switch { 0 => 1, 1 => 2, _ => 4 };
-        return vector.Length >= prefix ? vector[prefix..] : throw new InvalidDataException("ratchetTree is truncated.");
-    }
 }
 
 /// <summary>The MLS <c>SignWithLabel(key, label, content)</c> made with a client's signature private key, wherever it lives.</summary>

@@ -46,6 +46,32 @@ public sealed record MlsCredential(MlsCredentialType CredentialType, ByteString 
     /// <summary>An X.509 credential with the given DER certificates, leaf first.</summary>
     public static MlsCredential X509(ValueArray<ByteString> certificates) => new(MlsCredentialType.X509, default, certificates);
 
+    /// <summary>
+    /// The identity of a basic credential as UTF-8 text (MIMI clients use their client URI); null for another credential
+    /// type, an empty identity or bytes that are not UTF-8.
+    /// </summary>
+    public string? BasicIdentity
+    {
+        get
+        {
+            if (CredentialType != MlsCredentialType.Basic || Identity.Length == 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                return StrictUtf8.GetString(Identity.Span);
+            }
+            catch (System.Text.DecoderFallbackException)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(false, true);
+
     internal static bool TryRead(ref TlsReader r, [MaybeNullWhen(false)] out MlsCredential value)
     {
         value = null;

@@ -273,7 +273,7 @@ public static class MlsHpke
         {
             using var ecdh = ECDiffieHellman.Create(curve);
             var parameters = ecdh.ExportParameters(true);
-            return new MlsHpkeKeyPair(Point(parameters.Q), Pad(parameters.D!));
+            return new MlsHpkeKeyPair(Point(parameters.Q), parameters.D!);
         }
 
         public override MlsHpkeKeyPair FromPrivate(byte[] privateKey)
@@ -303,8 +303,7 @@ public static class MlsHpke
             return own.DeriveRawSecretAgreement(peer.PublicKey);
         }
 
-        private byte[] Point(ECPoint q) => [0x04, .. Pad(q.X!), .. Pad(q.Y!)];
-
-        private byte[] Pad(byte[] value) => value.Length == coordinateSize ? value : [.. new byte[coordinateSize - value.Length], .. value];
+        // .NET exports D and the coordinates at the curve's full size.
+        private static byte[] Point(ECPoint q) => [0x04, .. q.X!, .. q.Y!];
     }
 }

@@ -57,6 +57,16 @@ public sealed class MlsMessage : IEquatable<MlsMessage>
     /// </summary>
     public ByteString AuthenticatedContent { get; private init; }
 
+    /// <summary>The MLSMessage (version mls10) carrying <paramref name="body"/>, an encoded Welcome, GroupInfo, KeyPackage… of <paramref name="wireFormat"/>.</summary>
+    public static byte[] Frame(MlsWireFormat wireFormat, ReadOnlySpan<byte> body)
+    {
+        using var w = new TlsWriter(body.Length + 4);
+        w.WriteUInt16(1);
+        w.WriteUInt16((ushort)wireFormat);
+        w.WriteBytes(body);
+        return w.ToArray();
+    }
+
     /// <summary>Decodes one MLSMessage that must span the whole input.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> data, [NotNullWhen(true)] out MlsMessage? value, out TlsError error) =>
         TlsCodec.TryDecode(data, null, "MLSMessage", TryRead, out value, out error);

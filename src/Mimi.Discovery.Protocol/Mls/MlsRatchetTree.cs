@@ -1,29 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using Mimi.Discovery.Protocol.Tls;
 
 namespace Mimi.Discovery.Protocol;
 
 /// <summary>A member's leaf in a ratchet tree: its leaf index and LeafNode.</summary>
-public sealed record MlsTreeLeaf(uint LeafIndex, MlsLeafNode Node)
-{
-    /// <summary>The identity of a basic credential as UTF-8 text (MIMI clients use their client URI), or null.</summary>
-    public string? BasicIdentity => Node.Credential.CredentialType == MlsCredentialType.Basic && Node.Credential.Identity.Length > 0
-        ? Decode(Node.Credential.Identity.Span)
-        : null;
-
-    private static string? Decode(ReadOnlySpan<byte> identity)
-    {
-        try
-        {
-            return new UTF8Encoding(false, true).GetString(identity);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
-    }
-}
+public sealed record MlsTreeLeaf(uint LeafIndex, MlsLeafNode Node);
 
 /// <summary>
 /// The members of an RFC 9420 ratchet tree (§12.4.3.3, the <c>ratchet_tree</c> extension's <c>optional&lt;Node&gt;</c>
@@ -36,6 +17,28 @@ public sealed class MlsRatchetTree
 
     /// <summary>The non-blank leaves, by leaf index.</summary>
     public IReadOnlyList<MlsTreeLeaf> Leaves { get; }
+
+    /// <summary>The <c>ratchet_tree</c> extension data (the node vector with its varint length), as MLS clients load it, of the vector's contents.</summary>
+    public static byte[] ExtensionData(ReadOnlySpan<byte> contents)
+    {
+        using var w = new TlsWriter(contents.Length + 4);
+        w.WriteOpaque(contents, TlsLengthPrefix.Varint);
+        return w.ToArray();
+    }
+
+    /// <summary>The vector's contents (the nodes) of <c>ratchet_tree</c> extension data, which must span the whole input.</summary>
+    public static bool TryReadExtensionData(ReadOnlySpan<byte> extensionData, out ReadOnlySpan<byte> contents, out TlsError error)
+    {
+        var reader = new TlsReader(extensionData);
+        if (reader.TryReadOpaque("ratchet_tree", TlsLengthPrefix.Varint, out contents) && reader.TryFinish("ratchet_tree"))
+        {
+            error = default;
+            return true;
+        }
+
+        error = reader.Error;
+        return false;
+    }
 
     /// <summary>Decodes the vector's contents (the nodes without the vector's length prefix), which must span the whole input.</summary>
     public static bool TryDecodeContents(ReadOnlySpan<byte> contents, [NotNullWhen(true)] out MlsRatchetTree? tree, out TlsError error)

@@ -3,6 +3,7 @@ using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC.Rfc8032;
+using Org.BouncyCastle.Utilities;
 
 namespace Mimi.Discovery.Protocol;
 
@@ -68,7 +69,7 @@ public sealed class MlsSigningKey
                     var n = curve.N;
                     var d = new BigInteger(1, seed.ToArray()).Mod(n.Subtract(BigInteger.One)).Add(BigInteger.One);
                     var size = (curve.Curve.FieldSize + 7) / 8;
-                    return new MlsSigningKey(suite, d.ToByteArrayUnsigned().PadLeft(size), curve.G.Multiply(d).Normalize().GetEncoded(false));
+                    return new MlsSigningKey(suite, BigIntegers.AsUnsignedByteArray(size, d), curve.G.Multiply(d).Normalize().GetEncoded(false));
                 }
         }
     }
@@ -83,10 +84,4 @@ public sealed class MlsSigningKey
         MlsCipherSuite.P521Aes256GcmSha512P521 => (CustomNamedCurves.GetByName("P-521"), ECCurve.NamedCurves.nistP521, HashAlgorithmName.SHA512),
         _ => null,
     };
-}
-
-internal static class ByteArrayPadding
-{
-    /// <summary>Left-pads a big-endian number to <paramref name="size"/> bytes.</summary>
-    public static byte[] PadLeft(this byte[] value, int size) => value.Length >= size ? value : [.. new byte[size - value.Length], .. value];
 }

@@ -215,11 +215,9 @@ internal static partial class ClientDeliveryApi
             return Problems.InvalidMessage(error, nameof(GroupInfoRequest));
         }
 
-        if (request.RequestingCredential.CredentialType != MlsCredentialType.Basic
-            || !request.RequestingCredential.Identity.Span.SequenceEqual(System.Text.Encoding.UTF8.GetBytes(user.ClientId())))
+        if (request.RequestingCredential.BasicIdentity != user.ClientId())
         {
-            return Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "The GroupInfo request is not acceptable.",
-                "requestingCredential must be a basic credential naming this client.", new Dictionary<string, object?> { ["field"] = "requestingCredential" });
+            return Problems.Forbidden("requestingCredential must be a basic credential naming this client.", "requestingCredential");
         }
 
         // The follower's part: the provider vouches that its user already takes part in the room (another of the
@@ -233,7 +231,7 @@ internal static partial class ClientDeliveryApi
 
         if (domain == options.Value.HostedDomain)
         {
-            return MimiApi.GroupInfoAnswer(await groupInfos.AnswerAsync(roomId, request, domain, ct));
+            return await groupInfos.AnswerAsync(roomId, request, domain, ct);
         }
 
         var response = await peers.SendAsync(domain, MimiEndpoint.GroupInfo, roomId, body, null, ct);

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
+using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Server.Resolution;
 using Mimi.Discovery.Storage;
 
@@ -26,9 +28,6 @@ internal sealed class HubKeys(ProviderIdentity identity)
         MlsSigningKey.FromSeed(s, identity.Credentials.DeriveSecret($"mimi-discovery hub signature key, suite {(ushort)s}", MlsSigningKey.SeedSize(s))));
 }
 
-/// <summary>Why a GroupInfo request was refused before the hub looked at the room: the field and what is wrong.</summary>
-internal sealed record GroupInfoRefusal(int Status, string Field, string Detail);
-
 /// <summary>
 /// The hub's side of <c>groupInfo</c> (draft-ietf-mimi-protocol-06, "Claim group key information"): a client about to
 /// join by external commit asks, through its provider, for the room's latest GroupInfo and ratchet tree. The request
@@ -42,30 +41,31 @@ internal sealed record GroupInfoRefusal(int Status, string Field, string Detail)
 internal sealed partial class GroupInfos(
     DeliveryStore store, HubKeys keys, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<GroupInfos> logger)
 {
-    public async Task<(GroupInfoResponse? Response, GroupInfoRefusal? Refusal)> AnswerAsync(
+    /// <summary>The GroupInfoResponse to send, or a problem naming the field of the request that is wrong.</summary>
+    public async Task<Results<FileContentHttpResult, ProblemHttpResult>> AnswerAsync(
         string roomId, GroupInfoRequest request, string requesterDomain, CancellationToken ct)
     {
         var suite = request.CipherSuite;
         if (!MlsSignature.IsSupported(suite) || !MlsHpke.IsSupported(suite))
         {
-            return Refused(StatusCodes.Status400BadRequest, "cipher_suite", $"This hub does not implement cipher suite {(ushort)suite}.");
+            return Problems.InvalidRequest("cipher_suite", $"This hub does not implement cipher suite {(ushort)suite}.");
         }
 
-        var client = request.RequestingCredential.CredentialType == MlsCredentialType.Basic ? Identity(request.RequestingCredential) : null;
+        var client = request.RequestingCredential.BasicIdentity;
         if (client is null || !Ssi.TryParse(client, out var ssi, out _) || ssi.Kind != SsiKind.Client)
         {
-            return Refused(StatusCodes.Status400BadRequest, "requestingCredential", "requestingCredential must be a basic credential whose identity is the requesting client's MIMI URI.");
+            return Problems.InvalidRequest("requestingCredential", "requestingCredential must be a basic credential whose identity is the requesting client's MIMI URI.");
         }
 
         if (ssi.Domain != requesterDomain)
         {
-            return Refused(StatusCodes.Status403Forbidden, "requestingCredential", $"requestingCredential names a client of {ssi.Domain}, not of the requesting provider {requesterDomain}.");
+            return Problems.Forbidden($"requestingCredential names a client of {ssi.Domain}, not of the requesting provider {requesterDomain}.", "requestingCredential");
         }
 
         var check = MlsSignature.VerifyWithLabel(suite, request.RequestingSignatureKey.Span, GroupInfoRequest.SignatureLabel, request.EncodeTbs(), request.Signature.Span);
         if (check != MlsSignatureCheck.Valid)
         {
-            return Refused(StatusCodes.Status400BadRequest, check == MlsSignatureCheck.BadKey ? "requestingSignatureKey" : "signature",
+            return Problems.InvalidRequest(check == MlsSignatureCheck.BadKey ? "requestingSignatureKey" : "signature",
                 check == MlsSignatureCheck.BadKey
                     ? $"requestingSignatureKey is not a key of cipher suite {(ushort)suite}'s signature scheme."
                     : "The signature does not verify: SignWithLabel(requestingSignatureKey, \"GroupInfoRequestTBS\", GroupInfoRequestTBS).");
@@ -76,7 +76,7 @@ internal sealed partial class GroupInfos(
             || !MlsGroupInfo.TryDecode(room.GroupInfo, out var groupInfo, out _))
         {
             LogRefused(logger, roomId, client, room is null ? "no such room" : room.GroupInfo is null ? "no GroupInfo yet" : "the provider hosts no member");
-            return (GroupInfoResponse.Failure(roomId, GroupInfoCode.NotAuthorized), null);
+            return TypedResults.File(GroupInfoResponse.Failure(roomId, GroupInfoCode.NotAuthorized).Encode(), MimiApi.MediaType);
         }
 
         var plaintext = new GroupInfoRatchetTreeTbe(groupInfo,
@@ -88,7 +88,7 @@ internal sealed partial class GroupInfos(
         }
         catch (CryptographicException)
         {
-            return Refused(StatusCodes.Status400BadRequest, "groupInfoPublicKey", $"groupInfoPublicKey is not an HPKE public key of cipher suite {(ushort)suite}.");
+            return Problems.InvalidRequest("groupInfoPublicKey", $"groupInfoPublicKey is not an HPKE public key of cipher suite {(ushort)suite}.");
         }
 
         var unsigned = new GroupInfoResponse(MimiProtocol.Mls10, roomId, GroupInfoCode.Success, suite, keys.Sender(suite), sealedText, default);
@@ -96,21 +96,7 @@ internal sealed partial class GroupInfos(
         await store.GrantGroupInfoAsync(new GroupInfoGrant(roomId, client, requesterDomain, request.RequestingSignatureKey.ToArray()),
             time.GetUtcNow() + options.Value.GroupInfoGrantLifetime, ct);
         LogGranted(logger, roomId, client, room.Epoch);
-        return (response, null);
-    }
-
-    private static (GroupInfoResponse?, GroupInfoRefusal?) Refused(int status, string field, string detail) => (null, new GroupInfoRefusal(status, field, detail));
-
-    private static string? Identity(MlsCredential credential)
-    {
-        try
-        {
-            return new UTF8Encoding(false, true).GetString(credential.Identity.Span);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
+        return TypedResults.File(response.Encode(), MimiApi.MediaType);
     }
 
     [LoggerMessage(EventId = 6070, Level = LogLevel.Information, Message = "Hub gave {Client} the GroupInfo of {Room} at epoch {Epoch} for an external join")]

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Protocol;
-using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Resolution;
 using Mimi.Discovery.Storage;
@@ -199,7 +198,7 @@ internal sealed partial class Hub(
 
     private async Task<GroupInfoGrant?> GrantOfAsync(string roomId, MlsMessage commit, HubSender sender, CancellationToken ct)
     {
-        if (commit.CommitPathLeaf is not { } leaf || new MlsTreeLeaf(0, leaf).BasicIdentity is not { } joiner)
+        if (commit.CommitPathLeaf is not { } leaf || leaf.Credential.BasicIdentity is not { } joiner)
         {
             return null;
         }
@@ -215,7 +214,7 @@ internal sealed partial class Hub(
         var roster = new List<RoomMember>();
         foreach (var leaf in tree.Leaves)
         {
-            if (leaf.BasicIdentity is { } identity && Ssi.TryParse(identity, out var client, out _) && client.Kind == SsiKind.Client)
+            if (leaf.Node.Credential.BasicIdentity is { } identity && Ssi.TryParse(identity, out var client, out _) && client.Kind == SsiKind.Client)
             {
                 roster.Add(new RoomMember(client.Value, client.Domain));
             }
@@ -227,11 +226,7 @@ internal sealed partial class Hub(
     /// <summary>Wraps a Welcome as the MLSMessage clients join from (version mls10, wire format mls_welcome).</summary>
     internal static MlsMessage WelcomeMessage(MlsWelcome welcome)
     {
-        using var w = new TlsWriter(welcome.Encoded.Length + 4);
-        w.WriteUInt16(1);
-        w.WriteUInt16((ushort)MlsWireFormat.Welcome);
-        w.WriteBytes(welcome.Encoded.Span);
-        return MlsMessage.TryDecode(w.WrittenSpan, out var message, out var error)
+        return MlsMessage.TryDecode(MlsMessage.Frame(MlsWireFormat.Welcome, welcome.Encoded.Span), out var message, out var error)
             ? message
             : throw new InvalidOperationException($"A decoded Welcome did not re-encode: {error.Message}");
     }
@@ -289,15 +284,5 @@ internal sealed class WelcomeRouter(DeliveryStore store, IConsentGate consent, C
     }
 
     /// <summary>The ratchet tree as clients load it: the <c>ratchet_tree</c> extension data (the node vector with its length).</summary>
-    internal static byte[]? InboxTree(byte[]? contents)
-    {
-        if (contents is null)
-        {
-            return null;
-        }
-
-        using var w = new TlsWriter(contents.Length + 4);
-        w.WriteOpaque(contents, TlsLengthPrefix.Varint);
-        return w.ToArray();
-    }
+    internal static byte[]? InboxTree(byte[]? contents) => contents is null ? null : MlsRatchetTree.ExtensionData(contents);
 }

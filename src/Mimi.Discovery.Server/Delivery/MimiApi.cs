@@ -149,14 +149,8 @@ internal static partial class MimiApi
             return Problems.InvalidMessage(error, nameof(GroupInfoRequest));
         }
 
-        return GroupInfoAnswer(await groupInfos.AnswerAsync(roomId, request, user.PeerDomain(), ct));
+        return await groupInfos.AnswerAsync(roomId, request, user.PeerDomain(), ct);
     }
-
-    internal static Results<FileContentHttpResult, ProblemHttpResult> GroupInfoAnswer((GroupInfoResponse? Response, GroupInfoRefusal? Refusal) answer) =>
-        answer.Refusal is { } refusal
-            ? Problems.Create(refusal.Status, refusal.Status == StatusCodes.Status403Forbidden ? "forbidden" : "invalid-request",
-                "The GroupInfo request is not acceptable.", refusal.Detail, new Dictionary<string, object?> { ["field"] = refusal.Field })
-            : TypedResults.File(answer.Response!.Encode(), MediaType);
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> IdentifierQueryAsync(
         string domain, HttpContext http, DeliveryStore store, IOptions<DeliveryOptions> options, CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Protocol;
@@ -23,8 +22,6 @@ internal static class RequesterSignature
         MlsCipherSuite.P521Aes256GcmSha512P521, MlsCipherSuite.P384Aes256GcmSha384P384,
     ];
 
-    private static readonly UTF8Encoding Strict = new(false, true);
-
     /// <summary>
     /// The problem with <paramref name="request"/>'s requester, or null when its credential names a client of
     /// <paramref name="requesterDomain"/> (exactly <paramref name="callingClient"/> when given: the client API) and
@@ -38,7 +35,7 @@ internal static class RequesterSignature
             return Problems.InvalidRequest("requesterCredential", $"requesterCredential must be a basic credential naming the requesting client (got {credential.CredentialType}).");
         }
 
-        var identity = Utf8(credential.Identity.Span);
+        var identity = credential.BasicIdentity;
         if (identity is null || !Ssi.TryParse(identity, out var client, out _) || client.Kind != SsiKind.Client || client.Domain != requesterDomain)
         {
             return Problems.InvalidRequest("requesterCredential", $"requesterCredential's identity must be a client URI of {requesterDomain} (mimi://{requesterDomain}/d/…).");
@@ -73,17 +70,5 @@ internal static class RequesterSignature
                 "key_material_request_signature does not verify: it must be SignWithLabel(requesterSignatureKey, \"KeyMaterialRequestTBS\", KeyMaterialRequestTBS).")
             : Problems.InvalidRequest("requesterSignatureKey",
                 "requesterSignatureKey is not a signature key of any acceptable cipher suite's scheme (or, when none is listed, of any scheme).");
-    }
-
-    private static string? Utf8(ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            return Strict.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
     }
 }

@@ -31,8 +31,9 @@ internal static class Problems
     public static ProblemHttpResult Conflict(string detail) =>
         Create(StatusCodes.Status409Conflict, "conflict", "The request conflicts with the current state.", detail);
 
-    public static ProblemHttpResult Forbidden(string detail) =>
-        Create(StatusCodes.Status403Forbidden, "forbidden", "Not allowed for this client.", detail);
+    public static ProblemHttpResult Forbidden(string detail, string? field = null) =>
+        Create(StatusCodes.Status403Forbidden, "forbidden", "Not allowed for this client.", detail,
+            field is null ? null : new Dictionary<string, object?> { ["field"] = field });
 
     /// <summary>429 with <c>Retry-After</c> (whole seconds, at least one) in the header and the body.</summary>
     public static ProblemHttpResult RateLimited(HttpContext http, string detail, TimeSpan retryAfter)

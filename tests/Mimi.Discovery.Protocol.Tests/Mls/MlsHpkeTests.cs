@@ -131,8 +131,8 @@ public class MlsHpkeTests(MlsPeerFixture fixture) : IClassFixture<MlsPeerFixture
     private static string[] Identities(byte[] ratchetTreeExtension)
     {
         // The peer gives the extension data: a varint-prefixed vector; the tree reader takes its contents.
-        var prefix = (ratchetTreeExtension[0] >> 6) switch { 0 => 1, 1 => 2, _ => 4 };
-        Assert.True(MlsRatchetTree.TryDecodeContents(ratchetTreeExtension.AsSpan(prefix), out var tree, out var error), error.Message);
-        return [.. tree.Leaves.Select(l => l.BasicIdentity!)];
+        Assert.True(MlsRatchetTree.TryReadExtensionData(ratchetTreeExtension, out var contents, out var error), error.Message);
+        Assert.True(MlsRatchetTree.TryDecodeContents(contents, out var tree, out error), error.Message);
+        return [.. tree.Leaves.Select(l => l.Node.Credential.BasicIdentity!)];
     }
 }

@@ -49,7 +49,7 @@ public sealed class ExternalJoinTests(DeliveryFixture fixture) : IClassFixture<D
         var laptopKey = await fixture.Mls.CreateClientAsync("bob-laptop", laptopUri);
         var hpkeKey = await fixture.Mls.HpkeKeyPairAsync("bob-laptop");
         var request = await DeliveryMessages.GroupInfoRequestAsync(MlsCipherSuite.X25519Aes128GcmSha256Ed25519, laptopKey, laptopUri, hpkeKey,
-            (label, content) => fixture.Mls.SignWithLabelAsync("bob-laptop", label, content));
+            (label, content, _) => fixture.Mls.SignWithLabelAsync("bob-laptop", label, content));
 
         var (response, groupInfo, ratchetTree) = await DeliveryMessages.OpenGroupInfo(await laptop.RequestGroupInfoAsync(Room, request),
             (label, context, kem, ciphertext) => fixture.Mls.OpenWithLabelAsync("bob-laptop", label, context, kem, ciphertext));
@@ -113,7 +113,7 @@ public sealed class ExternalJoinTests(DeliveryFixture fixture) : IClassFixture<D
         var frankKey = await fixture.Mls.CreateClientAsync("frank-2", frank.ClientUri);
         var hpke = await fixture.Mls.HpkeKeyPairAsync("frank-2");
         var outsider = await DeliveryMessages.GroupInfoRequestAsync(MlsCipherSuite.X25519Aes128GcmSha256Ed25519, frankKey, frank.ClientUri, hpke,
-            (label, content) => fixture.Mls.SignWithLabelAsync("frank-2", label, content));
+            (label, content, _) => fixture.Mls.SignWithLabelAsync("frank-2", label, content));
         Assert.Equal(404, (await Assert.ThrowsAsync<MimiApiException>(() => frank.Client.RequestGroupInfoAsync(room, outsider))).Status);
 
         // Erin's second device signs with a key other than the one it names: the hub refuses (400, field signature).
@@ -123,33 +123,26 @@ public sealed class ExternalJoinTests(DeliveryFixture fixture) : IClassFixture<D
         var otherKey = await fixture.Mls.CreateClientAsync("erin-tablet-other", tabletUri);
         var tabletHpke = await fixture.Mls.HpkeKeyPairAsync("erin-tablet");
         var forged = await DeliveryMessages.GroupInfoRequestAsync(MlsCipherSuite.X25519Aes128GcmSha256Ed25519, otherKey, tabletUri, tabletHpke,
-            (label, content) => fixture.Mls.SignWithLabelAsync("erin-tablet", label, content));
+            (label, content, _) => fixture.Mls.SignWithLabelAsync("erin-tablet", label, content));
         var refused = await Assert.ThrowsAsync<MimiApiException>(() => tablet.RequestGroupInfoAsync(room, forged));
         Assert.Equal(502, refused.Status);
         Assert.Equal(400, refused.Problem!.Extensions!["peerStatus"].GetInt32());
 
         // A credential that names another client than the caller is refused by the caller's own provider.
         var misnamed = await DeliveryMessages.GroupInfoRequestAsync(MlsCipherSuite.X25519Aes128GcmSha256Ed25519, otherKey, erin.ClientUri, tabletHpke,
-            (label, content) => fixture.Mls.SignWithLabelAsync("erin-tablet-other", label, content));
+            (label, content, _) => fixture.Mls.SignWithLabelAsync("erin-tablet-other", label, content));
         Assert.Equal(403, (await Assert.ThrowsAsync<MimiApiException>(() => tablet.RequestGroupInfoAsync(room, misnamed))).Status);
 
         // Without a grant, an external commit is refused by the hub.
         var tabletKey = await fixture.Mls.CreateClientAsync("erin-tablet-3", "mimi://beta.test/d/erin-tablet");
         Assert.NotEmpty(tabletKey);
         var info = await fixture.Alpha.Service!.Services.GetRequiredService<Mimi.Discovery.Storage.DeliveryStore>().FindRoomAsync(room, CancellationToken.None);
-        byte[] groupInfo = [0, 1, 0, (byte)MlsWireFormat.GroupInfo, .. info!.GroupInfo!];
-        byte[] tree = Tree(info.RatchetTree!);
+        var groupInfo = MlsMessage.Frame(MlsWireFormat.GroupInfo, info!.GroupInfo);
+        var tree = MlsRatchetTree.ExtensionData(info.RatchetTree);
         var unauthorised = await fixture.Mls.JoinExternalAsync("erin-tablet-3", groupInfo, tree);
         var answer = await DecodeUpdateOrStatus(() => tablet.UpdateRoomAsync(room, CommitUpdate(unauthorised with { Welcome = [] })));
         Assert.NotEqual(UpdateResponseCode.Success, answer.Code);
         Assert.Equal(502, answer.Status);
-    }
-
-    private static byte[] Tree(byte[] contents)
-    {
-        using var w = new Protocol.Tls.TlsWriter(contents.Length + 4);
-        w.WriteOpaque(contents, Protocol.Tls.TlsLengthPrefix.Varint);
-        return w.ToArray();
     }
 
     /// <summary>The hub's UpdateRoomResponse code, or the HTTP status when the request was refused with a problem.</summary>

@@ -231,14 +231,9 @@ const operations = {
             { state, cipherSuite: owner.impl },
             { extraProposals, wireAsPublicMessage: privateCommit !== true, ratchetTreeExtension: ratchetTreeInWelcome === true },
         );
-        owner.groups.set(groupId, result.newState);
-        const groupInfo = await createGroupInfoWithExternalPub(result.newState, [], owner.impl);
         return {
-            commit: b64(encodeMlsMessage(result.commit)),
+            ...(await committed(owner, result.newState, result.commit)),
             welcome: encode({ wireformat: 'mls_welcome', welcome: result.welcome }),
-            groupInfo: encode({ wireformat: 'mls_group_info', groupInfo }),
-            ratchetTree: b64(encodeRatchetTree(result.newState.ratchetTree)),
-            epoch: Number(result.newState.groupContext.epoch),
         };
     },
 
