@@ -174,10 +174,12 @@ public sealed class CredentialStore(MimiDatabase database)
     public Task<IReadOnlyList<MappingRow>> ListChangesAsync(long afterSequence, string? afterSerial, int limit, CancellationToken ct) =>
         database.ReadAsync<IReadOnlyList<MappingRow>>(async c =>
         {
-            // Without a serial: everything after the whole sequence number (the position after a full load).
+            // Without a serial: everything after the whole sequence number (the position after a full load). With one, a
+            // row-value comparison: both databases seek ix_credentials_changes to the position, where the equivalent
+            // OR of two conditions makes PostgreSQL scan the index from its start and filter, a cost growing with the table.
             await using var query = c.Command(afterSerial is null
                 ? $"SELECT {MappingColumns} FROM credentials WHERE change_seq > @seq ORDER BY change_seq, serial LIMIT @limit"
-                : $"SELECT {MappingColumns} FROM credentials WHERE change_seq > @seq OR (change_seq = @seq AND serial > @serial) ORDER BY change_seq, serial LIMIT @limit");
+                : $"SELECT {MappingColumns} FROM credentials WHERE (change_seq, serial) > (@seq, @serial) ORDER BY change_seq, serial LIMIT @limit");
             query.With("seq", afterSequence).With("limit", (long)limit);
             if (afterSerial is not null)
             {
