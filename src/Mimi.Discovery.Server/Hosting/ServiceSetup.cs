@@ -120,6 +120,7 @@ internal static class ServiceSetup
                 }, sp.GetRequiredService<ILogger<RedisRateLimiter>>());
         });
         services.AddSingleton<AnsweredIdentifiers>();
+        services.AddSingleton<MappingChangeSignal>();
         services.AddSingleton<MappingIndex>();
         services.AddHostedService(sp => sp.GetRequiredService<MappingIndex>());
         services.AddSingleton<LookupService>();

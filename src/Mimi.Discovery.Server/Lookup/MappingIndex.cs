@@ -83,12 +83,14 @@ internal readonly struct IndexedMappings(object? value)
 /// Every active mapping in memory, per replica, keyed by a 128-bit hash of its SII, so that plain lookups never wait
 /// for the database. Loaded at start-up; kept current by polling the change sequence that every credential write
 /// takes (issuance, revocation, discoverability, removal, import) every <see cref="LookupOptions.IndexRefreshInterval"/>.
-/// A replica that makes a change catches up before answering it (<see cref="CatchUpAsync"/>), so the change holds for
-/// its next lookup; other replicas see it within one refresh interval plus a query.
+/// A replica that makes a change catches up before answering it (<see cref="CatchUpAfterWriteAsync"/>), so the change
+/// holds for its next lookup, and announces it (<see cref="MappingChangeSignal"/>, with Redis): other replicas catch up
+/// on the message, within milliseconds, and without it (a lost message, Redis down) within one refresh interval.
 /// </summary>
 internal sealed partial class MappingIndex(
     CredentialStore store,
     MappingAssertionSigner signer,
+    MappingChangeSignal signal,
     IOptions<LookupOptions> options,
     TimeProvider time,
     ILogger<MappingIndex> logger) : BackgroundService
@@ -101,6 +103,7 @@ internal sealed partial class MappingIndex(
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(10);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
 
     // The header table grows from the writer and from first-use signing (a lookup): one adds at a time.
     private readonly Lock _headerLock = new();
@@ -151,6 +154,12 @@ internal sealed partial class MappingIndex(
         await base.StartAsync(cancellationToken);
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping.Cancel();
+        await base.StopAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Applies every change committed before this call; concurrent callers share one pass. A writer calls it after its
     /// commit, so its own change holds for its next lookup on this replica.
@@ -177,7 +186,10 @@ internal sealed partial class MappingIndex(
         }
     }
 
-    /// <summary>As <see cref="CatchUpAsync"/> after a committed write: a storage failure is logged, and the next poll applies the change.</summary>
+    /// <summary>
+    /// As <see cref="CatchUpAsync"/> after a committed write, then announces the change to the other replicas. A storage
+    /// failure is logged, and the next poll applies the change.
+    /// </summary>
     public async Task CatchUpAfterWriteAsync(CancellationToken ct)
     {
         try
@@ -187,14 +199,44 @@ internal sealed partial class MappingIndex(
         catch (StorageException e)
         {
             LogRefreshFailed(logger, e.Kind);
+            return;
+        }
+
+        await signal.PublishAsync(Interlocked.Read(ref _position));
+    }
+
+    private void OnSignal(long sequence) => _ = CatchUpOnSignalAsync(sequence);
+
+    /// <summary>Another replica announced a change up to <paramref name="sequence"/>: catch up unless already there.</summary>
+    private async Task CatchUpOnSignalAsync(long sequence)
+    {
+        if (Interlocked.Read(ref _position) >= sequence || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            await CatchUpAsync(_stopping.Token);
+        }
+        catch (StorageException e)
+        {
+            LogRefreshFailed(logger, e.Kind);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && _stopping.IsCancellationRequested)
+        {
+            // Shutting down: nothing left to answer.
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.IndexRefreshInterval, time);
+        // Retried at every tick until Redis takes the subscription (it may be down at start-up); the poll runs regardless.
+        var subscribed = await signal.SubscribeAsync(OnSignal);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            subscribed = subscribed || await signal.SubscribeAsync(OnSignal);
             try
             {
                 await CatchUpAsync(stoppingToken);
@@ -213,6 +255,8 @@ internal sealed partial class MappingIndex(
 
     public override void Dispose()
     {
+        // Not disposed: the host may stop the index after disposing it, and a source without timers holds nothing.
+        _stopping.Cancel();
         _gate.Dispose();
         base.Dispose();
     }

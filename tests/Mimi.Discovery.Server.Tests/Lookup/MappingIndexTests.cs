@@ -91,6 +91,37 @@ public sealed class MappingIndexTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
+    public async Task Scaled_out_a_change_on_one_replica_reaches_another_through_redis_without_waiting_for_a_poll()
+    {
+        // A poll a minute (the longest allowed), past the ten seconds the test waits: only the announcement through Redis
+        // can explain what the other replica's lookups see.
+        var redis = new RedisServer();
+        await redis.InitializeAsync();
+        try
+        {
+            var database = await server.CreateDatabaseAsync();
+            var settings = new Dictionary<string, string?> { ["Lookup:IndexRefreshInterval"] = "00:01:00", ["Redis:Configuration"] = redis.Configuration };
+            using var first = new ServiceFactory(database, settings);
+            first.CreateClient();
+            using var second = new ServiceFactory(database, new Dictionary<string, string?>(settings) { ["Authority:KeyDirectory"] = first.KeyDirectory });
+            second.CreateClient();
+            var (beta, _) = await first.EnrolAsync("beta.test", trusted: true);
+            var (_, alphaKey) = await first.EnrolAsync("alpha.test");
+            var alphaOnSecond = second.As(alphaKey);
+            await Loopback.EventuallyAsync(() => alphaOnSecond.GetAccessTokenAsync());
+
+            var bob = await beta.IssueCredentialAsync("tel:+15550540001", "mimi://beta.test/u/bob", _user.SubjectPublicKeyInfo, attested: true);
+            await StatusEventuallyAsync(alphaOnSecond, bob.Sii, "found");
+            await beta.RemoveMappingAsync(bob.Serial);
+            await StatusEventuallyAsync(alphaOnSecond, bob.Sii, "none");
+        }
+        finally
+        {
+            await redis.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_restarted_replica_reloads_the_index_and_answers_lookups_with_the_database_down()
     {
         var database = await server.CreateDatabaseAsync();
