@@ -54,28 +54,15 @@ internal static class ImportBenchmark
         }
 
         using var user = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        // Warm-up: connections, prepared statements and the JIT's tiers. A running service imports with optimised code;
-        // a fixed short warm-up left the tier-1 compiler on one core for half the measured run. Import rounds of 20,000
-        // rows until one compiles (almost) nothing new, at most 60 s.
-        const int round = 20_000;
+        // Warm-up: connections, prepared statements and the JIT's tiers (a running service imports with optimised code),
+        // in rounds of 20,000 rows.
         var spki = user.ExportSubjectPublicKeyInfo();
         var next = 0;
-        var warming = Stopwatch.GetTimestamp();
-        long fresh;
-        do
+        await Measure.UntilJitSettlesAsync("import", async () =>
         {
-            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-            await client.ImportAsync(new MemoryStream(Rows(next, next + round, spki)));
-            next += round;
-            fresh = System.Runtime.JitInfo.GetCompiledMethodCount() - compiled;
-        }
-        while (fresh >= 20 && Stopwatch.GetElapsedTime(warming) < TimeSpan.FromSeconds(60));
-
-        if (Environment.GetEnvironmentVariable("MIMI_BENCH_VERBOSE") is not null)
-        {
-            await Console.Error.WriteLineAsync($"import warmed up with {next:N0} rows in {Stopwatch.GetElapsedTime(warming).TotalSeconds:F0} s ({fresh} methods compiled in the last round)");
-        }
-
+            await client.ImportAsync(new MemoryStream(Rows(next, next + 20_000, spki)));
+            next += 20_000;
+        }, quiet: 20);
         var body = Rows(next, next + rows, spki);
         var started = Stopwatch.GetTimestamp();
         var result = await client.ImportAsync(new MemoryStream(body));

@@ -86,10 +86,10 @@ internal static partial class LookupBenchmark
                 pairs.Add((await RunWrkAsync(bare.Url + "/bare", token, size, duration), await RunWrkAsync(url + "/v1/lookup", token, size, duration)));
             }
 
-            var ratios = pairs.Select(p => p.Service.Rate / p.Bare.Rate).Order().ToList();
-            var (bareFigures, figures) = pairs.OrderBy(p => p.Service.Rate / p.Bare.Rate).ElementAt(pairs.Count / 2);
+            var ordered = pairs.Select(p => (p.Bare, p.Service, Ratio: p.Service.Rate / p.Bare.Rate)).OrderBy(p => p.Ratio).ToList();
+            var (bareFigures, figures, ratio) = ordered[ordered.Count / 2];
             Console.WriteLine($"| bare Kestrel endpoint (same JSON body, no work) | – | {bareFigures.Rate:N0} | 1.00 | {bareFigures.P50:F2} | {bareFigures.P99:F2} | {bareFigures.Failed} |");
-            Console.WriteLine($"| service /v1/lookup | {size:N0} | {figures.Rate:N0} | {figures.Rate / bareFigures.Rate:F2} (of {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}) | {figures.P50:F2} | {figures.P99:F2} | {figures.Failed} |");
+            Console.WriteLine($"| service /v1/lookup | {size:N0} | {figures.Rate:N0} | {ratio:F2} (of {string.Join(", ", ordered.Select(p => p.Ratio.ToString("F2", CultureInfo.InvariantCulture)))}) | {figures.P50:F2} | {figures.P99:F2} | {figures.Failed} |");
         }
 
         Console.WriteLine();
@@ -230,26 +230,9 @@ internal static partial class LookupBenchmark
 
     private static string Sii(long n) => $"tel:+1555{n:D7}";
 
-    private static async Task WarmUpAsync(string url, string token, long numbers)
-    {
-        // Warm-up: connection pools, and tiered JIT down to its final code. On two cores the background tier-1 compiler
-        // took a fifth of the CPU through a fixed 5 s warm-up and the measurement after it; both servers run in this
-        // process, so load them until a round compiles (almost) nothing new, at most 60 s.
-        var started = Stopwatch.GetTimestamp();
-        long fresh;
-        do
-        {
-            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-            await RunWrkAsync(url, token, numbers, TimeSpan.FromSeconds(3));
-            fresh = System.Runtime.JitInfo.GetCompiledMethodCount() - compiled;
-        }
-        while (fresh >= 10 && Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(60));
-
-        if (Environment.GetEnvironmentVariable("MIMI_BENCH_VERBOSE") is not null)
-        {
-            await Console.Error.WriteLineAsync($"{url}: warmed up for {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s ({fresh} methods compiled in the last round)");
-        }
-    }
+    /// <summary>Loads <paramref name="url"/> until its code is final: connection pools, and the JIT's tiers (both servers run in this process).</summary>
+    private static Task WarmUpAsync(string url, string token, long numbers) =>
+        Measure.UntilJitSettlesAsync(url, () => RunWrkAsync(url, token, numbers, TimeSpan.FromSeconds(3)), quiet: 10);
 
     private readonly record struct WrkFigures(double Rate, double P50, double P99, long Failed);
 

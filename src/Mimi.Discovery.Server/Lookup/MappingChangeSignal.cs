@@ -15,7 +15,11 @@ internal sealed partial class MappingChangeSignal(IOptions<RedisOptions> options
 {
     private readonly RedisChannel _channel = RedisChannel.Literal(options.Value.KeyPrefix + "mapping-changes");
 
-    private ISubscriber? Subscriber => options.Value.Configuration is null ? null : services.GetRequiredService<IConnectionMultiplexer>().GetSubscriber();
+    // Resolved on first use: the connection exists only when Redis is configured.
+    private readonly Lazy<ISubscriber?> _subscriber = new(() =>
+        options.Value.Configuration is null ? null : services.GetRequiredService<IConnectionMultiplexer>().GetSubscriber());
+
+    private ISubscriber? Subscriber => _subscriber.Value;
 
     /// <summary>
     /// Calls <paramref name="changed"/> with the sequence every time a replica announces a change. True once subscribed

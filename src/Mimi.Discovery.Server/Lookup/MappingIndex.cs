@@ -103,7 +103,6 @@ internal sealed partial class MappingIndex(
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(10);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly CancellationTokenSource _stopping = new();
 
     // The header table grows from the writer and from first-use signing (a lookup): one adds at a time.
     private readonly Lock _headerLock = new();
@@ -154,12 +153,6 @@ internal sealed partial class MappingIndex(
         await base.StartAsync(cancellationToken);
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _stopping.Cancel();
-        await base.StopAsync(cancellationToken);
-    }
-
     /// <summary>
     /// Applies every change committed before this call; concurrent callers share one pass. A writer calls it after its
     /// commit, so its own change holds for its next lookup on this replica.
@@ -192,40 +185,40 @@ internal sealed partial class MappingIndex(
     /// </summary>
     public async Task CatchUpAfterWriteAsync(CancellationToken ct)
     {
+        if (await TryCatchUpAsync(ct))
+        {
+            await signal.PublishAsync(Interlocked.Read(ref _position));
+        }
+    }
+
+    /// <summary>Another replica announced a change up to <paramref name="sequence"/>: catch up unless already there.</summary>
+    private async Task CatchUpOnSignalAsync(long sequence, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (Interlocked.Read(ref _position) < sequence)
+            {
+                await TryCatchUpAsync(stoppingToken);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: nothing left to answer.
+        }
+    }
+
+    /// <summary><see cref="CatchUpAsync"/>, false with the failure logged when storage fails (the next poll applies the change).</summary>
+    private async Task<bool> TryCatchUpAsync(CancellationToken ct)
+    {
         try
         {
             await CatchUpAsync(ct);
+            return true;
         }
         catch (StorageException e)
         {
             LogRefreshFailed(logger, e.Kind);
-            return;
-        }
-
-        await signal.PublishAsync(Interlocked.Read(ref _position));
-    }
-
-    private void OnSignal(long sequence) => _ = CatchUpOnSignalAsync(sequence);
-
-    /// <summary>Another replica announced a change up to <paramref name="sequence"/>: catch up unless already there.</summary>
-    private async Task CatchUpOnSignalAsync(long sequence)
-    {
-        if (Interlocked.Read(ref _position) >= sequence || _stopping.IsCancellationRequested)
-        {
-            return;
-        }
-
-        try
-        {
-            await CatchUpAsync(_stopping.Token);
-        }
-        catch (StorageException e)
-        {
-            LogRefreshFailed(logger, e.Kind);
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && _stopping.IsCancellationRequested)
-        {
-            // Shutting down: nothing left to answer.
+            return false;
         }
     }
 
@@ -233,6 +226,7 @@ internal sealed partial class MappingIndex(
     {
         using var timer = new PeriodicTimer(options.Value.IndexRefreshInterval, time);
         // Retried at every tick until Redis takes the subscription (it may be down at start-up); the poll runs regardless.
+        void OnSignal(long sequence) => _ = CatchUpOnSignalAsync(sequence, stoppingToken);
         var subscribed = await signal.SubscribeAsync(OnSignal);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -255,8 +249,6 @@ internal sealed partial class MappingIndex(
 
     public override void Dispose()
     {
-        // Not disposed: the host may stop the index after disposing it, and a source without timers holds nothing.
-        _stopping.Cancel();
         _gate.Dispose();
         base.Dispose();
     }
