@@ -16,7 +16,6 @@ using Mimi.Discovery.Server.Providers;
 using Mimi.Discovery.Server.Resolution;
 using Mimi.Discovery.Storage;
 using Mimi.Discovery.Storage.Postgres;
-using Mimi.Discovery.Storage.Sqlite;
 using StackExchange.Redis;
 
 namespace Mimi.Discovery.Server.Hosting;

@@ -32,7 +32,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <param name="wrapper">A command the service runs under (its last argument is followed by <c>dotnet …</c>).</param>
     public static ServiceProcess Start(string published, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? wrapper = null)
     {
-        var command = (wrapper ?? []).Concat(["dotnet", "Mimi.Discovery.Server.dll"]).ToList();
+        var command = (wrapper ?? []).Concat(new[] { "dotnet", "Mimi.Discovery.Server.dll" }).ToList();
         var start = new ProcessStartInfo(command[0], command.Skip(1))
         {
             WorkingDirectory = published,
