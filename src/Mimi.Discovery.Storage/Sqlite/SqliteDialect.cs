@@ -23,6 +23,7 @@ public sealed class SqliteDialect : SqlDialect
     // keys are bugs, not conflicts.
     private const int SqliteConstraintPrimaryKey = SqliteConstraint | (6 << 8);
     private const int SqliteConstraintUnique = SqliteConstraint | (8 << 8);
+    private const int SqliteConstraintRowId = SqliteConstraint | (10 << 8);
     private readonly string _connectionString;
 
     /// <summary>Creates the dialect for a database file, creating its directory with owner-only permissions.</summary>
@@ -86,7 +87,7 @@ public sealed class SqliteDialect : SqlDialect
     internal override StorageErrorKind Classify(Exception exception) => exception is SqliteException sqlite
         ? (sqlite.SqliteErrorCode & 0xFF) switch
         {
-            SqliteConstraint when sqlite.SqliteExtendedErrorCode is SqliteConstraintPrimaryKey or SqliteConstraintUnique => StorageErrorKind.UniqueViolation,
+            SqliteConstraint when sqlite.SqliteExtendedErrorCode is SqliteConstraintPrimaryKey or SqliteConstraintUnique or SqliteConstraintRowId => StorageErrorKind.UniqueViolation,
             SqliteBusy or SqliteLocked => StorageErrorKind.Transient,
             SqliteFull => StorageErrorKind.Full,
             SqliteReadOnly => StorageErrorKind.ReadOnly,

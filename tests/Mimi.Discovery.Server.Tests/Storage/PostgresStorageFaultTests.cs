@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Server.Tests.Fixtures;
 using Mimi.Discovery.Storage;
