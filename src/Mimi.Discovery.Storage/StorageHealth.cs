@@ -46,8 +46,8 @@ public sealed partial class StorageHealth
             Volatile.Write(ref _outage, new StorageOutage(failure.Kind, DateTimeOffset.UtcNow, writing));
         }
 
-        // Once per outage, so the stack trace of its first failure is worth keeping.
-        LogOutageStarted(_logger, failure.Kind, writing ? "write" : "read", failure.InnerException ?? failure);
+        // The provider's message, not a stack trace: an outage is not a bug, and the trace would only show our caller.
+        LogOutageStarted(_logger, failure.Kind, writing ? "write" : "read", (failure.InnerException ?? failure).Message);
     }
 
     internal void Succeeded(bool writing)
@@ -75,8 +75,8 @@ public sealed partial class StorageHealth
     }
 
     [LoggerMessage(EventId = 7301, Level = LogLevel.Error,
-        Message = "Storage is failing ({Kind}, first seen on a {Operation}); requests that need it answer 503 and readiness fails until it works again")]
-    private static partial void LogOutageStarted(ILogger logger, StorageErrorKind kind, string operation, Exception exception);
+        Message = "Storage is failing ({Kind}, first seen on a {Operation}: {Error}); requests that need it answer 503 and readiness fails until it works again")]
+    private static partial void LogOutageStarted(ILogger logger, StorageErrorKind kind, string operation, string error);
 
     [LoggerMessage(EventId = 7302, Level = LogLevel.Information, Message = "Storage works again after {Duration} (last failure {Kind})")]
     private static partial void LogOutageEnded(ILogger logger, StorageErrorKind kind, TimeSpan duration);
