@@ -11,7 +11,8 @@ internal static class HealthApi
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthView("alive", null)))
             .WithName("Liveness").WithSummary("The process is up.").WithTags("Health").AllowAnonymous();
         app.MapGet("/readyz", ReadyAsync)
-            .WithName("Readiness").WithSummary("The database answers; the replica can take traffic.").WithTags("Health").AllowAnonymous();
+            .WithName("Readiness").WithSummary("The database answers; the replica can take traffic.").WithTags("Health").AllowAnonymous()
+            .Produces<HealthView>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
@@ -43,4 +44,19 @@ namespace Mimi.Discovery.Server.Hosting;
 [JsonSerializable(typeof(PrivateRotationView))]
 [JsonSerializable(typeof(ImportRow))]
 [JsonSerializable(typeof(ImportSummary))]
-internal sealed partial class ServerJson : JsonSerializerContext;
+internal sealed partial class ServerJson : JsonSerializerContext
+{
+    /// <summary>
+    /// The conventions of every JSON answer, applied to the HTTP JSON options: the source-generated contexts first,
+    /// and <c>+</c> and non-ASCII written as they are. The default encoder writes <c>tel:\u002B1555…</c>, which
+    /// clients decode alike but grep and eyes miss; the answers are <c>application/json</c> and
+    /// <c>application/problem+json</c>, never inlined into HTML, so its HTML-safe escaping buys nothing.
+    /// </summary>
+    public static void ConfigureAnswers(JsonSerializerOptions options)
+    {
+        options.TypeInfoResolverChain.Insert(0, Default);
+        options.TypeInfoResolverChain.Insert(1, Delivery.DeliveryJson.Default);
+        options.TypeInfoResolverChain.Insert(2, Consent.ConsentJson.Default);
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    }
+}
