@@ -55,17 +55,20 @@ public sealed partial class CliOutputTests : IDisposable
     [Fact]
     public void On_a_terminal_COLUMNS_sets_the_width_and_redirected_output_never_wraps()
     {
-        var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(new StringWriter()) });
+        var terminal = AnsiConsole.Create(Plain(new StringWriter()));
         ConsoleWidth.Apply(terminal, outputRedirected: false, columns: "132");
         Assert.Equal(132, terminal.Profile.Width);
 
         var written = new StringWriter();
-        var redirected = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(written) });
+        var redirected = AnsiConsole.Create(Plain(written));
         ConsoleWidth.Apply(redirected, outputRedirected: true, columns: "40");
         var serial = new string('a', 300);
         redirected.MarkupLineInterpolated($"[green]issued[/] serial {serial}, log index 1");
         Assert.Equal($"issued serial {serial}, log index 1", written.ToString().TrimEnd('\n', '\r'));
     }
+
+    private static AnsiConsoleSettings Plain(TextWriter writer) =>
+        new() { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors };
 
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.TrimEntries);
 

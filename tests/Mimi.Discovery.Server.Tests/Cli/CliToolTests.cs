@@ -20,11 +20,14 @@ public sealed class CliToolTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(_work, "nuget.config"),
             $"""<configuration><packageSources><clear /><add key="local" value="{packages}" /></packageSources></configuration>""");
 
-        // The test build built the CLI in this configuration already; building it again from a test is slow.
-        var (packed, packOutput) = await Tools.RunAsync("dotnet", $"pack {project} -c {configuration} --no-build -o {packages}", _work);
+        // The test build built the CLI in this configuration already; building it again from a test is slow. Packing
+        // still publishes, which takes minutes on a loaded machine.
+        var (packed, packOutput) = await Tools.RunAsync("dotnet", $"pack {project} -c {configuration} --no-build --no-restore -o {packages}", _work,
+            TimeSpan.FromMinutes(5));
         Assert.True(packed == 0, packOutput);
         var (installed, installOutput) = await Tools.RunAsync("dotnet",
-            $"tool install Mimi.Discovery.Cli --tool-path {Path.Combine(_work, "tools")} --configfile {Path.Combine(_work, "nuget.config")}", _work);
+            $"tool install Mimi.Discovery.Cli --tool-path {Path.Combine(_work, "tools")} --configfile {Path.Combine(_work, "nuget.config")}", _work,
+            TimeSpan.FromMinutes(5));
         Assert.True(installed == 0, installOutput);
         var (code, help) = await Tools.RunAsync(Path.Combine(_work, "tools", "mimi"), "--help", _work);
 
