@@ -48,9 +48,10 @@ internal sealed partial class ServerJson : JsonSerializerContext
 {
     /// <summary>
     /// The conventions of every JSON answer, applied to the HTTP JSON options: the source-generated contexts first,
-    /// and <c>+</c> and non-ASCII written as they are. The default encoder writes <c>tel:\u002B1555…</c>, which
-    /// clients decode alike but grep and eyes miss; the answers are <c>application/json</c> and
-    /// <c>application/problem+json</c>, never inlined into HTML, so its HTML-safe escaping buys nothing.
+    /// and <c>+</c> and non-ASCII written as they are. ASP.NET Core's options default to this encoder already; it is
+    /// stated here because JSON written outside a result (the inbox's server-sent events) takes these options too,
+    /// where a context's own options would write base64 and <c>tel:</c> numbers with <c>\u002B</c>. The answers are
+    /// <c>application/json</c>, never inlined into HTML, so the HTML-safe escaping buys nothing.
     /// </summary>
     public static void ConfigureAnswers(JsonSerializerOptions options)
     {
