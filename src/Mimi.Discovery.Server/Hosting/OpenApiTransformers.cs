@@ -125,6 +125,14 @@ internal static class OpenApiTransformers
                 bare.Content = ProblemContent(document);
             }
         }
+
+        // In status order, as a reader looks for them.
+        var ordered = operation.Responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        operation.Responses.Clear();
+        foreach (var (status, response) in ordered)
+        {
+            operation.Responses[status] = response;
+        }
     }
 
     /// <summary>
@@ -233,7 +241,7 @@ internal static class OpenApiTransformers
             Scheme = "bearer",
             BearerFormat = "JWT",
             Description = "An access token from POST /oauth2/token: OAuth 2.0 client credentials with a private_key_jwt client assertion (RFC 7523), "
-                          + "signed by a key enrolled for the provider (or configured for the operator). Roles: provider, operator, hosted-client.",
+                          + "signed by a key enrolled for the client. Each operation's security requirement lists the roles it accepts.",
         });
         document.AddComponent(PeerScheme, new OpenApiSecurityScheme
         {
@@ -284,7 +292,7 @@ internal static class OpenApiTransformers
         var prefix = entry.Key[..^"{path}".Length];
         var full = item.Operations![HttpMethod.Get];
         document.Paths.Remove(entry.Key);
-        full.Parameters = [Level(), Index(partial: false)];
+        full.Parameters = [Level(), Index()];
         full.Summary = "A full C2SP tlog-tiles hash tile (256 hashes, height 8), e.g. /log/tile/0/x001/234.";
         var fullItem = new OpenApiPathItem();
         fullItem.AddOperation(HttpMethod.Get, full);
@@ -295,7 +303,7 @@ internal static class OpenApiTransformers
             OperationId = PartialTileOperation,
             Tags = full.Tags,
             Summary = "A partial C2SP tlog-tiles hash tile at the right edge of the tree (W of 256 hashes), e.g. /log/tile/1/000.p/17.",
-            Parameters = [Level(), Index(partial: true), new OpenApiParameter
+            Parameters = [Level(), Index(), new OpenApiParameter
             {
                 Name = "W",
                 In = ParameterLocation.Path,
@@ -319,13 +327,12 @@ internal static class OpenApiTransformers
         Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0", Maximum = "7" },
     };
 
-    private static OpenApiParameter Index(bool partial) => new()
+    private static OpenApiParameter Index() => new()
     {
         Name = "N",
         In = ParameterLocation.Path,
         Required = true,
-        Description = "The tile index in 3-digit groups, all but the last prefixed with x (1234067 is x001/x234/067); a '/' inside it may be sent as %2F."
-                      + (partial ? " Followed by .p/<W>." : ""),
+        Description = "The tile index in 3-digit groups, all but the last prefixed with x (1234067 is x001/x234/067); a '/' inside it may be sent as %2F.",
         Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^(x[0-9]{3}/)*[0-9]{3}$" },
     };
 }
