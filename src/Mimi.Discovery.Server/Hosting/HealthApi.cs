@@ -12,7 +12,8 @@ internal static class HealthApi
             .WithName("Liveness").WithSummary("The process is up.").WithTags("Health").AllowAnonymous();
         app.MapGet("/readyz", ReadyAsync)
             .WithName("Readiness").WithSummary("Storage works (the database answers, and takes writes again after a failure); the replica can take traffic.")
-            .WithTags("Health").AllowAnonymous();
+            .WithTags("Health").AllowAnonymous()
+            .Produces<HealthView>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -188,13 +188,8 @@ internal static class ServiceSetup
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
-            o.SerializerOptions.TypeInfoResolverChain.Insert(1, DeliveryJson.Default);
-            o.SerializerOptions.TypeInfoResolverChain.Insert(2, ConsentJson.Default);
-        });
-        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => ServerJson.ConfigureAnswers(o.SerializerOptions));
+        services.AddOpenApi(OpenApiTransformers.Configure);
         return builder;
     }
 
