@@ -15,11 +15,17 @@ internal static class HealthApi
         return app;
     }
 
-    private static async Task<Results<Ok<HealthView>, JsonHttpResult<HealthView>>> ReadyAsync(MimiDatabase database, CancellationToken ct)
+    private static async Task<Results<Ok<HealthView>, JsonHttpResult<HealthView>>> ReadyAsync(MimiDatabase database,
+        IEnumerable<IReadinessContributor> contributors, CancellationToken ct)
     {
         try
         {
             await database.PingAsync(ct);
+            if (contributors.Select(c => c.NotReadyReason).FirstOrDefault(r => r is not null) is { } reason)
+            {
+                return TypedResults.Json(new HealthView("unavailable: " + reason, database.Dialect.Name), statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
             return TypedResults.Ok(new HealthView("ready", database.Dialect.Name));
         }
         catch (StorageException e)

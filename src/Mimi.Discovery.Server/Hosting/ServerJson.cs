@@ -43,4 +43,5 @@ namespace Mimi.Discovery.Server.Hosting;
 [JsonSerializable(typeof(PrivateRotationView))]
 [JsonSerializable(typeof(ImportRow))]
 [JsonSerializable(typeof(ImportSummary))]
+[JsonSerializable(typeof(ImportProgressView))]
 internal sealed partial class ServerJson : JsonSerializerContext;

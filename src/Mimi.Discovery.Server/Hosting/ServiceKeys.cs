@@ -57,7 +57,11 @@ internal sealed class ServiceKeys
     public static string ResolveDirectory(AuthorityOptions authority, StorageOptions storage) =>
         Path.GetFullPath(authority.KeyDirectory ?? Path.Combine(storage.DataDirectory, "keys"));
 
-    public static ServiceKeys Load(AuthorityOptions authority, StorageOptions storage, ClientAuthenticationOptions authentication)
+    /// <param name="authority">Authority settings (key directory, development keys).</param>
+    /// <param name="storage">Storage settings (the default key directory).</param>
+    /// <param name="authentication">Authentication settings (token key, operators).</param>
+    /// <param name="logOrigin">The checkpoint origin: the log signer's key name, as C2SP tlog-checkpoint asks.</param>
+    public static ServiceKeys Load(AuthorityOptions authority, StorageOptions storage, ClientAuthenticationOptions authentication, string logOrigin)
     {
         var directory = ResolveDirectory(authority, storage);
         var create = authority.CreateDevelopmentKeys;
@@ -101,18 +105,14 @@ internal sealed class ServiceKeys
         var logKeyPath = Path.Combine(directory, LogKeyFile);
         if (!File.Exists(logKeyPath) && create)
         {
-            SecretFiles.Write(logKeyPath, NoteSigner.Generate(LogKeyName(issuer)).SignerKey + "\n");
+            SecretFiles.Write(logKeyPath, NoteSigner.Generate(logOrigin).SignerKey + "\n");
         }
 
-        var logSigner = NoteSigner.ParseSignerKey(SecretFiles.Read(Required(logKeyPath, "Authority:KeyDirectory (" + LogKeyFile + ")")).Trim());
+        // The name always comes from Log:Origin, so key files written under another name (once the listen address) sign
+        // under the origin too; only the secret is taken from the file.
+        var logSigner = NoteSigner.ParseSignerKey(SecretFiles.Read(Required(logKeyPath, "Authority:KeyDirectory (" + LogKeyFile + ")")).Trim())
+            .WithName(logOrigin);
         return new ServiceKeys(directory, tokenKey, codeKey, developmentOperator, ca, assertionKeys, logSigner);
-    }
-
-    /// <summary>The note key name: the issuer's host and path, as C2SP names keys.</summary>
-    public static string LogKeyName(string issuer)
-    {
-        var uri = new Uri(issuer);
-        return (uri.Authority + uri.AbsolutePath).TrimEnd('/');
     }
 
     private static string Required(string path, string setting)
