@@ -240,7 +240,7 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
                 if (!MerkleProof.VerifyInclusion(MerkleHash.LeafHash(Convert.FromBase64String(entry.Data)), index, checkpoint.Size, Decode(proof.Hashes),
                         checkpoint.RootHash))
                 {
-                    return $"{what} does not verify against the checkpoint of size {checkpoint.Size}: it was altered after it was logged.";
+                    return $"{what} does not verify against the checkpoint of size {checkpoint.Size}: the entry, or the tree the log proves it in, was altered after it was logged.";
                 }
             }
             catch (MimiApiException e)
