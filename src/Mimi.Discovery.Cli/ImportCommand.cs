@@ -70,9 +70,10 @@ internal static class ImportCommand
                         upload.Value = upload.MaxValue;
                     });
             }
-            catch (Exception e) when (e is HttpRequestException or IOException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or IOException or MimiApiException { Status: >= 500 } && !ct.IsCancellationRequested)
             {
-                // The connection broke (typically the service died): say what is committed and how to go on.
+                // The connection broke (typically the service died) or the service gave up (storage outage): say what is
+                // committed and how to go on.
                 var known = await tracker.LastAsync(ct);
                 throw new CliException($"the import stopped: {e.Message}\n{Describe(known)}\n"
                     + $"What happened to later lines is unknown here. Resume with: mimi import {path} --resume {importId} "
