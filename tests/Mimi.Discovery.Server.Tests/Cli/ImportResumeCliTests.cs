@@ -11,7 +11,7 @@ namespace Mimi.Discovery.Server.Tests.Cli;
 /// <c>mimi import</c> when the service dies under it: the service is a process of its own, killed with SIGKILL half
 /// way through; the CLI says what is committed and how to resume, and the resumed import logs every line exactly once.
 /// </summary>
-public sealed partial class ImportResumeCliTests : IDisposable
+public sealed partial class ImportResumeCliTests(Xunit.Abstractions.ITestOutputHelper log) : IDisposable
 {
     private const int Lines = 12_000;
 
@@ -37,13 +37,15 @@ public sealed partial class ImportResumeCliTests : IDisposable
         using (var first = await ServiceProcess.StartAsync(_data, _port, _settings))
         {
             await PrepareAsync(first.Url);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var import = Mimi($"import rows.ndjson --client-id gate.test --key gate.key --server {first.Url}");
 
             // Kill the service once batches have committed and the CLI has had time to hear about them.
             await Loopback.WaitUntilAsync(async () => import.IsCompleted || await TreeSizeAsync(first.Url) >= 1_000, TimeSpan.FromSeconds(60),
                 () => "no batch committed");
-            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            await Task.Delay(TimeSpan.FromSeconds(2));
             Assert.False(import.IsCompleted, "the import finished before the service was killed; give it more lines");
+            log.WriteLine($"killed at {await TreeSizeAsync(first.Url)} entries, {clock.Elapsed.TotalSeconds:0.0} s into the import");
             first.Kill();
 
             var (code, output) = await import;
@@ -63,8 +65,10 @@ public sealed partial class ImportResumeCliTests : IDisposable
         // The service may have committed a batch the CLI never heard of; never less than the CLI said.
         Assert.True(truth!.Imported >= reported && truth.Imported < Lines, $"service: {truth}, CLI: {reported}");
 
+        var resumeClock = System.Diagnostics.Stopwatch.StartNew();
         var (resumedCode, resumed) = await Mimi($"import rows.ndjson --resume {importId} --client-id gate.test --key gate.key --server {second.Url}");
 
+        log.WriteLine($"resumed {Lines - truth.Imported} rows in {resumeClock.Elapsed.TotalSeconds:0.0} s");
         Assert.True(resumedCode == 0, resumed);
         Assert.Contains($"resuming import {importId}: lines 1–{truth.ThroughLine} are committed", resumed, StringComparison.Ordinal);
         Assert.Contains($"imported {Lines - truth.Imported}, rejected 0", resumed, StringComparison.Ordinal);
@@ -100,7 +104,8 @@ public sealed partial class ImportResumeCliTests : IDisposable
     /// <summary>Runs the CLI; its output with line breaks folded into spaces (a console may wrap long lines).</summary>
     private async Task<(int ExitCode, string Output)> Mimi(string arguments)
     {
-        var (code, output) = await Tools.RunAsync("dotnet", $"{Path.Combine(AppContext.BaseDirectory, "mimi.dll")} {arguments}", _work);
+        // Imports of thousands of rows on a loaded machine: more time than the usual minute.
+        var (code, output) = await Tools.RunAsync("dotnet", $"{Path.Combine(AppContext.BaseDirectory, "mimi.dll")} {arguments}", _work, TimeSpan.FromMinutes(4));
         return (code, WhiteSpace().Replace(output, " "));
     }
 

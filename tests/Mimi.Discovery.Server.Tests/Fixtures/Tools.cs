@@ -5,7 +5,7 @@ namespace Mimi.Discovery.Server.Tests.Fixtures;
 /// <summary>Runs the independent verifiers (openssl, node) and reports their output.</summary>
 public static class Tools
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments, string? workingDirectory = null)
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments, string? workingDirectory = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
@@ -16,8 +16,8 @@ public static class Tools
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(deadline.Token);
         return (process.ExitCode, await stdout + await stderr);
     }
 
