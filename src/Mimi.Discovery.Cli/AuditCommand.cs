@@ -7,8 +7,9 @@ namespace Mimi.Discovery.Cli;
 
 /// <summary>
 /// <c>mimi audit</c>: keeps the last checkpoint it trusted in a state file, fetches the new one, verifies its
-/// signature, consistency with the trusted one and every new entry, and the inclusion of given credentials. Any
-/// failure is loud, exits 1 and leaves the state file untouched.
+/// signature, consistency with the trusted one, every new entry and a random sample of the old ones, and the inclusion
+/// of given credentials and of any revocation of them. Any failure of the log is loud, exits 1 and leaves the state
+/// file untouched; a revoked or expired credential is reported, and exits 1 with <c>--require-live</c>.
 /// </summary>
 internal static class AuditCommand
 {
@@ -20,7 +21,14 @@ internal static class AuditCommand
         var verifierKey = new Option<string?>("--verifier-key") { Description = "The log's note verifier key; on first run without it, the key the log publishes is trusted (TOFU)." };
         var credentials = new Option<string[]>("--credential") { Description = "A credential JSON written by 'mimi issue --out' to prove included (repeatable).", AllowMultipleArgumentsPerToken = true };
         var noEntries = new Option<bool>("--no-entries") { Description = "Skip re-hashing new entries (proofs and signature only)." };
-        var command = new Command("audit", "Audits the issuance log against the last trusted checkpoint.") { state, verifierKey, credentials, noEntries };
+        var sample = new Option<int>("--sample")
+        {
+            Description = "Entries audited before to re-check each run, chosen at random (re-hashed and proved included); 0 for none.",
+            DefaultValueFactory = _ => LogAuditor.DefaultSampleSize,
+        };
+        var requireLive = new Option<bool>("--require-live") { Description = "Exit 1 when a --credential is revoked in the log or expired." };
+        var command = new Command("audit", "Audits the issuance log against the last trusted checkpoint.")
+            { state, verifierKey, credentials, noEntries, sample, requireLive };
         command.SetAction((parse, ct) => MimiCommand.RunAsync(async () =>
         {
             var client = MimiCommand.Client(parse, authenticated: false);
@@ -41,10 +49,18 @@ internal static class AuditCommand
                 toCheck.Add(new CredentialToCheck(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(credential.Certificate).RawData, credential.LogIndex));
             }
 
-            var report = await new LogAuditor(client).AuditAsync(trusted, key, toCheck, !parse.GetValue(noEntries), ct);
+            var samples = parse.GetValue(sample);
+            if (samples < 0)
+            {
+                throw new CliException("--sample is a count of entries, 0 or more.");
+            }
+
+            var report = await new LogAuditor(client).AuditAsync(trusted, key, toCheck, !parse.GetValue(noEntries), samples, ct);
             foreach (var finding in report.Findings)
             {
-                AnsiConsole.MarkupLine(finding.StartsWith("FAILED", StringComparison.Ordinal) ? $"[red bold]{Markup.Escape(finding)}[/]" : $"[green]✓[/] {Markup.Escape(finding)}");
+                AnsiConsole.MarkupLine(finding.StartsWith("FAILED", StringComparison.Ordinal) ? $"[red bold]{Markup.Escape(finding)}[/]"
+                    : finding.StartsWith("REVOKED", StringComparison.Ordinal) ? $"[yellow bold]✗[/] {Markup.Escape(finding)}"
+                    : $"[green]✓[/] {Markup.Escape(finding)}");
             }
 
             if (!report.Ok)
@@ -52,8 +68,28 @@ internal static class AuditCommand
                 throw new CliException("audit failed; the trusted state was kept as it was.");
             }
 
+            // The log passed, so its state is kept whatever the credentials' status.
             await File.WriteAllTextAsync(statePath, JsonSerializer.Serialize(report.State, Indented), ct);
-            AnsiConsole.MarkupLineInterpolated($"[green]audit passed[/]; trusted state saved to {statePath}");
+            var now = DateTimeOffset.UtcNow;
+            var notLive = report.Credentials.Where(c => !c.IsLive(now)).ToList();
+            foreach (var credential in notLive.Where(c => !c.IsRevoked))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow bold]✗[/] the credential at log index {credential.LogIndex} (serial {credential.Serial}) expired at {credential.NotAfter:u}");
+            }
+
+            AnsiConsole.MarkupLineInterpolated($"[green]audit passed[/]: the log is consistent; trusted state saved to {statePath}");
+            if (notLive.Count > 0)
+            {
+                var summary = string.Join("; ", notLive.Select(c => c.IsRevoked
+                    ? $"log index {c.LogIndex} (serial {c.Serial}) is revoked (log entry {c.RevocationIndex})"
+                    : $"log index {c.LogIndex} (serial {c.Serial}) is expired"));
+                if (parse.GetValue(requireLive))
+                {
+                    throw new CliException($"--require-live: {summary}.");
+                }
+
+                AnsiConsole.MarkupLineInterpolated($"[yellow]not live:[/] {summary}");
+            }
         }));
         return command;
     }

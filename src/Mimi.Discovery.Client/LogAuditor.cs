@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Mimi.Discovery.Transparency;
@@ -11,23 +13,65 @@ public sealed record AuditState(string Origin, string VerifierKey, long Size, st
 /// <summary>A credential whose inclusion the audit must prove: its certificate (DER) and the log index its assertion names.</summary>
 public sealed record CredentialToCheck(byte[] Certificate, long LogIndex);
 
-/// <summary>The outcome of an audit: the new state to keep (only when <see cref="Ok"/>) and what was checked or found wrong.</summary>
-public sealed record AuditReport(bool Ok, AuditState? State, IReadOnlyList<string> Findings);
+/// <summary>
+/// The outcome of an audit: the new state to keep (only when <see cref="Ok"/>), what was checked or found wrong, and
+/// the status in the log of each credential checked.
+/// </summary>
+public sealed record AuditReport(bool Ok, AuditState? State, IReadOnlyList<string> Findings, IReadOnlyList<CredentialStatus> Credentials);
+
+/// <summary>
+/// A checked credential as the log shows it: its issuance entry (serial, expiry) and, when the log holds a revocation
+/// of its serial after it, where (<see cref="RevocationIndex"/>, its inclusion proved) and when.
+/// </summary>
+public sealed record CredentialStatus(long LogIndex, string Serial, DateTimeOffset? NotAfter, long? RevocationIndex = null,
+    DateTimeOffset? RevokedAt = null, string? RevocationReason = null)
+{
+    /// <summary>Whether the log holds a revocation of this credential.</summary>
+    public bool IsRevoked => RevocationIndex is not null;
+
+    /// <summary>Neither revoked nor expired at <paramref name="now"/>.</summary>
+    public bool IsLive(DateTimeOffset now) => !IsRevoked && (NotAfter is not { } notAfter || notAfter > now);
+}
 
 /// <summary>
 /// Audits a log it did not write: verifies the checkpoint signature, proves the new tree extends the one trusted
 /// before (consistency proof, and no shrinking or forking at the same size), re-hashes every new entry into the
-/// trusted right edge and compares the root, and proves the inclusion of given credentials.
+/// trusted right edge and compares the root, re-checks a random sample of the entries audited before (an entry
+/// altered after an auditor saw it changes no new entry and no consistency proof, so only a re-check finds it), and
+/// proves the inclusion of given credentials and of any revocation of them the log holds.
 /// </summary>
 public sealed class LogAuditor(MimiDiscoveryClient client)
 {
+    /// <summary>Old entries re-checked per audit unless told otherwise.</summary>
+    public const int DefaultSampleSize = 16;
+
     private const int PageSize = 1000;
 
     /// <summary>Runs the audit; never throws for a misbehaving log, it reports.</summary>
+    /// <param name="trusted">The state the last audit kept, or null for a first audit.</param>
+    /// <param name="verifierKey">The log's note verifier key.</param>
+    /// <param name="credentials">Credentials whose inclusion (and revocation status) to prove.</param>
+    /// <param name="checkEntries">Re-hash every entry not audited before.</param>
+    /// <param name="sampleSize">How many entries not re-hashed by this audit to re-check by inclusion proof, chosen at random.</param>
+    /// <param name="ct">Cancels the audit.</param>
     public async Task<AuditReport> AuditAsync(AuditState? trusted, string verifierKey, IReadOnlyList<CredentialToCheck> credentials,
-        bool checkEntries = true, CancellationToken ct = default)
+        bool checkEntries = true, int sampleSize = DefaultSampleSize, CancellationToken ct = default)
     {
         var findings = new List<string>();
+        try
+        {
+            return await RunAsync(trusted, verifierKey, credentials, checkEntries, sampleSize, findings, ct);
+        }
+        catch (MimiApiException e)
+        {
+            // The log refusing to serve what it must (an entry, a proof) is a finding, not a crash of the auditor.
+            return Fail(findings, "The log answered an error: " + e.Message);
+        }
+    }
+
+    private async Task<AuditReport> RunAsync(AuditState? trusted, string verifierKey, IReadOnlyList<CredentialToCheck> credentials,
+        bool checkEntries, int sampleSize, List<string> findings, CancellationToken ct)
+    {
         if (trusted is not null && trusted.VerifierKey != verifierKey)
         {
             return Fail(findings, $"The verifier key changed: trusted '{trusted.VerifierKey}', given '{verifierKey}'.");
@@ -93,7 +137,16 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
         {
             for (var start = frontier.Size; start < checkpoint.Size;)
             {
-                var page = await client.GetLogEntriesAsync(start, (int)Math.Min(PageSize, checkpoint.Size - start), ct);
+                LogEntries page;
+                try
+                {
+                    page = await client.GetLogEntriesAsync(start, (int)Math.Min(PageSize, checkpoint.Size - start), ct);
+                }
+                catch (MimiApiException e)
+                {
+                    return Fail(findings, $"The log refused new entries from {start}: {e.Message}");
+                }
+
                 if (page.Entries.Length == 0)
                 {
                     return Fail(findings, $"The log serves no entry at {start} although its checkpoint has {checkpoint.Size}.");
@@ -120,28 +173,110 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
             findings.Add($"Every entry up to {checkpoint.Size} re-hashed to the checkpoint root.");
         }
 
+        // Entries below this were audited before (or, with checkEntries off, not re-hashed at all).
+        var rehashedFrom = checkEntries ? trusted?.Size ?? 0 : checkpoint.Size;
+        if (await CheckSampleAsync(rehashedFrom, sampleSize, checkpoint, findings, ct) is { } altered)
+        {
+            return Fail(findings, altered);
+        }
+
+        var statuses = new List<CredentialStatus>();
         foreach (var credential in credentials)
         {
-            if (await CheckInclusionAsync(credential, checkpoint, ct) is { } problem)
+            var (problem, status) = await CheckInclusionAsync(credential, checkpoint, ct);
+            if (problem is not null)
             {
                 return Fail(findings, problem);
             }
 
-            findings.Add($"Credential at log index {credential.LogIndex} is included.");
+            findings.Add($"Credential at log index {credential.LogIndex} (serial {status!.Serial}) is included.");
+            statuses.Add(status);
+        }
+
+        if (await FindRevocationsAsync(statuses, checkpoint, ct) is { } revocationProblem)
+        {
+            return Fail(findings, revocationProblem);
+        }
+
+        foreach (var status in statuses)
+        {
+            findings.Add(status.IsRevoked
+                ? $"REVOKED: the credential at log index {status.LogIndex} (serial {status.Serial}) was revoked by log entry {status.RevocationIndex}"
+                  + $"{(status.RevokedAt is { } at ? $" at {at.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z" : "")} (reason {status.RevocationReason ?? "unspecified"}); that entry is proved included."
+                : $"No revocation of the credential at log index {status.LogIndex} in the log up to size {checkpoint.Size}"
+                  + (status.NotAfter is { } notAfter ? $"; it expires at {notAfter.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z." : "."));
         }
 
         var state = checkEntries
             ? new AuditState(checkpoint.Origin, verifierKey, checkpoint.Size, Convert.ToBase64String(checkpoint.RootHash),
                 frontier.Export().Select(Convert.ToBase64String).ToArray(), note)
             : trusted;
-        return new AuditReport(true, state, findings);
+        return new AuditReport(true, state, findings, statuses);
     }
 
-    private async Task<string?> CheckInclusionAsync(CredentialToCheck credential, Checkpoint checkpoint, CancellationToken ct)
+    /// <summary>
+    /// Re-checks up to <paramref name="sampleSize"/> entries below <paramref name="end"/>, chosen at random (all of
+    /// them when there are fewer): each must be served and prove included in the checkpoint's tree.
+    /// </summary>
+    private async Task<string?> CheckSampleAsync(long end, int sampleSize, Checkpoint checkpoint, List<string> findings, CancellationToken ct)
+    {
+        if (end == 0 || sampleSize <= 0)
+        {
+            return null;
+        }
+
+        foreach (var index in Sample(end, sampleSize))
+        {
+            var what = $"Entry {index} (audited before, re-checked at random)";
+            try
+            {
+                var page = await client.GetLogEntriesAsync(index, 1, ct);
+                if (page.Entries is not [var entry] || entry.Index != index)
+                {
+                    return $"{what} is not served.";
+                }
+
+                var proof = await client.GetInclusionProofAsync(index, checkpoint.Size, ct);
+                if (!MerkleProof.VerifyInclusion(MerkleHash.LeafHash(Convert.FromBase64String(entry.Data)), index, checkpoint.Size, Decode(proof.Hashes),
+                        checkpoint.RootHash))
+                {
+                    return $"{what} does not verify against the checkpoint of size {checkpoint.Size}: the entry, or the tree the log proves it in, was altered after it was logged.";
+                }
+            }
+            catch (MimiApiException e)
+            {
+                return $"{what} was refused by the log: {e.Message}";
+            }
+        }
+
+        findings.Add($"{Math.Min(end, sampleSize)} of the {end} entries audited before, chosen at random, re-checked by inclusion proof.");
+        return null;
+    }
+
+    /// <summary>Distinct indexes below <paramref name="end"/>: all of them, or <paramref name="count"/> drawn with a CSPRNG, so the log cannot predict them.</summary>
+    private static List<long> Sample(long end, int count)
+    {
+        if (end <= count)
+        {
+            return [.. Enumerable.Range(0, (int)end).Select(i => (long)i)];
+        }
+
+        var chosen = new HashSet<long>();
+        Span<byte> random = stackalloc byte[8];
+        while (chosen.Count < count)
+        {
+            RandomNumberGenerator.Fill(random);
+            chosen.Add((long)(BinaryPrimitives.ReadUInt64LittleEndian(random) % (ulong)end));
+        }
+
+        return [.. chosen.Order()];
+    }
+
+    private async Task<(string? Problem, CredentialStatus? Status)> CheckInclusionAsync(CredentialToCheck credential, Checkpoint checkpoint, CancellationToken ct)
     {
         if (credential.LogIndex < 0 || credential.LogIndex >= checkpoint.Size)
         {
-            return $"Log index {credential.LogIndex} is not in the tree of size {checkpoint.Size}.";
+            return ($"Log index {credential.LogIndex} is not in the tree of size {checkpoint.Size}.", null);
         }
 
         var page = await client.GetLogEntriesAsync(credential.LogIndex, 1, ct);
@@ -150,19 +285,100 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
         var expected = Convert.ToHexStringLower(SHA256.HashData(credential.Certificate));
         if (!entry.RootElement.TryGetProperty("certificateSha256", out var hash) || hash.GetString() != expected)
         {
-            return $"Entry {credential.LogIndex} does not log this certificate.";
+            return ($"Entry {credential.LogIndex} does not log this certificate.", null);
         }
 
         var proof = await client.GetInclusionProofAsync(credential.LogIndex, checkpoint.Size, ct);
-        return MerkleProof.VerifyInclusion(MerkleHash.LeafHash(data), credential.LogIndex, checkpoint.Size, Decode(proof.Hashes), checkpoint.RootHash)
-            ? null
-            : $"The inclusion proof of entry {credential.LogIndex} does not verify against the checkpoint.";
+        if (!MerkleProof.VerifyInclusion(MerkleHash.LeafHash(data), credential.LogIndex, checkpoint.Size, Decode(proof.Hashes), checkpoint.RootHash))
+        {
+            return ($"The inclusion proof of entry {credential.LogIndex} does not verify against the checkpoint.", null);
+        }
+
+        // The entry names the serial the revocation will name; the certificate's own serial is the fallback.
+        var serial = entry.RootElement.TryGetProperty("serial", out var named) && named.GetString() is { Length: > 0 } value
+            ? value
+            : Convert.ToHexStringLower(X509CertificateLoader.LoadCertificate(credential.Certificate).SerialNumberBytes.Span);
+        DateTimeOffset? notAfter = entry.RootElement.TryGetProperty("notAfter", out var expiry) && expiry.TryGetDateTimeOffset(out var parsed) ? parsed : null;
+        return (null, new CredentialStatus(credential.LogIndex, serial, notAfter));
+    }
+
+    /// <summary>
+    /// Reads the log after the earliest checked credential for revocations of their serials; each one found is proved
+    /// included before it is believed. A problem when one does not verify.
+    /// </summary>
+    private async Task<string?> FindRevocationsAsync(List<CredentialStatus> statuses, Checkpoint checkpoint, CancellationToken ct)
+    {
+        if (statuses.Count == 0)
+        {
+            return null;
+        }
+
+        for (var start = statuses.Min(s => s.LogIndex) + 1; start < checkpoint.Size;)
+        {
+            var page = await client.GetLogEntriesAsync(start, (int)Math.Min(PageSize, checkpoint.Size - start), ct);
+            if (page.Entries.Length == 0)
+            {
+                return $"The log serves no entry at {start} although its checkpoint has {checkpoint.Size}.";
+            }
+
+            foreach (var entry in page.Entries)
+            {
+                var data = Convert.FromBase64String(entry.Data);
+                if (data.AsSpan().IndexOf("\"revocation\""u8) < 0 || Revocation(data) is not { } revocation)
+                {
+                    continue;
+                }
+
+                for (var i = 0; i < statuses.Count; i++)
+                {
+                    var status = statuses[i];
+                    if (status.IsRevoked || entry.Index <= status.LogIndex || !string.Equals(status.Serial, revocation.Serial, StringComparison.OrdinalIgnoreCase))
+                    {
+                        continue;
+                    }
+
+                    var proof = await client.GetInclusionProofAsync(entry.Index, checkpoint.Size, ct);
+                    if (!MerkleProof.VerifyInclusion(MerkleHash.LeafHash(data), entry.Index, checkpoint.Size, Decode(proof.Hashes), checkpoint.RootHash))
+                    {
+                        return $"The revocation at log index {entry.Index} does not verify against the checkpoint.";
+                    }
+
+                    statuses[i] = status with { RevocationIndex = entry.Index, RevokedAt = revocation.Time, RevocationReason = revocation.Reason };
+                }
+            }
+
+            start = page.Entries[^1].Index + 1;
+        }
+
+        return null;
+    }
+
+    /// <summary>The serial, time and reason of a revocation entry; null for any other entry.</summary>
+    private static (string Serial, DateTimeOffset? Time, string? Reason)? Revocation(byte[] data)
+    {
+        try
+        {
+            using var entry = JsonDocument.Parse(data);
+            var root = entry.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.GetString() != "revocation"
+                || !root.TryGetProperty("serial", out var serial) || serial.GetString() is not { } value)
+            {
+                return null;
+            }
+
+            DateTimeOffset? time = root.TryGetProperty("time", out var t) && t.TryGetDateTimeOffset(out var parsed) ? parsed : null;
+            return (value, time, root.TryGetProperty("reason", out var reason) ? reason.GetString() : null);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static AuditReport Fail(List<string> findings, string problem)
     {
         findings.Add("FAILED: " + problem);
-        return new AuditReport(false, null, findings);
+        return new AuditReport(false, null, findings, []);
     }
 
     private static byte[][] Decode(string[] hashes) => hashes.Select(Convert.FromBase64String).ToArray();

@@ -131,12 +131,36 @@ public sealed partial class MimiDiscoveryClient
     /// Imports verified mappings in bulk (trusted providers): <paramref name="ndjson"/> is streamed as the body, one
     /// <c>{"sii", "ssi", "publicKey", "tags"}</c> object per line. Bad lines are reported in the result, not thrown.
     /// </summary>
-    public async Task<ImportResult> ImportAsync(Stream ndjson, CancellationToken ct = default)
+    public Task<ImportResult> ImportAsync(Stream ndjson, CancellationToken ct = default) => ImportAsync(ndjson, null, 1, ct);
+
+    /// <summary>
+    /// Imports verified mappings in bulk as part of the resumable import <paramref name="importId"/> (8 to 64 of
+    /// A-Z, a-z, 0-9, '-', '_'; choose a random one): the service records in each batch's log transaction how far the
+    /// import has got and skips lines it committed before. <paramref name="ndjson"/> starts at line
+    /// <paramref name="firstLine"/> of the file, which must not be after the line <see cref="GetImportProgressAsync"/>
+    /// reports plus one.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(Stream ndjson, string? importId, long firstLine, CancellationToken ct = default)
     {
         var content = new StreamContent(ndjson, 64 * 1024);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-        using var response = await SendRawAsync(HttpMethod.Post, "/v1/authority/import", content, true, ct);
+        var path = importId is null && firstLine == 1
+            ? "/v1/authority/import"
+            : $"/v1/authority/import?firstLine={firstLine}" + (importId is null ? "" : "&importId=" + Uri.EscapeDataString(importId));
+        using var response = await SendRawAsync(HttpMethod.Post, path, content, true, ct);
         return await ReadAsync(response, ClientJson.Default.ImportResult, ct);
+    }
+
+    /// <summary>What the resumable import <paramref name="importId"/> has committed, or null when nothing yet.</summary>
+    public async Task<ImportProgress?> GetImportProgressAsync(string importId, CancellationToken ct = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Get, $"/v1/authority/import/{Uri.EscapeDataString(importId)}", null, true, ct);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        return await ReadAsync(response, ClientJson.Default.ImportProgress, ct);
     }
 
     /// <summary>One credential (its owner or the operator).</summary>

@@ -59,8 +59,19 @@ public sealed record LookupResult(string Sii, string Status, LookupMapping[] Map
 /// <summary>A mapping: the user, its provider, preference tags, the signed assertion and where to claim KeyPackages.</summary>
 public sealed record LookupMapping(string Ssi, string Provider, string[] Tags, string Assertion, string? KeyMaterial, string Serial, DateTimeOffset NotAfter);
 
-/// <summary>The outcome of a bulk import: rows issued and logged, rows rejected (all counted, the first listed), and the log range written.</summary>
-public sealed record ImportResult(long Imported, long Rejected, ImportRowError[] Errors, long? FirstLogIndex, long? LastLogIndex);
+/// <summary>
+/// The outcome of a bulk import upload: rows issued and logged, rows rejected (all counted, the first listed), the log
+/// range written, and for a resumable import its id, the lines skipped as committed before, and the last line read.
+/// </summary>
+public sealed record ImportResult(long Imported, long Rejected, ImportRowError[] Errors, long? FirstLogIndex, long? LastLogIndex,
+    string? ImportId = null, long Skipped = 0, long LastLine = 0);
+
+/// <summary>
+/// What a resumable import has committed: every line up to <see cref="ThroughLine"/> is done (its rows imported and
+/// logged, or rejected), whatever the client heard of it.
+/// </summary>
+public sealed record ImportProgress(string ImportId, long ThroughLine, long Imported, long Rejected, long? FirstLogIndex, long? LastLogIndex,
+    DateTimeOffset UpdatedAt);
 
 /// <summary>A rejected import line: its number (from 1), the field at fault, a stable code and the reason.</summary>
 public sealed record ImportRowError(long Line, string Field, string Code, string Detail);
@@ -112,4 +123,5 @@ internal sealed record TrustBody(bool Trusted);
 [JsonSerializable(typeof(DiscoverabilityBody))]
 [JsonSerializable(typeof(SettingsBody))]
 [JsonSerializable(typeof(ImportResult))]
+[JsonSerializable(typeof(ImportProgress))]
 internal sealed partial class ClientJson : JsonSerializerContext;

@@ -45,7 +45,14 @@ public sealed class LogStore : ITileReader
     public Task<LogHead> GetHeadAsync(CancellationToken ct) => _database.ReadAsync(c => ReadHeadAsync(c, null, ct), ct);
 
     /// <summary>Appends a batch in one transaction, applying each write's state change with its entry.</summary>
-    public async Task<IReadOnlyList<LogWriteResult>> AppendAsync(IReadOnlyList<LogWrite> batch, CancellationToken ct)
+    public Task<IReadOnlyList<LogWriteResult>> AppendAsync(IReadOnlyList<LogWrite> batch, CancellationToken ct) => AppendAsync(batch, null, ct);
+
+    /// <summary>
+    /// Appends a batch in one transaction, applying each write's state change with its entry, and records
+    /// <paramref name="mark"/> (an import's progress) in the same transaction.
+    /// </summary>
+    /// <exception cref="ImportReplayedException">The import has committed lines of this batch already; nothing was written.</exception>
+    public async Task<IReadOnlyList<LogWriteResult>> AppendAsync(IReadOnlyList<LogWrite> batch, ImportMark? mark, CancellationToken ct)
     {
         var written = new List<(TileCoordinate Tile, byte[] Hashes)>();
         var results = await _database.WriteAsync(async tx =>
@@ -89,6 +96,12 @@ public sealed class LogStore : ITileReader
             {
                 await CredentialStore.InsertManyAsync(tx, credentials.OfType<CredentialRecord>().ToList(), change, ct);
                 await InsertEntriesAsync(tx, accepted, now, ct);
+            }
+
+            if (mark is not null)
+            {
+                await ImportProgressStore.RecordAsync(tx, mark, accepted.Count, accepted.Count > 0 ? accepted[0].Index : null,
+                    accepted.Count > 0 ? accepted[^1].Index : null, now, ct);
             }
 
             var leaves = accepted.Select(a => MerkleHash.LeafHash(a.Write.Entry)).ToList();
@@ -139,6 +152,24 @@ public sealed class LogStore : ITileReader
             }
 
             return list;
+        }, ct);
+
+    /// <summary>
+    /// The stored versions of tiles <paramref name="first"/> to <paramref name="last"/> of one level, by index, read
+    /// past the cache: an audit of storage must see what a restarted replica would serve, not what this one remembers.
+    /// </summary>
+    public Task<IReadOnlyDictionary<long, byte[]>> ReadStoredTilesAsync(int level, long first, long last, CancellationToken ct) =>
+        _database.ReadAsync<IReadOnlyDictionary<long, byte[]>>(async c =>
+        {
+            await using var query = c.Command("SELECT idx, hashes FROM log_tiles WHERE level = @l AND idx >= @f AND idx <= @t");
+            await using var reader = await query.With("l", (long)level).With("f", first).With("t", last).ExecuteReaderAsync(ct);
+            var tiles = new Dictionary<long, byte[]>();
+            while (await reader.ReadAsync(ct))
+            {
+                tiles[reader.GetInt64(0)] = reader.GetBytes(1);
+            }
+
+            return tiles;
         }, ct);
 
     /// <inheritdoc />

@@ -289,6 +289,21 @@ public static partial class Migrations
             CREATE TABLE storage_probe (id {int64} PRIMARY KEY, written_at {int64} NOT NULL);
             INSERT INTO storage_probe (id, written_at) VALUES (1, 0);
             """),
+        // A resumable import records, in each batch's log transaction, the last line it has done, so a client that lost
+        // the answer (the service died) resumes after it without logging a line twice.
+        (12, "import-progress", """
+            CREATE TABLE import_progress (
+                provider TEXT NOT NULL,
+                import_id TEXT NOT NULL,
+                through_line {int64} NOT NULL,
+                imported {int64} NOT NULL,
+                rejected {int64} NOT NULL,
+                first_log_index {int64},
+                last_log_index {int64},
+                created_at {int64} NOT NULL,
+                updated_at {int64} NOT NULL,
+                PRIMARY KEY (provider, import_id));
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -70,6 +70,13 @@ public sealed class NoteSigner
         return signer;
     }
 
+    /// <summary>
+    /// This key under another name (and so another key ID). A log's key name should be its checkpoint origin
+    /// (C2SP tlog-checkpoint); the name is part of what verifiers pin, the key file only keeps the secret.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is not a valid key name.</exception>
+    public NoteSigner WithName(string name) => name == Name ? this : Create(name, _seed);
+
     /// <summary>Parses a secret signer key, checking that its key ID matches the public key the seed gives.</summary>
     /// <exception cref="FormatException">The text is not a valid Ed25519 signer key.</exception>
     public static NoteSigner ParseSignerKey(string signerKey) =>

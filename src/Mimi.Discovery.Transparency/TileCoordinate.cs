@@ -170,7 +170,8 @@ public readonly record struct TileCoordinate
     }
 
     /// <summary>The tile of a tree of <paramref name="treeSize"/> leaves at (level, index), as wide as that tree has it.</summary>
-    internal static TileCoordinate InTree(int level, long index, long treeSize)
+    /// <exception cref="ArgumentOutOfRangeException">The tree has no such tile.</exception>
+    public static TileCoordinate InTree(int level, long index, long treeSize)
     {
         var available = (treeSize >> (Height * level)) - (index << Height);
         return new TileCoordinate(level, index, (int)Math.Min(FullWidth, available));

@@ -46,6 +46,22 @@ public class SignedNoteTests
     }
 
     [Fact]
+    public void A_signer_renamed_keeps_its_key_and_signs_under_the_new_name()
+    {
+        var signer = NoteSigner.Generate("127.0.0.1:5080");
+
+        var renamed = signer.WithName("log.example/mimi");
+
+        Assert.Equal("log.example/mimi", renamed.Name);
+        Assert.Equal(signer.VerifierKey.Split('+')[2], renamed.VerifierKey.Split('+')[2]);
+        Assert.NotEqual(signer.KeyId, renamed.KeyId);
+        var note = SignedNote.Sign("log.example/mimi\n1\n" + Convert.ToBase64String(new byte[32]) + "\n", renamed);
+        Assert.True(SignedNote.Open(Encoding.UTF8.GetBytes(note), [renamed.Verifier]).IsVerified);
+        Assert.Same(renamed, renamed.WithName("log.example/mimi"));
+        Assert.Throws<ArgumentException>(() => signer.WithName("has space"));
+    }
+
+    [Fact]
     public void Opening_verifies_known_keys_and_ignores_unknown_ones()
     {
         var note = Encoding.UTF8.GetBytes(Text + "\n" + PeterSignature + EnochSignature);

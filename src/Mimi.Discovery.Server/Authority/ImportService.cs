@@ -27,41 +27,56 @@ internal sealed partial class ImportService(
     TimeProvider time,
     ILogger<ImportService> logger)
 {
-    public async Task<ImportSummary> ImportAsync(string provider, PipeReader body, CancellationToken ct)
+    /// <summary>
+    /// Imports the lines of <paramref name="body"/>, numbered from <paramref name="firstLine"/>. With an
+    /// <paramref name="importId"/> every batch records in its log transaction how far the import has got, and lines up
+    /// to <paramref name="doneThrough"/> (what the import committed before) are skipped, so a resumed import logs no
+    /// line twice.
+    /// </summary>
+    public async Task<ImportSummary> ImportAsync(string provider, PipeReader body, string? importId, long firstLine, long doneThrough, CancellationToken ct)
     {
         var o = options.Value;
-        var tally = new Tally(o.MaxReportedErrors);
-        var batch = new List<Candidate>(o.BatchSize);
+        var tally = new Tally(o.MaxReportedErrors, importId);
+        var batch = new Batch(Math.Max(firstLine, doneThrough + 1), o.BatchSize);
         // A three-stage pipeline, one batch per stage: lines are read and validated here while the batch before is
         // signed on the other cores and the one before that is appended to the log.
         Task<SignedBatch>? signing = null;
-        Task<IReadOnlyList<LogWriteResult>>? appending = null;
+        Task<AppendedBatch>? appending = null;
         try
         {
-            await foreach (var line in ImportLines.ReadAsync(body, o.MaxLineBytes, ct))
+            await foreach (var read in ImportLines.ReadAsync(body, o.MaxLineBytes, ct))
             {
+                var line = read with { Number = read.Number + firstLine - 1 };
+                tally.Read(line.Number);
+                if (line.Number <= doneThrough)
+                {
+                    tally.Skipped++;
+                    continue;
+                }
+
                 if (line.Bytes is null)
                 {
-                    tally.Reject(new ImportError(line.Number, "line", "line.too-long", $"The line is longer than {o.MaxLineBytes} bytes."));
+                    batch.Reject(tally, new ImportError(line.Number, "line", "line.too-long", $"The line is longer than {o.MaxLineBytes} bytes."));
                 }
                 else if (Validate(line, provider, out var error) is { } candidate)
                 {
-                    batch.Add(candidate);
+                    batch.Rows.Add(candidate);
                 }
                 else
                 {
-                    tally.Reject(error!);
+                    batch.Reject(tally, error!);
                 }
 
-                if (batch.Count == o.BatchSize)
+                batch.ThroughLine = line.Number;
+                if (batch.Rows.Count == o.BatchSize)
                 {
-                    (signing, appending) = await AdvanceAsync(provider, batch, signing, appending, tally, ct);
-                    batch = new List<Candidate>(o.BatchSize);
+                    (signing, appending) = await AdvanceAsync(provider, importId, batch, signing, appending, tally, ct);
+                    batch = new Batch(line.Number + 1, o.BatchSize);
                 }
             }
 
-            (signing, appending) = await AdvanceAsync(provider, batch, signing, appending, tally, ct);
-            (signing, appending) = await AdvanceAsync(provider, [], signing, appending, tally, ct);
+            (signing, appending) = await AdvanceAsync(provider, importId, batch, signing, appending, tally, ct);
+            (signing, appending) = await AdvanceAsync(provider, importId, null, signing, appending, tally, ct);
             if (appending is not null)
             {
                 tally.Logged(await appending);
@@ -84,7 +99,7 @@ internal sealed partial class ImportService(
                 }
             }
 
-            LogStopped(logger, e, provider, tally.Imported);
+            LogStopped(logger, e, provider, tally.Imported, importId ?? "(none)", tally.CommittedThrough);
             throw;
         }
 
@@ -159,12 +174,12 @@ internal sealed partial class ImportService(
     /// <summary>
     /// Moves the pipeline one step: starts signing <paramref name="batch"/> in the background, then waits for the
     /// batch signed before it and for the append before that (its results are counted in order) and starts appending
-    /// the signed one. Returns the signing and the append still running.
+    /// the signed one, with the import's progress mark. Returns the signing and the append still running.
     /// </summary>
-    private async Task<(Task<SignedBatch>? Signing, Task<IReadOnlyList<LogWriteResult>>? Appending)> AdvanceAsync(string provider,
-        List<Candidate> batch, Task<SignedBatch>? signing, Task<IReadOnlyList<LogWriteResult>>? appending, Tally tally, CancellationToken ct)
+    private async Task<(Task<SignedBatch>? Signing, Task<AppendedBatch>? Appending)> AdvanceAsync(string provider, string? importId,
+        Batch? batch, Task<SignedBatch>? signing, Task<AppendedBatch>? appending, Tally tally, CancellationToken ct)
     {
-        var next = batch.Count == 0 ? null : Task.Run(() => Sign(provider, batch, ct), ct);
+        var next = batch is null || batch.IsEmpty ? null : Task.Run(() => Sign(provider, batch, ct), ct);
         if (signing is null)
         {
             return (next, appending);
@@ -181,12 +196,19 @@ internal sealed partial class ImportService(
             tally.Logged(await appending);
         }
 
-        return (next, signed.Writes.Count == 0 ? null : log.AppendAsync(signed.Writes, ct));
+        // A batch of rejected lines only is still marked done when the import is resumable, so a resume skips it too.
+        var mark = importId is null ? null
+            : new ImportMark(provider, importId, signed.Source.FirstLine, signed.Source.ThroughLine, signed.Source.Rejected + signed.Rejected.Count);
+        return (next, signed.Writes.Count == 0 && mark is null ? null : AppendAsync(signed.Writes, mark, signed.Source.ThroughLine, ct));
     }
 
+    private async Task<AppendedBatch> AppendAsync(List<LogWrite> writes, ImportMark? mark, long throughLine, CancellationToken ct) =>
+        new(await log.AppendAsync(writes, mark, ct), throughLine);
+
     /// <summary>Issues the certificates of a batch across cores; the rows take their log indexes in the append.</summary>
-    private SignedBatch Sign(string provider, List<Candidate> batch, CancellationToken ct)
+    private SignedBatch Sign(string provider, Batch source, CancellationToken ct)
     {
+        var batch = source.Rows;
         var now = time.GetUtcNow();
         var notAfter = now + authority.Value.CredentialLifetime;
         var issued = new IssuedCredential?[batch.Count];
@@ -220,10 +242,32 @@ internal sealed partial class ImportService(
                 Attestation.Provider, credential.Der, CredentialRecord.AssertionSignedOnFirstUse, credential.NotBefore, credential.NotAfter, index, now)));
         }
 
-        return new SignedBatch(writes, rejected);
+        return new SignedBatch(writes, rejected, source);
     }
 
-    private sealed record SignedBatch(List<LogWrite> Writes, List<ImportError> Rejected);
+    private sealed record SignedBatch(List<LogWrite> Writes, List<ImportError> Rejected, Batch Source);
+
+    private sealed record AppendedBatch(IReadOnlyList<LogWriteResult> Results, long ThroughLine);
+
+    /// <summary>Lines [<see cref="FirstLine"/>, <see cref="ThroughLine"/>]: the good rows among them and how many were refused.</summary>
+    private sealed class Batch(long firstLine, int capacity)
+    {
+        public List<Candidate> Rows { get; } = new(capacity);
+
+        public long FirstLine { get; } = firstLine;
+
+        public long ThroughLine { get; set; } = firstLine - 1;
+
+        public long Rejected { get; private set; }
+
+        public bool IsEmpty => ThroughLine < FirstLine;
+
+        public void Reject(Tally tally, ImportError error)
+        {
+            Rejected++;
+            tally.Reject(error);
+        }
+    }
 
     [GeneratedRegex("^[a-z0-9-]{1,32}$")]
     private static partial Regex TagPattern();
@@ -231,12 +275,13 @@ internal sealed partial class ImportService(
     [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Import by {Provider}: {Imported} issued and logged, {Rejected} rejected")]
     private static partial void LogImported(ILogger logger, string provider, long imported, long rejected);
 
-    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "Import by {Provider} stopped after {Imported} rows were issued and logged")]
-    private static partial void LogStopped(ILogger logger, Exception exception, string provider, long imported);
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Warning,
+        Message = "Import by {Provider} stopped after {Imported} rows were issued and logged (import {ImportId}: lines through {ThroughLine} committed)")]
+    private static partial void LogStopped(ILogger logger, Exception exception, string provider, long imported, string importId, long throughLine);
 
     private sealed record Candidate(long Line, Sii Sii, Ssi Ssi, byte[] PublicKey, string[] Tags);
 
-    private sealed class Tally(int maxErrors)
+    private sealed class Tally(int maxErrors, string? importId)
     {
         private readonly List<ImportError> _errors = [];
         private long? _first;
@@ -245,6 +290,17 @@ internal sealed partial class ImportService(
         public long Imported { get; private set; }
 
         public long Rejected { get; private set; }
+
+        /// <summary>Lines skipped because this import committed them before.</summary>
+        public long Skipped { get; set; }
+
+        /// <summary>The last line read.</summary>
+        public long LastLine { get; private set; }
+
+        /// <summary>The last line of the last batch committed by this upload.</summary>
+        public long CommittedThrough { get; private set; }
+
+        public void Read(long line) => LastLine = line;
 
         public void Reject(ImportError error)
         {
@@ -255,9 +311,10 @@ internal sealed partial class ImportService(
             }
         }
 
-        public void Logged(IReadOnlyList<LogWriteResult> results)
+        public void Logged(AppendedBatch batch)
         {
-            foreach (var result in results)
+            CommittedThrough = batch.ThroughLine;
+            foreach (var result in batch.Results)
             {
                 Imported++;
                 _first = Math.Min(_first ?? long.MaxValue, result.Index);
@@ -265,6 +322,6 @@ internal sealed partial class ImportService(
             }
         }
 
-        public ImportSummary Summary() => new(Imported, Rejected, [.. _errors.OrderBy(e => e.Line)], _first, _last);
+        public ImportSummary Summary() => new(Imported, Rejected, [.. _errors.OrderBy(e => e.Line)], _first, _last, importId, Skipped, LastLine);
     }
 }

@@ -20,7 +20,9 @@ internal static class HealthApi
     // Not only "the database answers a SELECT": any request or background pass that met a storage outage (a full
     // disk, a read-only file system, an unreachable server) makes this fail until storage works again. While it
     // does, the check is a write, because a replica out of traffic would otherwise never see the outage end.
-    private static async Task<Results<Ok<HealthView>, JsonHttpResult<HealthView>>> ReadyAsync(MimiDatabase database, CancellationToken ct)
+    // Other checks (the log's self-audit) contribute their own reasons.
+    private static async Task<Results<Ok<HealthView>, JsonHttpResult<HealthView>>> ReadyAsync(MimiDatabase database,
+        IEnumerable<IReadinessContributor> contributors, CancellationToken ct)
     {
         try
         {
@@ -31,9 +33,14 @@ internal static class HealthApi
             // Recorded by the health tracker, which the answer below reads.
         }
 
-        return database.Health.Outage is { } outage
-            ? TypedResults.Json(new HealthView("unavailable: " + StorageProblems.Kind(outage.Kind), database.Dialect.Name),
-                statusCode: StatusCodes.Status503ServiceUnavailable)
+        if (database.Health.Outage is { } outage)
+        {
+            return TypedResults.Json(new HealthView("unavailable: " + StorageProblems.Kind(outage.Kind), database.Dialect.Name),
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return contributors.Select(c => c.NotReadyReason).FirstOrDefault(r => r is not null) is { } reason
+            ? TypedResults.Json(new HealthView("unavailable: " + reason, database.Dialect.Name), statusCode: StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Ok(new HealthView("ready", database.Dialect.Name));
     }
 }

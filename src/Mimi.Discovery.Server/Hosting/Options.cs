@@ -135,8 +135,9 @@ internal sealed class LogOptions
 {
     public const string Section = "Log";
 
-    /// <summary>Checkpoint origin line (C2SP tlog-checkpoint), e.g. <c>discovery.example/log</c>.</summary>
+    /// <summary>Checkpoint origin line (C2SP tlog-checkpoint), e.g. <c>discovery.example/log</c>; also the signer's key name.</summary>
     [Required]
+    [RegularExpression(@"^[^\s+]+$", ErrorMessage = "Log:Origin is the checkpoint origin and the key name: no spaces and no '+'.")]
     public string Origin { get; set; } = "localhost/mimi-discovery/log";
 
     [Range(1, 10_000)]

@@ -44,6 +44,7 @@ namespace Mimi.Discovery.Server.Hosting;
 [JsonSerializable(typeof(PrivateRotationView))]
 [JsonSerializable(typeof(ImportRow))]
 [JsonSerializable(typeof(ImportSummary))]
+[JsonSerializable(typeof(ImportProgressView))]
 internal sealed partial class ServerJson : JsonSerializerContext
 {
     /// <summary>

@@ -61,13 +61,17 @@ internal sealed class ServiceKeys
     public static string ResolveDirectory(AuthorityOptions authority, StorageOptions storage) =>
         Path.GetFullPath(authority.KeyDirectory ?? Path.Combine(storage.DataDirectory, "keys"));
 
+    /// <param name="authority">Authority settings (key directory, development keys).</param>
+    /// <param name="storage">Storage settings (the default key directory).</param>
+    /// <param name="authentication">Authentication settings (token key, operators).</param>
+    /// <param name="logOrigin">The checkpoint origin: the log signer's key name, as C2SP tlog-checkpoint asks.</param>
     /// <exception cref="StartupException">A key is missing or open to others, or the key directory cannot be used.</exception>
-    public static ServiceKeys Load(AuthorityOptions authority, StorageOptions storage, ClientAuthenticationOptions authentication)
+    public static ServiceKeys Load(AuthorityOptions authority, StorageOptions storage, ClientAuthenticationOptions authentication, string logOrigin)
     {
         var directory = ResolveDirectory(authority, storage);
         try
         {
-            return Load(directory, authority, authentication);
+            return Load(directory, authority, authentication, logOrigin);
         }
         catch (InsecureKeyFileException e)
         {
@@ -80,7 +84,7 @@ internal sealed class ServiceKeys
         }
     }
 
-    private static ServiceKeys Load(string directory, AuthorityOptions authority, ClientAuthenticationOptions authentication)
+    private static ServiceKeys Load(string directory, AuthorityOptions authority, ClientAuthenticationOptions authentication, string logOrigin)
     {
         var create = authority.CreateDevelopmentKeys;
         if (create)
@@ -130,18 +134,14 @@ internal sealed class ServiceKeys
         var logKeyPath = Path.Combine(directory, LogKeyFile);
         if (!File.Exists(logKeyPath) && create)
         {
-            SecretFiles.Write(logKeyPath, NoteSigner.Generate(LogKeyName(issuer)).SignerKey + "\n");
+            SecretFiles.Write(logKeyPath, NoteSigner.Generate(logOrigin).SignerKey + "\n");
         }
 
-        var logSigner = NoteSigner.ParseSignerKey(SecretFiles.Read(Required(logKeyPath, "Authority:KeyDirectory (" + LogKeyFile + ")")).Trim());
+        // The name always comes from Log:Origin, so key files written under another name (once the listen address) sign
+        // under the origin too; only the secret is taken from the file.
+        var logSigner = NoteSigner.ParseSignerKey(SecretFiles.Read(Required(logKeyPath, "Authority:KeyDirectory (" + LogKeyFile + ")")).Trim())
+            .WithName(logOrigin);
         return new ServiceKeys(directory, tokenKey, codeKey, developmentOperator, ca, assertionKeys, logSigner);
-    }
-
-    /// <summary>The note key name: the issuer's host and path, as C2SP names keys.</summary>
-    public static string LogKeyName(string issuer)
-    {
-        var uri = new Uri(issuer);
-        return (uri.Authority + uri.AbsolutePath).TrimEnd('/');
     }
 
     /// <summary>

@@ -80,7 +80,8 @@ internal static class ServiceSetup
         services.AddSingleton(sp => ServiceKeys.Load(
             sp.GetRequiredService<IOptions<AuthorityOptions>>().Value,
             sp.GetRequiredService<IOptions<StorageOptions>>().Value,
-            sp.GetRequiredService<IOptions<ClientAuthenticationOptions>>().Value));
+            sp.GetRequiredService<IOptions<ClientAuthenticationOptions>>().Value,
+            sp.GetRequiredService<IOptions<LogOptions>>().Value.Origin));
 
         // Authority: CA, assertions, proof of control, issuance through the log.
         services.AddSingleton(sp => sp.GetRequiredService<ServiceKeys>().Ca);
@@ -91,9 +92,11 @@ internal static class ServiceSetup
         services.AddSingleton<LogSequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<LogSequencer>());
         services.AddSingleton<CheckpointService>();
+        builder.AddLogIntegrity();
         services.AddSingleton<IssuanceService>();
         services.AddSingleton<CrlService>();
         services.AddSingleton<ImportService>();
+        services.AddSingleton<ImportProgressStore>();
         services.AddSingleton<ChallengeService>();
         services.AddHttpClient<HttpGateway>().ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<DevelopmentLogGateway>();

@@ -39,7 +39,7 @@ internal static class LogApi
     }
 
     private static async Task<Results<Ok<LogEntriesView>, ProblemHttpResult>> GetEntriesAsync(
-        long? start, int? count, LogStore store, IOptions<LogOptions> options, CancellationToken ct)
+        long? start, int? count, LogStore store, LogIntegrityMonitor integrity, IOptions<LogOptions> options, CancellationToken ct)
     {
         var max = options.Value.MaxEntriesPerRequest;
         if (start is not >= 0)
@@ -58,9 +58,56 @@ internal static class LogApi
             return Problems.InvalidRequest("start", $"start must be below the tree size {head.Size}.");
         }
 
-        var entries = await store.ReadEntriesAsync(start.Value, (int)Math.Min(count ?? max, head.Size - start.Value), ct);
+        var wanted = (int)Math.Min(count ?? max, head.Size - start.Value);
+        var entries = await store.ReadEntriesAsync(start.Value, wanted, ct);
+        if (await CheckServedAsync(store, integrity, entries, start.Value, wanted, head.Size, ct) is { } refused)
+        {
+            return refused;
+        }
+
         return TypedResults.Ok(new LogEntriesView(head.Size, entries.Select(e => new LogEntryView(e.Index, Convert.ToBase64String(e.Data))).ToArray()));
     }
+
+    /// <summary>
+    /// Checks every entry about to be served against its leaf hash in the tree (level-0 tiles, cached): an entry altered
+    /// in storage is an error, never a response. Null when all match.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> CheckServedAsync(LogStore store, LogIntegrityMonitor integrity,
+        IReadOnlyList<(long Index, byte[] Data)> entries, long start, int wanted, long treeSize, CancellationToken ct)
+    {
+        var leaf = new byte[MerkleHash.Size];
+        TileCoordinate? tile = null;
+        ReadOnlyMemory<byte> hashes = default;
+        for (var i = 0; i < wanted; i++)
+        {
+            var index = start + i;
+            if (i >= entries.Count || entries[i].Index != index)
+            {
+                integrity.ServedEntryMissing(index);
+                return IntegrityProblem(index, $"Entry {index} is missing from the log's storage; the range is not served.");
+            }
+
+            if (tile?.Index != index >> TileCoordinate.Height)
+            {
+                tile = TileCoordinate.InTree(0, index >> TileCoordinate.Height, treeSize);
+                hashes = await store.ReadTileAsync(tile.Value, ct);
+            }
+
+            MerkleHash.LeafHash(entries[i].Data, leaf);
+            var offset = (int)(index & (TileCoordinate.FullWidth - 1)) * MerkleHash.Size;
+            if (!hashes.Span.Slice(offset, MerkleHash.Size).SequenceEqual(leaf))
+            {
+                integrity.ServedEntryMismatch(index, tile.Value.Path);
+                return IntegrityProblem(index, $"Entry {index} does not match its leaf hash in the log's tree: it was altered in storage and is not served.");
+            }
+        }
+
+        return null;
+    }
+
+    private static ProblemHttpResult IntegrityProblem(long index, string detail) =>
+        Problems.Create(StatusCodes.Status500InternalServerError, LogIntegrityMonitor.Kind, "The log failed its integrity check.",
+            detail + " The operator has been alerted.", new Dictionary<string, object?> { ["index"] = index });
 
     private static async Task<Results<Ok<InclusionProofView>, ProblemHttpResult>> GetInclusionAsync(long? index, long? size, LogStore store, CancellationToken ct)
     {
