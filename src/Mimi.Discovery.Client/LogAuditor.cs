@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Mimi.Discovery.Authority;
 using Mimi.Discovery.Transparency;
 
 namespace Mimi.Discovery.Client;
@@ -146,11 +147,19 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
 
         var page = await client.GetLogEntriesAsync(credential.LogIndex, 1, ct);
         var data = Convert.FromBase64String(page.Entries.Single().Data);
-        using var entry = JsonDocument.Parse(data);
         var expected = Convert.ToHexStringLower(SHA256.HashData(credential.Certificate));
-        if (!entry.RootElement.TryGetProperty("certificateSha256", out var hash) || hash.GetString() != expected)
+        if (!UntrustedJson.TryParse(data, out var entry))
         {
-            return $"Entry {credential.LogIndex} does not log this certificate.";
+            return $"Entry {credential.LogIndex} is not a JSON log entry.";
+        }
+
+        using (entry)
+        {
+            if (entry.RootElement.ValueKind != JsonValueKind.Object || !entry.RootElement.TryGetProperty("certificateSha256", out var hash)
+                || hash.ValueKind != JsonValueKind.String || hash.GetString() != expected)
+            {
+                return $"Entry {credential.LogIndex} does not log this certificate.";
+            }
         }
 
         var proof = await client.GetInclusionProofAsync(credential.LogIndex, checkpoint.Size, ct);

@@ -26,17 +26,17 @@ internal static partial class ClientDeliveryApi
             .WithSummary("Uploads KeyPackages (base64 TLS MLSMessages), validated per RFC 9420 §10.1; the credential must name this client.");
         group.MapGet("/keypackages", CountKeyPackagesAsync).WithName("CountKeyPackages")
             .WithSummary("How many unclaimed, unexpired KeyPackages this client has (single-use and last-resort).");
-        group.MapPost("/keyMaterial", ClaimKeyMaterialAsync).WithName("ClaimKeyMaterial")
+        group.MapPost("/keyMaterial", ClaimKeyMaterialAsync).WithName("ClaimKeyMaterial").AcceptsTlsBody()
             .WithSummary("Claims a user's KeyPackages (TLS KeyMaterialRequest → KeyMaterialResponse), through the target's provider when remote.");
         group.MapPost("/rooms", CreateRoomAsync).WithName("CreateRoom")
             .WithSummary("Creates a room hosted here for an MLS group (epoch 0) with this client as its first member.");
         group.MapGet("/rooms/{room}/groupInfo", GetGroupInfoAsync).WithName("GetRoomGroupInfo")
             .WithSummary("The latest GroupInfo and ratchet tree of a room hosted here (members only).");
-        group.MapPost("/rooms/{room}/groupInfo", RequestGroupInfoAsync).WithName("RequestRoomGroupInfo")
+        group.MapPost("/rooms/{room}/groupInfo", RequestGroupInfoAsync).WithName("RequestRoomGroupInfo").AcceptsTlsBody()
             .WithSummary("For an external join: a signed TLS GroupInfoRequest to the room's hub (here or through its provider) → GroupInfoResponse. This client's user must already take part in the room.");
-        group.MapPost("/rooms/{room}/update", UpdateRoomAsync).WithName("UpdateRoom")
+        group.MapPost("/rooms/{room}/update", UpdateRoomAsync).WithName("UpdateRoom").AcceptsTlsBody()
             .WithSummary("Sends a commit or proposal (TLS UpdateRequest) to the room's hub; answers the hub's UpdateRoomResponse.");
-        group.MapPost("/rooms/{room}/messages", SubmitMessageAsync).WithName("SubmitRoomMessage")
+        group.MapPost("/rooms/{room}/messages", SubmitMessageAsync).WithName("SubmitRoomMessage").AcceptsTlsBody()
             .WithSummary("Sends an application message (TLS MLSMessage, PrivateMessage) to the room's hub; answers the hub's SubmitMessageResponse.");
         group.MapGet("/inbox", ReadInboxAsync).WithName("ReadInbox")
             .WithSummary("Inbox items after a sequence number; waits up to 'wait' seconds (capped) when there are none.");
