@@ -69,7 +69,7 @@ internal static partial class BindingErrors
 
         return bad.Message.StartsWith("Required parameter", StringComparison.Ordinal)
             ? (wire, $"{subject} is required.")
-            : (wire, $"{subject} must be {JsonErrors.Describe(parameter?.ParameterType ?? typeof(string))}.");
+            : (wire, $"{subject} must be {JsonErrors.Describe(Nullable.GetUnderlyingType(parameter?.ParameterType ?? typeof(string)) ?? parameter?.ParameterType ?? typeof(string))}.");
     }
 
     private static ParameterInfo? Find(Endpoint? endpoint, string name) =>

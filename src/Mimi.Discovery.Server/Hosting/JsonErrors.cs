@@ -22,9 +22,11 @@ internal static class JsonErrors
 
         switch (exception.InnerException)
         {
-            // The reader's own messages say what is wrong with the syntax and name no type; the path and position are ours.
+            // The reader's own messages say what is wrong with the syntax and name no type. Broken syntax is the whole
+            // text's fault, not that of the field where the reader stopped.
             case JsonException reader:
-                return new JsonError(field, "json.malformed", $"Not valid JSON{position}: {ReaderReason(reader.Message)}");
+                return new JsonError(null, "json.malformed", $"Not valid JSON{position}: {ReaderReason(reader.Message)}");
+
             // The reader throws this for a string that is not Unicode and for a token of another type alike; only the
             // message tells them apart.
             case InvalidOperationException text when text.Message.Contains("UTF", StringComparison.Ordinal):

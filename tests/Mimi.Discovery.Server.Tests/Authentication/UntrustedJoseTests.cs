@@ -96,6 +96,24 @@ public sealed class UntrustedJoseTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Regression_an_Ed25519_jwk_whose_x_is_not_a_point_is_a_400_naming_the_key_not_a_500()
+    {
+        var http = _hosted.Service.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await _hosted.Service.Operator().GetAccessTokenAsync());
+        var x = Base64Url.EncodeToString(Enumerable.Repeat((byte)0xFF, 32).ToArray());
+
+        var response = await http.PostAsJsonAsync("/v1/providers", new
+        {
+            domain = "epsilon.test",
+            contact = "ops@epsilon.test",
+            keys = new[] { new { kty = "OKP", crv = "Ed25519", x } },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("keys[0]", (await ProblemAsync(response)).GetProperty("field").GetString());
+    }
+
     /// <summary>UTF-8 of <paramref name="json"/>, except that a char \xFF stands for the raw (invalid) byte 0xFF.</summary>
     private static byte[] Latin1Escapes(string json) =>
         [.. json.Split('\xFF').SelectMany((piece, i) => i == 0 ? Encoding.UTF8.GetBytes(piece) : [0xFF, .. Encoding.UTF8.GetBytes(piece)])];
