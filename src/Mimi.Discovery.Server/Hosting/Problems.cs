@@ -132,7 +132,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     }
 
     // The framework's messages name .NET types and parameters; BindingErrors says the same in the wire's terms.
-    private static (int Status, string Kind, string Detail) Describe(HttpContext context, BadHttpRequestException bad, out string? field)
+    private (int Status, string Kind, string Detail) Describe(HttpContext context, BadHttpRequestException bad, out string? field)
     {
         // A body read that failed inside binding carries Kestrel's own refusal (413, 408) within.
         if (bad.InnerException is BadHttpRequestException inner)
@@ -143,8 +143,14 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         // The exception handler has cleared the endpoint from the context; its feature keeps it.
         var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
         (field, var detail) = BindingErrors.Describe(context, endpoint, bad);
+
+        // The answer speaks the wire's terms; the framework's own words stay available to whoever runs the service.
+        LogRefused(logger, bad.StatusCode, context.Request.Path, bad.InnerException?.Message ?? bad.Message);
         return (bad.StatusCode, Problems.KindForStatus(bad.StatusCode), detail);
     }
+
+    [LoggerMessage(EventId = 7100, Level = LogLevel.Debug, Message = "Refused a request to {Path} with {Status}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, int status, PathString path, string reason);
 
     [LoggerMessage(EventId = 1900, Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, PathString path);

@@ -157,7 +157,7 @@ public sealed class UntrustedInputFuzzTests
     }
 
     [Fact]
-    public async Task Client_assertions_and_Mimi_Peer_tokens_over_HTTP_are_refused_with_4xx_problems()
+    public async Task Client_assertions_bearer_tokens_and_Mimi_Peer_tokens_over_HTTP_are_refused_with_4xx_problems()
     {
         using var hosted = new Hosting.HostedProviderService();
         var service = hosted.Service;
@@ -170,7 +170,7 @@ public sealed class UntrustedInputFuzzTests
         var peerToken = PeerRequestToken.Create(alpha, "beta.test", "POST", path, [], now);
         var mutator = new JoseMutator(Seed + 5);
 
-        // The validator directly (fast), then the two HTTP entry points: the token endpoint and the Mimi-Peer scheme.
+        // The validator directly (fast), then the HTTP entry points: the token endpoint, a bearer token, the Mimi-Peer scheme.
         for (var i = 0; i < Iterations; i++)
         {
             var mutated = mutator.Jws(assertion);
@@ -187,6 +187,10 @@ public sealed class UntrustedInputFuzzTests
                 ["client_assertion"] = mutated,
             }));
             await AssertProblemAsync(i, mutated, token);
+
+            using var bearer = new HttpRequestMessage(HttpMethod.Get, "/v1/providers/me");
+            bearer.Headers.TryAddWithoutValidation("Authorization", "Bearer " + ToAscii(mutated));
+            await AssertProblemAsync(i, mutated, await http.SendAsync(bearer));
 
             // A header value must be visible ASCII; what is not, the client library refuses to send.
             var peer = ToAscii(mutator.Jws(peerToken));
