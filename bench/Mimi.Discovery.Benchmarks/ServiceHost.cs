@@ -25,6 +25,8 @@ internal sealed class ServiceHost : IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             ["Urls"] = "http://127.0.0.1:0",
+            // A port chosen at bind time cannot name the issuer; benchmarks that call over HTTP pass their own.
+            ["Authority:Issuer"] = "http://localhost",
             ["Storage:DataDirectory"] = data,
             ["Storage:Provider"] = postgres is null ? "Sqlite" : "Postgres",
             ["Storage:ConnectionString"] = postgres,

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Mimi.Discovery.Server.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,10 +9,11 @@ try
 {
     await app.RunAsync();
 }
-catch (OptionsValidationException e)
+catch (Exception e) when (StartupException.Describe(e) is { } line)
 {
-    // A wrong setting stops the service with the setting's name, not a stack trace.
-    await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", e.Failures));
+    // A wrong setting, or a key or data directory it names that cannot be used, stops the service with one line
+    // naming it (and exit code 2), not a stack trace.
+    await Console.Error.WriteLineAsync("Configuration error: " + line);
     return 2;
 }
 

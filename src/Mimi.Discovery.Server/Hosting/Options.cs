@@ -27,9 +27,11 @@ internal sealed class AuthorityOptions
 {
     public const string Section = "Authority";
 
-    /// <summary>Public base URL of this service: the issuer of tokens and assertions, and the base of the token endpoint.</summary>
-    [Required]
-    public string Issuer { get; set; } = "http://127.0.0.1:5080";
+    /// <summary>
+    /// Public base URL of this service: the issuer of tokens and assertions, and the base of the token endpoint.
+    /// When not set, the address the service listens on (<see cref="DefaultIssuer"/>).
+    /// </summary>
+    public string Issuer { get; set; } = "";
 
     /// <summary>Directory of the signing keys and the CA; defaults to <c>{DataDirectory}/keys</c>.</summary>
     public string? KeyDirectory { get; set; }

@@ -11,10 +11,17 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             : ValidateOptionsResult.Success;
 }
 
-internal sealed class AuthorityOptionsValidator : IValidateOptions<AuthorityOptions>
+internal sealed class AuthorityOptionsValidator(IConfiguration configuration) : IValidateOptions<AuthorityOptions>
 {
     public ValidateOptionsResult Validate(string? name, AuthorityOptions options)
     {
+        if (string.IsNullOrWhiteSpace(options.Issuer))
+        {
+            return ValidateOptionsResult.Fail(
+                $"Authority:Issuer is not set and cannot default to the listening address: {DefaultIssuer.Resolve(configuration).Problem}. " +
+                "Set Authority:Issuer to the service's public base URL (e.g. https://discovery.example.net).");
+        }
+
         if (!Uri.TryCreate(options.Issuer, UriKind.Absolute, out var issuer) || issuer.Scheme is not ("https" or "http")
             || !string.IsNullOrEmpty(issuer.Query) || !string.IsNullOrEmpty(issuer.Fragment))
         {

@@ -8,7 +8,7 @@ namespace Mimi.Discovery.Server.Hosting;
 
 /// <summary>
 /// The service's secrets and signing keys, read once at start-up from the key directory (files mode 0600, the
-/// directory 0700). With <see cref="AuthorityOptions.CreateDevelopmentKeys"/> missing keys are created, including a
+/// directory and its <c>ca/</c> 0700: either open to group or others stops start-up). With <see cref="AuthorityOptions.CreateDevelopmentKeys"/> missing keys are created, including a
 /// development CA and a development operator key; otherwise a missing key stops start-up naming the file.
 /// </summary>
 internal sealed class ServiceKeys
@@ -21,6 +21,10 @@ internal sealed class ServiceKeys
     public const string CaDirectory = "ca";
     public const string LogKeyFile = "log-signing.key";
     public const string OprfKeyFile = "oprf.key";
+
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     private ServiceKeys(string directory, byte[] tokenKey, byte[] codeKey, OperatorClient? developmentOperator,
         CertificateAuthority ca, MappingAssertionKeyRing assertionKeys, NoteSigner logSigner)
@@ -57,14 +61,34 @@ internal sealed class ServiceKeys
     public static string ResolveDirectory(AuthorityOptions authority, StorageOptions storage) =>
         Path.GetFullPath(authority.KeyDirectory ?? Path.Combine(storage.DataDirectory, "keys"));
 
+    /// <exception cref="StartupException">A key is missing or open to others, or the key directory cannot be used.</exception>
     public static ServiceKeys Load(AuthorityOptions authority, StorageOptions storage, ClientAuthenticationOptions authentication)
     {
         var directory = ResolveDirectory(authority, storage);
+        try
+        {
+            return Load(directory, authority, authentication);
+        }
+        catch (InsecureKeyFileException e)
+        {
+            throw new StartupException(e.Message, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only or full disk, or a directory the service may not write: the OS names the file and the cause.
+            throw new StartupException($"Key directory '{directory}' (Authority:KeyDirectory) cannot be used: {e.Message}", e);
+        }
+    }
+
+    private static ServiceKeys Load(string directory, AuthorityOptions authority, ClientAuthenticationOptions authentication)
+    {
         var create = authority.CreateDevelopmentKeys;
         if (create)
         {
             KeyFiles.EnsureKeyDirectory(directory);
         }
+
+        EnsureOwnerOnlyDirectory(Required(directory, "Authority:KeyDirectory"));
 
         var tokenKey = authentication.TokenSigningKey is { } configured
             ? Convert.FromBase64String(configured)
@@ -90,6 +114,11 @@ internal sealed class ServiceKeys
 
         var issuer = authority.Issuer.TrimEnd('/');
         var caDirectory = Path.Combine(directory, CaDirectory);
+        if (System.IO.Directory.Exists(caDirectory))
+        {
+            EnsureOwnerOnlyDirectory(caDirectory);
+        }
+
         var crlUrl = new Uri(issuer + "/ca/intermediate.crl");
         var ca = create
             ? DevCertificateAuthority.EnsureCreated(caDirectory, crlUrl, new Uri(issuer + "/ca/root.crl"))
@@ -115,11 +144,31 @@ internal sealed class ServiceKeys
         return (uri.Authority + uri.AbsolutePath).TrimEnd('/');
     }
 
+    /// <summary>
+    /// Refuses a directory holding keys that its group or others can access, as <see cref="KeyFiles"/> refuses such a
+    /// key file: others could list the keys, or add and replace files in it. Created ones are 0700.
+    /// </summary>
+    private static void EnsureOwnerOnlyDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & GroupOrOther) != 0)
+        {
+            var octal = "0" + Convert.ToString((int)mode & 0x1FF, 8).PadLeft(3, '0');
+            throw new StartupException(
+                $"Key directory '{path}' has mode {octal} and is accessible by group or others; it must be accessible by its owner only (run: chmod 700 '{path}').");
+        }
+    }
+
     private static string Required(string path, string setting)
     {
         if (!File.Exists(path) && !System.IO.Directory.Exists(path))
         {
-            throw new InvalidOperationException($"'{path}' is missing. Provide it (see {setting}) or set Authority:CreateDevelopmentKeys=true for a development instance.");
+            throw new StartupException($"'{path}' is missing. Provide it (see {setting}) or set Authority:CreateDevelopmentKeys=true for a development instance.");
         }
 
         return path;
@@ -133,7 +182,7 @@ internal sealed class ServiceKeys
         {
             if (!create)
             {
-                throw new InvalidOperationException(
+                throw new StartupException(
                     $"Key file '{path}' is missing. Provide it (see {setting}) or set Authority:CreateDevelopmentKeys=true for a development instance.");
             }
 

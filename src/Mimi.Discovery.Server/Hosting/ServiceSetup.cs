@@ -16,7 +16,6 @@ using Mimi.Discovery.Server.Providers;
 using Mimi.Discovery.Server.Resolution;
 using Mimi.Discovery.Storage;
 using Mimi.Discovery.Storage.Postgres;
-using Mimi.Discovery.Storage.Sqlite;
 using StackExchange.Redis;
 
 namespace Mimi.Discovery.Server.Hosting;
@@ -31,6 +30,7 @@ internal static class ServiceSetup
 
         AddValidatedOptions<StorageOptions, StorageOptionsValidator>(builder, StorageOptions.Section);
         AddValidatedOptions<AuthorityOptions, AuthorityOptionsValidator>(builder, AuthorityOptions.Section);
+        services.AddSingleton<IPostConfigureOptions<AuthorityOptions>, DefaultIssuer>();
         AddValidatedOptions<ClientAuthenticationOptions, ClientAuthenticationOptionsValidator>(builder, ClientAuthenticationOptions.Section);
         AddValidatedOptions<ProofOfControlOptions, ProofOfControlOptionsValidator>(builder, ProofOfControlOptions.Section);
         services.AddOptions<LogOptions>().Bind(builder.Configuration.GetSection(LogOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -61,7 +61,7 @@ internal static class ServiceSetup
             var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             return o.Provider == StorageProvider.Postgres
                 ? new PostgresDialect(o.ConnectionString!)
-                : new SqliteDialect(Path.Combine(Path.GetFullPath(o.DataDirectory), "mimi-discovery.db"));
+                : DataDirectoryStartup.OpenSqlite(o.DataDirectory);
         });
         services.AddSingleton<MimiDatabase>();
         services.AddSingleton<ProviderStore>();
@@ -282,12 +282,19 @@ internal static class ServiceSetup
 
 /// <summary>Applies schema migrations before anything else starts, and says which development shortcuts are on.</summary>
 internal sealed partial class DatabaseMigrator(
-    MimiDatabase database, IOptions<ProofOfControlOptions> proof, IOptions<AuthorityOptions> authority, ServiceKeys keys,
-    IServiceProvider services, ILogger<DatabaseMigrator> logger) : IHostedService
+    MimiDatabase database, IOptions<ProofOfControlOptions> proof, IOptions<AuthorityOptions> authority, IOptions<StorageOptions> storage,
+    ServiceKeys keys, IServiceProvider services, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await Migrations.ApplyAsync(database, logger, cancellationToken);
+        try
+        {
+            await Migrations.ApplyAsync(database, logger, cancellationToken);
+        }
+        catch (Exception e) when (DataDirectoryStartup.Describe(e, storage.Value.DataDirectory) is { } unusable)
+        {
+            throw unusable;
+        }
 
         // Build the hot-path services now (the Redis connection among them), not under the first burst of requests.
         services.GetRequiredService<LookupService>();

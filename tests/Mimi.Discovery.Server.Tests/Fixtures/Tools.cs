@@ -5,7 +5,11 @@ namespace Mimi.Discovery.Server.Tests.Fixtures;
 /// <summary>Runs the independent verifiers (openssl, node) and reports their output.</summary>
 public static class Tools
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments, string? workingDirectory = null)
+    /// <summary>
+    /// Runs <paramref name="file"/> to its end. A run that outlasts <paramref name="timeout"/> (60 s unless given) is
+    /// killed with its children and fails with what it printed so far, instead of leaving a bare cancellation.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments, string? workingDirectory = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
@@ -16,8 +20,19 @@ public static class Tools
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        using var cancel = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"{file} {arguments} did not finish within {limit.TotalSeconds:0} s. It printed:\n{await stdout}{await stderr}");
+        }
+
         return (process.ExitCode, await stdout + await stderr);
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Server.Tests.Fixtures;
@@ -23,7 +24,13 @@ public sealed class HostingTests
     {
         var data = Directory.CreateTempSubdirectory("mimi-config-").FullName;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = data, ["Urls"] = "http://127.0.0.1:0", [key] = value });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:DataDirectory"] = data,
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Authority:Issuer"] = "http://127.0.0.1",
+            [key] = value,
+        });
         builder.AddMimiDiscovery();
         await using var app = builder.Build();
         app.UseMimiDiscovery();
@@ -32,6 +39,90 @@ public sealed class HostingTests
 
         Assert.Contains(named, string.Join(" ", error.Failures));
         Directory.Delete(data, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:8080")]
+    [InlineData("http://[::]:8080")]
+    [InlineData("http://*:8080")]
+    [InlineData("http://+:8080")]
+    [InlineData("http://127.0.0.1:0")]
+    public async Task Without_an_issuer_a_wildcard_address_or_a_chosen_port_stops_start_up_naming_Authority_Issuer(string urls)
+    {
+        var data = Directory.CreateTempSubdirectory("mimi-config-").FullName;
+        try
+        {
+            await using var app = Build(new Dictionary<string, string?> { ["Storage:DataDirectory"] = data, ["Urls"] = urls });
+
+            var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+            Assert.Contains("Authority:Issuer is not set", string.Join(" ", error.Failures));
+            Assert.Contains(urls, string.Join(" ", error.Failures));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("Urls", "http://127.0.0.1:{0}", "http://127.0.0.1:{0}")]
+    [InlineData("Urls", "http://LOCALHOST:{0}/", "http://localhost:{0}")]
+    [InlineData("Kestrel:Endpoints:Http:Url", "http://127.0.0.1:{0}", "http://127.0.0.1:{0}")]
+    public async Task Without_an_issuer_the_first_listening_address_is_the_issuer(string setting, string address, string issuer)
+    {
+        var data = Directory.CreateTempSubdirectory("mimi-config-").FullName;
+        var port = Loopback.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            await using var app = Build(new Dictionary<string, string?> { ["Storage:DataDirectory"] = data, [setting] = address.Replace("{0}", port, StringComparison.Ordinal) });
+            await app.StartAsync();
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+            var metadata = await http.GetFromJsonAsync<JsonElement>("/.well-known/oauth-authorization-server");
+
+            var expected = issuer.Replace("{0}", port, StringComparison.Ordinal);
+            Assert.Equal(expected, metadata.GetProperty("issuer").GetString());
+            Assert.Equal(expected + "/oauth2/token", metadata.GetProperty("token_endpoint").GetString());
+            await app.StopAsync();
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("keys", "755")]
+    [InlineData("keys", "750")]
+    [InlineData("keys/ca", "705")]
+    public async Task Regression_key_directory_readable_by_others_was_accepted_at_start_up(string directory, string mode)
+    {
+        var data = Directory.CreateTempSubdirectory("mimi-keys-").FullName;
+        var settings = new Dictionary<string, string?> { ["Storage:DataDirectory"] = data, ["Urls"] = "http://127.0.0.1:0", ["Authority:Issuer"] = "http://127.0.0.1" };
+        try
+        {
+            await using (var first = Build(settings))
+            {
+                await first.StartAsync(); // creates the keys, their directories 0700
+                await first.StopAsync();
+            }
+
+            var path = Path.Combine(data, directory);
+            File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32(mode, 8));
+            await using var second = Build(settings);
+
+            var error = await Assert.ThrowsAsync<StartupException>(() => second.StartAsync());
+
+            Assert.Equal($"Key directory '{path}' has mode 0{mode} and is accessible by group or others; it must be accessible by its owner only (run: chmod 700 '{path}').",
+                StartupException.Describe(error));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     [Fact]
@@ -106,6 +197,18 @@ public sealed class HostingTests
         }
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(service.KeyDirectory));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(service.KeyDirectory, "ca")));
+    }
+
+    private static WebApplication Build(Dictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.AddMimiDiscovery();
+        var app = builder.Build();
+        app.UseMimiDiscovery();
+        return app;
     }
 
     [Fact]

@@ -40,7 +40,7 @@ internal sealed class PrivateLookupKeys
         {
             if (!create)
             {
-                throw new InvalidOperationException(
+                throw new Hosting.StartupException(
                     $"Key file '{path}' is missing. Provide it (see Authority:KeyDirectory) or set Authority:CreateDevelopmentKeys=true for a development instance.");
             }
 
@@ -49,7 +49,14 @@ internal sealed class PrivateLookupKeys
         }
 
         var written = File.GetLastWriteTimeUtc(path);
-        return new PrivateLookupKeys(path, Parse(SecretFiles.Read(path), path), written);
+        try
+        {
+            return new PrivateLookupKeys(path, Parse(SecretFiles.Read(path), path), written);
+        }
+        catch (InsecureKeyFileException e)
+        {
+            throw new Hosting.StartupException(e.Message, e);
+        }
     }
 
     /// <summary>Reads the key file again if another replica changed it (a rotation, or the end of its rebuild).</summary>
