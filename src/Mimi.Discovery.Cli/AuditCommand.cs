@@ -12,7 +12,7 @@ namespace Mimi.Discovery.Cli;
 /// </summary>
 internal static class AuditCommand
 {
-    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = CliJson.Indented;
 
     public static Command Build()
     {

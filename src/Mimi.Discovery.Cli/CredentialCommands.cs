@@ -8,8 +8,6 @@ namespace Mimi.Discovery.Cli;
 /// <summary><c>mimi challenge</c>, <c>mimi issue</c>, <c>mimi revoke</c>: a provider binding its users' identifiers.</summary>
 internal static class CredentialCommands
 {
-    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static Command Challenge()
     {
         var sii = new Option<string>("--sii") { Description = "The identifier to prove: tel:+…, mailto:…, im:handle@domain.", Required = true };
@@ -43,7 +41,7 @@ internal static class CredentialCommands
                 parse.GetValue(tags), parse.GetValue(challenge), parse.GetValue(code), parse.GetValue(attest), ct);
             if (parse.GetValue(output) is { } file)
             {
-                await File.WriteAllTextAsync(file, JsonSerializer.Serialize(credential, Indented), ct);
+                await File.WriteAllTextAsync(file, JsonSerializer.Serialize(credential, CliJson.Indented), ct);
             }
 
             AnsiConsole.MarkupLineInterpolated($"[green]issued[/] serial {credential.Serial}, log index {credential.LogIndex}, valid until {credential.NotAfter:u}");

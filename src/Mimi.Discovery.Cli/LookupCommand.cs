@@ -8,8 +8,6 @@ namespace Mimi.Discovery.Cli;
 /// <summary><c>mimi lookup SII… [--private]</c>: resolves identifiers to mappings, in the plain or the private mode.</summary>
 internal static class LookupCommand
 {
-    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static Command Build()
     {
         var identifiers = new Argument<string[]>("sii") { Description = "Identifiers to look up: tel:+…, mailto:…, im:handle@domain.", Arity = ArgumentArity.OneOrMore };
@@ -45,7 +43,7 @@ internal static class LookupCommand
     {
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(answer, Indented));
+            Console.WriteLine(JsonSerializer.Serialize(answer, CliJson.Indented));
             return;
         }
 

@@ -284,6 +284,11 @@ public static partial class Migrations
                 PRIMARY KEY (room_id, client_uri));
             CREATE INDEX ix_group_info_grants_expiry ON group_info_grants (expires_at);
             """),
+        // One row that readiness rewrites while storage is failing, to learn when writes work again.
+        (11, "storage-probe", """
+            CREATE TABLE storage_probe (id {int64} PRIMARY KEY, written_at {int64} NOT NULL);
+            INSERT INTO storage_probe (id, written_at) VALUES (1, 0);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mimi.Discovery.Storage;
 
@@ -6,10 +8,19 @@ namespace Mimi.Discovery.Storage;
 public sealed class MimiDatabase
 {
     /// <summary>Creates the database over a dialect.</summary>
-    public MimiDatabase(SqlDialect dialect) => Dialect = dialect;
+    /// <param name="dialect">The database in use.</param>
+    /// <param name="logger">Where storage outages are reported (<see cref="StorageHealth"/>); none when null.</param>
+    public MimiDatabase(SqlDialect dialect, ILogger<MimiDatabase>? logger = null)
+    {
+        Dialect = dialect;
+        Health = new StorageHealth(logger ?? (ILogger)NullLogger.Instance);
+    }
 
     /// <summary>The dialect in use.</summary>
     public SqlDialect Dialect { get; }
+
+    /// <summary>Whether storage is failing now, as every operation through this database sees it.</summary>
+    public StorageHealth Health { get; }
 
     internal async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
@@ -19,7 +30,7 @@ public sealed class MimiDatabase
             await connection.OpenAsync(ct);
             return connection;
         }
-        catch (Exception e) when (Translate(e) is { } translated)
+        catch (Exception e) when (Translate(e, writing: false, connection) is { } translated)
         {
             await connection.DisposeAsync();
             throw translated;
@@ -32,9 +43,11 @@ public sealed class MimiDatabase
         await using var connection = await OpenAsync(ct);
         try
         {
-            return await read(connection);
+            var result = await read(connection);
+            Health.Succeeded(writing: false);
+            return result;
         }
-        catch (Exception e) when (Translate(e) is { } translated)
+        catch (Exception e) when (Translate(e, writing: false, connection) is { } translated)
         {
             throw translated;
         }
@@ -49,9 +62,10 @@ public sealed class MimiDatabase
             await using var transaction = await Dialect.BeginWriteAsync(connection, ct);
             var result = await write(transaction);
             await transaction.CommitAsync(ct);
+            Health.Succeeded(writing: true);
             return result;
         }
-        catch (Exception e) when (Translate(e) is { } translated)
+        catch (Exception e) when (Translate(e, writing: true, connection) is { } translated)
         {
             throw translated;
         }
@@ -64,12 +78,36 @@ public sealed class MimiDatabase
         return await command.ExecuteScalarAsync(ct);
     }, ct);
 
-    private StorageException? Translate(Exception e) => e switch
+    /// <summary>
+    /// Checks that the database takes a write (readiness while <see cref="Health"/> reports an outage): rewrites the
+    /// one row of <c>storage_probe</c> in a committed transaction, which needs a page of space on a full disk and
+    /// fails on a read-only one.
+    /// </summary>
+    public Task ProbeWriteAsync(CancellationToken ct) => WriteAsync(async tx =>
     {
-        StorageException => null,
-        OperationCanceledException => null,
-        _ => Dialect.Classify(e) is var kind && kind != StorageErrorKind.Other ? new StorageException(kind, e) : null,
-    };
+        await using var command = tx.Command("UPDATE storage_probe SET written_at = @t WHERE id = 1").With("t", StoredTime.From(DateTimeOffset.UtcNow));
+        return await command.ExecuteNonQueryAsync(ct);
+    }, ct);
+
+    // Translates once, and tells the health tracker of every outage-kind failure (a unique violation is an answer,
+    // not a failure of storage). Pooled connections may have been opened in the failing state (SQLite opens a file
+    // read-only when it cannot open it for writing, and stays so): the dialect drops them.
+    private StorageException? Translate(Exception e, bool writing, DbConnection connection)
+    {
+        if (e is StorageException or OperationCanceledException || Dialect.Classify(e) is not (var kind and not StorageErrorKind.Other))
+        {
+            return null;
+        }
+
+        var translated = new StorageException(kind, e);
+        if (translated.IsOutage)
+        {
+            Dialect.DiscardPooled(connection);
+            Health.Failed(translated, writing);
+        }
+
+        return translated;
+    }
 }
 
 /// <summary>A recognised storage failure, translated once at the storage boundary.</summary>
@@ -81,6 +119,9 @@ public sealed class StorageException : Exception
 
     /// <summary>What went wrong.</summary>
     public StorageErrorKind Kind { get; }
+
+    /// <summary>Whether the store itself is failing (unreachable, full, read-only, I/O), rather than refusing this one operation.</summary>
+    public bool IsOutage => Kind is not (StorageErrorKind.Other or StorageErrorKind.UniqueViolation);
 }
 
 internal static class DbCommandExtensions

@@ -32,12 +32,22 @@ public abstract class SqlDialect
     /// <summary>Translates a provider exception once, at the storage boundary.</summary>
     internal abstract StorageErrorKind Classify(Exception exception);
 
+    /// <summary>After a storage outage met on <paramref name="connection"/>: drops the pooled connections that may carry its state into recovery.</summary>
+    internal virtual void DiscardPooled(DbConnection connection)
+    {
+    }
+
     internal string Ddl(string sql) => sql.Replace("{int64}", Int64Type, StringComparison.Ordinal)
                                          .Replace("{bytes}", BytesType, StringComparison.Ordinal)
                                          .Replace("{serial}", SerialKeyType, StringComparison.Ordinal);
 }
 
 /// <summary>Storage failures the callers act on.</summary>
+/// <remarks>
+/// Every kind but <see cref="Other"/> and <see cref="UniqueViolation"/> is an outage of the store itself, not of one
+/// request: it is answered 503, fails readiness until storage works again, and is logged once per outage
+/// (<see cref="StorageHealth"/>).
+/// </remarks>
 public enum StorageErrorKind
 {
     /// <summary>Not a storage error we recognise.</summary>
@@ -46,4 +56,10 @@ public enum StorageErrorKind
     UniqueViolation,
     /// <summary>The database is unreachable, restarting or busy; the operation may be retried.</summary>
     Transient,
+    /// <summary>The disk holding the database is full (SQLITE_FULL; PostgreSQL 53100 disk_full).</summary>
+    Full,
+    /// <summary>The database refuses writes: a read-only file or file system (SQLITE_READONLY), or a read-only PostgreSQL server such as a standby (25006).</summary>
+    ReadOnly,
+    /// <summary>The database file cannot be opened, read or written (SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_CORRUPT, SQLITE_NOTADB; PostgreSQL 58030 io_error, XX001/XX002 corrupted data).</summary>
+    IoError,
 }

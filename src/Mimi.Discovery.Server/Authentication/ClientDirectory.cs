@@ -113,8 +113,8 @@ internal sealed partial class ClientDirectory(
             }
             catch (StorageException e)
             {
-                // Keep serving the last snapshot; the next tick retries.
-                LogRefreshFailed(logger, e.Kind);
+                // Keep serving the last snapshot; the next tick retries. An outage is logged once, by storage.
+                LogRefreshFailed(logger, e.IsOutage ? LogLevel.Debug : LogLevel.Warning, e.Kind);
             }
         }
     }
@@ -127,6 +127,6 @@ internal sealed partial class ClientDirectory(
 
     private sealed record Snapshot(long Revision, FrozenDictionary<string, ClientEntry> Clients);
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Client directory refresh failed ({Kind}); serving the previous snapshot")]
-    private static partial void LogRefreshFailed(ILogger logger, StorageErrorKind kind);
+    [LoggerMessage(EventId = 1101, Message = "Client directory refresh failed ({Kind}); serving the previous snapshot")]
+    private static partial void LogRefreshFailed(ILogger logger, LogLevel level, StorageErrorKind kind);
 }

@@ -35,14 +35,17 @@ internal static partial class AuthorityApi
             .RequireAuthorization(Policies.ProviderOrOperator);
 
         app.MapGet("/ca/chain.pem", (CertificateAuthority ca) => TypedResults.Text(ca.ChainPem, "application/pem-certificate-chain"))
-            .WithName("GetCaChain").WithSummary("The issuing intermediate followed by the root, PEM.").WithTags("Authority").AllowAnonymous();
+            .WithName("GetCaChain").WithSummary("The issuing intermediate followed by the root, PEM.").WithTags("Authority").AllowAnonymous()
+            .Produces<string>(200, "application/pem-certificate-chain");
         app.MapGet("/ca/root.crl", GetRootCrl)
-            .WithName("GetRootCrl").WithSummary("The root's CRL (DER), signed at the root ceremony.").WithTags("Authority").AllowAnonymous();
+            .WithName("GetRootCrl").WithSummary("The root's CRL (DER), signed at the root ceremony.").WithTags("Authority").AllowAnonymous()
+            .Produces<byte[]>(200, "application/pkix-crl");
         app.MapGet("/ca/intermediate.crl", GetCrlAsync)
             .WithName("GetCrl").WithSummary("The intermediate's CRL (DER), as named in every credential's CRL distribution point.")
-            .WithTags("Authority").AllowAnonymous();
+            .WithTags("Authority").AllowAnonymous().Produces<byte[]>(200, "application/pkix-crl");
         app.MapGet("/.well-known/jwks.json", (MappingAssertionKeyRing keys) => TypedResults.Text(keys.Jwks.ToJson(), JwksDocument.MediaType))
-            .WithName("GetJwks").WithSummary("Public keys of mapping assertions (ES256), current and previous.").WithTags("Authority").AllowAnonymous();
+            .WithName("GetJwks").WithSummary("Public keys of mapping assertions (ES256), current and previous.").WithTags("Authority").AllowAnonymous()
+            .Produces<System.Text.Json.JsonElement>(200, JwksDocument.MediaType);
         return app;
     }
 

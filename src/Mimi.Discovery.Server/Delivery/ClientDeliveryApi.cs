@@ -26,21 +26,21 @@ internal static partial class ClientDeliveryApi
             .WithSummary("Uploads KeyPackages (base64 TLS MLSMessages), validated per RFC 9420 §10.1; the credential must name this client.");
         group.MapGet("/keypackages", CountKeyPackagesAsync).WithName("CountKeyPackages")
             .WithSummary("How many unclaimed, unexpired KeyPackages this client has (single-use and last-resort).");
-        group.MapPost("/keyMaterial", ClaimKeyMaterialAsync).WithName("ClaimKeyMaterial").AcceptsTlsBody()
+        group.MapPost("/keyMaterial", ClaimKeyMaterialAsync).WithName("ClaimKeyMaterial").Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
             .WithSummary("Claims a user's KeyPackages (TLS KeyMaterialRequest → KeyMaterialResponse), through the target's provider when remote.");
         group.MapPost("/rooms", CreateRoomAsync).WithName("CreateRoom")
             .WithSummary("Creates a room hosted here for an MLS group (epoch 0) with this client as its first member.");
         group.MapGet("/rooms/{room}/groupInfo", GetGroupInfoAsync).WithName("GetRoomGroupInfo")
             .WithSummary("The latest GroupInfo and ratchet tree of a room hosted here (members only).");
-        group.MapPost("/rooms/{room}/groupInfo", RequestGroupInfoAsync).WithName("RequestRoomGroupInfo").AcceptsTlsBody()
+        group.MapPost("/rooms/{room}/groupInfo", RequestGroupInfoAsync).WithName("RequestRoomGroupInfo").Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
             .WithSummary("For an external join: a signed TLS GroupInfoRequest to the room's hub (here or through its provider) → GroupInfoResponse. This client's user must already take part in the room.");
-        group.MapPost("/rooms/{room}/update", UpdateRoomAsync).WithName("UpdateRoom").AcceptsTlsBody()
+        group.MapPost("/rooms/{room}/update", UpdateRoomAsync).WithName("UpdateRoom").Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
             .WithSummary("Sends a commit or proposal (TLS UpdateRequest) to the room's hub; answers the hub's UpdateRoomResponse.");
-        group.MapPost("/rooms/{room}/messages", SubmitMessageAsync).WithName("SubmitRoomMessage").AcceptsTlsBody()
+        group.MapPost("/rooms/{room}/messages", SubmitMessageAsync).WithName("SubmitRoomMessage").Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
             .WithSummary("Sends an application message (TLS MLSMessage, PrivateMessage) to the room's hub; answers the hub's SubmitMessageResponse.");
         group.MapGet("/inbox", ReadInboxAsync).WithName("ReadInbox")
             .WithSummary("Inbox items after a sequence number; waits up to 'wait' seconds (capped) when there are none.");
-        group.MapGet("/inbox/stream", StreamInboxAsync).WithName("StreamInbox")
+        group.MapGet("/inbox/stream", StreamInboxAsync).WithName("StreamInbox").Produces<string>(200, "text/event-stream")
             .WithSummary("Inbox items as server-sent events (id = sequence number, event = kind), from ?after or Last-Event-ID.");
         group.MapPost("/inbox/ack", AckInboxAsync).WithName("AckInbox").WithSummary("Deletes inbox items up to and including 'upTo'.");
         group.MapPut("/discoverability", SetDiscoverabilityAsync).WithName("SetUserDiscoverability")
@@ -339,6 +339,8 @@ internal static partial class ClientDeliveryApi
 
         var o = options.Value.Inbox;
         var client = user.ClientId();
+        // Events carry the same JSON as the answers of GET /v1/client/inbox, written with the same options.
+        var answers = http.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         await http.Response.Body.FlushAsync(ct);
@@ -350,7 +352,7 @@ internal static partial class ClientDeliveryApi
                 var items = await store.ReadInboxAsync(client, after, o.PageSize, ct);
                 foreach (var item in items)
                 {
-                    var json = JsonSerializer.Serialize(View(item), DeliveryJson.Default.InboxItemView);
+                    var json = JsonSerializer.Serialize(View(item), answers.GetTypeInfo(typeof(InboxItemView)));
                     await http.Response.WriteAsync($"id: {item.Sequence}\nevent: {KindName(item.Kind)}\ndata: {json}\n\n", ct);
                     after = item.Sequence;
                 }

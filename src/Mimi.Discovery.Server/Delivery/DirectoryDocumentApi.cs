@@ -13,7 +13,7 @@ internal static class DirectoryDocumentApi
     {
         app.MapGet(ProviderResolver.DirectoryPath, GetDirectory).WithName("GetMimiDirectory").WithTags("Delivery")
             .WithSummary("The MIMI directory document (draft-ietf-mimi-protocol-06 §5.1). Public; 404 when this instance hosts no provider.")
-            .AllowAnonymous();
+            .AllowAnonymous().Produces<Dictionary<string, string>>(200, "application/json").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Mimi.Discovery.Storage;
 using Mimi.Discovery.Storage.Sqlite;
 
 namespace Mimi.Discovery.Server.Hosting;
@@ -32,7 +33,9 @@ internal static class DataDirectoryStartup
     /// <summary>The start-up error for <paramref name="exception"/>, or null when it is not the data directory's fault.</summary>
     public static StartupException? Describe(Exception exception, string dataDirectory)
     {
-        if (exception is not SqliteException sqlite || !UnusableCodes.Contains(sqlite.SqliteErrorCode))
+        // The storage boundary translates SQLite's errors (StorageException); SQLite's own is inside.
+        if ((exception is StorageException { InnerException: { } inner } ? inner : exception) is not SqliteException sqlite
+            || !UnusableCodes.Contains(sqlite.SqliteErrorCode))
         {
             return null;
         }

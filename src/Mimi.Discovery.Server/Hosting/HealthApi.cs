@@ -11,21 +11,30 @@ internal static class HealthApi
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthView("alive", null)))
             .WithName("Liveness").WithSummary("The process is up.").WithTags("Health").AllowAnonymous();
         app.MapGet("/readyz", ReadyAsync)
-            .WithName("Readiness").WithSummary("The database answers; the replica can take traffic.").WithTags("Health").AllowAnonymous();
+            .WithName("Readiness").WithSummary("Storage works (the database answers, and takes writes again after a failure); the replica can take traffic.")
+            .WithTags("Health").AllowAnonymous()
+            .Produces<HealthView>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
+    // Not only "the database answers a SELECT": any request or background pass that met a storage outage (a full
+    // disk, a read-only file system, an unreachable server) makes this fail until storage works again. While it
+    // does, the check is a write, because a replica out of traffic would otherwise never see the outage end.
     private static async Task<Results<Ok<HealthView>, JsonHttpResult<HealthView>>> ReadyAsync(MimiDatabase database, CancellationToken ct)
     {
         try
         {
-            await database.PingAsync(ct);
-            return TypedResults.Ok(new HealthView("ready", database.Dialect.Name));
+            await (database.Health.Outage is null ? database.PingAsync(ct) : database.ProbeWriteAsync(ct));
         }
-        catch (StorageException e)
+        catch (StorageException e) when (e.IsOutage)
         {
-            return TypedResults.Json(new HealthView("unavailable: " + e.Kind, database.Dialect.Name), statusCode: StatusCodes.Status503ServiceUnavailable);
+            // Recorded by the health tracker, which the answer below reads.
         }
+
+        return database.Health.Outage is { } outage
+            ? TypedResults.Json(new HealthView("unavailable: " + StorageProblems.Kind(outage.Kind), database.Dialect.Name),
+                statusCode: StatusCodes.Status503ServiceUnavailable)
+            : TypedResults.Ok(new HealthView("ready", database.Dialect.Name));
     }
 }
 

@@ -101,12 +101,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         var (status, kind, detail) = exception switch
         {
             BadHttpRequestException bad => Describe(context, bad, out field),
-            StorageException { Kind: StorageErrorKind.Transient } => (503, "storage-unavailable", "The database is unavailable; retry shortly."),
+            StorageException { IsOutage: true } storage => (503, StorageProblems.Kind(storage.Kind), StorageProblems.Detail(storage.Kind)),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "client-closed-request", "The client went away."),
             _ => (500, "internal", "An unexpected error occurred; it has been logged."),
         };
 
-        if (status >= 500)
+        // A storage outage is logged once, when it starts and when it ends (StorageHealth), not per request.
+        if (status >= 500 && exception is not StorageException { IsOutage: true })
         {
             LogUnhandled(logger, exception, context.Request.Path);
         }

@@ -88,7 +88,8 @@ internal sealed partial class PurgeWorker(
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    LogFailed(logger, e, options.Value.Interval);
+                    // A storage outage is logged once, by storage.
+                    LogFailed(logger, e is StorageException { IsOutage: true } ? LogLevel.Debug : LogLevel.Warning, e, options.Value.Interval);
                 }
             }
         }
@@ -141,8 +142,8 @@ internal sealed partial class PurgeWorker(
         (PurgeTarget.GroupInfoGrants, now),
     ];
 
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Purge failed; the next run, in {Interval}, tries again")]
-    private static partial void LogFailed(ILogger logger, Exception exception, TimeSpan interval);
+    [LoggerMessage(EventId = 1005, Message = "Purge failed; the next run, in {Interval}, tries again")]
+    private static partial void LogFailed(ILogger logger, LogLevel level, Exception exception, TimeSpan interval);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Purged {Count} row(s) of {Target}")]
     private static partial void LogPurged(ILogger logger, int count, PurgeTarget target);

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
@@ -43,4 +44,20 @@ namespace Mimi.Discovery.Server.Hosting;
 [JsonSerializable(typeof(PrivateRotationView))]
 [JsonSerializable(typeof(ImportRow))]
 [JsonSerializable(typeof(ImportSummary))]
-internal sealed partial class ServerJson : JsonSerializerContext;
+internal sealed partial class ServerJson : JsonSerializerContext
+{
+    /// <summary>
+    /// The conventions of every JSON answer, applied to the HTTP JSON options: the source-generated contexts first,
+    /// and <c>+</c> and non-ASCII written as they are. ASP.NET Core's options default to this encoder already; it is
+    /// stated here because JSON written outside a result (the inbox's server-sent events) takes these options too,
+    /// where a context's own options would write base64 and <c>tel:</c> numbers with <c>\u002B</c>. The answers are
+    /// <c>application/json</c>, never inlined into HTML, so the HTML-safe escaping buys nothing.
+    /// </summary>
+    public static void ConfigureAnswers(JsonSerializerOptions options)
+    {
+        options.TypeInfoResolverChain.Insert(0, Default);
+        options.TypeInfoResolverChain.Insert(1, Delivery.DeliveryJson.Default);
+        options.TypeInfoResolverChain.Insert(2, Consent.ConsentJson.Default);
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    }
+}

@@ -191,13 +191,8 @@ internal static class ServiceSetup
         // Binding failures reach ProblemExceptionHandler, which names the field in the wire's terms (BindingErrors).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         MediaTypes.RemoveRoutingPolicy(services);
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
-            o.SerializerOptions.TypeInfoResolverChain.Insert(1, DeliveryJson.Default);
-            o.SerializerOptions.TypeInfoResolverChain.Insert(2, ConsentJson.Default);
-        });
-        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => ServerJson.ConfigureAnswers(o.SerializerOptions));
+        services.AddOpenApi(OpenApiTransformers.Configure);
         return builder;
     }
 

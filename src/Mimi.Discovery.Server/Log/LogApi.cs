@@ -16,9 +16,10 @@ internal static class LogApi
     {
         var group = app.MapGroup("/log").WithTags("Log").AllowAnonymous();
         group.MapGet("/checkpoint", GetCheckpointAsync).WithName("GetCheckpoint")
-            .WithSummary("The latest checkpoint, a C2SP signed note (origin, size, root) signed with Ed25519.");
+            .WithSummary("The latest checkpoint, a C2SP signed note (origin, size, root) signed with Ed25519.").Produces<string>(200, "text/plain");
         group.MapGet("/key", (CheckpointService checkpoints) => TypedResults.Text(checkpoints.VerifierKey + "\n"))
-            .WithName("GetLogVerifierKey").WithSummary("The checkpoint verifier key: name+keyid+base64(0x01 ‖ Ed25519 public key).");
+            .WithName("GetLogVerifierKey").WithSummary("The checkpoint verifier key: name+keyid+base64(0x01 ‖ Ed25519 public key).")
+            .Produces<string>(200, "text/plain");
         group.MapGet("/entries", GetEntriesAsync).WithName("GetLogEntries")
             .WithSummary("Entries [start, start+count) as base64 of their exact bytes.");
         group.MapGet("/proof/inclusion", GetInclusionAsync).WithName("GetInclusionProof")
@@ -26,7 +27,8 @@ internal static class LogApi
         group.MapGet("/proof/consistency", GetConsistencyAsync).WithName("GetConsistencyProof")
             .WithSummary("RFC 9162 consistency proof between tree sizes `from` and `to` (default: latest).");
         group.MapGet("/tile/{**path}", GetTileAsync).WithName("GetTile")
-            .WithSummary("A C2SP tlog-tiles hash tile (height 8), e.g. /log/tile/0/x001/234 or /log/tile/1/000.p/17.");
+            .WithSummary("A C2SP tlog-tiles hash tile (height 8), e.g. /log/tile/0/x001/234 or /log/tile/1/000.p/17.")
+            .Produces<byte[]>(200, "application/octet-stream");
         return app;
     }
 
@@ -98,7 +100,8 @@ internal static class LogApi
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTileAsync(string path, LogStore store, HttpContext http, CancellationToken ct)
     {
-        if (!TileCoordinate.TryParsePath("tile/" + path, out var tile))
+        // A generated client sends the '/' of a tile index (x001/234) as %2F, which routing leaves escaped.
+        if (!TileCoordinate.TryParsePath("tile/" + Uri.UnescapeDataString(path), out var tile))
         {
             return Problems.InvalidRequest("path", "Not a tile path: tile/<L>/<N>[.p/<W>] with N in 3-digit groups (x001/234).");
         }

@@ -53,8 +53,9 @@ internal sealed partial class LogSequencer(LogStore store, Lookup.MappingIndex i
             }
             catch (Exception e)
             {
-                // Nothing of this batch was committed; every caller learns so (transient storage errors become 503).
-                LogBatchFailed(logger, e, batch.Count);
+                // Nothing of this batch was committed; every caller learns so (storage outages become 503, and are
+                // logged once, by storage).
+                LogBatchFailed(logger, e is StorageException { IsOutage: true } ? LogLevel.Debug : LogLevel.Error, e, batch.Count);
                 foreach (var pending in batch)
                 {
                     pending.Completion.TrySetException(e);
@@ -71,6 +72,6 @@ internal sealed partial class LogSequencer(LogStore store, Lookup.MappingIndex i
 
     private sealed record Pending(LogWrite Write, TaskCompletionSource<LogWriteResult> Completion);
 
-    [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "Log batch of {Count} writes failed; none was committed")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+    [LoggerMessage(EventId = 1401, Message = "Log batch of {Count} writes failed; none was committed")]
+    private static partial void LogBatchFailed(ILogger logger, LogLevel level, Exception exception, int count);
 }

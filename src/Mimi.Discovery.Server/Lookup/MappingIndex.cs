@@ -217,7 +217,7 @@ internal sealed partial class MappingIndex(
         }
         catch (StorageException e)
         {
-            LogRefreshFailed(logger, e.Kind);
+            LogRefreshFailed(logger, e);
             return false;
         }
     }
@@ -242,7 +242,7 @@ internal sealed partial class MappingIndex(
             catch (StorageException e)
             {
                 // Keep answering from what is loaded; the next tick retries.
-                LogRefreshFailed(logger, e.Kind);
+                LogRefreshFailed(logger, e);
             }
         }
     }
@@ -468,8 +468,12 @@ internal sealed partial class MappingIndex(
     [LoggerMessage(EventId = 1801, Level = LogLevel.Information, Message = "Lookup index loaded: {Count} mappings in {Seconds:F1} s (change sequence {Sequence})")]
     private static partial void LogLoaded(ILogger logger, long count, double seconds, long sequence);
 
-    [LoggerMessage(EventId = 1802, Level = LogLevel.Warning, Message = "Lookup index refresh failed ({Kind}); answering from the last state until the next poll")]
-    private static partial void LogRefreshFailed(ILogger logger, StorageErrorKind kind);
+    [LoggerMessage(EventId = 1802, Message = "Lookup index refresh failed ({Kind}); answering from the last state until the next poll")]
+    private static partial void LogRefreshFailed(ILogger logger, LogLevel level, StorageErrorKind kind);
+
+    // Polls fail every half second during an outage, which storage logs once: each failure only at Debug.
+    private static void LogRefreshFailed(ILogger logger, StorageException e) =>
+        LogRefreshFailed(logger, e.IsOutage ? LogLevel.Debug : LogLevel.Warning, e.Kind);
 
     /// <summary>Equal lists (tags, allowed providers) share one array.</summary>
     private sealed class ListComparer : IEqualityComparer<string[]>

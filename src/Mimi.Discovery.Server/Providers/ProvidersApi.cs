@@ -25,7 +25,7 @@ internal static class ProvidersApi
             .RequireAuthorization(Policies.Operator);
         group.MapGet("/{domain}/jwks", GetKeys).WithName("GetProviderKeys")
             .WithSummary("A provider's active public signing keys (JWKS), so peers can verify its provider-to-provider requests. 404 when unknown or suspended.")
-            .RequireAuthorization(Policies.ProviderOrOperator);
+            .RequireAuthorization(Policies.ProviderOrOperator).Produces<System.Text.Json.JsonElement>(200, Mimi.Discovery.Authority.JwksDocument.MediaType);
         group.MapPost("/{domain}/keys", AddKeyAsync).WithName("AddProviderKey")
             .WithSummary("Adds a signing key (rotation, step one). Operator only.").RequireAuthorization(Policies.Operator);
         group.MapDelete("/{domain}/keys/{kid}", RetireKeyAsync).WithName("RetireProviderKey")

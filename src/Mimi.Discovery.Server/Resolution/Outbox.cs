@@ -70,7 +70,8 @@ internal sealed partial class OutboxWorker(
             }
             catch (StorageException e)
             {
-                LogStorageFailed(logger, e.Kind);
+                // An outage is logged once, by storage.
+                LogStorageFailed(logger, e.IsOutage ? LogLevel.Debug : LogLevel.Warning, e.Kind);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -164,6 +165,6 @@ internal sealed partial class OutboxWorker(
     [LoggerMessage(EventId = 4105, Level = LogLevel.Error, Message = "Outbox pass failed unexpectedly; retrying")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Outbox pass skipped ({Kind}); retrying")]
-    private static partial void LogStorageFailed(ILogger logger, StorageErrorKind kind);
+    [LoggerMessage(EventId = 4104, Message = "Outbox pass skipped ({Kind}); retrying")]
+    private static partial void LogStorageFailed(ILogger logger, LogLevel level, StorageErrorKind kind);
 }

@@ -57,6 +57,10 @@ public sealed class PostgresDialect : SqlDialect, IAsyncDisposable
     internal override StorageErrorKind Classify(Exception exception) => exception switch
     {
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => StorageErrorKind.UniqueViolation,
+        // Before IsTransient, which counts these too: they need an operator, not a retry.
+        PostgresException { SqlState: PostgresErrorCodes.DiskFull } => StorageErrorKind.Full,
+        PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction } => StorageErrorKind.ReadOnly,
+        PostgresException { SqlState: PostgresErrorCodes.IoError or PostgresErrorCodes.DataCorrupted or PostgresErrorCodes.IndexCorrupted } => StorageErrorKind.IoError,
         NpgsqlException { IsTransient: true } => StorageErrorKind.Transient,
         _ => StorageErrorKind.Other,
     };

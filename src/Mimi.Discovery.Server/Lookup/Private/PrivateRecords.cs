@@ -71,7 +71,8 @@ internal sealed partial class PrivateRecordRebuilder(
             }
             catch (StorageException e)
             {
-                LogRetry(logger, e.Kind);
+                // An outage is logged once, by storage.
+                LogRetry(logger, e.IsOutage ? LogLevel.Debug : LogLevel.Warning, e.Kind);
             }
 
             // Until the next request (a rotation) or the next catch-up.
@@ -170,6 +171,6 @@ internal sealed partial class PrivateRecordRebuilder(
     [LoggerMessage(EventId = 1705, Level = LogLevel.Information, Message = "Added the private-lookup records of {Count} mappings that had none under OPRF key {KeyId}")]
     private static partial void LogCaughtUp(ILogger logger, int count, string keyId);
 
-    [LoggerMessage(EventId = 1704, Level = LogLevel.Warning, Message = "Private-lookup records not built ({Kind}); retrying at the next catch-up")]
-    private static partial void LogRetry(ILogger logger, StorageErrorKind kind);
+    [LoggerMessage(EventId = 1704, Message = "Private-lookup records not built ({Kind}); retrying at the next catch-up")]
+    private static partial void LogRetry(ILogger logger, LogLevel level, StorageErrorKind kind);
 }
