@@ -38,7 +38,10 @@ public sealed record EcPublicJwk
         return new EcPublicJwk(Base64Url.EncodeToString(parameters.Q.X), Base64Url.EncodeToString(parameters.Q.Y));
     }
 
-    /// <summary>A JWK from its base64url coordinates; throws <see cref="FormatException"/> unless both are 32 octets.</summary>
+    /// <summary>
+    /// A JWK from its base64url coordinates; throws <see cref="FormatException"/> unless both are 32 octets and name a
+    /// point on P-256.
+    /// </summary>
     public static EcPublicJwk FromCoordinates(string x, string y)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -48,7 +51,18 @@ public sealed record EcPublicJwk
             throw new FormatException("P-256 JWK coordinates must be 32 octets each.");
         }
 
-        return new EcPublicJwk(x, y);
+        var jwk = new EcPublicJwk(x, y);
+        try
+        {
+            // Checked here, so that a verifier built from a published key set later cannot fail on it.
+            using var key = jwk.CreateVerificationKey();
+        }
+        catch (CryptographicException e)
+        {
+            throw new FormatException("P-256 JWK coordinates are not a point on the curve.", e);
+        }
+
+        return jwk;
     }
 
     /// <summary>A verification key for this JWK; the caller disposes it.</summary>

@@ -59,10 +59,15 @@ public sealed class JwksDocument
     /// </summary>
     public static JwksDocument Parse(ReadOnlySpan<byte> utf8Json)
     {
-        try
+        if (!UntrustedJson.TryParse(utf8Json.ToArray(), out var document))
         {
-            using var document = JsonDocument.Parse(utf8Json.ToArray());
-            if (!document.RootElement.TryGetProperty("keys", out var keys) || keys.ValueKind != JsonValueKind.Array)
+            throw new FormatException("The JWK set is not JSON text (malformed, nested too deep, or not valid Unicode).");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("keys", out var keys)
+                || keys.ValueKind != JsonValueKind.Array)
             {
                 throw new FormatException("A JWK set needs a \"keys\" array.");
             }
@@ -70,7 +75,7 @@ public sealed class JwksDocument
             var result = new List<EcPublicJwk>();
             foreach (var key in keys.EnumerateArray())
             {
-                if (Text(key, "kty") != "EC" || Text(key, "crv") != "P-256" ||
+                if (key.ValueKind != JsonValueKind.Object || Text(key, "kty") != "EC" || Text(key, "crv") != "P-256" ||
                     Text(key, "use") is not (null or "sig") || Text(key, "alg") is not (null or "ES256"))
                 {
                     continue;
@@ -88,10 +93,6 @@ public sealed class JwksDocument
             }
 
             return new JwksDocument(result);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException("The JWK set is not valid JSON.", ex);
         }
     }
 

@@ -108,8 +108,11 @@ public sealed class MappingAssertionVerifier : IDisposable
             return Failure(MappingAssertionStatus.UnknownKey, kid);
         }
 
+        // TryDecodeFromChars throws on characters outside the alphabet; IsValid checks them without throwing.
+        var encodedSignature = token.AsSpan(secondDot + 1);
         Span<byte> signature = stackalloc byte[64];
-        if (!Base64Url.TryDecodeFromChars(token.AsSpan(secondDot + 1), signature, out var signatureLength) || signatureLength != 64)
+        if (!Base64Url.IsValid(encodedSignature, out var signatureLength) || signatureLength != 64
+            || !Base64Url.TryDecodeFromChars(encodedSignature, signature, out _))
         {
             return Failure(MappingAssertionStatus.BadSignature, kid);
         }
@@ -173,9 +176,13 @@ public sealed class MappingAssertionVerifier : IDisposable
     {
         alg = typ = kid = null;
         hasCrit = false;
-        try
+        if (!UntrustedJson.TryParse(json, out var document))
         {
-            using var document = JsonDocument.Parse(json);
+            return false;
+        }
+
+        using (document)
+        {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -188,19 +195,20 @@ public sealed class MappingAssertionVerifier : IDisposable
             hasCrit = root.TryGetProperty("crit", out _);
             return true;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return false;
-        }
     }
 
     private static bool TryReadClaims(byte[] json, out string? issuer, out MappingAssertionClaims claims)
     {
         issuer = null;
         claims = null!;
+        if (!UntrustedJson.TryParse(json, out var document))
+        {
+            return false;
+        }
+
         try
         {
-            using var document = JsonDocument.Parse(json);
+            using var owned = document;
             var root = document.RootElement;
             issuer = root.GetProperty("iss").GetString();
             var tagsElement = root.GetProperty("tags");

@@ -85,7 +85,8 @@ internal static class MimiCommand
             return 0;
         }
         catch (Exception e) when (e is MimiApiException or CliException or HttpRequestException or IOException or InvalidOperationException
-                                      or UnauthorizedAccessException or CryptographicException or JsonException or InsecureKeyFileException)
+                                      or UnauthorizedAccessException or CryptographicException or JsonException or InsecureKeyFileException
+                                      or FormatException or InvalidDataException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return 1;

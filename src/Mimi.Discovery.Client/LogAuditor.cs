@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Mimi.Discovery.Authority;
 using Mimi.Discovery.Transparency;
 
 namespace Mimi.Discovery.Client;
@@ -281,9 +282,15 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
 
         var page = await client.GetLogEntriesAsync(credential.LogIndex, 1, ct);
         var data = Convert.FromBase64String(page.Entries.Single().Data);
-        using var entry = JsonDocument.Parse(data);
         var expected = Convert.ToHexStringLower(SHA256.HashData(credential.Certificate));
-        if (!entry.RootElement.TryGetProperty("certificateSha256", out var hash) || hash.GetString() != expected)
+        if (!UntrustedJson.TryParse(data, out var parsed))
+        {
+            return ($"Entry {credential.LogIndex} is not a JSON log entry.", null);
+        }
+
+        using var entry = parsed;
+        if (entry.RootElement.ValueKind != JsonValueKind.Object || !entry.RootElement.TryGetProperty("certificateSha256", out var hash)
+            || hash.ValueKind != JsonValueKind.String || hash.GetString() != expected)
         {
             return ($"Entry {credential.LogIndex} does not log this certificate.", null);
         }
@@ -295,10 +302,11 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
         }
 
         // The entry names the serial the revocation will name; the certificate's own serial is the fallback.
-        var serial = entry.RootElement.TryGetProperty("serial", out var named) && named.GetString() is { Length: > 0 } value
+        var serial = entry.RootElement.TryGetProperty("serial", out var named) && named.ValueKind == JsonValueKind.String && named.GetString() is { Length: > 0 } value
             ? value
             : Convert.ToHexStringLower(X509CertificateLoader.LoadCertificate(credential.Certificate).SerialNumberBytes.Span);
-        DateTimeOffset? notAfter = entry.RootElement.TryGetProperty("notAfter", out var expiry) && expiry.TryGetDateTimeOffset(out var parsed) ? parsed : null;
+        DateTimeOffset? notAfter = entry.RootElement.TryGetProperty("notAfter", out var expiry) && expiry.ValueKind == JsonValueKind.String
+            && expiry.TryGetDateTimeOffset(out var time) ? time : null;
         return (null, new CredentialStatus(credential.LogIndex, serial, notAfter));
     }
 
@@ -356,24 +364,29 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
     /// <summary>The serial, time and reason of a revocation entry; null for any other entry.</summary>
     private static (string Serial, DateTimeOffset? Time, string? Reason)? Revocation(byte[] data)
     {
-        try
+        // The log's entries are untrusted input: a wrong type or text that is not Unicode is "not a revocation".
+        if (!UntrustedJson.TryParse(data, out var entry))
         {
-            using var entry = JsonDocument.Parse(data);
+            return null;
+        }
+
+        using (entry)
+        {
             var root = entry.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.GetString() != "revocation"
-                || !root.TryGetProperty("serial", out var serial) || serial.GetString() is not { } value)
+            if (root.ValueKind != JsonValueKind.Object || Text(root, "type") != "revocation" || Text(root, "serial") is not { } value)
             {
                 return null;
             }
 
-            DateTimeOffset? time = root.TryGetProperty("time", out var t) && t.TryGetDateTimeOffset(out var parsed) ? parsed : null;
-            return (value, time, root.TryGetProperty("reason", out var reason) ? reason.GetString() : null);
-        }
-        catch (JsonException)
-        {
-            return null;
+            DateTimeOffset? time = root.TryGetProperty("time", out var t) && t.ValueKind == JsonValueKind.String && t.TryGetDateTimeOffset(out var parsed)
+                ? parsed
+                : null;
+            return (value, time, Text(root, "reason"));
         }
     }
+
+    private static string? Text(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static AuditReport Fail(List<string> findings, string problem)
     {

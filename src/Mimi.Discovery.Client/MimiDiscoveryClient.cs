@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Mimi.Discovery.Authority;
 
 namespace Mimi.Discovery.Client;
 
@@ -46,8 +47,18 @@ public sealed partial class MimiDiscoveryClient
             return null;
         }
 
-        using var document = JsonDocument.Parse(await ReadBytesAsync(response, ct));
-        return document.RootElement.GetProperty("keys").EnumerateArray().Select(k => k.GetRawText()).ToArray();
+        if (!UntrustedJson.TryParse(await ReadBytesAsync(response, ct), out var document))
+        {
+            throw new JsonException($"The key set of '{domain}' is not JSON text.");
+        }
+
+        using (document)
+        {
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("keys", out var keys)
+                && keys.ValueKind == JsonValueKind.Array
+                ? keys.EnumerateArray().Select(k => k.GetRawText()).ToArray()
+                : throw new JsonException($"The key set of '{domain}' has no \"keys\" array.");
+        }
     }
 
     /// <summary>Gets an access token (cached until 30 s before expiry).</summary>

@@ -23,49 +23,62 @@ internal static class DirectoryDocument
 
         using (document)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            try
             {
-                return Fail(DirectoryStatus.InvalidDocument, $"{source} returned a JSON {document.RootElement.ValueKind}, not an object");
+                return Read(document.RootElement, source, expectedHosts, allowHttp);
             }
-
-            var endpoints = new Dictionary<MimiEndpoint, string>();
-            var ignored = new List<string>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var member in document.RootElement.EnumerateObject())
+            catch (InvalidOperationException)
             {
-                if (!seen.Add(member.Name))
-                {
-                    return Fail(DirectoryStatus.InvalidDocument, $"member '{member.Name}' appears twice");
-                }
-
-                if (!MimiDirectory.TryParseName(member.Name, out var endpoint))
-                {
-                    ignored.Add(member.Name);
-                    continue;
-                }
-
-                if (member.Value.ValueKind != JsonValueKind.String)
-                {
-                    return Fail(DirectoryStatus.InvalidDocument, $"endpoint '{member.Name}' is a JSON {member.Value.ValueKind}, not a URL string");
-                }
-
-                var template = member.Value.GetString()!;
-                var problem = CheckTemplate(template, expectedHosts, allowHttp);
-                if (problem is not null)
-                {
-                    return Fail(DirectoryStatus.InvalidDocument, $"endpoint '{member.Name}': {problem}");
-                }
-
-                endpoints[endpoint] = template;
+                // The parser accepts invalid UTF-8 and lone surrogate escapes inside strings and throws only when one is read.
+                return Fail(DirectoryStatus.InvalidJson, $"{source} returned JSON holding text that is not valid Unicode");
             }
-
-            if (endpoints.Count == 0)
-            {
-                return Fail(DirectoryStatus.InvalidDocument, "the document names no known endpoint");
-            }
-
-            return new DirectoryParse(DirectoryStatus.Ok, new MimiDirectory(source, endpoints, ignored), null);
         }
+    }
+
+    private static DirectoryParse Read(JsonElement root, Uri source, IReadOnlyCollection<string> expectedHosts, bool allowHttp)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Fail(DirectoryStatus.InvalidDocument, $"{source} returned a JSON {root.ValueKind}, not an object");
+        }
+
+        var endpoints = new Dictionary<MimiEndpoint, string>();
+        var ignored = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in root.EnumerateObject())
+        {
+            if (!seen.Add(member.Name))
+            {
+                return Fail(DirectoryStatus.InvalidDocument, $"member '{member.Name}' appears twice");
+            }
+
+            if (!MimiDirectory.TryParseName(member.Name, out var endpoint))
+            {
+                ignored.Add(member.Name);
+                continue;
+            }
+
+            if (member.Value.ValueKind != JsonValueKind.String)
+            {
+                return Fail(DirectoryStatus.InvalidDocument, $"endpoint '{member.Name}' is a JSON {member.Value.ValueKind}, not a URL string");
+            }
+
+            var template = member.Value.GetString()!;
+            var problem = CheckTemplate(template, expectedHosts, allowHttp);
+            if (problem is not null)
+            {
+                return Fail(DirectoryStatus.InvalidDocument, $"endpoint '{member.Name}': {problem}");
+            }
+
+            endpoints[endpoint] = template;
+        }
+
+        if (endpoints.Count == 0)
+        {
+            return Fail(DirectoryStatus.InvalidDocument, "the document names no known endpoint");
+        }
+
+        return new DirectoryParse(DirectoryStatus.Ok, new MimiDirectory(source, endpoints, ignored), null);
     }
 
     /// <summary>Returns null when <paramref name="template"/> is an acceptable endpoint URL template, else the problem.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Mimi.Discovery.Authority;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 
@@ -35,15 +36,15 @@ internal sealed class ClientKey
     public static bool TryParse(string json, out ClientKey? key, out string error)
     {
         key = null;
-        try
+        if (!UntrustedJson.TryParse(json, out var document))
         {
-            using var document = JsonDocument.Parse(json);
-            return TryParse(document.RootElement, out key, out error);
-        }
-        catch (JsonException e)
-        {
-            error = "jwk is not valid JSON: " + e.Message;
+            error = "jwk is not JSON text (malformed, nested too deep, or holding text that is not valid Unicode).";
             return false;
+        }
+
+        using (document)
+        {
+            return TryParse(document.RootElement, out key, out error);
         }
     }
 
@@ -53,6 +54,13 @@ internal sealed class ClientKey
         if (jwk.ValueKind != JsonValueKind.Object)
         {
             error = "jwk must be a JSON object.";
+            return false;
+        }
+
+        // A body bound by the framework carries strings it never read: refuse what cannot be read as text before any read.
+        if (!UntrustedJson.IsValidText(jwk))
+        {
+            error = "jwk holds a name or string that is not valid Unicode (a lone surrogate or invalid UTF-8).";
             return false;
         }
 
@@ -99,10 +107,21 @@ internal sealed class ClientKey
                 return false;
             }
 
+            Ed25519PublicKeyParameters ed25519;
+            try
+            {
+                ed25519 = new Ed25519PublicKeyParameters(x);
+            }
+            catch (ArgumentException)
+            {
+                // BouncyCastle checks the encoding on construction: not every 32 bytes are a point.
+                error = "jwk 'x' is not an Ed25519 public key.";
+                return false;
+            }
+
             var thumbprint = Thumbprint($$"""{"crv":"Ed25519","kty":"OKP","x":"{{B64(x)}}"}""");
             var kid = Text(jwk, "kid") ?? thumbprint;
-            key = new ClientKey(kid, "EdDSA", $$"""{"kty":"OKP","crv":"Ed25519","x":"{{B64(x)}}","kid":{{JsonSerializer.Serialize(kid)}}}""", null,
-                new Ed25519PublicKeyParameters(x));
+            key = new ClientKey(kid, "EdDSA", $$"""{"kty":"OKP","crv":"Ed25519","x":"{{B64(x)}}","kid":{{JsonSerializer.Serialize(kid)}}}""", null, ed25519);
             return ValidKid(kid, out error);
         }
 

@@ -1,5 +1,7 @@
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Mimi.Discovery.Authority;
 
 namespace Mimi.Discovery.Server.Authentication;
 
@@ -36,19 +38,14 @@ internal static class CompactJws
         }
     }
 
-    public static bool TryDecodeJson(string part, out JsonDocument? document)
+    /// <summary>
+    /// Decodes a base64url part holding a JSON object. Anything else is false, including text that is not valid Unicode
+    /// (a lone surrogate escape, invalid UTF-8): after this, reading the object's names and strings cannot throw.
+    /// </summary>
+    public static bool TryDecodeJson(string part, [NotNullWhen(true)] out JsonDocument? document)
     {
         document = null;
-        if (!TryDecode(part, out var bytes))
-        {
-            return false;
-        }
-
-        try
-        {
-            document = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException)
+        if (!TryDecode(part, out var bytes) || !UntrustedJson.TryParse(bytes, out document))
         {
             return false;
         }

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Features;
@@ -39,12 +38,6 @@ internal static partial class ImportApi
         if (directory.Find(provider)?.Trust != ProviderTrust.Trusted)
         {
             return Problems.Forbidden("Only trusted providers may import mappings: each row is issued on the provider's attestation.");
-        }
-
-        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !string.Equals(type.MediaType, MediaType, StringComparison.OrdinalIgnoreCase))
-        {
-            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type.",
-                $"Send the rows as {MediaType}: one JSON object per line.");
         }
 
         // The service-wide body limit is small; this endpoint alone reads up to Import:MaxBodyBytes, line by line.

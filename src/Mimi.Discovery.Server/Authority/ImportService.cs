@@ -120,9 +120,8 @@ internal sealed partial class ImportService(
         }
         catch (JsonException e)
         {
-            // The reader's own line number is always 0 here (one line at a time); give the byte position instead.
-            var reason = e.Message.Split(" Path: ", 2)[0];
-            return Fail(line, "json", "json.malformed", $"Not a JSON object (byte {e.BytePositionInLine}): {reason}", out error);
+            var json = JsonErrors.Describe(e, ServerJson.Default.ImportRow);
+            return Fail(line, json.Field ?? "json", json.Code, json.Detail, out error);
         }
 
         if (row is null)

@@ -10,7 +10,6 @@ using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Hosting;
-using Mimi.Discovery.Server.Resolution;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Consent;
@@ -26,7 +25,7 @@ internal static class ConsentMimiApi
 
     public static IEndpointRouteBuilder MapConsentMimiApi(this IEndpointRouteBuilder app)
     {
-        var mimi = app.MapGroup(MimiPaths.Base).WithTags("Consent").RequireAuthorization(Policies.Peer);
+        var mimi = app.MapGroup(MimiPaths.Base).WithTags("Consent").RequireAuthorization(Policies.Peer).AcceptsTlsBody();
         mimi.MapPost(MimiPaths.Route(MimiEndpoint.RequestConsent), RequestConsentAsync).WithName("MimiRequestConsent")
             .WithSummary("A peer asks one of this provider's users for consent, or cancels (ConsentEntry). Always 201 once valid: the requester never learns what the target saw. Peers only.");
         mimi.MapPost(MimiPaths.Route(MimiEndpoint.UpdateConsent), UpdateConsentAsync).WithName("MimiUpdateConsent")
@@ -134,11 +133,6 @@ internal static class ConsentMimiApi
         IOptions<DeliveryOptions> delivery, CancellationToken ct)
     {
         var source = user.PeerDomain();
-        if (ContentTypeProblem(http) is { } unsupported)
-        {
-            return unsupported;
-        }
-
         var body = await MimiBodies.ReadAsync(http.Request, options.Value.MaxBodyBytes, ct);
         if (!AbuseReport.TryDecode(body, out var report, out var error, new TlsReaderOptions { MaxInputLength = options.Value.MaxBodyBytes }))
         {
@@ -179,22 +173,11 @@ internal static class ConsentMimiApi
 
     private static async Task<(ConsentEntry? Entry, ProblemHttpResult? Problem)> ReadEntryAsync(HttpContext http, ConsentOptions options, CancellationToken ct)
     {
-        if (ContentTypeProblem(http) is { } unsupported)
-        {
-            return (null, unsupported);
-        }
-
         var body = await MimiBodies.ReadAsync(http.Request, options.MaxBodyBytes, ct);
         return ConsentEntry.TryDecode(body, out var entry, out var error, new TlsReaderOptions { MaxInputLength = options.MaxBodyBytes })
             ? (entry, null)
             : (null, Problems.InvalidMessage(error, nameof(ConsentEntry)));
     }
-
-    private static ProblemHttpResult? ContentTypeProblem(HttpContext http) =>
-        http.Request.ContentType is { } type && type.StartsWith(PeerClient.MediaType, StringComparison.OrdinalIgnoreCase)
-            ? null
-            : Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type.",
-                $"MIMI bodies are TLS-encoded; send them as {PeerClient.MediaType}.");
 
     /// <summary>
     /// Checks and normalizes the scope: both URIs users, the requester's (for requestConsent) or the target's (for

@@ -23,7 +23,7 @@ internal static partial class MimiApi
 
     public static IEndpointRouteBuilder MapMimiApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(MimiPaths.Base).WithTags("MIMI").RequireAuthorization(Policies.Peer);
+        var group = app.MapGroup(MimiPaths.Base).WithTags("MIMI").RequireAuthorization(Policies.Peer).AcceptsTlsBody();
         group.MapPost(MimiPaths.Route(MimiEndpoint.KeyMaterial), KeyMaterialAsync).WithName("MimiKeyMaterial")
             .WithSummary("Claims one KeyPackage per client of a hosted user (KeyMaterialRequest → KeyMaterialResponse). Consent and owner quotas apply.");
         group.MapPost(MimiPaths.Route(MimiEndpoint.Update), UpdateAsync).WithName("MimiUpdate")

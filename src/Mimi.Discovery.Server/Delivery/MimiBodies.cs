@@ -1,8 +1,20 @@
+using Microsoft.AspNetCore.Http.Metadata;
+using Mimi.Discovery.Server.Hosting;
+
 namespace Mimi.Discovery.Server.Delivery;
 
 /// <summary>Reading the TLS-encoded body of a MIMI request, for the delivery and the consent endpoints alike.</summary>
 internal static class MimiBodies
 {
+    /// <summary>
+    /// States that the endpoints take a TLS-encoded body. draft-ietf-mimi-protocol-06 registers no media type for its
+    /// TLS presentation-language messages, so they travel as <c>application/octet-stream</c>, as every peer here sends
+    /// them; any other declared type is a 415 problem (<see cref="MediaTypes"/>).
+    /// </summary>
+    public static TBuilder AcceptsTlsBody<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AcceptsMetadata([MediaTypes.OctetStream], typeof(byte[])));
+
     /// <summary>
     /// Reads the body. With a <paramref name="limit"/>, reads at most <paramref name="limit"/> + 1 bytes: one byte over
     /// is enough for the decoder (given the same limit) to name the size limit. Without one, reads it all; the request

@@ -81,9 +81,12 @@ internal static class Problems
         403 => "forbidden",
         404 => "not-found",
         405 => "method-not-allowed",
+        408 => "request-timeout",
         413 => "request-too-large",
+        414 => "request-target-too-long",
         415 => "unsupported-media-type",
         429 => "rate-limited",
+        431 => "request-headers-too-large",
         503 => "unavailable",
         _ => status >= 500 ? "internal" : "http-" + status,
     };
@@ -94,9 +97,10 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        string? field = null;
         var (status, kind, detail) = exception switch
         {
-            BadHttpRequestException bad => (bad.StatusCode, Problems.KindForStatus(bad.StatusCode), Describe(bad)),
+            BadHttpRequestException bad => Describe(context, bad, out field),
             StorageException { IsOutage: true } storage => (503, StorageProblems.Kind(storage.Kind), StorageProblems.Detail(storage.Kind)),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "client-closed-request", "The client went away."),
             _ => (500, "internal", "An unexpected error occurred; it has been logged."),
@@ -114,17 +118,40 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         }
 
         context.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
             ProblemDetails = { Status = status, Type = Problems.Type(kind), Title = "The request could not be processed.", Detail = detail },
-        });
+        };
+        if (field is not null)
+        {
+            problem.ProblemDetails.Extensions["field"] = field;
+        }
+
+        return await problems.TryWriteAsync(problem);
     }
 
-    // The framework's message names the parameter; the JSON reader's inner message names the path and position.
-    private static string Describe(BadHttpRequestException bad) =>
-        bad.InnerException is System.Text.Json.JsonException json ? $"{bad.Message} {json.Message}" : bad.Message;
+    // The framework's messages name .NET types and parameters; BindingErrors says the same in the wire's terms.
+    private (int Status, string Kind, string Detail) Describe(HttpContext context, BadHttpRequestException bad, out string? field)
+    {
+        // A body read that failed inside binding carries Kestrel's own refusal (413, 408) within.
+        if (bad.InnerException is BadHttpRequestException inner)
+        {
+            bad = inner;
+        }
+
+        // The exception handler has cleared the endpoint from the context; its feature keeps it.
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
+        (field, var detail) = BindingErrors.Describe(context, endpoint, bad);
+
+        // The answer speaks the wire's terms; the framework's own words stay available to whoever runs the service.
+        LogRefused(logger, bad.StatusCode, context.Request.Path, bad.InnerException?.Message ?? bad.Message);
+        return (bad.StatusCode, Problems.KindForStatus(bad.StatusCode), detail);
+    }
+
+    [LoggerMessage(EventId = 7100, Level = LogLevel.Debug, Message = "Refused a request to {Path} with {Status}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, int status, PathString path, string reason);
 
     [LoggerMessage(EventId = 1900, Level = LogLevel.Error, Message = "Unhandled error on {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, PathString path);

@@ -46,6 +46,7 @@ internal static class ServiceSetup
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitOptions>>((k, l) =>
         {
             k.Limits.MaxRequestBodySize = l.Value.MaxRequestBodyBytes;
+            RequestHeadLimits.ConfigureKestrel(k.Limits, l.Value);
             k.AddServerHeader = false;
         });
         services.AddOptions<FormOptions>().Configure<IOptions<RequestLimitOptions>>((f, l) =>
@@ -190,7 +191,9 @@ internal static class ServiceSetup
             }
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Binding failures reach ProblemExceptionHandler, which names the field in the wire's terms (BindingErrors).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        MediaTypes.RemoveRoutingPolicy(services);
         services.ConfigureHttpJsonOptions(o => ServerJson.ConfigureAnswers(o.SerializerOptions));
         services.AddOpenApi(OpenApiTransformers.Configure);
         return builder;
@@ -200,7 +203,9 @@ internal static class ServiceSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RequestHeadLimits.RejectOversizedAsync);
         app.Use(RejectOversizedBodies);
+        app.Use(MediaTypes.RejectUndeclaredAsync);
         app.UseAuthentication();
         app.UseAuthorization();
 

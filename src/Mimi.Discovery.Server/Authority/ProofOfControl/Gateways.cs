@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Authority;
 using Mimi.Discovery.Server.Hosting;
 
 namespace Mimi.Discovery.Server.Authority.ProofOfControl;
@@ -89,18 +90,19 @@ internal sealed partial class HttpGateway(HttpClient http, IOptions<ProofOfContr
     private static bool TryReadId(byte[] body, out string id)
     {
         id = "";
-        try
+        if (!UntrustedJson.TryParse(body, out var document))
         {
-            using var document = JsonDocument.Parse(body);
+            return false;
+        }
+
+        using (document)
+        {
             if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("id", out var value)
                 && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 and <= 256 } text)
             {
                 id = text;
                 return true;
             }
-        }
-        catch (JsonException)
-        {
         }
 
         return false;

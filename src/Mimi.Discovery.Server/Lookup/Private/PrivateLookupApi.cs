@@ -65,12 +65,6 @@ internal static class PrivateLookupApi
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> EvaluateAsync(HttpContext http, ClaimsPrincipal user,
         PrivateLookupKeys keys, KeyedRateLimiter limiter, IOptions<PrivateLookupOptions> options, CancellationToken ct)
     {
-        if (!string.Equals(http.Request.ContentType, "application/octet-stream", StringComparison.OrdinalIgnoreCase))
-        {
-            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type.",
-                "The body must be an OPRF evaluation request sent as application/octet-stream.");
-        }
-
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, ct);
         var o = options.Value;

@@ -1,0 +1,126 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Mimi.Discovery.Authority;
+
+/// <summary>
+/// Parsing JSON that comes from outside (JOSE headers and payloads, JWKs, answers of other services). System.Text.Json
+/// accepts invalid UTF-8 and lone surrogate escapes (<c>"\ud800"</c>) inside strings and only throws when such a
+/// string is read, far from the parse. These methods refuse such documents where they are parsed, so that reading a
+/// name or a string of an accepted document never throws.
+/// </summary>
+public static class UntrustedJson
+{
+    /// <summary>The nesting accepted: JOSE objects and the documents read from other services nest a few levels.</summary>
+    public const int MaxDepth = 16;
+
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth };
+
+    /// <summary>
+    /// Parses <paramref name="utf8Json"/>: false when it is not JSON, nests deeper than <see cref="MaxDepth"/>, or holds a
+    /// name or string that is not valid Unicode. The caller disposes the document.
+    /// </summary>
+    public static bool TryParse(ReadOnlyMemory<byte> utf8Json, [NotNullWhen(true)] out JsonDocument? document)
+    {
+        try
+        {
+            document = JsonDocument.Parse(utf8Json, Options);
+        }
+        catch (JsonException)
+        {
+            document = null;
+            return false;
+        }
+
+        if (IsValidText(document.RootElement))
+        {
+            return true;
+        }
+
+        document.Dispose();
+        document = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Parses <paramref name="json"/> like <see cref="TryParse(ReadOnlyMemory{byte}, out JsonDocument?)"/>; a .NET string
+    /// holding a lone surrogate is refused too.
+    /// </summary>
+    public static bool TryParse(string json, [NotNullWhen(true)] out JsonDocument? document)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var utf8 = new byte[Encoding.UTF8.GetMaxByteCount(json.Length)];
+        if (Utf8.FromUtf16(json, utf8, out _, out var written, replaceInvalidSequences: false) != OperationStatus.Done)
+        {
+            document = null;
+            return false;
+        }
+
+        return TryParse(utf8.AsMemory(0, written), out document);
+    }
+
+    /// <summary>
+    /// True when every property name and string in <paramref name="element"/> reads as text: for elements that reached
+    /// the service through another parser (a request body bound by the framework).
+    /// </summary>
+    public static bool IsValidText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return TryRead(element);
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (!IsValidText(item))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!TryRead(property) || !IsValidText(property.Value))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    // The reader's own transcoding is the rule (no second decoder by hand); it throws only for text that is not Unicode.
+    private static bool TryRead(JsonElement element)
+    {
+        try
+        {
+            _ = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryRead(JsonProperty property)
+    {
+        try
+        {
+            _ = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}
