@@ -34,7 +34,7 @@ public sealed class LookupTests : IDisposable
         await beta.IssueCredentialAsync(Bob, "mimi://beta.test/u/bob", _userKey.SubjectPublicKeyInfo, ["mobile"], attested: true);
         await gamma.IssueCredentialAsync(Bob, "mimi://gamma.test/u/robert", _userKey.SubjectPublicKeyInfo, attested: true);
 
-        var answer = (await alpha.LookupAsync(["tel:+1 555 000 1111", "tel:+15550009999"])).Results;
+        var answer = (await alpha.LookupAsync(["tel:+1-555-000-1111", "tel:+15550009999"])).Results;
 
         Assert.Equal("found", answer[0].Status);
         Assert.Equal(["beta.test", "gamma.test"], answer[0].Mappings.Select(m => m.Provider).Order());
