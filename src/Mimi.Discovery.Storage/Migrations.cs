@@ -285,6 +285,10 @@ public static partial class Migrations
                 PRIMARY KEY (room_id, client_uri));
             CREATE INDEX ix_group_info_grants_expiry ON group_info_grants (expires_at);
             """),
+        // Version 11 is a code step (CodeSteps). A suspension starts a new token generation (ProviderRecord.TokenGeneration).
+        (12, "provider-token-generation", """
+            ALTER TABLE providers ADD COLUMN token_generation {int64} NOT NULL DEFAULT 0;
+            """),
     ];
 
     // Data migrations that need code rather than SQL, applied in version order among the SQL steps, in the same
