@@ -45,7 +45,7 @@ public sealed class SerialRouteTests : IDisposable
     }
 
     [Fact]
-    public async Task Regression_uppercase_serial_reads_and_revokes_the_credential_and_the_crl_lists_it()
+    public async Task An_uppercase_serial_reads_and_revokes_the_credential_and_the_crl_lists_it()
     {
         var (beta, _, serial) = await IssueAsync();
 

@@ -19,7 +19,7 @@ public sealed class PeerLimitsTests
         ValueArray.Create(new QueryElement(SearchIdentifierType.Nick, null, "nobody")), AppDataDictionary.Empty).Encode();
 
     [Fact]
-    public async Task Regression_a_suspension_reaches_other_providers_within_the_peer_key_bound()
+    public async Task A_suspension_reaches_other_providers_within_the_peer_key_bound()
     {
         var bound = TimeSpan.FromSeconds(2);
         await using var network = await ProviderNetwork.StartAsync(["alpha.test", "beta.test"],
