@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Mimi.Discovery.Authority;
 using Spectre.Console;
 
 namespace Mimi.Discovery.Cli;
@@ -52,12 +53,19 @@ internal static class CredentialCommands
 
     public static Command Revoke()
     {
-        var serial = new Argument<string>("serial") { Description = "Serial of the credential (hex)." };
+        var serial = new Argument<string>("serial") { Description = "Serial of the credential (hex, either case; colons between bytes allowed, as openssl prints it)." };
         var reason = new Option<string>("--reason") { Description = "unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn.", DefaultValueFactory = _ => "unspecified" };
         var command = new Command("revoke", "Revokes a credential (its provider or the operator).") { serial, reason };
         command.SetAction((parse, ct) => MimiCommand.RunAsync(async () =>
         {
-            var credential = await MimiCommand.Client(parse).RevokeCredentialAsync(parse.GetValue(serial)!, parse.GetValue(reason)!, ct);
+            var text = parse.GetValue(serial)!;
+            // The same normalization as the service's routes: upper case as openssl prints it, colons, leading zeros.
+            if (!CredentialSerial.TryParse(text, out var parsed, out var error))
+            {
+                throw new CliException($"serial '{text}': {error}");
+            }
+
+            var credential = await MimiCommand.Client(parse).RevokeCredentialAsync(parsed.Value, parse.GetValue(reason)!, ct);
             AnsiConsole.MarkupLineInterpolated($"[yellow]revoked[/] {credential.Serial} at {credential.RevokedAt:u}, log index {credential.RevocationLogIndex}");
         }));
         return command;

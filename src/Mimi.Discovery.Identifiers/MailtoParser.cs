@@ -6,7 +6,8 @@ using System.Text;
 namespace Mimi.Discovery.Identifiers;
 
 /// <summary>
-/// Parses a <c>mailto:</c> URI (RFC 6068) that names exactly one address and no header fields.
+/// Parses a <c>mailto:</c> URI (RFC 6068) that names exactly one address and no header fields, and folds it to the
+/// one form it is compared in (<see cref="Fold"/>).
 /// </summary>
 internal static class MailtoParser
 {
@@ -101,6 +102,8 @@ internal static class MailtoParser
             return false;
         }
 
+        local = Fold(local);
+
         if (Encoding.UTF8.GetByteCount(local) > MaxLocalPartOctets)
         {
             error = new IdentifierError(
@@ -129,6 +132,16 @@ internal static class MailtoParser
         value = Sii.ForMailto(builder.ToString(), local, domain);
         return true;
     }
+
+    /// <summary>
+    /// The one form an address is compared, limited and stored in: the whole address case-folded, as Matrix settled
+    /// for its identifiers (MSC2265). RFC 5321 lets a mail system treat local parts case-sensitively, but none that
+    /// users meet does, and letter case must not make one address several (each with its own send limit and mapping).
+    /// Unicode simple lower-casing (invariant), the same on every machine; the service runs with invariant
+    /// globalization, where .NET offers no Unicode normalization, so precomposed and combining spellings of a
+    /// non-ASCII letter stay two addresses.
+    /// </summary>
+    internal static string Fold(string local) => local.ToLowerInvariant();
 
     /// <summary>dot-atom-text of RFC 5322 with RFC 6532's UTF-8 extension of atext.</summary>
     private static bool TryCheckDotAtom(string input, string local, [NotNullWhen(false)] out IdentifierError? error)

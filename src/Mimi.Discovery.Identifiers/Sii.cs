@@ -11,16 +11,18 @@ namespace Mimi.Discovery.Identifiers;
 /// <para>Accepted forms, scheme matched case-insensitively and written lower-case:</para>
 /// <list type="bullet">
 /// <item><description>
-/// <c>tel:</c> with a global number (<c>+</c>, country calling code, digits). Spaces and the RFC 3966
-/// visual separators <c>- . ( )</c> are allowed and removed; parameters such as <c>;ext=</c> are not.
+/// <c>tel:</c> with a global number (<c>+</c>, country calling code, digits). The RFC 3966 visual
+/// separators <c>- . ( )</c> are allowed and removed; anything else (a space among them) is refused, as
+/// are parameters such as <c>;ext=</c>.
 /// The number must be a possible number for an assigned country calling code (its length fits); it
 /// need not lie in an assigned range, see <see cref="IsValidNumber"/>. Normalized to E.164:
 /// <c>tel:+15550001111</c>.
 /// </description></item>
 /// <item><description>
 /// <c>mailto:</c> with exactly one <c>local@domain</c> and no header fields. The local part is a
-/// dot-atom (RFC 5322, UTF-8 allowed per RFC 6532), kept as written after percent-decoding and at most
-/// 64 octets; the domain is normalized by <see cref="ProviderDomain"/>.
+/// dot-atom (RFC 5322, UTF-8 allowed per RFC 6532), percent-decoded and lower-cased (the whole address
+/// is compared case-insensitively, as Matrix's MSC2265 settled), at most 64 octets; the domain is
+/// normalized by <see cref="ProviderDomain"/>.
 /// </description></item>
 /// <item><description>
 /// <c>im:handle@domain</c>. Handles are case-insensitive and written lower-case: 1 to 64 characters
@@ -68,7 +70,7 @@ public sealed class Sii : IEquatable<Sii>
     public bool IsValidNumber => _number is not null && TelParser.IsValidNumber(_number);
 
     /// <summary>
-    /// For <see cref="SiiKind.Mailto"/>, the percent-decoded local part as written; for
+    /// For <see cref="SiiKind.Mailto"/>, the percent-decoded, case-folded local part; for
     /// <see cref="SiiKind.Im"/>, the lower-cased handle; null for <see cref="SiiKind.Tel"/>.
     /// </summary>
     public string? LocalPart { get; }
@@ -77,7 +79,7 @@ public sealed class Sii : IEquatable<Sii>
     public string? Domain { get; }
 
     /// <summary>Parses and normalizes a service-independent identifier.</summary>
-    /// <param name="input">The identifier, e.g. <c>tel:+1 212 555 1212</c>.</param>
+    /// <param name="input">The identifier, e.g. <c>tel:+1-212-555-1212</c>.</param>
     /// <param name="value">The normalized identifier when the method returns <see langword="true"/>.</param>
     /// <param name="error">Why the input was rejected when the method returns <see langword="false"/>.</param>
     /// <returns>Whether <paramref name="input"/> is a valid identifier. Never throws.</returns>

@@ -59,14 +59,16 @@ internal static class TelParser
 
                 digits[count++] = c;
             }
-            else if (c is not ('-' or '.' or '(' or ')' or ' '))
+            else if (c is not ('-' or '.' or '(' or ')'))
             {
+                // RFC 3966's visual separators are exactly these four: a space (as printed numbers have) is refused,
+                // not dropped, since a tel: URI with one is not a tel: URI.
                 error = new IdentifierError(
                     IdentifierErrorCodes.TelInvalidCharacter,
                     IdentifierPart.Number,
                     char.IsAsciiLetter(c)
-                        ? $"The number in '{input}' contains the letter '{c}'; only digits and the separators '-', '.', '(', ')' and space are allowed."
-                        : $"The number in '{input}' contains {InputRules.Describe(c)}; only digits and the separators '-', '.', '(', ')' and space are allowed.");
+                        ? $"The number in '{input}' contains the letter '{c}'; only digits and the RFC 3966 visual separators '-', '.', '(' and ')' are allowed."
+                        : $"The number in '{input}' contains {InputRules.Describe(c)}; only digits and the RFC 3966 visual separators '-', '.', '(' and ')' are allowed.");
                 return false;
             }
         }

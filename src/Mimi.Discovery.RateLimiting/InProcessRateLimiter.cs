@@ -187,7 +187,7 @@ public sealed class InProcessRateLimiter : KeyedRateLimiter
 
                 var decision = charged.Count switch
                 {
-                    0 => NothingOwed(partitions.Span[0].Policy),
+                    0 => AsItStands(AcquireCore(partitions.Span[0] with { Permits = 0 })),
                     1 => AcquireCore(charged[0]),
                     _ => AcquireCore(CollectionsMarshal.AsSpan(charged)),
                 };

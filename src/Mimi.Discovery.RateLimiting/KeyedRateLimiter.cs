@@ -81,8 +81,8 @@ public abstract class KeyedRateLimiter : IDisposable
     /// <param name="cancellationToken">Cancels the wait (the decision may still have been made).</param>
     /// <returns>
     /// The combined decision, describing the partition that limits the caller; when no partition owes anything, allowed
-    /// without consulting any, describing the first partition with <see cref="RateLimitDecision.Remaining"/> -1.
-    /// Nothing is charged or remembered when it is not allowed.
+    /// whatever is left, describing the first partition as it stands (nothing charged), so every answer can carry the
+    /// RateLimit fields. Nothing is charged or remembered when it is not allowed.
     /// </returns>
     public ValueTask<RateLimitDecision> AcquireNewAsync(string seen, TimeSpan lifetime, ReadOnlyMemory<RateLimitRequest> partitions,
         ReadOnlyMemory<RateLimitItem> items, CancellationToken cancellationToken = default)
@@ -134,9 +134,12 @@ public abstract class KeyedRateLimiter : IDisposable
     protected abstract ValueTask<RateLimitDecision> AcquireNewCoreAsync(string seen, TimeSpan lifetime, ReadOnlyMemory<RateLimitRequest> partitions,
         ReadOnlyMemory<RateLimitItem> items, CancellationToken cancellationToken);
 
-    /// <summary>The decision when nothing is owed: allowed, no partition consulted.</summary>
-    protected static RateLimitDecision NothingOwed(RateLimitPolicy policy) =>
-        new(true, RateLimitReason.WithinLimit, policy, 0, -1, TimeSpan.Zero, TimeSpan.Zero);
+    /// <summary>
+    /// The decision when nothing is owed: allowed whatever is left, describing the first partition as the zero-permit
+    /// <paramref name="peek"/> found it (so a free re-sync still reports the quota it would draw on).
+    /// </summary>
+    protected static RateLimitDecision AsItStands(RateLimitDecision peek) =>
+        peek with { IsAllowed = true, Reason = RateLimitReason.WithinLimit, KeyIndex = 0, RetryAfter = TimeSpan.Zero };
 
     /// <summary>Releases what the limiter holds.</summary>
     /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>

@@ -25,10 +25,7 @@ public enum RateLimitReason
 /// <param name="Reason">Why.</param>
 /// <param name="Policy">The policy of the partition described (quota <c>q</c> and window <c>w</c> of the policy header).</param>
 /// <param name="KeyIndex">Index of the described partition among the requests (0 for a single key).</param>
-/// <param name="Remaining">
-/// Whole permits left in the described partition after this decision; -1 when no partition was consulted (an
-/// <see cref="KeyedRateLimiter.AcquireNewAsync"/> that owed nothing).
-/// </param>
+/// <param name="Remaining">Whole permits left in the described partition after this decision.</param>
 /// <param name="ResetAfter">Time until the described partition is back to its full quota.</param>
 /// <param name="RetryAfter">When denied, how long to wait before the same request can succeed; otherwise zero.</param>
 public readonly record struct RateLimitDecision(

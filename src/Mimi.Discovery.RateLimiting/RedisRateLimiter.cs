@@ -16,8 +16,10 @@ namespace Mimi.Discovery.RateLimiting;
 /// <remarks>
 /// While Redis cannot be reached, or does not answer within <see cref="RedisRateLimiterOptions.Timeout"/>, decisions
 /// carry <see cref="RateLimitReason.BackendUnavailable"/> and are denied or allowed according to
-/// <see cref="RedisRateLimiterOptions.FailureMode"/>. The outage is logged once when it starts and once when Redis
-/// answers again; the connection multiplexer reconnects by itself, so the limiter needs no restart.
+/// <see cref="RedisRateLimiterOptions.FailureMode"/>. An episode of such failures (an outage, or timeouts on a busy
+/// machine) is logged once when it starts and once when Redis has answered for
+/// <see cref="RedisRateLimiterOptions.EpisodeQuietPeriod"/> without a failure, with how many decisions failed and how
+/// many of them timed out; the connection multiplexer reconnects by itself, so the limiter needs no restart.
 /// <para>
 /// Needs Redis 5 or later (a script that reads TIME before writing) on a single primary: an acquisition's keys are
 /// touched by one script, which Redis Cluster allows only when they share a hash slot.
@@ -33,9 +35,16 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
     private readonly TimeSpan _timeout;
     private readonly bool _failOpen;
     private readonly TimeSpan _unavailableRetryAfter;
+    private readonly TimeSpan _episodeQuietPeriod;
     private readonly ILogger _logger;
-    private int _unavailable;
-    private long _outageStarted;
+
+    // The episode of failures in progress: 1 while open; when it started and last failed (Stopwatch timestamps); how
+    // many decisions failed in it, and how many of those timed out.
+    private int _episode;
+    private long _episodeStarted;
+    private long _lastFailure;
+    private long _failures;
+    private long _timeouts;
 
     /// <summary>Creates a limiter over a connection the host owns (and disposes).</summary>
     /// <param name="redis">The connection; create it with <c>AbortOnConnectFail = false</c> so it keeps reconnecting.</param>
@@ -52,6 +61,7 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
         _timeout = options.Timeout;
         _failOpen = options.FailureMode == RedisFailureMode.FailOpen;
         _unavailableRetryAfter = options.UnavailableRetryAfter;
+        _episodeQuietPeriod = options.EpisodeQuietPeriod;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
@@ -140,7 +150,7 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
         // A disconnected multiplexer would queue the command until its own (long) timeout; answer at once instead.
         if (!_redis.IsConnected)
         {
-            return Unavailable(first.Policy, error: null);
+            return Unavailable(first.Policy, "not connected", error: null);
         }
 
         // ConfigureAwait(false) throughout: the synchronous path blocks on this, whatever context the caller runs in.
@@ -161,10 +171,16 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
                 reply = await Bounded(pending, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (TimeoutException)
+        {
+            // Our own bound (or the client's): Redis may be healthy and the machine busy; no stack trace to log.
+            Observe(pending);
+            return Unavailable(first.Policy, null, error: null);
+        }
+        catch (RedisException e)
         {
             Observe(pending);
-            return Unavailable(first.Policy, e);
+            return Unavailable(first.Policy, e.Message, e);
         }
         catch (OperationCanceledException)
         {
@@ -172,9 +188,11 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
             throw;
         }
 
-        if (Volatile.Read(ref _unavailable) == 1 && Interlocked.Exchange(ref _unavailable, 0) == 1)
+        if (Volatile.Read(ref _episode) == 1 && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastFailure)) >= _episodeQuietPeriod
+            && Interlocked.CompareExchange(ref _episode, 0, 1) == 1)
         {
-            LogBackendRecovered(_logger, Stopwatch.GetElapsedTime(Interlocked.Read(ref _outageStarted)));
+            LogBackendRecovered(_logger, Stopwatch.GetElapsedTime(Interlocked.Read(ref _episodeStarted)),
+                Interlocked.Exchange(ref _failures, 0), Interlocked.Exchange(ref _timeouts, 0), _timeout);
         }
 
         var allowed = (long)reply[0] == 1;
@@ -202,20 +220,32 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
         }
     }
 
-    private RateLimitDecision Unavailable(RateLimitPolicy policy, Exception? error)
+    /// <summary>A failed decision; <paramref name="cause"/> null for a timeout.</summary>
+    private RateLimitDecision Unavailable(RateLimitPolicy policy, string? cause, Exception? error)
     {
-        if (Interlocked.Exchange(ref _unavailable, 1) == 0)
+        var now = Stopwatch.GetTimestamp();
+        // The failure time first, so a concurrent success does not close the episode under it.
+        Interlocked.Exchange(ref _lastFailure, now);
+        if (Interlocked.CompareExchange(ref _episode, 1, 0) == 0)
         {
-            Interlocked.Exchange(ref _outageStarted, Stopwatch.GetTimestamp());
-            LogBackendUnavailable(_logger, _failOpen ? "allowing requests uncounted" : "denying requests", error);
+            Interlocked.Exchange(ref _episodeStarted, now);
+            LogBackendUnavailable(_logger, cause ?? $"no answer within {_timeout.TotalMilliseconds:0} ms",
+                _failOpen ? "allowing requests uncounted" : "denying requests", error);
+        }
+
+        Interlocked.Increment(ref _failures);
+        if (cause is null)
+        {
+            Interlocked.Increment(ref _timeouts);
         }
 
         return RateLimitDecision.Unavailable(policy, _failOpen, _unavailableRetryAfter);
     }
 
-    [LoggerMessage(EventId = 1601, Level = LogLevel.Error, Message = "Rate-limit counters in Redis are unavailable; {Action} until Redis answers again")]
-    private static partial void LogBackendUnavailable(ILogger logger, string action, Exception? error);
+    [LoggerMessage(EventId = 1601, Level = LogLevel.Error, Message = "Rate-limit counters in Redis are unavailable ({Cause}); {Action} until Redis answers again")]
+    private static partial void LogBackendUnavailable(ILogger logger, string cause, string action, Exception? error);
 
-    [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "Rate-limit counters in Redis are available again after {Outage}")]
-    private static partial void LogBackendRecovered(ILogger logger, TimeSpan outage);
+    [LoggerMessage(EventId = 1602, Level = LogLevel.Information,
+        Message = "Rate-limit counters in Redis are available again after {Episode}: {Failures} decisions failed meanwhile, {Timeouts} of them with no answer within {Timeout}")]
+    private static partial void LogBackendRecovered(ILogger logger, TimeSpan episode, long failures, long timeouts, TimeSpan timeout);
 }

@@ -103,8 +103,9 @@ internal sealed class RedisScript
     /// KEYS[1]: the set of items seen; KEYS[2..n+1]: the buckets. ARGV[1]: the set's lifetime in ms; ARGV[2]: the
     /// number of items m; ARGV[3i], ARGV[3i+1], ARGV[3i+2]: bucket i's permit limit, window in µs and permits taken
     /// whatever the items; then m items, each its value, the number k of buckets it charges when new, and their k
-    /// (1-based) numbers. A bucket that nothing charges is not consulted; when none is, the reply is allowed and
-    /// describes bucket 1 with remaining -1. On allow the new items join the set, whose lifetime starts again.
+    /// (1-based) numbers. A bucket that nothing charges is not charged; when none is, the reply is allowed and
+    /// describes bucket 1 as it stands (a re-sync still reports its quota). On allow the new items join the set,
+    /// whose lifetime starts again.
     /// </summary>
     public static readonly RedisScript AcquireNew = new(Core + """
         local n = #KEYS - 1
@@ -132,10 +133,13 @@ internal sealed class RedisScript
             keys[c], limits[c], windows[c], permits[c], from[c] = KEYS[i + 1], tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1]), owed[i], i
           end
         end
-        local allowed, reply = true, {1, 1, -1, 0, 0}
+        local allowed, reply = true, nil
         if #keys > 0 then
           allowed, reply = acquire(keys, limits, windows, permits)
           reply[2] = from[reply[2]]
+        else
+          local _, peek = acquire({KEYS[2]}, {tonumber(ARGV[3])}, {tonumber(ARGV[4])}, {0})
+          reply = {1, 1, peek[3], peek[4], 0}
         end
         if allowed and #fresh > 0 then
           for s = 1, #fresh, 1000 do

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 
 namespace Mimi.Discovery.Storage;
@@ -304,10 +305,21 @@ public static partial class Migrations
                 updated_at {int64} NOT NULL,
                 PRIMARY KEY (provider, import_id));
             """),
+        // Version 13 is a code step (CodeSteps). A suspension starts a new token generation (ProviderRecord.TokenGeneration).
+        (14, "provider-token-generation", """
+            ALTER TABLE providers ADD COLUMN token_generation {int64} NOT NULL DEFAULT 0;
+            """),
+    ];
+
+    // Data migrations that need code rather than SQL, applied in version order among the SQL steps, in the same
+    // transaction under the same lock.
+    private static readonly (int Version, string Name, Func<DbTransaction, CancellationToken, Task> Apply)[] CodeSteps =
+    [
+        (13, "mailto-case-folded", MailtoCaseFolding.ApplyAsync),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>
-    public static int LatestVersion => Steps[^1].Version;
+    public static int LatestVersion => Math.Max(Steps[^1].Version, CodeSteps[^1].Version);
 
     /// <summary>Applies every missing migration; returns how many this call applied.</summary>
     public static async Task<int> ApplyAsync(MimiDatabase database, ILogger logger, CancellationToken ct)
@@ -343,15 +355,23 @@ public static partial class Migrations
             }
 
             var count = 0;
-            foreach (var (version, name, sql) in Steps)
+            var steps = Steps.Select(s => (s.Version, s.Name, s.Sql, Apply: (Func<DbTransaction, CancellationToken, Task>?)null))
+                .Concat(CodeSteps.Select(s => (s.Version, s.Name, Sql: "", Apply: (Func<DbTransaction, CancellationToken, Task>?)s.Apply)))
+                .OrderBy(s => s.Version);
+            foreach (var (version, name, sql, apply) in steps)
             {
                 if (applied.Contains(version))
                 {
                     continue;
                 }
 
-                await using (var step = tx.Command(dialect.Ddl(sql)))
+                if (apply is not null)
                 {
+                    await apply(tx, ct);
+                }
+                else
+                {
+                    await using var step = tx.Command(dialect.Ddl(sql));
                     await step.ExecuteNonQueryAsync(ct);
                 }
 

@@ -20,7 +20,10 @@ public enum ProviderStatus
     Suspended = 1,
 }
 
-/// <summary>An enrolled provider.</summary>
+/// <summary>
+/// An enrolled provider. <see cref="TokenGeneration"/> counts its suspensions: access tokens carry the generation they
+/// were issued in, so a token from before a suspension stays dead after reinstatement.
+/// </summary>
 public sealed record ProviderRecord(
     string Domain,
     string DisplayName,
@@ -30,7 +33,8 @@ public sealed record ProviderRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<ProviderKeyRecord> Keys,
-    string? KeyMaterialUrl = null);
+    string? KeyMaterialUrl = null,
+    long TokenGeneration = 0);
 
 /// <summary>A public signing key of a provider (a JWK), active until retired.</summary>
 public sealed record ProviderKeyRecord(string Kid, string Jwk, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt)
@@ -99,9 +103,9 @@ public sealed class ProviderStore(MimiDatabase database)
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }, ct);
 
-    /// <summary>Suspends or reinstates; false if unknown.</summary>
+    /// <summary>Suspends (starting a new token generation) or reinstates; false if unknown.</summary>
     public Task<bool> SetStatusAsync(string domain, ProviderStatus status, DateTimeOffset now, CancellationToken ct) =>
-        UpdateAsync("status = @v", (long)status, domain, now, ct);
+        UpdateAsync(status == ProviderStatus.Suspended ? "status = @v, token_generation = token_generation + 1" : "status = @v", (long)status, domain, now, ct);
 
     /// <summary>Changes the trust level; false if unknown.</summary>
     public Task<bool> SetTrustAsync(string domain, ProviderTrust trust, DateTimeOffset now, CancellationToken ct) =>
@@ -217,7 +221,7 @@ public sealed class ProviderStore(MimiDatabase database)
             }
 
             var providers = new List<ProviderRecord>();
-            await using (var query = c.Command($"SELECT {Columns} FROM providers {where} ORDER BY domain"))
+            await using (var query = c.Command($"SELECT {Columns}, token_generation FROM providers {where} ORDER BY domain"))
             {
                 if (domain is not null)
                 {
@@ -230,7 +234,7 @@ public sealed class ProviderStore(MimiDatabase database)
                     var d = reader.GetString(0);
                     providers.Add(new ProviderRecord(d, reader.GetString(1), reader.GetString(2), (ProviderTrust)reader.GetInt64(3),
                         (ProviderStatus)reader.GetInt64(4), StoredTime.To(reader.GetInt64(5)), StoredTime.To(reader.GetInt64(6)),
-                        keys.TryGetValue(d, out var k) ? k : [], reader.GetNullableString(7)));
+                        keys.TryGetValue(d, out var k) ? k : [], reader.GetNullableString(7), reader.GetInt64(8)));
                 }
             }
 

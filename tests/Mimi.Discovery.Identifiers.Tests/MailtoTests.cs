@@ -4,7 +4,8 @@ public class MailtoTests
 {
     [Theory]
     [InlineData("mailto:a@b.example", "mailto:a@b.example", "a", "b.example")]
-    [InlineData("MailTo:Alice@B.Example", "mailto:Alice@b.example", "Alice", "b.example")]
+    [InlineData("MailTo:Alice@B.Example", "mailto:alice@b.example", "alice", "b.example")]
+    [InlineData("mailto:JOS%C3%89@b.example", "mailto:jos%C3%A9@b.example", "josé", "b.example")]
     [InlineData("MAILTO:alice@b.example.", "mailto:alice@b.example", "alice", "b.example")]
     [InlineData("mailto:first.last@b.example", "mailto:first.last@b.example", "first.last", "b.example")]
     [InlineData("mailto:%61lice@b.example", "mailto:alice@b.example", "alice", "b.example")]
@@ -19,7 +20,7 @@ public class MailtoTests
     [InlineData("mailto:a@bücher.example", "mailto:a@xn--bcher-kva.example", "a", "xn--bcher-kva.example")]
     [InlineData("mailto:a@B%C3%BCcher.example", "mailto:a@xn--bcher-kva.example", "a", "xn--bcher-kva.example")]
     [InlineData("mailto:a@BÜCHER.example", "mailto:a@xn--bcher-kva.example", "a", "xn--bcher-kva.example")]
-    public void One_address_normalizes_with_lower_case_domain_and_local_part_as_written(
+    public void One_address_normalizes_with_lower_case_domain_and_case_folded_local_part(
         string input, string expected, string localPart, string domain)
     {
         Assert.True(Sii.TryParse(input, out var sii, out var error), error?.Message);
@@ -95,9 +96,19 @@ public class MailtoTests
     }
 
     [Fact]
-    public void Local_part_case_is_significant_and_domain_case_is_not()
+    public void Regression_letter_case_makes_one_address_several()
     {
-        Assert.NotEqual(Sii.Parse("mailto:Alice@b.example"), Sii.Parse("mailto:alice@b.example"));
-        Assert.Equal(Sii.Parse("mailto:alice@B.EXAMPLE"), Sii.Parse("mailto:alice@b.example"));
+        var variants = new[] { "mailto:bob@x.example", "mailto:Bob@X.example", "mailto:BOB@x.EXAMPLE", "MAILTO:bOb@x.example", "mailto:%42ob@x.example" };
+
+        Assert.Single(variants.Select(v => Sii.Parse(v).Value).Distinct());
+        Assert.Equal("mailto:bob@x.example", Sii.Parse(variants[1]).Value);
+    }
+
+    [Fact]
+    public void The_64_octet_limit_applies_to_the_folded_local_part()
+    {
+        // U+023A (2 octets) lower-cases to U+2C65 (3 octets): 30 of them fit as written, not once folded.
+        Assert.False(Sii.TryParse("mailto:" + new string('\u023a', 30) + "@b.example", out _, out var error));
+        Assert.Equal(IdentifierErrorCodes.MailtoLocalPartTooLong, error.Code);
     }
 }

@@ -15,7 +15,7 @@ public class NormalizationProperties
 
     private static readonly string[] IdnLabels = ["bücher", "münchen", "пример", "日本語", "ÿ"];
     private static readonly string[] TopLevelLabels = ["example", "test", "org", "invalid"];
-    private static readonly string[] TelSeparators = ["", "", "", " ", "-", ".", "(", ")"];
+    private static readonly string[] TelSeparators = ["", "", "", "-", ".", "(", ")"];
 
     private static readonly Gen<string> AsciiLabel =
         from first in Gen.Elements("abcdefghijklmnopqrstuvwxyz0123456789".ToCharArray())
@@ -96,7 +96,7 @@ public class NormalizationProperties
     }
 
     [Property(MaxTest = 300)]
-    public Property Mailto_normalization_is_idempotent_and_ignores_scheme_and_domain_case()
+    public Property Mailto_normalization_is_idempotent_and_ignores_the_case_of_the_whole_address()
     {
         var atom = Gen.Elements("abcXYZ019!#$%&'*+-/=?^_`{|}~éü漢".ToCharArray()).NonEmptyListOf()
             .Select(chars => new string([.. chars.Take(10)]));
@@ -108,7 +108,7 @@ public class NormalizationProperties
             let local = string.Join('.', atoms.Take(4))
             select (
                 Lower: "mailto:" + EncodeMailtoLocal(local, encodeMask) + "@" + domain,
-                Varied: RandomCase("mailto", caseMask) + ":" + EncodeMailtoLocal(local, encodeMask) + "@" + RandomCase(domain, caseMask[6..]),
+                Varied: RandomCase("mailto", caseMask) + ":" + RandomCase(EncodeMailtoLocal(local, encodeMask), caseMask[6..]) + "@" + RandomCase(domain, caseMask[100..]),
                 Local: local);
 
         return Prop.ForAll(address.ToArbitrary(), x =>
@@ -116,7 +116,7 @@ public class NormalizationProperties
             Assert.True(Sii.TryParse(x.Lower, out var lower, out var error), $"{x.Lower}: {error?.Message}");
             Assert.True(Sii.TryParse(x.Varied, out var varied, out error), $"{x.Varied}: {error?.Message}");
             Assert.Equal(lower, varied);
-            Assert.Equal(x.Local, lower.LocalPart);
+            Assert.Equal(x.Local.ToLowerInvariant(), lower.LocalPart);
             AssertIdempotent(lower);
         });
     }
@@ -214,7 +214,8 @@ public class NormalizationProperties
             case 0:
                 return Phones.Format(number, PhoneNumberFormat.E164);
             case 1:
-                return Phones.Format(number, PhoneNumberFormat.INTERNATIONAL);
+                // RFC 3966 has no space among its visual separators: the international format's spaces become hyphens.
+                return Phones.Format(number, PhoneNumberFormat.INTERNATIONAL).Replace(' ', '-');
             case 2:
                 return Phones.Format(number, PhoneNumberFormat.RFC3966)["tel:".Length..];
             default:

@@ -52,7 +52,7 @@ public class SiiTests
     [Fact]
     public void Equality_and_hashing_follow_the_normalized_value()
     {
-        var a = Sii.Parse("tel:+1 (212) 555-1212");
+        var a = Sii.Parse("tel:+1(212)555-1212");
         var b = Sii.Parse("TEL:+1.212.555.1212");
         var c = Sii.Parse("tel:+12125551213");
 

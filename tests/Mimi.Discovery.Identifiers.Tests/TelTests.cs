@@ -6,18 +6,17 @@ public class TelTests
     [InlineData("tel:+15550001111", "tel:+15550001111")]
     [InlineData("tel:+12025550100", "tel:+12025550100")]
     [InlineData("tel:+12125551212", "tel:+12125551212")]
-    [InlineData("tel:+1 212 555 1212", "tel:+12125551212")]
     [InlineData("tel:+1-212-555-1212", "tel:+12125551212")]
     [InlineData("tel:+1.212.555.1212", "tel:+12125551212")]
     [InlineData("tel:+1(212)5551212", "tel:+12125551212")]
-    [InlineData("tel:+1 (212) 555-1212", "tel:+12125551212")]
+    [InlineData("tel:+1(212)555-1212", "tel:+12125551212")]
     [InlineData("TEL:+12125551212", "tel:+12125551212")]
     [InlineData("Tel:+12125551212", "tel:+12125551212")]
-    [InlineData("tel:+44 20 7183 8750", "tel:+442071838750")]
-    [InlineData("tel:+44 (0)20 7183 8750", "tel:+442071838750")]
-    [InlineData("tel:+39 06 1234 5678", "tel:+390612345678")]
-    [InlineData("tel:+49 30 123456", "tel:+4930123456")]
-    [InlineData("tel:+800 1234 5678", "tel:+80012345678")]
+    [InlineData("tel:+44-20-7183-8750", "tel:+442071838750")]
+    [InlineData("tel:+44(0)20.7183.8750", "tel:+442071838750")]
+    [InlineData("tel:+39-06-1234-5678", "tel:+390612345678")]
+    [InlineData("tel:+49.30.123456", "tel:+4930123456")]
+    [InlineData("tel:+800-1234-5678", "tel:+80012345678")]
     public void Global_numbers_normalize_to_e164(string input, string expected)
     {
         Assert.True(Sii.TryParse(input, out var sii, out var error), error?.Message);
@@ -40,22 +39,22 @@ public class TelTests
     [InlineData("tel:+12125551212;phone-context=+1", IdentifierErrorCodes.TelParametersNotAllowed, IdentifierPart.Parameters)]
     [InlineData("tel:+12125551212;isub=1", IdentifierErrorCodes.TelParametersNotAllowed, IdentifierPart.Parameters)]
     [InlineData("tel:+1-800-FLOWERS", IdentifierErrorCodes.TelInvalidCharacter, IdentifierPart.Number)]
-    [InlineData("tel:+1 212 555 1212 x12", IdentifierErrorCodes.TelInvalidCharacter, IdentifierPart.Number)]
+    [InlineData("tel:+1-212-555-1212x12", IdentifierErrorCodes.TelInvalidCharacter, IdentifierPart.Number)]
     [InlineData("tel:++12125551212", IdentifierErrorCodes.TelInvalidCharacter, IdentifierPart.Number)]
     [InlineData("tel:+1%202125551212", IdentifierErrorCodes.TelInvalidCharacter, IdentifierPart.Number)]
     [InlineData("tel:+12125551212#x", IdentifierErrorCodes.TelInvalidCharacter, IdentifierPart.Number)]
     [InlineData("tel:+12125551212?x=1", IdentifierErrorCodes.TelInvalidCharacter, IdentifierPart.Number)]
     [InlineData("tel:+1\t2125551212", IdentifierErrorCodes.TelInvalidCharacter, IdentifierPart.Number)]
     [InlineData("tel:+１２１２５５５１２１２", IdentifierErrorCodes.TelInvalidCharacter, IdentifierPart.Number)]
-    [InlineData("tel:+999 123 4567", IdentifierErrorCodes.TelUnknownCountryCode, IdentifierPart.Number)]
-    [InlineData("tel:+0 123 4567", IdentifierErrorCodes.TelUnknownCountryCode, IdentifierPart.Number)]
+    [InlineData("tel:+999-123-4567", IdentifierErrorCodes.TelUnknownCountryCode, IdentifierPart.Number)]
+    [InlineData("tel:+0-123-4567", IdentifierErrorCodes.TelUnknownCountryCode, IdentifierPart.Number)]
     [InlineData("tel:+", IdentifierErrorCodes.TelImpossibleNumber, IdentifierPart.Number)]
     [InlineData("tel:+-", IdentifierErrorCodes.TelImpossibleNumber, IdentifierPart.Number)]
     [InlineData("tel:+1", IdentifierErrorCodes.TelImpossibleNumber, IdentifierPart.Number)]
-    [InlineData("tel:+1 212 555 121", IdentifierErrorCodes.TelImpossibleNumber, IdentifierPart.Number)]
-    [InlineData("tel:+1 212 555 12123", IdentifierErrorCodes.TelImpossibleNumber, IdentifierPart.Number)]
+    [InlineData("tel:+1-212-555-121", IdentifierErrorCodes.TelImpossibleNumber, IdentifierPart.Number)]
+    [InlineData("tel:+1-212-555-12123", IdentifierErrorCodes.TelImpossibleNumber, IdentifierPart.Number)]
     [InlineData("tel:+1234567890123456", IdentifierErrorCodes.TelImpossibleNumber, IdentifierPart.Number)]
-    [InlineData("tel:+44 1", IdentifierErrorCodes.TelImpossibleNumber, IdentifierPart.Number)]
+    [InlineData("tel:+44-1", IdentifierErrorCodes.TelImpossibleNumber, IdentifierPart.Number)]
     public void Malformed_numbers_are_rejected_with_a_code(string input, string code, string part)
     {
         Assert.False(Sii.TryParse(input, out var sii, out var error));
@@ -64,6 +63,22 @@ public class TelTests
         Assert.Equal(code, error.Code);
         Assert.Equal(part, error.Part);
         Assert.Contains(input, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tel:+1 212 555 1212")]
+    [InlineData("tel:+1-212 555-1212")]
+    [InlineData("tel:+1\u00a0212\u00a05551212")]
+    [InlineData("tel:+1/212/5551212")]
+    [InlineData("tel:+1_212_5551212")]
+    public void Regression_spaces_are_not_visual_separators(string input)
+    {
+        // RFC 3966 visual-separator: "-" / "." / "(" / ")". Nothing else is dropped from a number.
+        Assert.False(Sii.TryParse(input, out _, out var error));
+
+        Assert.Equal(IdentifierErrorCodes.TelInvalidCharacter, error.Code);
+        Assert.Equal(IdentifierPart.Number, error.Part);
+        Assert.Contains("'-', '.', '(' and ')'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,7 +95,7 @@ public class TelTests
     [Fact]
     public void Digits_are_what_a_TNAuthList_carries()
     {
-        Assert.Equal("12025550100", Sii.Parse("tel:+1 202 555 0100").Digits);
+        Assert.Equal("12025550100", Sii.Parse("tel:+1-202-555-0100").Digits);
     }
 
     [Fact]

@@ -84,6 +84,51 @@ public sealed class RedisOutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Regression_timeouts_are_logged_once_per_episode_with_their_count_not_per_request()
+    {
+        var quiet = TimeSpan.FromSeconds(2);
+        using var limiter = await CreateLimiterAsync(RedisFailureMode.FailClosed, episodeQuietPeriod: quiet);
+        Assert.True((await EventuallyAsync(limiter, d => d.IsAllowed)).IsAllowed);
+
+        // Three stalls in quick succession (Redis healthy in between): one episode of timeouts.
+        var failed = 0;
+        for (var stall = 0; stall < 3; stall++)
+        {
+            await Server.PauseAsync();
+            try
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    failed += (await DecideAsync(limiter)).Reason == RateLimitReason.BackendUnavailable ? 1 : 0;
+                }
+            }
+            finally
+            {
+                await Server.ResumeAsync();
+            }
+
+            RateLimitDecision decision;
+            do
+            {
+                decision = await DecideAsync(limiter);
+                failed += decision.Reason == RateLimitReason.BackendUnavailable ? 1 : 0;
+            }
+            while (!decision.IsAllowed);
+        }
+
+        Assert.DoesNotContain(_log.Entries, e => e.Event.Id == 1602); // answers within the quiet period do not end it
+        await Task.Delay(quiet + TimeSpan.FromMilliseconds(500));
+        Assert.True((await DecideAsync(limiter)).IsAllowed);
+
+        var start = Assert.Single(_log.Entries, e => e.Event.Id == 1601);
+        var end = Assert.Single(_log.Entries, e => e.Event.Id == 1602);
+        Assert.Contains("no answer within 300 ms", start.Message, StringComparison.Ordinal);
+        Assert.True(failed >= 9, $"{failed} decisions failed");
+        Assert.Contains($": {failed} decisions failed meanwhile, ", end.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _log.Entries.Count);
+    }
+
+    [Fact]
     public async Task Fail_open_allows_uncounted_while_redis_is_down()
     {
         using var limiter = await CreateLimiterAsync(RedisFailureMode.FailOpen);
@@ -137,7 +182,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         Assert.Equal(99, up.Remaining);
     }
 
-    private async Task<RedisRateLimiter> CreateLimiterAsync(RedisFailureMode mode, bool serverIsDown = false)
+    private async Task<RedisRateLimiter> CreateLimiterAsync(RedisFailureMode mode, bool serverIsDown = false, TimeSpan episodeQuietPeriod = default)
     {
         _redis = await Server.ConnectAsync(
             options =>
@@ -152,6 +197,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
             Timeout = TimeSpan.FromMilliseconds(300),
             FailureMode = mode,
             UnavailableRetryAfter = TimeSpan.FromSeconds(3),
+            EpisodeQuietPeriod = episodeQuietPeriod,
         };
         return new RedisRateLimiter(_redis, options, _log);
     }

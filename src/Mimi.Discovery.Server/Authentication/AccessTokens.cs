@@ -20,10 +20,17 @@ internal sealed class AccessTokens(ServiceKeys keys, IOptions<AuthorityOptions> 
     public const string HostedClientRole = "client";
     public const string UserClaim = "user";
 
+    /// <summary>The client's token generation at issuance (<see cref="ClientEntry.TokenGeneration"/>).</summary>
+    public const string GenerationClaim = "gen";
+
+    /// <summary>The kid of the enrolled key whose client assertion the token was exchanged for.</summary>
+    public const string AssertionKeyClaim = "akid";
+
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly SigningCredentials _credentials = new(keys.TokenSigningKey, SecurityAlgorithms.HmacSha256);
 
-    public (string Token, TimeSpan Lifetime) Issue(ClientEntry client)
+    /// <summary>A token for <paramref name="client"/>, bound to its current token generation and to the key it authenticated with.</summary>
+    public (string Token, TimeSpan Lifetime) Issue(ClientEntry client, string? keyId = null)
     {
         var now = time.GetUtcNow();
         var lifetime = options.Value.AccessTokenLifetime;
@@ -37,7 +44,13 @@ internal sealed class AccessTokens(ServiceKeys keys, IOptions<AuthorityOptions> 
                 _ => ProviderRole,
             },
             ["jti"] = Guid.NewGuid().ToString("N"),
+            [GenerationClaim] = client.TokenGeneration,
         };
+        if (keyId is not null)
+        {
+            claims[AssertionKeyClaim] = keyId;
+        }
+
         if (client.UserUri is { } user)
         {
             claims[UserClaim] = user;
@@ -76,18 +89,32 @@ internal sealed class AccessTokens(ServiceKeys keys, IOptions<AuthorityOptions> 
         {
             OnTokenValidated = context =>
             {
-                // Suspension takes effect for tokens already issued: the directory is consulted on every call.
+                // Suspension takes effect for tokens already issued: the directory is consulted on every call. A token
+                // from before a suspension carries an older generation, so it stays dead after reinstatement; one
+                // exchanged for an assertion of a key since retired (perhaps compromised) dies with the key.
                 var directory = context.HttpContext.RequestServices.GetRequiredService<ClientDirectory>();
                 var subject = context.Principal?.FindFirstValue("sub");
-                if (subject is null || !directory.IsActive(subject))
+                if (subject is null || directory.Find(subject) is not { Active: true } client)
                 {
                     context.Fail("The client is unknown or suspended.");
+                }
+                else if (Generation(context.Principal!) != client.TokenGeneration)
+                {
+                    context.Fail("The token was issued before the client's suspension; get a new one.");
+                }
+                else if (context.Principal!.FindFirstValue(AssertionKeyClaim) is { } kid && !client.Keys.ContainsKey(kid))
+                {
+                    context.Fail("The token was issued for a key the client has retired since; get a new one.");
                 }
 
                 return Task.CompletedTask;
             },
         };
     }
+
+    // Tokens issued before generations existed carry none: generation 0.
+    private static long Generation(ClaimsPrincipal principal) =>
+        long.TryParse(principal.FindFirstValue(GenerationClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var g) ? g : 0;
 }
 
 /// <summary>Who the caller is, read from the validated access token.</summary>

@@ -6,8 +6,8 @@ using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Authentication;
 
-/// <summary>The outcome of checking a client assertion: the client, or the OAuth error and why.</summary>
-internal readonly record struct AssertionResult(ClientEntry? Client, string Error, string Description)
+/// <summary>The outcome of checking a client assertion: the client and the key it signed with, or the OAuth error and why.</summary>
+internal readonly record struct AssertionResult(ClientEntry? Client, string Error, string Description, string? KeyId = null)
 {
     public static AssertionResult Fail(string error, string description) => new(null, error, description);
 }
@@ -113,7 +113,7 @@ internal sealed class ClientAssertionValidator(
                 return AssertionResult.Fail("invalid_grant", "client_assertion jti was used before (replay).");
             }
 
-            return new AssertionResult(client, "", "");
+            return new AssertionResult(client, "", "", kid);
         }
     }
 

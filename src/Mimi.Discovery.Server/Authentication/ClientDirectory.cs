@@ -15,11 +15,12 @@ internal enum ClientRole
 }
 
 /// <summary>
-/// A client as the hot paths see it: role, status, parsed keys, (providers) its keyMaterial URL and owner quota, and
-/// (hosted clients) the user it belongs to.
+/// A client as the hot paths see it: role, status, parsed keys, (providers) its keyMaterial URL, owner quota and token
+/// generation (suspensions so far: tokens of an earlier generation are refused), and (hosted clients) the user it
+/// belongs to.
 /// </summary>
 internal sealed record ClientEntry(string Id, ClientRole Role, bool Active, ProviderTrust Trust, FrozenDictionary<string, ClientKey> Keys,
-    string? KeyMaterialUrl = null, OwnerQuota? Quota = null, string? UserUri = null);
+    string? KeyMaterialUrl = null, OwnerQuota? Quota = null, string? UserUri = null, long TokenGeneration = 0);
 
 /// <summary>An operator client from configuration.</summary>
 internal sealed record OperatorClient(string ClientId, ClientKey Key);
@@ -73,7 +74,8 @@ internal sealed partial class ClientDirectory(
                 }
 
                 clients[provider.Domain] = new ClientEntry(provider.Domain, ClientRole.Provider, provider.Status == ProviderStatus.Active,
-                    provider.Trust, keys.ToFrozenDictionary(StringComparer.Ordinal), provider.KeyMaterialUrl, quotaByOwner.GetValueOrDefault(provider.Domain));
+                    provider.Trust, keys.ToFrozenDictionary(StringComparer.Ordinal), provider.KeyMaterialUrl, quotaByOwner.GetValueOrDefault(provider.Domain),
+                    TokenGeneration: provider.TokenGeneration);
             }
 
             foreach (var client in await hostedUsers.ListClientsAsync(ct))

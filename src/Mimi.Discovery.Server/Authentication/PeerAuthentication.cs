@@ -170,8 +170,9 @@ internal sealed class PeerAuthenticationHandler(
 /// <summary>
 /// Peer providers' public signing keys, as the discovery service vouches for them: read from this instance's own
 /// directory when it is the discovery service, otherwise fetched from it and cached for
-/// <see cref="DeliveryOptions.PeerKeyCacheLifetime"/>. An unknown kid triggers one refetch (key rotation), at most
-/// every 10 seconds per peer.
+/// <see cref="DeliveryOptions.PeerKeyCacheLifetime"/> (15 s by default, at most a minute): a provider suspended at the
+/// discovery service has no keys there, so its requests are refused here once the cached set is that old. An unknown
+/// kid triggers one refetch (key rotation), at most every 10 seconds per peer (or per lifetime, when shorter).
 /// </summary>
 internal sealed partial class PeerKeys(
     ClientDirectory localDirectory, DiscoveryConnection discovery, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<PeerKeys> logger)

@@ -62,7 +62,7 @@ internal static class TokenEndpoint
             return OAuthError(result.Error == "invalid_client" ? 401 : 400, result.Error, result.Description);
         }
 
-        var (token, lifetime) = tokens.Issue(result.Client);
+        var (token, lifetime) = tokens.Issue(result.Client, result.KeyId);
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new TokenResponse(token, "Bearer", (long)lifetime.TotalSeconds));
     }

@@ -163,8 +163,17 @@ internal static partial class AuthorityApi
     }
 
     private static async Task<Results<Ok<CredentialView>, ProblemHttpResult>> GetAsync(
-        string serial, ClaimsPrincipal user, CredentialStore store, CertificateAuthority ca, MappingAssertionSigner assertions, CancellationToken ct) =>
-        await FindOwnedAsync(serial, user, store, ct) is { } c ? TypedResults.Ok(CredentialView.From(c, assertions.AssertionOf(c), ca.ChainPem)) : NotOwned(serial);
+        string serial, ClaimsPrincipal user, CredentialStore store, CertificateAuthority ca, MappingAssertionSigner assertions, CancellationToken ct)
+    {
+        if (!CredentialSerial.TryParse(serial, out var parsed, out var error))
+        {
+            return Problems.InvalidSerial(error);
+        }
+
+        return await FindOwnedAsync(parsed, user, store, ct) is { } c
+            ? TypedResults.Ok(CredentialView.From(c, assertions.AssertionOf(c), ca.ChainPem))
+            : NotOwned(parsed);
+    }
 
     private static async Task<Results<Ok<CredentialView>, ProblemHttpResult>> RevokeAsync(
         string serial, RevokeRequest? request, ClaimsPrincipal user, CredentialStore store, IssuanceService issuance, MappingAssertionSigner assertions,
@@ -176,19 +185,24 @@ internal static partial class AuthorityApi
             return Problems.InvalidRequest("reason", "reason must be one of: " + string.Join(", ", RevocationReasons) + ".");
         }
 
-        var credential = await FindOwnedAsync(serial, user, store, ct);
+        if (!CredentialSerial.TryParse(serial, out var parsed, out var error))
+        {
+            return Problems.InvalidSerial(error);
+        }
+
+        var credential = await FindOwnedAsync(parsed, user, store, ct);
         if (credential is null)
         {
-            return NotOwned(serial);
+            return NotOwned(parsed);
         }
 
         if (credential.IsRevoked)
         {
-            return Problems.Conflict($"Credential {serial} was revoked at {credential.RevokedAt:O}.");
+            return Problems.Conflict($"Credential {parsed} was revoked at {credential.RevokedAt:O}.");
         }
 
         var revoked = await issuance.RevokeAsync(credential, user.ClientId(), reason, ct);
-        return revoked is null ? Problems.Conflict($"Credential {serial} was revoked by a concurrent request.") : TypedResults.Ok(CredentialView.From(revoked, assertions.AssertionOf(revoked), null));
+        return revoked is null ? Problems.Conflict($"Credential {parsed} was revoked by a concurrent request.") : TypedResults.Ok(CredentialView.From(revoked, assertions.AssertionOf(revoked), null));
     }
 
     private static async Task<FileContentHttpResult> GetCrlAsync(CrlService crls, HttpContext http, CancellationToken ct)
@@ -207,18 +221,13 @@ internal static partial class AuthorityApi
     }
 
     /// <summary>A provider sees only its own credentials; someone else's answer exactly like an unknown serial.</summary>
-    private static async Task<CredentialRecord?> FindOwnedAsync(string serial, ClaimsPrincipal user, CredentialStore store, CancellationToken ct)
+    internal static async Task<CredentialRecord?> FindOwnedAsync(CredentialSerial serial, ClaimsPrincipal user, CredentialStore store, CancellationToken ct)
     {
-        if (serial.Length > 64)
-        {
-            return null;
-        }
-
-        var credential = await store.GetAsync(serial.ToLowerInvariant(), ct);
+        var credential = await store.GetAsync(serial.Value, ct);
         return credential is not null && (user.IsOperator() || credential.Provider == user.ClientId()) ? credential : null;
     }
 
-    private static ProblemHttpResult NotOwned(string serial) => Problems.NotFound($"No credential {serial} of yours.");
+    private static ProblemHttpResult NotOwned(CredentialSerial serial) => Problems.NotFound($"No credential {serial} of yours.");
 
     /// <summary>Both identifiers must parse, the SSI must name a user, and the user must be the caller's.</summary>
     private static (ProblemHttpResult? Problem, bool _) ParseSubject(string? sii, string? ssi, ClaimsPrincipal user)

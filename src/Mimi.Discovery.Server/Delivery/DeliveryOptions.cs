@@ -30,9 +30,13 @@ internal sealed class DeliveryOptions
     /// </summary>
     public string? ProviderKeyFile { get; set; }
 
-    /// <summary>How long a fetched peer key set is trusted before it is fetched again.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan PeerKeyCacheLifetime { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a fetched peer key set is trusted before it is fetched again: the bound on how long a provider suspended
+    /// (or a key retired) at the discovery service can still sign requests this instance accepts. At most a minute,
+    /// since the README promises suspensions take effect within seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan PeerKeyCacheLifetime { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long one request to a peer may take.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
@@ -42,6 +46,9 @@ internal sealed class DeliveryOptions
 
     /// <summary>This provider's quota on claims of its users' KeyPackages (the owner's quota at the KeyPackage step).</summary>
     public KeyPackageClaimOptions KeyPackageClaims { get; set; } = new();
+
+    /// <summary>The quota on other providers' identifierQuery calls, per requester provider.</summary>
+    public IdentifierQueryOptions IdentifierQueries { get; set; } = new();
 
     /// <summary>Client inboxes: long-poll cap and the database poll that catches items written by other replicas.</summary>
     public InboxOptions Inbox { get; set; } = new();
@@ -137,7 +144,7 @@ internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOption
         var failures = new List<string>();
 
         // Data annotations on nested sections are not checked by ValidateDataAnnotations; check them here, by name.
-        foreach (var (section, value) in new (string, object)[] { ("Outbox", options.Outbox), ("KeyPackageClaims", options.KeyPackageClaims), ("Inbox", options.Inbox) })
+        foreach (var (section, value) in new (string, object)[] { ("Outbox", options.Outbox), ("KeyPackageClaims", options.KeyPackageClaims), ("IdentifierQueries", options.IdentifierQueries), ("Inbox", options.Inbox) })
         {
             var results = new List<ValidationResult>();
             if (!Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))

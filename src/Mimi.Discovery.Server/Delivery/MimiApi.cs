@@ -5,6 +5,7 @@ using Mimi.Discovery.Client;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
+using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Hosting;
@@ -153,8 +154,17 @@ internal static partial class MimiApi
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> IdentifierQueryAsync(
-        string domain, HttpContext http, DeliveryStore store, IOptions<DeliveryOptions> options, CancellationToken ct)
+        string domain, HttpContext http, ClaimsPrincipal user, DeliveryStore store, KeyedRateLimiter limiter, IOptions<DeliveryOptions> options,
+        CancellationToken ct)
     {
+        // Every query counts, malformed ones too: each one probes whether a user exists here (enumeration).
+        var quota = options.Value.IdentifierQueries;
+        var decision = await limiter.AcquireAsync("identifier-queries:" + user.PeerDomain(), new RateLimitPolicy(quota.PerRequester, quota.Window), 1, ct);
+        if (RateLimitResponses.Answer(http, "identifier-queries", decision) is { } refused)
+        {
+            return refused;
+        }
+
         domain = Uri.UnescapeDataString(domain);
         var body = await MimiBodies.ReadAsync(http.Request, null, ct);
         if (!IdentifierRequest.TryDecode(body, out var request, out var error))

@@ -25,6 +25,9 @@ internal static class Problems
         Create(StatusCodes.Status400BadRequest, "invalid-identifier", "An identifier is malformed.", detail,
             new Dictionary<string, object?> { ["field"] = field, ["code"] = code });
 
+    /// <summary>400 for a credential serial in a route that is not hex (see <see cref="Mimi.Discovery.Authority.CredentialSerial"/>).</summary>
+    public static ProblemHttpResult InvalidSerial(string detail) => InvalidRequest("serial", detail);
+
     public static ProblemHttpResult NotFound(string what) =>
         Create(StatusCodes.Status404NotFound, "not-found", "Not found.", what);
 

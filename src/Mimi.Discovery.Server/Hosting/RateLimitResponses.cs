@@ -13,7 +13,8 @@ internal static class RateLimitResponses
     /// </summary>
     public static ProblemHttpResult? Answer(HttpContext http, string name, RateLimitDecision decision)
     {
-        if (decision.Remaining >= 0)
+        // Every decision describes a quota, a free re-sync included; only while the counters' store is down is it unknown.
+        if (decision.Reason != RateLimitReason.BackendUnavailable)
         {
             var window = (long)decision.Policy.Window.TotalSeconds;
             http.Response.Headers["RateLimit-Policy"] = string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={decision.Limit};w={window}");

@@ -120,6 +120,7 @@ internal static class ServiceSetup
                 : new RedisRateLimiter(sp.GetRequiredService<IConnectionMultiplexer>(), new RedisRateLimiterOptions
                 {
                     KeyPrefix = o.KeyPrefix + "rl:",
+                    Timeout = o.Timeout,
                     FailureMode = o.FailOpen ? RedisFailureMode.FailOpen : RedisFailureMode.FailClosed,
                 }, sp.GetRequiredService<ILogger<RedisRateLimiter>>());
         });

@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Authority;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Server.Authentication;
+using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;
 
@@ -95,12 +97,17 @@ internal static class LookupApi
             return Problems.InvalidRequest("providers", "providers lists 1 to 100 domains with mode 'providers', and nothing otherwise.");
         }
 
-        if (await OwnedAsync(serial, user, store, ct) is null)
+        if (!CredentialSerial.TryParse(serial, out var parsed, out var serialError))
         {
-            return Problems.NotFound($"No mapping {serial} of yours.");
+            return Problems.InvalidSerial(serialError);
         }
 
-        await store.SetDiscoverabilityAsync(serial, mode, providers, ct);
+        if (await AuthorityApi.FindOwnedAsync(parsed, user, store, ct) is not { } mapping)
+        {
+            return Problems.NotFound($"No mapping {parsed} of yours.");
+        }
+
+        await store.SetDiscoverabilityAsync(mapping.Serial, mode, providers, ct);
         // This replica's next lookup already follows the new choice; other replicas within Lookup:IndexRefreshInterval.
         await index.CatchUpAfterWriteAsync(ct);
         return TypedResults.NoContent();
@@ -109,21 +116,20 @@ internal static class LookupApi
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
         string serial, ClaimsPrincipal user, CredentialStore store, MappingIndex index, TimeProvider time, CancellationToken ct)
     {
-        if (await OwnedAsync(serial, user, store, ct) is null)
+        if (!CredentialSerial.TryParse(serial, out var parsed, out var serialError))
         {
-            return Problems.NotFound($"No mapping {serial} of yours.");
+            return Problems.InvalidSerial(serialError);
         }
 
-        var removed = await store.RemoveAsync(serial, time.GetUtcNow(), ct);
+        if (await AuthorityApi.FindOwnedAsync(parsed, user, store, ct) is not { } mapping)
+        {
+            return Problems.NotFound($"No mapping {parsed} of yours.");
+        }
+
+        var removed = await store.RemoveAsync(mapping.Serial, time.GetUtcNow(), ct);
         // Effective for the next lookup on this replica; other replicas within Lookup:IndexRefreshInterval.
         await index.CatchUpAfterWriteAsync(ct);
-        return removed ? TypedResults.NoContent() : Problems.Conflict($"Mapping {serial} was removed already.");
-    }
-
-    private static async Task<CredentialRecord?> OwnedAsync(string serial, ClaimsPrincipal user, CredentialStore store, CancellationToken ct)
-    {
-        var mapping = serial.Length <= 64 ? await store.GetAsync(serial.ToLowerInvariant(), ct) : null;
-        return mapping is not null && (user.IsOperator() || mapping.Provider == user.ClientId()) ? mapping : null;
+        return removed ? TypedResults.NoContent() : Problems.Conflict($"Mapping {parsed} was removed already.");
     }
 
     private static Ok<QuotaView> GetQuotaAsync(ClaimsPrincipal user, ClientDirectory directory, IOptions<LookupOptions> options) =>

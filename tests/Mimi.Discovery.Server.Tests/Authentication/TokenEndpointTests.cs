@@ -94,6 +94,43 @@ public sealed class TokenEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task Regression_a_token_from_before_a_suspension_stays_dead_after_reinstatement()
+    {
+        var (client, credentials) = await _service.EnrolAsync("alpha.test");
+        using var http = _service.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await client.GetAccessTokenAsync());
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/v1/providers/me")).StatusCode);
+
+        await _service.Operator().SuspendProviderAsync("alpha.test");
+        await _service.Operator().ReinstateProviderAsync("alpha.test");
+
+        var old = await http.GetAsync("/v1/providers/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
+        // A token issued after the reinstatement works.
+        using var fresh = _service.CreateClient();
+        fresh.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _service.As(credentials).GetAccessTokenAsync());
+        Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/v1/providers/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_dies_with_the_key_it_was_exchanged_for()
+    {
+        var (client, credentials) = await _service.EnrolAsync("alpha.test");
+        using var next = ClientCredentials.GenerateEs256("alpha.test");
+        using var http = _service.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await client.GetAccessTokenAsync());
+        var admin = _service.Operator();
+        await admin.AddProviderKeyAsync("alpha.test", next.PublicJwk);
+        using var current = _service.CreateClient();
+        current.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _service.As(next).GetAccessTokenAsync());
+
+        await admin.RetireProviderKeyAsync("alpha.test", credentials.KeyId);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/v1/providers/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await current.GetAsync("/v1/providers/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task Retired_key_can_no_longer_sign_assertions()
     {
         var (client, credentials) = await _service.EnrolAsync("alpha.test");

@@ -28,7 +28,7 @@ public sealed class IssuanceTests : IDisposable
         var (beta, _) = await _service.EnrolAsync("beta.test");
         using var user = ClientCredentials.GenerateEd25519("bob");
 
-        var challenge = await beta.CreateChallengeAsync("tel:+1 555 000 1111", Bob);
+        var challenge = await beta.CreateChallengeAsync("tel:+1-555-000-1111", Bob);
         var credential = await beta.IssueCredentialAsync(BobNumber, Bob, user.SubjectPublicKeyInfo, ["mobile"], challenge.ChallengeId, _gateway.LastCodeFor(BobNumber));
 
         Assert.Equal("one-time-code", credential.Attestation);

@@ -56,5 +56,17 @@ public sealed class RedisServer : IAsyncLifetime
         _process = null;
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open and nothing answers, as a stalled Redis.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Thaws a paused server (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
     public Task DisposeAsync() => StopAsync();
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {_process!.Id}");
+        await kill.WaitForExitAsync();
+    }
 }

@@ -34,7 +34,7 @@ public sealed class LookupTests : IDisposable
         await beta.IssueCredentialAsync(Bob, "mimi://beta.test/u/bob", _userKey.SubjectPublicKeyInfo, ["mobile"], attested: true);
         await gamma.IssueCredentialAsync(Bob, "mimi://gamma.test/u/robert", _userKey.SubjectPublicKeyInfo, attested: true);
 
-        var answer = (await alpha.LookupAsync(["tel:+1 555 000 1111", "tel:+15550009999"])).Results;
+        var answer = (await alpha.LookupAsync(["tel:+1-555-000-1111", "tel:+15550009999"])).Results;
 
         Assert.Equal("found", answer[0].Status);
         Assert.Equal(["beta.test", "gamma.test"], answer[0].Mappings.Select(m => m.Provider).Order());
@@ -256,6 +256,24 @@ public sealed class LookupTests : IDisposable
 
         Assert.Equal("identifiers[1]", bad.Problem!.Extensions!["field"].GetString());
         Assert.Equal("identifiers", big.Problem!.Extensions!["field"].GetString());
+    }
+
+    [Fact]
+    public async Task Regression_a_lookup_that_only_resyncs_carries_the_RateLimit_fields()
+    {
+        var (alpha, _) = await _service.EnrolAsync("alpha.test");
+        var http = await AuthorizedAsync(alpha);
+        var book = new { identifiers = new[] { "tel:+15550007001", "tel:+15550007002" } };
+
+        var first = await http.PostAsJsonAsync("/v1/lookup", book);
+        var resync = await http.PostAsJsonAsync("/v1/lookup", book);
+
+        first.EnsureSuccessStatusCode();
+        resync.EnsureSuccessStatusCode();
+        Assert.Equal("\"lookup\";q=1000;w=3600", Assert.Single(resync.Headers.GetValues("RateLimit-Policy")));
+        // Nothing new: the re-sync is free and reports the quota as the first lookup left it.
+        Assert.StartsWith("\"lookup\";r=998;t=", Assert.Single(first.Headers.GetValues("RateLimit")), StringComparison.Ordinal);
+        Assert.Matches("^\"lookup\";r=998;t=[0-9]+$", Assert.Single(resync.Headers.GetValues("RateLimit")));
     }
 
     private async Task<HttpClient> AuthorizedAsync(MimiDiscoveryClient client)

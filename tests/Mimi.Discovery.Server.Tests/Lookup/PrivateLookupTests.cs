@@ -42,7 +42,7 @@ public sealed class PrivateLookupTests : IDisposable
         var issued = await beta.IssueCredentialAsync(Bob, "mimi://beta.test/u/bob", _userKey.SubjectPublicKeyInfo, ["mobile"], attested: true);
         await RecordsAsync(_service);
 
-        var answer = (await Private(_service, alpha).LookupAsync(["tel:+1 555 000 1111", "tel:+15550009999"])).Results;
+        var answer = (await Private(_service, alpha).LookupAsync(["tel:+1-555-000-1111", "tel:+15550009999"])).Results;
 
         Assert.Equal("found", answer[0].Status);
         var bob = Assert.Single(answer[0].Mappings);
