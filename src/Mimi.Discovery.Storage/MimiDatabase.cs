@@ -100,7 +100,10 @@ public sealed class MimiDatabase
         }
 
         var translated = new StorageException(kind, e);
-        if (translated.IsOutage)
+
+        // Contention (SQLite BUSY) is answered like an outage, but says nothing about the store's health: counting it
+        // would flip readiness and log an outage at every busy moment of a loaded embedded service.
+        if (translated.IsOutage && kind != StorageErrorKind.Busy)
         {
             Dialect.DiscardPooled(connection);
             Health.Failed(translated, writing);
@@ -120,7 +123,10 @@ public sealed class StorageException : Exception
     /// <summary>What went wrong.</summary>
     public StorageErrorKind Kind { get; }
 
-    /// <summary>Whether the store itself is failing (unreachable, full, read-only, I/O), rather than refusing this one operation.</summary>
+    /// <summary>
+    /// Whether the store cannot carry out operations now (unreachable, busy, full, read-only, I/O), rather than refusing
+    /// this one operation: answered 503 and retried, never a bug.
+    /// </summary>
     public bool IsOutage => Kind is not (StorageErrorKind.Other or StorageErrorKind.UniqueViolation);
 }
 

@@ -54,8 +54,13 @@ public enum StorageErrorKind
     Other,
     /// <summary>A primary key or unique constraint refused the write.</summary>
     UniqueViolation,
-    /// <summary>The database is unreachable, restarting or busy; the operation may be retried.</summary>
+    /// <summary>The database is unreachable or restarting; the operation may be retried.</summary>
     Transient,
+    /// <summary>
+    /// Another writer holds the database (SQLite BUSY or LOCKED, which a WAL snapshot upgrade meets at once, without
+    /// waiting): contention on a working store, not an outage; the operation may be retried.
+    /// </summary>
+    Busy,
     /// <summary>The disk holding the database is full (SQLITE_FULL; PostgreSQL 53100 disk_full).</summary>
     Full,
     /// <summary>The database refuses writes: a read-only file or file system (SQLITE_READONLY), or a read-only PostgreSQL server such as a standby (25006).</summary>

@@ -85,6 +85,37 @@ public abstract class RateLimiterContract
         Assert.InRange(refused.ResetAfter, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
     }
 
+    /// <summary>
+    /// The documented semantics (README, "Limits"): a quota of N per W is a token bucket holding N that refills
+    /// continuously at N per W. A full burst of N is allowed at once, and the refill lets more through within the same
+    /// window: up to 2N in any span of W, never more, and N per W on average.
+    /// </summary>
+    [Fact]
+    public async Task Regression_quota_semantics_a_burst_of_N_and_a_refill_let_at_most_2N_through_in_one_window()
+    {
+        const int N = 10;
+        var policy = new RateLimitPolicy(N, TimeSpan.FromSeconds(2));
+        var burst = 0;
+        while (burst <= N && (await Limiter.AcquireAsync("lookup:window.test", policy)).IsAllowed)
+        {
+            burst++;
+        }
+
+        Assert.Equal(N, burst);
+
+        // Half a window later about half the quota has come back: more than N in one window, as documented.
+        await PassAsync(TimeSpan.FromSeconds(1));
+        var refill = 0;
+        while (refill <= N && (await Limiter.AcquireAsync("lookup:window.test", policy)).IsAllowed)
+        {
+            refill++;
+        }
+
+        // Against Redis the wait is real and may overrun on a loaded machine: at least half, never more than the bound.
+        Assert.InRange(refill, N / 2, N);
+        Assert.InRange(burst + refill, N + (N / 2), 2 * N);
+    }
+
     [Fact]
     public async Task Quota_is_whole_again_one_window_after_it_was_used()
     {

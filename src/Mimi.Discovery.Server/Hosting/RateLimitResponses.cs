@@ -16,6 +16,8 @@ internal static class RateLimitResponses
         // Every decision describes a quota, a free re-sync included; only while the counters' store is down is it unknown.
         if (decision.Reason != RateLimitReason.BackendUnavailable)
         {
+            // Every quota is a token bucket of q permits refilling continuously over w seconds: q is the burst and the
+            // rate, not a ceiling per fixed window (up to 2q fit in one span of w; the README's "Limits" says so).
             var window = (long)decision.Policy.Window.TotalSeconds;
             http.Response.Headers["RateLimit-Policy"] = string.Create(CultureInfo.InvariantCulture, $"\"{name}\";q={decision.Limit};w={window}");
             http.Response.Headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture,

@@ -20,6 +20,7 @@ internal static class StorageProblems
         StorageErrorKind.Full => "The service's storage is full, so the request was not carried out; retry once space has been freed.",
         StorageErrorKind.ReadOnly => "The service's storage refuses writes (read-only), so the request was not carried out; retry later.",
         StorageErrorKind.IoError => "The service's storage cannot be read or written, so the request was not carried out; retry later.",
+        StorageErrorKind.Busy => "The database is busy with other writes; retry shortly.",
         _ => "The database is unavailable; retry shortly.",
     };
 }

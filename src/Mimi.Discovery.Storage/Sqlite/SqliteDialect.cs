@@ -88,7 +88,7 @@ public sealed class SqliteDialect : SqlDialect
         ? (sqlite.SqliteErrorCode & 0xFF) switch
         {
             SqliteConstraint when sqlite.SqliteExtendedErrorCode is SqliteConstraintPrimaryKey or SqliteConstraintUnique or SqliteConstraintRowId => StorageErrorKind.UniqueViolation,
-            SqliteBusy or SqliteLocked => StorageErrorKind.Transient,
+            SqliteBusy or SqliteLocked => StorageErrorKind.Busy,
             SqliteFull => StorageErrorKind.Full,
             SqliteReadOnly => StorageErrorKind.ReadOnly,
             SqliteIoErr or SqliteCantOpen or SqliteCorrupt or SqliteNotADb or SqlitePerm => StorageErrorKind.IoError,
