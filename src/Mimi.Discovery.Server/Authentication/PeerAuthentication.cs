@@ -161,7 +161,9 @@ internal sealed class PeerAuthenticationHandler(
     {
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message ?? $"This endpoint needs an 'Authorization: {PeerRequestToken.Scheme}' request token from a peer provider.";
         Response.Headers.WWWAuthenticate = PeerRequestToken.Scheme;
-        await Problems.Create(StatusCodes.Status401Unauthorized, "unauthorized", "Peer authentication failed.", failure).ExecuteAsync(Context);
+        // The same problem type as every other 401 (README, "Errors"), so a client handles one kind of refusal.
+        await Problems.Create(StatusCodes.Status401Unauthorized, Problems.KindForStatus(StatusCodes.Status401Unauthorized), "Peer authentication failed.", failure)
+            .ExecuteAsync(Context);
     }
 
     private readonly record struct JsonDocumentPair(System.Text.Json.JsonElement Header, System.Text.Json.JsonElement Payload);

@@ -61,8 +61,20 @@ public sealed class UntrustedJoseTests : IDisposable
             var response = await http.SendAsync(request);
 
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{route.Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            Assert.Equal("urn:mimi-discovery:problem:unauthorized", (await ProblemAsync(response)).GetProperty("type").GetString());
+            Assert.Equal("urn:mimi-discovery:problem:unauthenticated", (await ProblemAsync(response)).GetProperty("type").GetString());
         }
+    }
+
+    [Fact]
+    public async Task Regression_a_refused_peer_request_answered_an_undocumented_unauthorized_problem_type()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mimi/v1/identifierQuery/hosted.test") { Content = new ByteArrayContent([0, 1]) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+
+        var response = await _hosted.Service.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("urn:mimi-discovery:problem:unauthenticated", (await ProblemAsync(response)).GetProperty("type").GetString());
     }
 
     [Theory]
