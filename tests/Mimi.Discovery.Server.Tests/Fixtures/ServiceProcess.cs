@@ -4,35 +4,47 @@ using System.Text;
 namespace Mimi.Discovery.Server.Tests.Fixtures;
 
 /// <summary>
-/// The service as a process of its own (<c>dotnet Mimi.Discovery.Server.dll</c>) on a loopback port, for tests that
-/// kill it the hard way (SIGKILL, nothing flushed or stopped) and start it again on the same data directory.
+/// The service as a process of its own (<c>dotnet Mimi.Discovery.Server.dll</c>), configured through its environment
+/// only (none of the test run's ASP.NET Core variables inherited): the published output run the way the Dockerfile and
+/// deploy/ run it, or the build output on a loopback port for tests that kill it the hard way (SIGKILL, nothing flushed
+/// or stopped) and start it again on the same data directory.
 /// </summary>
-public sealed class ServiceProcess : IDisposable
+public sealed class ServiceProcess : IAsyncDisposable, IDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
 
     private ServiceProcess(Process process, string url)
     {
         _process = process;
         Url = url;
+        process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
     }
 
+    /// <summary>The base address given to <see cref="StartAsync"/>; empty for <see cref="Start"/>.</summary>
     public string Url { get; }
 
-    /// <summary>What the process wrote so far (its log), for failure messages.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string StandardOutput => Read(_stdout);
 
-    /// <summary>Starts the service on <paramref name="port"/> over <paramref name="dataDirectory"/> and waits until it is ready.</summary>
+    public string StandardError => Read(_stderr);
+
+    /// <summary>Everything the process wrote so far, for failure messages.</summary>
+    public string Output => StandardOutput + StandardError;
+
+    /// <param name="directory">The folder holding the service (the working directory, as in the image).</param>
+    /// <param name="environment">The process's settings.</param>
+    /// <param name="wrapper">A command the service runs under (its last argument is followed by <c>dotnet …</c>).</param>
+    public static ServiceProcess Start(string directory, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? wrapper = null) =>
+        Launch(directory, environment, wrapper, url: "");
+
+    /// <summary>
+    /// Starts the build output on <paramref name="port"/> over <paramref name="dataDirectory"/>, with
+    /// <paramref name="settings"/> (configuration keys) on top of the test defaults, and waits until it is ready.
+    /// </summary>
     public static async Task<ServiceProcess> StartAsync(string dataDirectory, int port, IDictionary<string, string>? settings = null)
     {
         var url = $"http://127.0.0.1:{port}";
@@ -50,50 +62,54 @@ public sealed class ServiceProcess : IDisposable
         }
 
         Directory.CreateDirectory(dataDirectory);
-        // Settings on the command line outrank every other configuration source; the data directory is the working one.
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dataDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Mimi.Discovery.Server.dll"));
-        foreach (var (key, value) in all)
+        var environment = all.ToDictionary(s => "ASPNETCORE_" + s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        var service = Launch(AppContext.BaseDirectory, environment, wrapper: null, url);
+        try
         {
-            start.ArgumentList.Add($"--{key}={value}");
+            await service.WaitUntilAnsweringAsync(new Uri(url), "/readyz");
+        }
+        catch
+        {
+            service.Dispose();
+            throw;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the service.");
-        var service = new ServiceProcess(process, url);
-        process.OutputDataReceived += (_, e) => service.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => service.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        return service;
+    }
 
-        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+    /// <summary>Waits until <paramref name="path"/> answers 2xx on <paramref name="baseAddress"/>; fails if the process ends first.</summary>
+    public async Task WaitUntilAnsweringAsync(Uri baseAddress, string path)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddMinutes(2);
         while (true)
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The service exited with {process.ExitCode}:\n{service.Output}");
-            }
-
+            Assert.False(_process.HasExited, $"The service exited ({(_process.HasExited ? _process.ExitCode : 0)}):\n{StandardOutput}\n{StandardError}");
             try
             {
-                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
+                if ((await http.GetAsync(path)).IsSuccessStatusCode)
                 {
-                    return service;
+                    return;
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
             {
-                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (DateTime.UtcNow < deadline)
+            {
             }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                service.Dispose();
-                throw new TimeoutException($"The service did not become ready:\n{service.Output}");
-            }
-
-            await Task.Delay(200);
+            Assert.True(DateTime.UtcNow < deadline, $"{path} did not answer on {baseAddress}:\n{StandardOutput}\n{StandardError}");
+            await Task.Delay(250);
         }
+    }
+
+    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> ExitCodeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>SIGKILL: the process gets no chance to finish a request, flush or stop its background work.</summary>
@@ -101,7 +117,7 @@ public sealed class ServiceProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            _process.Kill(entireProcessTree: true);
         }
 
         _process.WaitForExit();
@@ -113,16 +129,52 @@ public sealed class ServiceProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Append(string? line)
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static ServiceProcess Launch(string directory, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? wrapper, string url)
+    {
+        var command = (wrapper ?? []).Concat(["dotnet", "Mimi.Discovery.Server.dll"]).ToList();
+        var start = new ProcessStartInfo(command[0], command.Skip(1))
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k == "DOTNET_ENVIRONMENT").ToList())
+        {
+            start.Environment.Remove(inherited);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return new ServiceProcess(Process.Start(start) ?? throw new InvalidOperationException("Could not start the service."), url);
+    }
+
+    private static void Append(StringBuilder buffer, string? line)
     {
         if (line is null)
         {
             return;
         }
 
-        lock (_output)
+        lock (buffer)
         {
-            _output.AppendLine(line);
+            buffer.AppendLine(line);
+        }
+    }
+
+    private static string Read(StringBuilder buffer)
+    {
+        lock (buffer)
+        {
+            return buffer.ToString();
         }
     }
 }
