@@ -63,6 +63,15 @@ public static class UntrustedJson
     }
 
     /// <summary>
+    /// The string member <paramref name="name"/> of <paramref name="element"/>; null when the element is not an object,
+    /// has no such member, or it is not a string. Never throws on a document this class accepted.
+    /// </summary>
+    public static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    /// <summary>
     /// True when every property name and string in <paramref name="element"/> reads as text: for elements that reached
     /// the service through another parser (a request body bound by the framework).
     /// </summary>

@@ -373,7 +373,7 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
         using (entry)
         {
             var root = entry.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || Text(root, "type") != "revocation" || Text(root, "serial") is not { } value)
+            if (root.ValueKind != JsonValueKind.Object || UntrustedJson.Text(root, "type") != "revocation" || UntrustedJson.Text(root, "serial") is not { } value)
             {
                 return null;
             }
@@ -381,12 +381,9 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
             DateTimeOffset? time = root.TryGetProperty("time", out var t) && t.ValueKind == JsonValueKind.String && t.TryGetDateTimeOffset(out var parsed)
                 ? parsed
                 : null;
-            return (value, time, Text(root, "reason"));
+            return (value, time, UntrustedJson.Text(root, "reason"));
         }
     }
-
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static AuditReport Fail(List<string> findings, string problem)
     {

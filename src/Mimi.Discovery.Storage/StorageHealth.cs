@@ -74,6 +74,13 @@ public sealed partial class StorageHealth
         LogOutageEnded(_logger, ended.Kind, Stopwatch.GetElapsedTime(started));
     }
 
+    /// <summary>
+    /// The level at which a retrying worker logs <paramref name="failure"/>: Debug for an outage (this tracker logs it once,
+    /// when it starts and when it ends, however many passes fail in between), <paramref name="otherwise"/> for anything else.
+    /// </summary>
+    public static LogLevel RetryLogLevel(Exception failure, LogLevel otherwise) =>
+        failure is StorageException { IsOutage: true } ? LogLevel.Debug : otherwise;
+
     [LoggerMessage(EventId = 7301, Level = LogLevel.Error,
         Message = "Storage is failing ({Kind}, first seen on a {Operation}: {Error}); requests that need it answer 503 and readiness fails until it works again")]
     private static partial void LogOutageStarted(ILogger logger, StorageErrorKind kind, string operation, string error);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Authority;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;
 
@@ -43,11 +44,11 @@ internal sealed class ClientAssertionValidator(
         using (header)
         using (payload)
         {
-            var alg = CompactJws.Text(header!.RootElement, "alg");
-            var kid = CompactJws.Text(header.RootElement, "kid");
-            var iss = CompactJws.Text(payload!.RootElement, "iss");
-            var sub = CompactJws.Text(payload.RootElement, "sub");
-            var jti = CompactJws.Text(payload.RootElement, "jti");
+            var alg = UntrustedJson.Text(header!.RootElement, "alg");
+            var kid = UntrustedJson.Text(header.RootElement, "kid");
+            var iss = UntrustedJson.Text(payload!.RootElement, "iss");
+            var sub = UntrustedJson.Text(payload.RootElement, "sub");
+            var jti = UntrustedJson.Text(payload.RootElement, "jti");
             if (alg is not ("ES256" or "EdDSA"))
             {
                 return AssertionResult.Fail("invalid_client", "client_assertion alg must be ES256 or EdDSA.");

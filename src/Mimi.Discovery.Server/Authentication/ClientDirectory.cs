@@ -116,7 +116,7 @@ internal sealed partial class ClientDirectory(
             catch (StorageException e)
             {
                 // Keep serving the last snapshot; the next tick retries. An outage is logged once, by storage.
-                LogRefreshFailed(logger, e.IsOutage ? LogLevel.Debug : LogLevel.Warning, e.Kind);
+                LogRefreshFailed(logger, StorageHealth.RetryLogLevel(e, LogLevel.Warning), e.Kind);
             }
         }
     }

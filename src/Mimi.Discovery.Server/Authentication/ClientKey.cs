@@ -70,8 +70,8 @@ internal sealed class ClientKey
             return false;
         }
 
-        var kty = Text(jwk, "kty");
-        var crv = Text(jwk, "crv");
+        var kty = UntrustedJson.Text(jwk, "kty");
+        var crv = UntrustedJson.Text(jwk, "crv");
         var x = Bytes(jwk, "x");
         if (kty == "EC" && crv == "P-256")
         {
@@ -94,7 +94,7 @@ internal sealed class ClientKey
             }
 
             var thumbprint = Thumbprint($$"""{"crv":"P-256","kty":"EC","x":"{{B64(x)}}","y":"{{B64(y)}}"}""");
-            var kid = Text(jwk, "kid") ?? thumbprint;
+            var kid = UntrustedJson.Text(jwk, "kid") ?? thumbprint;
             key = new ClientKey(kid, "ES256", $$"""{"kty":"EC","crv":"P-256","x":"{{B64(x)}}","y":"{{B64(y)}}","kid":{{JsonSerializer.Serialize(kid)}}}""", ecdsa, null);
             return ValidKid(kid, out error);
         }
@@ -120,7 +120,7 @@ internal sealed class ClientKey
             }
 
             var thumbprint = Thumbprint($$"""{"crv":"Ed25519","kty":"OKP","x":"{{B64(x)}}"}""");
-            var kid = Text(jwk, "kid") ?? thumbprint;
+            var kid = UntrustedJson.Text(jwk, "kid") ?? thumbprint;
             key = new ClientKey(kid, "EdDSA", $$"""{"kty":"OKP","crv":"Ed25519","x":"{{B64(x)}}","kid":{{JsonSerializer.Serialize(kid)}}}""", null, ed25519);
             return ValidKid(kid, out error);
         }
@@ -153,12 +153,9 @@ internal sealed class ClientKey
 
     private static string B64(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
     private static byte[]? Bytes(JsonElement e, string name)
     {
-        var text = Text(e, name);
+        var text = UntrustedJson.Text(e, name);
         if (text is null)
         {
             return null;

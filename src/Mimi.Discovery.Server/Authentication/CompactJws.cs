@@ -21,9 +21,6 @@ internal static class CompactJws
         return true;
     }
 
-    public static string? Text(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
     public static bool TryDecode(string part, out byte[] bytes)
     {
         try

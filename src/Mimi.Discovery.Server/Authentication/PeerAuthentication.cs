@@ -7,6 +7,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Authority;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Hosting;
@@ -76,15 +77,15 @@ internal sealed class PeerAuthenticationHandler(
 
     private async Task<AuthenticateResult> ValidateAsync(string token, string[] parts, JsonDocumentPair jws)
     {
-        var alg = CompactJws.Text(jws.Header, "alg");
-        var kid = CompactJws.Text(jws.Header, "kid");
-        var typ = CompactJws.Text(jws.Header, "typ");
-        var iss = CompactJws.Text(jws.Payload, "iss");
-        var aud = CompactJws.Text(jws.Payload, "aud");
-        var htm = CompactJws.Text(jws.Payload, "htm");
-        var htu = CompactJws.Text(jws.Payload, "htu");
-        var bh = CompactJws.Text(jws.Payload, "bh");
-        var jti = CompactJws.Text(jws.Payload, "jti");
+        var alg = UntrustedJson.Text(jws.Header, "alg");
+        var kid = UntrustedJson.Text(jws.Header, "kid");
+        var typ = UntrustedJson.Text(jws.Header, "typ");
+        var iss = UntrustedJson.Text(jws.Payload, "iss");
+        var aud = UntrustedJson.Text(jws.Payload, "aud");
+        var htm = UntrustedJson.Text(jws.Payload, "htm");
+        var htu = UntrustedJson.Text(jws.Payload, "htu");
+        var bh = UntrustedJson.Text(jws.Payload, "bh");
+        var jti = UntrustedJson.Text(jws.Payload, "jti");
         if (typ != PeerRequestToken.Type || alg is not ("ES256" or "EdDSA") || kid is null)
         {
             return AuthenticateResult.Fail($"The Mimi-Peer token must have typ '{PeerRequestToken.Type}', alg ES256 or EdDSA, and a kid.");

@@ -89,7 +89,7 @@ internal sealed partial class PurgeWorker(
                 catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     // A storage outage is logged once, by storage.
-                    LogFailed(logger, e is StorageException { IsOutage: true } ? LogLevel.Debug : LogLevel.Warning, e, options.Value.Interval);
+                    LogFailed(logger, StorageHealth.RetryLogLevel(e, LogLevel.Warning), e, options.Value.Interval);
                 }
             }
         }

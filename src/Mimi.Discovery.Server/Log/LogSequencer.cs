@@ -55,7 +55,7 @@ internal sealed partial class LogSequencer(LogStore store, Lookup.MappingIndex i
             {
                 // Nothing of this batch was committed; every caller learns so (storage outages become 503, and are
                 // logged once, by storage).
-                LogBatchFailed(logger, e is StorageException { IsOutage: true } ? LogLevel.Debug : LogLevel.Error, e, batch.Count);
+                LogBatchFailed(logger, StorageHealth.RetryLogLevel(e, LogLevel.Error), e, batch.Count);
                 foreach (var pending in batch)
                 {
                     pending.Completion.TrySetException(e);

@@ -473,7 +473,7 @@ internal sealed partial class MappingIndex(
 
     // Polls fail every half second during an outage, which storage logs once: each failure only at Debug.
     private static void LogRefreshFailed(ILogger logger, StorageException e) =>
-        LogRefreshFailed(logger, e.IsOutage ? LogLevel.Debug : LogLevel.Warning, e.Kind);
+        LogRefreshFailed(logger, StorageHealth.RetryLogLevel(e, LogLevel.Warning), e.Kind);
 
     /// <summary>Equal lists (tags, allowed providers) share one array.</summary>
     private sealed class ListComparer : IEqualityComparer<string[]>

@@ -71,7 +71,7 @@ internal sealed partial class OutboxWorker(
             catch (StorageException e)
             {
                 // An outage is logged once, by storage.
-                LogStorageFailed(logger, e.IsOutage ? LogLevel.Debug : LogLevel.Warning, e.Kind);
+                LogStorageFailed(logger, StorageHealth.RetryLogLevel(e, LogLevel.Warning), e.Kind);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -72,7 +72,7 @@ internal sealed partial class PrivateRecordRebuilder(
             catch (StorageException e)
             {
                 // An outage is logged once, by storage.
-                LogRetry(logger, e.IsOutage ? LogLevel.Debug : LogLevel.Warning, e.Kind);
+                LogRetry(logger, StorageHealth.RetryLogLevel(e, LogLevel.Warning), e.Kind);
             }
 
             // Until the next request (a rotation) or the next catch-up.
