@@ -98,26 +98,35 @@ public sealed class LookupTests : IDisposable
         }
 
         var http = await AuthorizedAsync(alpha);
-        async Task<double> MedianAsync(int offset)
+        async Task<double> TimeAsync(string identifier)
         {
-            var samples = new List<double>();
-            for (var i = 0; i < 50; i++)
-            {
-                var started = Stopwatch.GetTimestamp();
-                (await http.PostAsJsonAsync("/v1/lookup", new { identifiers = new[] { $"tel:+1555003{offset + i:D4}" } })).EnsureSuccessStatusCode();
-                samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-
-            samples.Sort();
-            return samples[25];
+            var started = Stopwatch.GetTimestamp();
+            (await http.PostAsJsonAsync("/v1/lookup", new { identifiers = new[] { identifier } })).EnsureSuccessStatusCode();
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
 
-        await MedianAsync(5000);
-        var hidden = await MedianAsync(0);
-        var unknown = await MedianAsync(1000);
+        for (var i = 0; i < 50; i++)
+        {
+            await TimeAsync($"tel:+1555008{i:D4}");
+        }
+
+        // Hidden and unknown lookups alternate, so a burst of load from elsewhere on the machine (another test
+        // class, CI's neighbours) lands on both sides alike; the ratio of each adjacent pair is what is compared,
+        // and its median ignores the pairs a pause happened to split.
+        var ratios = new List<double>();
+        for (var i = 0; i < 150; i++)
+        {
+            var hiddenFirst = i % 2 == 0;
+            var first = await TimeAsync(hiddenFirst ? $"tel:+1555003{i % 50:D4}" : $"tel:+1555001{i:D4}");
+            var second = await TimeAsync(hiddenFirst ? $"tel:+1555001{i:D4}" : $"tel:+1555003{i % 50:D4}");
+            ratios.Add(hiddenFirst ? first / second : second / first);
+        }
+
+        ratios.Sort();
+        var hiddenOverUnknown = ratios[ratios.Count / 2];
 
         // Generous margin: the paths are the same; only gross differences (an extra query, an early return) fail.
-        Assert.InRange(hidden / unknown, 0.33, 3.0);
+        Assert.InRange(hiddenOverUnknown, 0.5, 2.0);
     }
 
     [Fact]
