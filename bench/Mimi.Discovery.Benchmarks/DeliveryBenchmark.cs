@@ -8,7 +8,7 @@ using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Resolution;
-using Mimi.Discovery.Server.Resolution;
+using Mimi.Discovery.Server.Peers;
 using Npgsql;
 
 namespace Mimi.Discovery.Benchmarks;

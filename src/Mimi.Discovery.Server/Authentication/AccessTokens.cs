@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Hosting;
 
 namespace Mimi.Discovery.Server.Authentication;
@@ -115,19 +116,4 @@ internal sealed class AccessTokens(ServiceKeys keys, IOptions<AuthorityOptions> 
     // Tokens issued before generations existed carry none: generation 0.
     private static long Generation(ClaimsPrincipal principal) =>
         long.TryParse(principal.FindFirstValue(GenerationClaim), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var g) ? g : 0;
-}
-
-/// <summary>Who the caller is, read from the validated access token.</summary>
-internal static class CallerExtensions
-{
-    public static string ClientId(this ClaimsPrincipal user) => user.FindFirstValue("sub") ?? throw new InvalidOperationException("No subject on an authenticated principal.");
-
-    public static bool IsOperator(this ClaimsPrincipal user) => user.IsInRole(AccessTokens.OperatorRole);
-
-    /// <summary>The hosted user a client token belongs to (hosted-client policy only).</summary>
-    public static string HostedUser(this ClaimsPrincipal user) =>
-        user.FindFirstValue(AccessTokens.UserClaim) ?? throw new InvalidOperationException("No user claim on a hosted client's principal.");
-
-    /// <summary>The source provider domain of an authenticated peer request (peer policy only).</summary>
-    public static string PeerDomain(this ClaimsPrincipal user) => user.ClientId();
 }

@@ -2,16 +2,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
-using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Authentication;
-
-/// <summary>The outcome of checking a client assertion: the client and the key it signed with, or the OAuth error and why.</summary>
-internal readonly record struct AssertionResult(ClientEntry? Client, string Error, string Description, string? KeyId = null)
-{
-    public static AssertionResult Fail(string error, string description) => new(null, error, description);
-}
 
 /// <summary>
 /// Validates RFC 7523 client assertions (private_key_jwt): ES256 or EdDSA, signed by an active enrolled key of the

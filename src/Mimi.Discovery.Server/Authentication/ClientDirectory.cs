@@ -1,29 +1,8 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
-using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Authentication;
-
-internal enum ClientRole
-{
-    Provider,
-    Operator,
-
-    /// <summary>A client (device) of a user this instance hosts; its id is the client's MIMI URI.</summary>
-    HostedClient,
-}
-
-/// <summary>
-/// A client as the hot paths see it: role, status, parsed keys, (providers) its keyMaterial URL, owner quota and token
-/// generation (suspensions so far: tokens of an earlier generation are refused), and (hosted clients) the user it
-/// belongs to.
-/// </summary>
-internal sealed record ClientEntry(string Id, ClientRole Role, bool Active, ProviderTrust Trust, FrozenDictionary<string, ClientKey> Keys,
-    string? KeyMaterialUrl = null, OwnerQuota? Quota = null, string? UserUri = null, long TokenGeneration = 0);
-
-/// <summary>An operator client from configuration.</summary>
-internal sealed record OperatorClient(string ClientId, ClientKey Key);
 
 /// <summary>
 /// Every client's role, status and keys, cached in memory because token validation on every call reads it.

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Hosting;
 
 namespace Mimi.Discovery.Server.Authentication;
@@ -79,16 +80,3 @@ internal static class TokenEndpoint
         Problems.Create(status, "oauth-" + error.Replace('_', '-'), "Token request refused.", description,
             new Dictionary<string, object?> { ["error"] = error, ["error_description"] = description });
 }
-
-internal sealed record TokenResponse(
-    [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,
-    [property: System.Text.Json.Serialization.JsonPropertyName("token_type")] string TokenType,
-    [property: System.Text.Json.Serialization.JsonPropertyName("expires_in")] long ExpiresIn);
-
-internal sealed record AuthorizationServerMetadata(
-    [property: System.Text.Json.Serialization.JsonPropertyName("issuer")] string Issuer,
-    [property: System.Text.Json.Serialization.JsonPropertyName("token_endpoint")] string TokenEndpoint,
-    [property: System.Text.Json.Serialization.JsonPropertyName("token_endpoint_auth_methods_supported")] string[] AuthMethods,
-    [property: System.Text.Json.Serialization.JsonPropertyName("token_endpoint_auth_signing_alg_values_supported")] string[] SigningAlgorithms,
-    [property: System.Text.Json.Serialization.JsonPropertyName("grant_types_supported")] string[] GrantTypes,
-    [property: System.Text.Json.Serialization.JsonPropertyName("jwks_uri")] string JwksUri);

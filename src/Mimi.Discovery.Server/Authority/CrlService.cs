@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
-using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Authority;

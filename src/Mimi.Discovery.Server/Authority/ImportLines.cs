@@ -4,9 +4,6 @@ using System.Runtime.CompilerServices;
 
 namespace Mimi.Discovery.Server.Authority;
 
-/// <summary>A line of an import body: its number (from 1) and its bytes, or null when it was longer than allowed.</summary>
-internal readonly record struct ImportLine(long Number, byte[]? Bytes);
-
 /// <summary>
 /// Splits a streamed body into lines without buffering it whole: at most one line (bounded by the per-line limit)
 /// is held at a time. An over-long line is discarded up to its newline and reported, and reading goes on.

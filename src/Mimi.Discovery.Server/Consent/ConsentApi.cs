@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
@@ -258,33 +256,3 @@ internal static class ConsentApi
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 }
-
-internal sealed record ConsentTargetBody(string? Target, string? Room);
-
-internal sealed record ConsentRequesterBody(string? Requester, string? Room);
-
-internal sealed record BlockBody(string? User, string? Domain);
-
-internal sealed record ConsentModeBody(string? Mode);
-
-internal sealed record AbuseReportBody(string? Room, string? AllegedAbuser, int? Reason, string? Note);
-
-internal sealed record OutgoingConsentView(string Target, string? Room, string State, DateTimeOffset? RequestedAt = null, DateTimeOffset? UpdatedAt = null);
-
-internal sealed record IncomingConsentView(string Requester, string? Room, DateTimeOffset RequestedAt);
-
-internal sealed record AbuseReportView(long Id, string Source, string Room, string ReportingUser, string AllegedAbuser, int Reason, string Note, int MessageCount, DateTimeOffset ReceivedAt);
-
-/// <summary>Source-generated serialization for the consent API's JSON wire types.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ConsentTargetBody))]
-[JsonSerializable(typeof(ConsentRequesterBody))]
-[JsonSerializable(typeof(BlockBody))]
-[JsonSerializable(typeof(ConsentModeBody))]
-[JsonSerializable(typeof(AbuseReportBody))]
-[JsonSerializable(typeof(OutgoingConsentView))]
-[JsonSerializable(typeof(OutgoingConsentView[]))]
-[JsonSerializable(typeof(IncomingConsentView[]))]
-[JsonSerializable(typeof(AbuseReportView[]))]
-[JsonSerializable(typeof(string[]))]
-internal sealed partial class ConsentJson : JsonSerializerContext;

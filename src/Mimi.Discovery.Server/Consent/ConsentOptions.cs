@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Consent;
@@ -36,13 +35,4 @@ internal sealed class ConsentOptions
     public int MaxBodyBytes { get; set; } = 16 * 1024;
 
     public PendingLimits Limits => new(MaxPendingPerRequesterDomain, MaxPendingPerTarget);
-}
-
-internal sealed class ConsentOptionsValidator : IValidateOptions<ConsentOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ConsentOptions options) =>
-        options.MaxPendingPerRequesterDomain > options.MaxPendingPerTarget
-            ? ValidateOptionsResult.Fail(
-                $"Consent:MaxPendingPerRequesterDomain ({options.MaxPendingPerRequesterDomain}) must not exceed Consent:MaxPendingPerTarget ({options.MaxPendingPerTarget}).")
-            : ValidateOptionsResult.Success;
 }

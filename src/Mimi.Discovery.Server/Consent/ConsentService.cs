@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Delivery;
-using Mimi.Discovery.Server.Resolution;
+using Mimi.Discovery.Server.Peers;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Consent;

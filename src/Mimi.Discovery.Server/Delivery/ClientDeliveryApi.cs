@@ -8,7 +8,7 @@ using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Hosting;
-using Mimi.Discovery.Server.Resolution;
+using Mimi.Discovery.Server.Peers;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Delivery;
@@ -441,25 +441,3 @@ internal static partial class ClientDeliveryApi
 
     private static string? B64(byte[]? bytes) => bytes is null ? null : Convert.ToBase64String(bytes);
 }
-
-internal sealed record KeyPackageUploadRequest(string?[]? KeyPackages);
-
-internal sealed record KeyPackageUploadView(int Added);
-
-internal sealed record KeyPackageCountView(long Available, long LastResort);
-
-internal sealed record CreateRoomRequest(string? Name, string? GroupId);
-
-internal sealed record RoomView(string Room, ulong Epoch);
-
-internal sealed record GroupInfoView(string Room, ulong Epoch, string? GroupInfo, string? RatchetTree);
-
-internal sealed record InboxItemView(long Seq, string Kind, string Room, string Message, string? RatchetTree, DateTimeOffset CreatedAt);
-
-internal sealed record InboxView(InboxItemView[] Items, long Last);
-
-internal sealed record AckRequest(long UpTo);
-
-internal sealed record AckView(int Deleted);
-
-internal sealed record DiscoverabilityRequest(bool Discoverable);

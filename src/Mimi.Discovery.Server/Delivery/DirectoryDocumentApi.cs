@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Resolution;
+using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Hosting;
 
 namespace Mimi.Discovery.Server.Delivery;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
@@ -188,36 +187,3 @@ internal static class HostedUsersApi
 
     private static HostedUserView View(HostedUser user) => new(user.UserUri, ModeName(user.ConsentMode), user.CreatedAt);
 }
-
-internal sealed record CreateHostedUserRequest(string? Name, string? ConsentMode);
-
-internal sealed record AddHostedClientRequest(string? Name, JsonElement Jwk);
-
-internal sealed record HostedUserView(string User, string ConsentMode, DateTimeOffset CreatedAt);
-
-internal sealed record HostedClientView(string Client, string User, string Kid);
-
-internal sealed record OutboxView(long Pending, long Failed, long? OldestPendingSeconds, FailedDeliveryView[] RecentFailures);
-
-internal sealed record FailedDeliveryView(string MessageId, string Destination, string Endpoint, string Target, int Attempts, DateTimeOffset CreatedAt, string? LastError);
-
-/// <summary>Source-generated serialization for the delivery core's JSON wire types.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(CreateHostedUserRequest))]
-[JsonSerializable(typeof(AddHostedClientRequest))]
-[JsonSerializable(typeof(HostedUserView))]
-[JsonSerializable(typeof(HostedUserView[]))]
-[JsonSerializable(typeof(HostedClientView))]
-[JsonSerializable(typeof(OutboxView))]
-[JsonSerializable(typeof(KeyPackageUploadRequest))]
-[JsonSerializable(typeof(KeyPackageUploadView))]
-[JsonSerializable(typeof(KeyPackageCountView))]
-[JsonSerializable(typeof(CreateRoomRequest))]
-[JsonSerializable(typeof(RoomView))]
-[JsonSerializable(typeof(GroupInfoView))]
-[JsonSerializable(typeof(InboxItemView))]
-[JsonSerializable(typeof(InboxView))]
-[JsonSerializable(typeof(AckRequest))]
-[JsonSerializable(typeof(AckView))]
-[JsonSerializable(typeof(DiscoverabilityRequest))]
-internal sealed partial class DeliveryJson : JsonSerializerContext;

@@ -7,12 +7,6 @@ using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Delivery;
 
-/// <summary>Why an upload was refused: which KeyPackage (index in the batch) and the validator's verdict.</summary>
-internal sealed record KeyPackageRefusal(int Index, KeyPackageProblem Problem, string Message);
-
-/// <summary>A claim's outcome: the response to send, or the rate-limit decision that refused it.</summary>
-internal sealed record ClaimOutcome(KeyMaterialResponse? Response, RateLimitDecision Decision);
-
 /// <summary>
 /// KeyPackages of this provider's clients: upload (validated per RFC 9420 §10.1, the credential naming the uploading
 /// client), and claims by requesters, gated by consent and the owner's claim quotas (per requester provider and in

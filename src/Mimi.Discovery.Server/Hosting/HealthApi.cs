@@ -44,5 +44,3 @@ internal static class HealthApi
             : TypedResults.Ok(new HealthView("ready", database.Dialect.Name));
     }
 }
-
-internal sealed record HealthView(string Status, string? Database);

@@ -7,7 +7,6 @@ using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Server.Lookup;
 using Mimi.Discovery.Server.Lookup.Private;
-using Mimi.Discovery.Server.Providers;
 
 namespace Mimi.Discovery.Server.Hosting;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.Server.Authentication;
+using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Transparency;
 
 namespace Mimi.Discovery.Server.Hosting;

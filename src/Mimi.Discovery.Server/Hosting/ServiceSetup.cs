@@ -12,8 +12,8 @@ using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Server.Lookup;
 using Mimi.Discovery.Server.Lookup.Private;
-using Mimi.Discovery.Server.Providers;
-using Mimi.Discovery.Server.Resolution;
+using Mimi.Discovery.Server.Peers;
+using Mimi.Discovery.Server.Purge;
 using Mimi.Discovery.Storage;
 using Mimi.Discovery.Storage.Postgres;
 using StackExchange.Redis;
@@ -277,46 +277,4 @@ internal static class ServiceSetup
         builder.Services.AddOptions<TOptions>().Bind(builder.Configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
     }
-}
-
-/// <summary>Applies schema migrations before anything else starts, and says which development shortcuts are on.</summary>
-internal sealed partial class DatabaseMigrator(
-    MimiDatabase database, IOptions<ProofOfControlOptions> proof, IOptions<AuthorityOptions> authority, IOptions<StorageOptions> storage,
-    ServiceKeys keys, IServiceProvider services, ILogger<DatabaseMigrator> logger) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Migrations.ApplyAsync(database, logger, cancellationToken);
-        }
-        catch (Exception e) when (DataDirectoryStartup.Describe(e, storage.Value.DataDirectory) is { } unusable)
-        {
-            throw unusable;
-        }
-
-        // Build the hot-path services now (the Redis connection among them), not under the first burst of requests.
-        services.GetRequiredService<LookupService>();
-        LogStarted(logger, database.Dialect.Name, keys.Directory);
-        if (proof.Value.Gateway == GatewayKind.DevelopmentLog)
-        {
-            LogDevelopmentGateway(logger);
-        }
-
-        if (authority.Value.CreateDevelopmentKeys && keys.DevelopmentOperator is not null)
-        {
-            LogDevelopmentOperator(logger, ServiceKeys.DevelopmentOperatorId, Path.Combine(keys.Directory, ServiceKeys.OperatorKeyFile));
-        }
-    }
-
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Storage {Database} ready; keys in {KeyDirectory}")]
-    private static partial void LogStarted(ILogger logger, string database, string keyDirectory);
-
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "ProofOfControl:Gateway is DevelopmentLog: one-time codes are written to this log. Use the Http gateway in production.")]
-    private static partial void LogDevelopmentGateway(ILogger logger);
-
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Development operator '{ClientId}' is enabled; its private key is {KeyFile}")]
-    private static partial void LogDevelopmentOperator(ILogger logger, string clientId, string keyFile);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

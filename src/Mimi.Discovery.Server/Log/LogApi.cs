@@ -165,32 +165,3 @@ internal static class LogApi
         return TypedResults.File(hashes[..(tile.Width * MerkleHash.Size)].ToArray(), "application/octet-stream");
     }
 }
-
-/// <summary>Signs checkpoints of the current head; signatures are cached per tree size (Ed25519 is deterministic).</summary>
-internal sealed class CheckpointService(LogStore store, NoteSigner signer, IOptions<LogOptions> options)
-{
-    private (long Size, string Note)? _last;
-
-    public string VerifierKey => signer.VerifierKey;
-
-    public async Task<(LogHead Head, string Note)> GetAsync(CancellationToken ct)
-    {
-        var head = await store.GetHeadAsync(ct);
-        if (_last is { } last && last.Size == head.Size)
-        {
-            return (head, last.Note);
-        }
-
-        var note = SignedNote.Sign(new Checkpoint(options.Value.Origin, head.Size, head.Root).Format(), signer);
-        _last = (head.Size, note);
-        return (head, note);
-    }
-}
-
-internal sealed record LogEntryView(long Index, string Data);
-
-internal sealed record LogEntriesView(long TreeSize, LogEntryView[] Entries);
-
-internal sealed record InclusionProofView(long Index, long TreeSize, string[] Hashes);
-
-internal sealed record ConsistencyProofView(long From, long To, string[] Hashes);

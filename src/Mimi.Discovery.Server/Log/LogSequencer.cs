@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Log;

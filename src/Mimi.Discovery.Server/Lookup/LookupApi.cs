@@ -173,14 +173,3 @@ internal static class LookupApi
         return TypedResults.NoContent();
     }
 }
-
-internal sealed record DiscoverabilityRequest(string? Mode, string[]? Providers);
-
-internal sealed record ProviderSettingsRequest(string? KeyMaterialUrl);
-
-internal sealed record QuotaView(int? LookupsPerRequester, int? LookupsTotal, int? ClaimsPerRequester, int? ClaimsTotal, int? WindowSeconds)
-{
-    public static QuotaView From(OwnerQuota? quota, LookupOptions defaults) => new(
-        quota?.LookupsPerRequester ?? defaults.OwnerLookupsPerRequester, quota?.LookupsTotal ?? defaults.OwnerLookupsTotal,
-        quota?.ClaimsPerRequester, quota?.ClaimsTotal, (int)(quota?.Window ?? defaults.Window).TotalSeconds);
-}

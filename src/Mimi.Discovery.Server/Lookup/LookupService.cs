@@ -5,9 +5,6 @@ using Mimi.Discovery.Server.Authentication;
 
 namespace Mimi.Discovery.Server.Lookup;
 
-/// <summary>The answers, and the limiter's decision (when it denies, the answers are empty and must not be sent).</summary>
-internal sealed record LookupAnswer(LookupResultView[] Results, RateLimitDecision Decision);
-
 /// <summary>
 /// Plain lookups: every mapping of each identifier that the requester may see, with its assertion and keyMaterial
 /// URL, answered from the in-memory <see cref="MappingIndex"/> (no database round trip). Unknown, removed and hidden
@@ -117,11 +114,3 @@ internal sealed class LookupService(
         return [.. values];
     }
 }
-
-internal sealed record LookupRequest(string[]? Identifiers);
-
-internal sealed record LookupMappingView(string Ssi, string Provider, string[] Tags, string Assertion, string? KeyMaterial, string Serial, DateTimeOffset NotAfter);
-
-internal sealed record LookupResultView(string Sii, string Status, LookupMappingView[] Mappings);
-
-internal sealed record LookupResponse(LookupResultView[] Results);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Server.Hosting;
 using StackExchange.Redis;
 
 namespace Mimi.Discovery.Server.Lookup;

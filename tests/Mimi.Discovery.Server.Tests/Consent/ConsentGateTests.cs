@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Server.Consent;
 using Mimi.Discovery.Server.Delivery;
-using Mimi.Discovery.Server.Resolution;
+using Mimi.Discovery.Server.Peers;
 using Mimi.Discovery.Storage;
 using Mimi.Discovery.Storage.Sqlite;
 

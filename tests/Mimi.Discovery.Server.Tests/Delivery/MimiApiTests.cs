@@ -6,7 +6,7 @@ using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Resolution;
-using Mimi.Discovery.Server.Resolution;
+using Mimi.Discovery.Server.Peers;
 using static Mimi.Discovery.Server.Tests.Delivery.DeliveryFixture;
 
 namespace Mimi.Discovery.Server.Tests.Delivery;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Resolution;
-using Mimi.Discovery.Server.Resolution;
+using Mimi.Discovery.Server.Peers;
 using Mimi.Discovery.Server.Tests.Fixtures;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using Mimi.Discovery.Client;
-using Mimi.Discovery.Server.Lookup;
+using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Lookup;

@@ -7,16 +7,6 @@ using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Authority.ProofOfControl;
 
-internal enum ChallengeOutcome
-{
-    Sent,
-    IdentifierLimited,
-    ProviderLimited,
-    GatewayFailed,
-}
-
-internal readonly record struct ChallengeResult(ChallengeOutcome Outcome, string? ChallengeId, DateTimeOffset ExpiresAt, TimeSpan RetryAfter, string Detail);
-
 /// <summary>
 /// Proof of control by one-time code (R1: only the recipient authorizes a mapping). Codes are random, stored only
 /// as an HMAC under a service key, expire, allow a bounded number of attempts, and are sent at a bounded rate per

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Mimi.Discovery.Oprf;
 using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Authentication;
+using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;
 
@@ -151,12 +152,3 @@ internal static class PrivateLookupApi
         return TypedResults.Accepted("/v1/lookup/private/key", new PrivateRotationView(ring.Current.KeyId, ring.Previous!.KeyId, true));
     }
 }
-
-/// <summary>The published OPRF key: clients verify evaluation proofs against <c>PublicKey</c> (33-byte compressed point).</summary>
-internal sealed record PrivateLookupKeyView(string KeyId, byte[] PublicKey, string Suite, string Mode, int PrefixBits, int BucketSize, int MaxBatch);
-
-internal sealed record PrivateRecordView(byte[] Tag, byte[] Ciphertext);
-
-internal sealed record PrivateBucketView(string KeyId, long Bucket, PrivateRecordView[] Records);
-
-internal sealed record PrivateRotationView(string KeyId, string ServingKeyId, bool Rebuilding);

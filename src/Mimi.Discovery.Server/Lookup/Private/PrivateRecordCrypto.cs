@@ -25,6 +25,3 @@ internal static class PrivateRecordCrypto
 
     public static byte[] Utf8(string sii) => Encoding.UTF8.GetBytes(sii);
 }
-
-/// <summary>The plaintext of a record: one mapping, as a plain lookup returns it.</summary>
-internal sealed record PrivateRecordPayload(string Ssi, string Provider, string[] Tags, string Assertion, string? KeyMaterial, string Serial, DateTimeOffset NotAfter);

@@ -1,0 +1,7 @@
+namespace Mimi.Discovery.Server.Authority.ProofOfControl;
+
+internal enum GatewayKind
+{
+    DevelopmentLog,
+    Http,
+}

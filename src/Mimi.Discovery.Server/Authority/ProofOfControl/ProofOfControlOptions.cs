@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Mimi.Discovery.Server.Authority.ProofOfControl;
+
+/// <summary>Proof of control of an identifier by one-time code.</summary>
+internal sealed class ProofOfControlOptions
+{
+    public const string Section = "ProofOfControl";
+
+    public GatewayKind Gateway { get; set; } = GatewayKind.DevelopmentLog;
+
+    public HttpGatewayOptions Http { get; set; } = new();
+
+    [Range(6, 10)]
+    public int CodeLength { get; set; } = 6;
+
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan SendWindow { get; set; } = TimeSpan.FromHours(1);
+
+    [Range(1, 1000)]
+    public int SendsPerIdentifier { get; set; } = 5;
+
+    [Range(1, 10_000_000)]
+    public int SendsPerProvider { get; set; } = 10_000;
+}

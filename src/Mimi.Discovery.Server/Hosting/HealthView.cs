@@ -1,0 +1,3 @@
+namespace Mimi.Discovery.Server.Hosting;
+
+internal sealed record HealthView(string Status, string? Database);

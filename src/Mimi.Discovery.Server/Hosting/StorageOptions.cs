@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Mimi.Discovery.Server.Hosting;
+
+/// <summary>Where state lives. The embedded default is a SQLite file in <see cref="DataDirectory"/>.</summary>
+internal sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Npgsql connection string; required when <see cref="Provider"/> is Postgres.</summary>
+    public string? ConnectionString { get; set; }
+}

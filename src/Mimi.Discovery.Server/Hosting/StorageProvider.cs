@@ -1,0 +1,7 @@
+namespace Mimi.Discovery.Server.Hosting;
+
+internal enum StorageProvider
+{
+    Sqlite,
+    Postgres,
+}
