@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Mimi.Discovery.Server.Authentication;
 
 /// <summary>Client authentication (RFC 7523 private_key_jwt) and access tokens.</summary>
-internal sealed class ClientAuthenticationOptions
+internal sealed partial class ClientAuthenticationOptions
 {
     public const string Section = "Authentication";
 
@@ -25,5 +26,10 @@ internal sealed class ClientAuthenticationOptions
     public string? TokenSigningKey { get; set; }
 
     /// <summary>Operator clients: they authenticate like providers and get the operator role.</summary>
+    [ValidateEnumeratedItems]
     public List<OperatorClientOptions> Operators { get; set; } = [];
+
+    /// <summary>The data annotations of these options, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<ClientAuthenticationOptions>;
 }

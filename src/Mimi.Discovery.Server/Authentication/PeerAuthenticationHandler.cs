@@ -42,11 +42,6 @@ internal sealed class PeerAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (!delivery.Value.Enabled)
-        {
-            return AuthenticateResult.Fail("This instance hosts no provider (Delivery:Domain is not set).");
-        }
-
         var token = header[prefix.Length..].Trim();
         if (token.Length > MaxTokenLength)
         {

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Mimi.Discovery.Server.Authority;
 
 /// <summary>The authority's identity and keys.</summary>
-internal sealed class AuthorityOptions
+internal sealed partial class AuthorityOptions
 {
     public const string Section = "Authority";
 
@@ -24,4 +25,8 @@ internal sealed class AuthorityOptions
 
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan CrlLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The data annotations of these options, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<AuthorityOptions>;
 }

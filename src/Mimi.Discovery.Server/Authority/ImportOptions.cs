@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Mimi.Discovery.Server.Authority;
 
 /// <summary>Bulk import of verified mappings by trusted providers (<c>POST /v1/authority/import</c>).</summary>
-internal sealed class ImportOptions
+internal sealed partial class ImportOptions
 {
     public const string Section = "Import";
 
@@ -22,4 +23,8 @@ internal sealed class ImportOptions
     /// <summary>Rejected rows listed in the answer; all of them are counted.</summary>
     [Range(0, 100_000)]
     public int MaxReportedErrors { get; set; } = 100;
+
+    /// <summary>The data annotations of these options, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<ImportOptions>;
 }

@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Consent;
 
 /// <summary>The operator's consent settings: rate limits, how many undecided requests a user holds, revocations, body size.</summary>
-internal sealed class ConsentOptions
+internal sealed partial class ConsentOptions
 {
     public const string Section = "Consent";
 
@@ -35,4 +36,8 @@ internal sealed class ConsentOptions
     public int MaxBodyBytes { get; set; } = 16 * 1024;
 
     public PendingLimits Limits => new(MaxPendingPerRequesterDomain, MaxPendingPerTarget);
+
+    /// <summary>The data annotations of these options, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<ConsentOptions>;
 }

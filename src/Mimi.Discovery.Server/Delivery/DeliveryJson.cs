@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Mimi.Discovery.Server.Peers;
 
 namespace Mimi.Discovery.Server.Delivery;
 

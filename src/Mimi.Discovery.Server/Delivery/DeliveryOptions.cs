@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Mimi.Discovery.Identifiers;
 
 namespace Mimi.Discovery.Server.Delivery;
 
@@ -6,7 +8,7 @@ namespace Mimi.Discovery.Server.Delivery;
 /// The delivery core: when <see cref="Domain"/> is set, this instance hosts that provider's users (their clients,
 /// KeyPackages, consent and rooms) and speaks MIMI to other providers. Unset, the instance is discovery only.
 /// </summary>
-internal sealed class DeliveryOptions
+internal sealed partial class DeliveryOptions
 {
     public const string Section = "Delivery";
 
@@ -40,15 +42,19 @@ internal sealed class DeliveryOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan PeerRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    [ValidateObjectMembers]
     public OutboxOptions Outbox { get; set; } = new();
 
     /// <summary>This provider's quota on claims of its users' KeyPackages (the owner's quota at the KeyPackage step).</summary>
+    [ValidateObjectMembers]
     public KeyPackageClaimOptions KeyPackageClaims { get; set; } = new();
 
     /// <summary>The quota on other providers' identifierQuery calls, per requester provider.</summary>
+    [ValidateObjectMembers]
     public IdentifierQueryOptions IdentifierQueries { get; set; } = new();
 
     /// <summary>Client inboxes: long-poll cap and the database poll that catches items written by other replicas.</summary>
+    [ValidateObjectMembers]
     public InboxOptions Inbox { get; set; } = new();
 
     /// <summary>The most KeyPackages one upload may carry.</summary>
@@ -66,8 +72,20 @@ internal sealed class DeliveryOptions
     [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
     public TimeSpan GroupInfoGrantLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
-    public bool Enabled => Domain is not null;
+    /// <summary>
+    /// The hosted domain as <see cref="ProviderDomain.TryNormalize"/> gives it (lower-case ASCII, no trailing dot): the
+    /// one normalization, the same the validator checks <see cref="Domain"/> with. Set when the options are bound.
+    /// </summary>
+    public string HostedDomain { get; private set; } = "";
 
-    /// <summary>The normalized domain; only valid when <see cref="Enabled"/>.</summary>
-    public string HostedDomain => Domain?.Trim().ToLowerInvariant() ?? "";
+    /// <summary>Whether configuration hosts a provider here: the delivery core (and consent, peers) is registered only then.</summary>
+    public static bool IsConfigured(IConfiguration configuration) => configuration[$"{Section}:{nameof(Domain)}"] is not null;
+
+    /// <summary>Derives <see cref="HostedDomain"/> from <see cref="Domain"/>; a domain that does not normalize is left to the validator.</summary>
+    public static void Normalize(DeliveryOptions options) =>
+        options.HostedDomain = ProviderDomain.TryNormalize(options.Domain, out var domain, out _) ? domain : "";
+
+    /// <summary>The data annotations of these options and of every nested section, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<DeliveryOptions>;
 }

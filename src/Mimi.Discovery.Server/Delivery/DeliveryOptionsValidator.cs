@@ -1,30 +1,14 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
 
 namespace Mimi.Discovery.Server.Delivery;
 
+/// <summary>What data annotations cannot say: the domain, URLs and the key file (nested sections: <see cref="DeliveryOptions.Annotations"/>).</summary>
 internal sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
 {
     public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
     {
-        if (!options.Enabled)
-        {
-            return ValidateOptionsResult.Success;
-        }
-
         var failures = new List<string>();
-
-        // Data annotations on nested sections are not checked by ValidateDataAnnotations; check them here, by name.
-        foreach (var (section, value) in new (string, object)[] { ("Outbox", options.Outbox), ("KeyPackageClaims", options.KeyPackageClaims), ("IdentifierQueries", options.IdentifierQueries), ("Inbox", options.Inbox) })
-        {
-            var results = new List<ValidationResult>();
-            if (!Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))
-            {
-                failures.AddRange(results.Select(r => $"Delivery:{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
-            }
-        }
-
         if (!ProviderDomain.TryNormalize(options.Domain, out _, out var error))
         {
             failures.Add($"Delivery:Domain is not a provider domain: {error.Message}");

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Authority;
-using Mimi.Discovery.Server.Hosting;
 
 namespace Mimi.Discovery.Server.Delivery;
 
@@ -13,19 +12,14 @@ internal static class DirectoryDocumentApi
     public static IEndpointRouteBuilder MapDirectoryDocumentApi(this IEndpointRouteBuilder app)
     {
         app.MapGet(ProviderResolver.DirectoryPath, GetDirectory).WithName("GetMimiDirectory").WithTags("Delivery")
-            .WithSummary("The MIMI directory document (draft-ietf-mimi-protocol-06 §5.1). Public; 404 when this instance hosts no provider.")
-            .AllowAnonymous().Produces<Dictionary<string, string>>(200, "application/json").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("The MIMI directory document (draft-ietf-mimi-protocol-06 §5.1). Public; mapped only when this instance hosts a provider (Delivery:Domain).")
+            .AllowAnonymous().Produces<Dictionary<string, string>>(200, "application/json");
         return app;
     }
 
-    private static Results<ContentHttpResult, ProblemHttpResult> GetDirectory(
+    private static ContentHttpResult GetDirectory(
         IOptions<DeliveryOptions> delivery, IOptions<AuthorityOptions> authority, HttpContext http)
     {
-        if (!delivery.Value.Enabled)
-        {
-            return Problems.NotFound("This instance hosts no provider (Delivery:Domain is not set), so it has no MIMI directory.");
-        }
-
         var document = Build(delivery.Value, authority.Value);
         http.Response.Headers.CacheControl = "public, max-age=600";
         return TypedResults.Content(document, "application/json");

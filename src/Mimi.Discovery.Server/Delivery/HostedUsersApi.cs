@@ -36,8 +36,6 @@ internal static class HostedUsersApi
             .WithSummary("Registers a client of a hosted user with its public key (JWK). Operator only.");
         group.MapDelete("/clients/{name}", RemoveClientAsync).WithName("RemoveHostedClient")
             .WithSummary("Removes a client; its tokens stop working at once. Operator only.");
-        group.MapGet("/outbox", GetOutboxAsync).WithName("GetOutbox")
-            .WithSummary("Provider-to-provider deliveries waiting or given up. Operator only.");
         return app;
     }
 
@@ -64,16 +62,8 @@ internal static class HostedUsersApi
         return TypedResults.Created($"/v1/delivery/users/{Uri.EscapeDataString(request.Name!)}", View(record));
     }
 
-    private static async Task<Results<Ok<HostedUserView[]>, ProblemHttpResult>> ListUsersAsync(
-        HostedUserStore store, IOptions<DeliveryOptions> delivery, CancellationToken ct)
-    {
-        if (!delivery.Value.Enabled)
-        {
-            return NotHosting();
-        }
-
-        return TypedResults.Ok((await store.ListUsersAsync(ct)).Select(View).ToArray());
-    }
+    private static async Task<Ok<HostedUserView[]>> ListUsersAsync(HostedUserStore store, CancellationToken ct) =>
+        TypedResults.Ok((await store.ListUsersAsync(ct)).Select(View).ToArray());
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteUserAsync(
         string name, HostedUserStore store, ClientDirectory directory, IOptions<DeliveryOptions> delivery, TimeProvider time, CancellationToken ct)
@@ -140,32 +130,11 @@ internal static class HostedUsersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<OutboxView>, ProblemHttpResult>> GetOutboxAsync(
-        OutboxStore store, IOptions<DeliveryOptions> delivery, TimeProvider time, CancellationToken ct)
-    {
-        if (!delivery.Value.Enabled)
-        {
-            return NotHosting();
-        }
-
-        var summary = await store.SummarizeAsync(ct);
-        var failed = await store.ListFailedAsync(50, ct);
-        return TypedResults.Ok(new OutboxView(summary.Pending, summary.Failed,
-            summary.OldestPending is { } oldest ? Math.Max(0, (long)(time.GetUtcNow() - oldest).TotalSeconds) : null,
-            failed.Select(f => new FailedDeliveryView(f.MessageId, f.Destination, f.Endpoint, f.Target, f.Attempts, f.CreatedAt, f.LastError)).ToArray()));
-    }
-
     /// <summary>Builds <c>mimi://{domain}/{kind}/{name}</c> for a local name, or the problem saying what is wrong with it.</summary>
     internal static bool TryUri(DeliveryOptions delivery, string kind, string? name, string field, out string? uri, out ProblemHttpResult? problem)
     {
         uri = null;
         problem = null;
-        if (!delivery.Enabled)
-        {
-            problem = NotHosting();
-            return false;
-        }
-
         if (string.IsNullOrEmpty(name) || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
             problem = Problems.InvalidRequest(field, $"{field} must be 1 to 64 characters: ASCII letters, digits, '-', '_' or '.'.");
@@ -181,9 +150,6 @@ internal static class HostedUsersApi
         uri = ssi.Value;
         return true;
     }
-
-    internal static ProblemHttpResult NotHosting() =>
-        Problems.NotFound("This instance hosts no provider (Delivery:Domain is not set).");
 
     private static HostedUserView View(HostedUser user) => new(user.UserUri, ModeName(user.ConsentMode), user.CreatedAt);
 }

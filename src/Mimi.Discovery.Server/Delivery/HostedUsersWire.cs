@@ -9,7 +9,3 @@ internal sealed record AddHostedClientRequest(string? Name, JsonElement Jwk);
 internal sealed record HostedUserView(string User, string ConsentMode, DateTimeOffset CreatedAt);
 
 internal sealed record HostedClientView(string Client, string User, string Kid);
-
-internal sealed record OutboxView(long Pending, long Failed, long? OldestPendingSeconds, FailedDeliveryView[] RecentFailures);
-
-internal sealed record FailedDeliveryView(string MessageId, string Destination, string Endpoint, string Target, int Attempts, DateTimeOffset CreatedAt, string? LastError);

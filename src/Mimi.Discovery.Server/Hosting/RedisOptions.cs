@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Mimi.Discovery.Server.Hosting;
 
 /// <summary>Shared rate-limit counters. Without a configuration string the counters live in process (embedded default).</summary>
-internal sealed class RedisOptions
+internal sealed partial class RedisOptions
 {
     public const string Section = "Redis";
 
@@ -25,4 +26,8 @@ internal sealed class RedisOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The data annotations of these options, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<RedisOptions>;
 }

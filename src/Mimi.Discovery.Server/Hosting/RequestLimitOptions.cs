@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Mimi.Discovery.Server.Hosting;
 
 /// <summary>Request limits.</summary>
-internal sealed class RequestLimitOptions
+internal sealed partial class RequestLimitOptions
 {
     public const string Section = "Limits";
 
@@ -24,4 +25,8 @@ internal sealed class RequestLimitOptions
     /// <summary>The most header fields answered; more is a 431 problem. Kestrel itself is set to four times this.</summary>
     [Range(16, 10_000)]
     public int MaxRequestHeaderCount { get; set; } = 100;
+
+    /// <summary>The data annotations of these options, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<RequestLimitOptions>;
 }

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Mimi.Discovery.Server.Log;
 
 /// <summary>The issuance log.</summary>
-internal sealed class LogOptions
+internal sealed partial class LogOptions
 {
     public const string Section = "Log";
 
@@ -21,4 +22,8 @@ internal sealed class LogOptions
     /// <summary>Full tiles are immutable and kept in memory up to this many.</summary>
     [Range(16, 10_000_000)]
     public int TileCacheSize { get; set; } = 65_536;
+
+    /// <summary>The data annotations of these options, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<LogOptions>;
 }

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Mimi.Discovery.Server.Log;
 
 /// <summary>The background self-audit of the issuance log (<see cref="LogSelfAudit"/>).</summary>
-internal sealed class LogSelfAuditOptions
+internal sealed partial class LogSelfAuditOptions
 {
     public const string Section = "Log:SelfAudit";
 
@@ -17,4 +18,8 @@ internal sealed class LogSelfAuditOptions
     /// <summary>Entries read (and re-hashed) per database round trip.</summary>
     [Range(256, 100_000)]
     public int PageSize { get; set; } = 4096;
+
+    /// <summary>The data annotations of these options, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<LogSelfAuditOptions>;
 }

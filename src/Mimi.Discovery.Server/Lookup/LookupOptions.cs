@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Mimi.Discovery.Server.Lookup;
 
 /// <summary>Lookup limits: batch size and the operator's default quotas.</summary>
-internal sealed class LookupOptions
+internal sealed partial class LookupOptions
 {
     public const string Section = "Lookup";
 
@@ -28,4 +29,8 @@ internal sealed class LookupOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan IndexRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The data annotations of these options, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<LookupOptions>;
 }

@@ -19,11 +19,6 @@ internal sealed partial class OutboxWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
-
         var o = options.Value.Outbox;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -35,4 +35,5 @@ internal sealed class ResolutionOptions
 
         return options;
     }
+
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Mimi.Discovery.Server.Purge;
 
@@ -6,7 +7,7 @@ namespace Mimi.Discovery.Server.Purge;
 /// How long what only serves a while is kept: the purge deletes expired KeyPackages, used <c>jti</c> values and
 /// challenges once they can no longer matter, and the rest after a retention.
 /// </summary>
-internal sealed class PurgeOptions
+internal sealed partial class PurgeOptions
 {
     public const string Section = "Purge";
 
@@ -43,4 +44,8 @@ internal sealed class PurgeOptions
     /// <summary>How long an outbox message given up on stays listed for the operator (<c>GET /v1/delivery/outbox</c>), counted from its failure.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan FailedOutboxRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The data annotations of these options, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<PurgeOptions>;
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
 
@@ -67,7 +66,12 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.ConfigureAppConfiguration(c => c.AddInMemoryCollection(_settings));
+        // Settings go in as host settings: the modules read some at registration (Delivery:Domain decides whether the
+        // delivery core exists), before configuration added by ConfigureAppConfiguration is visible to Program.
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
         if (_time is not null)
         {
             builder.ConfigureServices(s => s.AddSingleton(_time));

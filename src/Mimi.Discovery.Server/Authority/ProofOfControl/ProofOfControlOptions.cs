@@ -1,14 +1,16 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Mimi.Discovery.Server.Authority.ProofOfControl;
 
 /// <summary>Proof of control of an identifier by one-time code.</summary>
-internal sealed class ProofOfControlOptions
+internal sealed partial class ProofOfControlOptions
 {
     public const string Section = "ProofOfControl";
 
     public GatewayKind Gateway { get; set; } = GatewayKind.DevelopmentLog;
 
+    [ValidateObjectMembers]
     public HttpGatewayOptions Http { get; set; } = new();
 
     [Range(6, 10)]
@@ -28,4 +30,8 @@ internal sealed class ProofOfControlOptions
 
     [Range(1, 10_000_000)]
     public int SendsPerProvider { get; set; } = 10_000;
+
+    /// <summary>The data annotations of these options, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<ProofOfControlOptions>;
 }

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Mimi.Discovery.Oprf;
 using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Authentication;
-using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;
 
@@ -20,25 +19,8 @@ internal static class PrivateLookupApi
     /// <summary>Response header naming the OPRF key an evaluation used; bucket fetches pass it back as <c>keyId</c>.</summary>
     public const string KeyIdHeader = "Mimi-Oprf-Key-Id";
 
-    public static IServiceCollection AddPrivateLookup(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<PrivateLookupOptions>().Bind(configuration.GetSection(PrivateLookupOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => PrivateLookupKeys.Load(sp.GetRequiredService<ServiceKeys>().Directory,
-            sp.GetRequiredService<IOptions<AuthorityOptions>>().Value.CreateDevelopmentKeys));
-        services.AddSingleton<PrivateRecordStore>();
-        services.AddSingleton<PrivateRecordBuilder>();
-        services.AddSingleton<PrivateRecordRebuilder>();
-        services.AddHostedService(sp => sp.GetRequiredService<PrivateRecordRebuilder>());
-        return services;
-    }
-
     public static IEndpointRouteBuilder MapPrivateLookupApi(this IEndpointRouteBuilder app)
     {
-        if (!app.ServiceProvider.GetRequiredService<IOptions<PrivateLookupOptions>>().Value.Enabled)
-        {
-            return app;
-        }
-
         var group = app.MapGroup("/v1/lookup/private").WithTags("Lookup");
         group.MapGet("/key", GetKey).WithName("GetPrivateLookupKey")
             .WithSummary("The OPRF public key evaluations are proven against, its id, and the bucket parameters. Providers only.")

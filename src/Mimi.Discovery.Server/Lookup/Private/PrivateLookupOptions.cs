@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Mimi.Discovery.Server.Lookup.Private;
 
 /// <summary>Private lookup: evaluation quota, bucket size and batch limits.</summary>
-internal sealed class PrivateLookupOptions
+internal sealed partial class PrivateLookupOptions
 {
     public const string Section = "PrivateLookup";
 
@@ -39,4 +40,8 @@ internal sealed class PrivateLookupOptions
     /// <summary>Blinded identifiers in one evaluation request.</summary>
     [Range(1, 1000)]
     public int MaxBatch { get; set; } = 100;
+
+    /// <summary>The data annotations of these options, checked by generated code.</summary>
+    [OptionsValidator]
+    internal sealed partial class Annotations : IValidateOptions<PrivateLookupOptions>;
 }

@@ -1,0 +1,7 @@
+namespace Mimi.Discovery.Server.Peers;
+
+/// <summary>The outbox as the operator sees it: what waits, what was given up, and the latest failures.</summary>
+internal sealed record OutboxView(long Pending, long Failed, long? OldestPendingSeconds, FailedDeliveryView[] RecentFailures);
+
+/// <summary>A provider-to-provider delivery given up after its retries.</summary>
+internal sealed record FailedDeliveryView(string MessageId, string Destination, string Endpoint, string Target, int Attempts, DateTimeOffset CreatedAt, string? LastError);
