@@ -1,7 +1,6 @@
 using Mimi.Discovery.Client;
-using Mimi.Discovery.Resolution.Tests;
 
-namespace Mimi.Discovery.Server.Tests.Fixtures;
+namespace Mimi.Discovery.Testing;
 
 /// <summary>
 /// Several providers as they meet in production, on one machine: a discovery service (the authority and directory),
@@ -59,7 +58,7 @@ public sealed class ProviderNetwork : IAsyncDisposable
     private static async Task<ProviderNetwork> StartOnceAsync(IReadOnlyList<string> domains, Func<string, Task<string>>? databases,
         IDictionary<string, string?>? settings, IDictionary<string, string?>? discoverySettings, IEnumerable<string>? dnsRecords)
     {
-        var discoveryPort = Loopback.FreePort();
+        var discoveryPort = LoopbackPorts.FreeTcpPort();
         var own = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         foreach (var (key, value) in discoverySettings ?? new Dictionary<string, string?>())
         {
@@ -79,9 +78,8 @@ public sealed class ProviderNetwork : IAsyncDisposable
             throw;
         }
 
-        var ports = domains.ToDictionary(d => d, _ => Loopback.FreePort(), StringComparer.Ordinal);
-        var records = ports.SelectMany(p => new[] { $"--srv-host=_mimi._tcp.{p.Key},{p.Key},{p.Value},0,10", $"--host-record={p.Key},127.0.0.1" });
-        var dns = await DnsmasqServer.StartAsync(records.Concat(dnsRecords ?? []), ttl: 5);
+        var ports = domains.ToDictionary(d => d, _ => LoopbackPorts.FreeTcpPort(), StringComparer.Ordinal);
+        var dns = await DnsmasqServer.StartAsync(DnsmasqServer.LocalProviders(ports).Concat(dnsRecords ?? []), ttl: 5);
         var network = new ProviderNetwork(discovery, discoveryPort, dns);
         try
         {
@@ -114,127 +112,4 @@ public sealed class ProviderNetwork : IAsyncDisposable
         Discovery.Dispose();
         await Dns.DisposeAsync();
     }
-}
-
-/// <summary>One provider's service instance in a <see cref="ProviderNetwork"/>; it can be stopped and started again on the same data.</summary>
-public sealed class ProviderInstance : IDisposable
-{
-    private readonly ProviderNetwork _network;
-    private readonly string? _postgres;
-    private readonly Dictionary<string, string?> _settings;
-
-    internal ProviderInstance(ProviderNetwork network, string domain, int port, ClientCredentials credentials, string? postgres,
-        IDictionary<string, string?>? extra)
-    {
-        _network = network;
-        Domain = domain;
-        Port = port;
-        Credentials = credentials;
-        _postgres = postgres;
-        DataDirectory = Directory.CreateTempSubdirectory("mimi-provider-").FullName;
-        KeyFile = Path.Combine(DataDirectory, "provider.key");
-        credentials.Save(KeyFile);
-        _settings = new Dictionary<string, string?>
-        {
-            ["Authority:Issuer"] = $"http://127.0.0.1:{port}",
-            ["Delivery:Domain"] = domain,
-            ["Delivery:PublicUrl"] = $"http://{domain}:{port}",
-            ["Delivery:DirectoryUrl"] = network.DiscoveryUrl,
-            ["Delivery:ProviderKeyFile"] = KeyFile,
-            ["Delivery:Outbox:PollInterval"] = "00:00:00.100",
-            ["Delivery:Outbox:InitialBackoff"] = "00:00:00.200",
-            ["Delivery:Outbox:MaxBackoff"] = "00:00:02",
-            ["Resolution:NameServers:0"] = network.Dns.EndPoint.ToString(),
-            ["Resolution:AllowedAddressRanges:0"] = "127.0.0.0/8",
-            ["Resolution:AllowHttp"] = "true",
-        };
-        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
-        {
-            _settings[key] = value;
-        }
-
-        // Instances sharing one Redis keep their counters apart.
-        _settings.TryAdd("Redis:KeyPrefix", domain + ":");
-    }
-
-    public string Domain { get; }
-
-    public int Port { get; }
-
-    public string Url => $"http://127.0.0.1:{Port}";
-
-    /// <summary>The provider's enrolled key (client id = domain).</summary>
-    public ClientCredentials Credentials { get; }
-
-    public string DataDirectory { get; }
-
-    public string KeyFile { get; }
-
-    /// <summary>The running instance; null while stopped.</summary>
-    public ServiceFactory? Service { get; private set; }
-
-    /// <summary>This provider acting at the discovery service (lookups, issuance, settings).</summary>
-    public MimiDiscoveryClient AtDiscovery() => _network.Discovery.As(Credentials);
-
-    /// <summary>This instance's own operator (its development key): user and client administration.</summary>
-    public MimiDiscoveryClient Operator() => Running.Operator();
-
-    /// <summary>A client of this instance authenticating as <paramref name="credentials"/> (a hosted client's key).</summary>
-    public MimiDiscoveryClient As(ClientCredentials credentials) => Running.As(credentials);
-
-    /// <summary>Creates a hosted user and one client for it; returns the client's API client and key.</summary>
-    public async Task<(MimiDiscoveryClient Client, ClientCredentials Credentials)> AddUserAsync(string user, string client, string consentMode = "consent-required")
-    {
-        var admin = Operator();
-        try
-        {
-            await admin.CreateHostedUserAsync(user, consentMode);
-        }
-        catch (MimiApiException e) when (e.Status == 409)
-        {
-            // The user exists already: add another client.
-        }
-
-        var credentials = ClientCredentials.GenerateEs256($"mimi://{Domain}/d/{client}");
-        await admin.AddHostedClientAsync(user, client, credentials.PublicJwk);
-        return (As(credentials), credentials);
-    }
-
-    public void Start()
-    {
-        if (Service is not null)
-        {
-            return;
-        }
-
-        var service = new ServiceFactory(_postgres, _settings, dataDirectory: DataDirectory);
-        service.UseKestrel(Port);
-        try
-        {
-            service.StartServer();
-        }
-        catch
-        {
-            service.Dispose();
-            throw;
-        }
-
-        Service = service;
-    }
-
-    /// <summary>Stops the instance (its port stops answering); <see cref="Start"/> brings it back on the same data.</summary>
-    public void Stop()
-    {
-        Service?.Dispose();
-        Service = null;
-    }
-
-    public void Dispose()
-    {
-        Stop();
-        Credentials.Dispose();
-        Directory.Delete(DataDirectory, recursive: true);
-    }
-
-    private ServiceFactory Running => Service ?? throw new InvalidOperationException($"{Domain} is stopped.");
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
 
-namespace Mimi.Discovery.Server.Tests.Fixtures;
+namespace Mimi.Discovery.Testing;
 
 /// <summary>
 /// The service in-process on a fresh data directory: SQLite by default, PostgreSQL when given a connection string.
