@@ -3,11 +3,11 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using Mimi.Discovery.Cli.Demo;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Resolution;
+using Mimi.Discovery.Sandbox;
 using Mimi.Discovery.Server.Peers;
 using Npgsql;
 

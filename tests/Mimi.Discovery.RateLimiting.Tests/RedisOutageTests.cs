@@ -1,4 +1,3 @@
-using Mimi.Discovery.RateLimiting.Tests.Fixtures;
 using StackExchange.Redis;
 
 namespace Mimi.Discovery.RateLimiting.Tests;
@@ -35,7 +34,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         using var limiter = await CreateLimiterAsync(RedisFailureMode.FailClosed);
         Assert.True((await DecideAsync(limiter)).IsAllowed);
 
-        Server.Stop();
+        await Server.StopAsync();
         var down = await EventuallyAsync(limiter, d => d.Reason == RateLimitReason.BackendUnavailable);
 
         Assert.False(down.IsAllowed);
@@ -61,7 +60,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         using var limiter = await CreateLimiterAsync(RedisFailureMode.FailClosed);
         Assert.True((await DecideAsync(limiter)).IsAllowed);
 
-        Server.Stop();
+        await Server.StopAsync();
         await EventuallyAsync(limiter, d => d.Reason == RateLimitReason.BackendUnavailable);
         for (var i = 0; i < 50; i++)
         {
@@ -135,7 +134,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         var tight = new RateLimitPolicy(1, TimeSpan.FromHours(1));
         Assert.True((await limiter.AcquireAsync("lookup:alpha.test", tight)).IsAllowed);
 
-        Server.Stop();
+        await Server.StopAsync();
         var down = await EventuallyAsync(limiter, d => d.Reason == RateLimitReason.BackendUnavailable);
 
         Assert.True(down.IsAllowed);
@@ -170,7 +169,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
     [Fact]
     public async Task A_limiter_created_while_redis_is_down_fails_closed_then_works_when_redis_comes_up()
     {
-        Server.Stop();
+        await Server.StopAsync();
         using var limiter = await CreateLimiterAsync(RedisFailureMode.FailClosed, serverIsDown: true);
 
         var down = await DecideAsync(limiter);

@@ -110,7 +110,7 @@ public sealed class DirectoryTests : IAsyncLifetime
     [Fact]
     public async Task Fails_over_when_the_first_target_refuses_connections()
     {
-        var closedPort = Ports.FreeTcpPort();
+        var closedPort = LoopbackPorts.FreeTcpPort();
         var (server, port) = StartServer();
         Serve(server, Document("mimi2.dir.test", port));
         using var resolver = await ResolverAsync([Srv("mimi1", closedPort, 10), Srv("mimi2", port, 20)]);
@@ -162,7 +162,7 @@ public sealed class DirectoryTests : IAsyncLifetime
     [Fact]
     public async Task No_target_answering_is_a_failure_value()
     {
-        using var resolver = await ResolverAsync([Srv("mimi1", Ports.FreeTcpPort(), 10), Srv("mimi2", Ports.FreeTcpPort(), 20)]);
+        using var resolver = await ResolverAsync([Srv("mimi1", LoopbackPorts.FreeTcpPort(), 10), Srv("mimi2", LoopbackPorts.FreeTcpPort(), 20)]);
 
         var result = await resolver.GetDirectoryAsync("dir.test");
 
@@ -296,7 +296,7 @@ public sealed class DirectoryTests : IAsyncLifetime
 
     private (WireMockServer Server, int Port) StartServer()
     {
-        var port = Ports.FreeTcpPort();
+        var port = LoopbackPorts.FreeTcpPort();
         var server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"] });
         _servers.Add(server);
         return (server, port);

@@ -200,7 +200,7 @@ public sealed class ProviderResolverTests(DnsFixture dns)
     public async Task Dns_port_nobody_listens_on_is_a_failure_value_not_an_exception()
     {
         var options = new ProviderResolverOptions { DnsTimeout = TimeSpan.FromMilliseconds(300), DnsRetries = 0 };
-        options.NameServers.Add(new IPEndPoint(IPAddress.Loopback, Ports.FreeUdpAndTcpPort()));
+        options.NameServers.Add(new IPEndPoint(IPAddress.Loopback, LoopbackPorts.FreeUdpAndTcpPort()));
         using var resolver = new ProviderResolver(options);
 
         var stopwatch = Stopwatch.StartNew();

@@ -131,7 +131,7 @@ public sealed class SsrfTests(DnsFixture dns)
 
     private static WireMockServer StartServer(out int port)
     {
-        port = Ports.FreeTcpPort();
+        port = LoopbackPorts.FreeTcpPort();
         var server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"] });
         server.Given(Request.Create().WithPath("/ping").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("pong"));
         return server;

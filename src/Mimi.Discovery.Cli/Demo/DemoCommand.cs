@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Mimi.Discovery.Sandbox;
 using Spectre.Console;
 
 namespace Mimi.Discovery.Cli.Demo;
@@ -62,12 +63,12 @@ internal static class DemoPrerequisites
     /// <summary>Finds tests/peers/mls (installing its packages when missing) and checks for dnsmasq; returns the peer folder.</summary>
     public static string Check()
     {
-        if (!File.Exists(DemoNetwork.DnsmasqBinary))
+        if (!File.Exists(DnsmasqServer.Binary))
         {
             throw new CliException("mimi demo runs a real DNS server: install dnsmasq (apt-get install dnsmasq-base), or run ./test.sh once, which installs it.");
         }
 
-        var peer = Find() ?? throw new CliException("tests/peers/mls not found: run mimi demo from the repository (the MLS clients are ts-mls, in tests/peers/mls).");
+        var peer = MlsPeer.FindDirectory() ?? throw new CliException("tests/peers/mls not found: run mimi demo from the repository (the MLS clients are ts-mls, in tests/peers/mls).");
         if (!System.IO.Directory.Exists(Path.Combine(peer, "node_modules")))
         {
             AnsiConsole.MarkupLine("[grey]installing the MLS client's packages (npm ci in tests/peers/mls)…[/]");
@@ -79,23 +80,6 @@ internal static class DemoPrerequisites
         }
 
         return peer;
-    }
-
-    private static string? Find()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                var candidate = Path.Combine(directory.FullName, "tests", "peers", "mls");
-                if (File.Exists(Path.Combine(candidate, "peer.mjs")))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
     }
 
     private static (int Code, string Output) Run(string file, string arguments, string directory)

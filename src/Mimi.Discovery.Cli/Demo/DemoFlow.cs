@@ -2,6 +2,7 @@ using System.Net;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Resolution;
+using Mimi.Discovery.Sandbox;
 
 namespace Mimi.Discovery.Cli.Demo;
 

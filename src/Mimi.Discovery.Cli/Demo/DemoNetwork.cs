@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Mimi.Discovery.Client;
+using Mimi.Discovery.Sandbox;
 using Mimi.Discovery.Server.Hosting;
 
 namespace Mimi.Discovery.Cli.Demo;
@@ -16,10 +14,9 @@ namespace Mimi.Discovery.Cli.Demo;
 /// </summary>
 internal sealed class DemoNetwork : IAsyncDisposable
 {
-    public const string DnsmasqBinary = "/usr/sbin/dnsmasq";
     private readonly Dictionary<string, WebApplication> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Url, IReadOnlyDictionary<string, string?> Settings)> _instances = new(StringComparer.Ordinal);
-    private Process? _dns;
+    private DnsmasqServer? _dns;
 
     private DemoNetwork(string directory) => Directory = directory;
 
@@ -28,7 +25,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
     public string DiscoveryUrl => _instances["discovery"].Url;
 
     /// <summary>The demo's DNS server (dnsmasq) on 127.0.0.1.</summary>
-    public int DnsPort { get; private set; }
+    public int DnsPort => _dns?.Port ?? throw new InvalidOperationException("The demo's DNS server has not started.");
 
     /// <summary>Development one-time codes the discovery service "sent" (its development gateway writes them to its log).</summary>
     public ConcurrentQueue<string> SentCodes { get; } = new();
@@ -38,11 +35,10 @@ internal sealed class DemoNetwork : IAsyncDisposable
     public static async Task<DemoNetwork> StartAsync(string directory, IReadOnlyList<string> domains, CancellationToken ct)
     {
         var network = new DemoNetwork(directory);
-        var dnsPort = FreeUdpAndTcpPort();
-        var discoveryPort = FreeTcpPort();
-        var ports = domains.ToDictionary(d => d, _ => FreeTcpPort(), StringComparer.Ordinal);
-        network.StartDns(dnsPort, ports);
-        network.DnsPort = dnsPort;
+        var discoveryPort = LoopbackPorts.FreeTcpPort();
+        var ports = domains.ToDictionary(d => d, _ => LoopbackPorts.FreeTcpPort(), StringComparer.Ordinal);
+        network._dns = await DnsmasqServer.StartAsync(DnsmasqServer.LocalProviders(ports), ttl: 30, zone: "demo");
+        var dnsPort = network.DnsPort;
 
         var discoveryUrl = $"http://127.0.0.1:{discoveryPort}";
         network._instances["discovery"] = (discoveryUrl, new Dictionary<string, string?>
@@ -131,64 +127,10 @@ internal sealed class DemoNetwork : IAsyncDisposable
             await StopAsync(name);
         }
 
-        if (_dns is { HasExited: false })
+        if (_dns is not null)
         {
-            _dns.Kill(entireProcessTree: true);
-            await _dns.WaitForExitAsync();
+            await _dns.DisposeAsync();
         }
-
-        _dns?.Dispose();
-    }
-
-    private void StartDns(int port, Dictionary<string, int> providers)
-    {
-        var info = new ProcessStartInfo(DnsmasqBinary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[]
-        {
-            "--no-daemon", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll", "--pid-file=", $"--port={port}",
-            "--listen-address=127.0.0.1", "--bind-interfaces", "--local=/demo/", "--local-ttl=30",
-        }.Concat(providers.SelectMany(p => new[] { $"--srv-host=_mimi._tcp.{p.Key},{p.Key},{p.Value},0,10", $"--host-record={p.Key},127.0.0.1" })))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        _dns = Process.Start(info) ?? throw new CliException("could not start dnsmasq");
-        _dns.BeginErrorReadLine();
-        _dns.BeginOutputReadLine();
-        Thread.Sleep(300);
-        if (_dns.HasExited)
-        {
-            throw new CliException($"dnsmasq exited at once (port {port} busy?).");
-        }
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static int FreeUdpAndTcpPort()
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
-            try
-            {
-                using var tcp = new TcpListener(IPAddress.Loopback, port);
-                tcp.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken for TCP: try another.
-            }
-        }
-
-        throw new CliException("no free loopback port for the demo's DNS server");
     }
 
     /// <summary>Keeps the development one-time codes the discovery service logs, so the demo can play Bob reading his SMS.</summary>

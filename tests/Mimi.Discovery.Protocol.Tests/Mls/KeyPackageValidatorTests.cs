@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using Mimi.Discovery.Cli.Demo;
 using Mimi.Discovery.Protocol.Tests.Support;
 
 namespace Mimi.Discovery.Protocol.Tests.Mls;

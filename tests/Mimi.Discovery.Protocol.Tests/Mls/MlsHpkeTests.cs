@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Mimi.Discovery.Cli.Demo;
-using Mimi.Discovery.Protocol.Tests.Support;
 
 namespace Mimi.Discovery.Protocol.Tests.Mls;
 

@@ -1,6 +1,4 @@
 using System.Text;
-using Mimi.Discovery.Cli.Demo;
-using Mimi.Discovery.Protocol.Tests.Support;
 
 namespace Mimi.Discovery.Protocol.Tests.Mls;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Mimi.Discovery.Cli.Demo;
 using Mimi.Discovery.Protocol.Tests.Support;
 using Mimi.Discovery.Protocol.Tls;
 

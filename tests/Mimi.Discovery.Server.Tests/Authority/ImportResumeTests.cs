@@ -1,6 +1,5 @@
 using System.Net;
 using Mimi.Discovery.Client;
-using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Authority;
 

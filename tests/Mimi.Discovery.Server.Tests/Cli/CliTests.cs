@@ -70,7 +70,7 @@ public sealed class CliTests : IDisposable
         directory.Given(WireMock.RequestBuilders.Request.Create().WithPath("/.well-known/mimi-protocol-directory").UsingGet())
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$"""{"keyMaterial": "http://mimi.beta.test:{{port}}/v1/keyMaterial/{targetUser}"}"""));
-        var dnsPort = Loopback.FreePort();
+        var dnsPort = LoopbackPorts.FreeTcpPort();
         using var dns = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/sbin/dnsmasq",
             $"--no-daemon --no-resolv --no-hosts --port={dnsPort} --listen-address=127.0.0.1 --bind-interfaces " +
             $"--srv-host=_mimi._tcp.beta.test,mimi.beta.test,{port},10,5 --host-record=mimi.beta.test,127.0.0.1")

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Cli;
 

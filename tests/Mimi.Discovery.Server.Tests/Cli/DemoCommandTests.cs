@@ -1,5 +1,3 @@
-using Mimi.Discovery.Server.Tests.Fixtures;
-
 namespace Mimi.Discovery.Server.Tests.Cli;
 
 /// <summary><c>mimi demo</c> as the README runs it: one command, the whole first-contact flow, every step printed.</summary>

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Server.Tests.Authority;
-using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Cli;
 
@@ -17,7 +16,7 @@ public sealed partial class ImportResumeCliTests(Xunit.Abstractions.ITestOutputH
 
     private readonly string _data = Path.Combine(Path.GetTempPath(), "mimi-test-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly string _work = Directory.CreateTempSubdirectory("mimi-cli-").FullName;
-    private readonly int _port = Loopback.FreePort();
+    private readonly int _port = LoopbackPorts.FreeTcpPort();
     private readonly Dictionary<string, string> _settings = new() { ["Import:BatchSize"] = "100" };
 
     public void Dispose()

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Server.Delivery;
-using Mimi.Discovery.Server.Tests.Fixtures;
 using static Mimi.Discovery.Server.Tests.Consent.PeerRequests;
 
 namespace Mimi.Discovery.Server.Tests.Consent;

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
-using Mimi.Discovery.Server.Tests.Fixtures;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;

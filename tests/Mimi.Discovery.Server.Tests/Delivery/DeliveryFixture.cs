@@ -1,7 +1,5 @@
-using Mimi.Discovery.Cli.Demo;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
-using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Delivery;
 

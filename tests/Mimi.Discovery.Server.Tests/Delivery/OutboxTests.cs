@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Peers;
-using Mimi.Discovery.Server.Tests.Fixtures;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;

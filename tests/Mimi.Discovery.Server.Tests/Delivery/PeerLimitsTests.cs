@@ -5,7 +5,6 @@ using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Tests.Consent;
-using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Delivery;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Mimi.Discovery.Server.Tests.Fixtures;
 using YamlDotNet.RepresentationModel;
 
 namespace Mimi.Discovery.Server.Tests.Deploy;

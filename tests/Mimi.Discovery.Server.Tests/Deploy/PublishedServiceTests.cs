@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Mimi.Discovery.Server.Tests.Fixtures;
 using YamlDotNet.RepresentationModel;
 
 namespace Mimi.Discovery.Server.Tests.Deploy;
@@ -24,7 +23,7 @@ public sealed class PublishedServiceTests
         var environment = PublishedService.DockerfileEnvironment();
         var imageUrl = new Uri(environment["ASPNETCORE_URLS"]);
         Assert.Equal(containerPort, imageUrl.Port); // the probes look where the image listens
-        var port = Loopback.FreePort();
+        var port = LoopbackPorts.FreeTcpPort();
         var data = Directory.CreateTempSubdirectory("mimi-published-").FullName;
         environment["ASPNETCORE_URLS"] = new UriBuilder(imageUrl) { Host = "127.0.0.1", Port = port }.Uri.AbsoluteUri.TrimEnd('/');
         environment["Storage__DataDirectory"] = data;
@@ -48,7 +47,7 @@ public sealed class PublishedServiceTests
     public async Task Regression_another_port_needed_Urls_ASPNETCORE_URLS_and_Authority_Issuer()
     {
         var published = await PublishedService.DirectoryAsync();
-        var port = Loopback.FreePort();
+        var port = LoopbackPorts.FreeTcpPort();
         var data = Directory.CreateTempSubdirectory("mimi-published-").FullName;
         try
         {
@@ -84,7 +83,7 @@ public sealed class PublishedServiceTests
         var keys = Path.Combine(Directory.CreateTempSubdirectory("mimi-disk-keys-").FullName, "keys");
         var environment = new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Loopback.FreePort()}",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{LoopbackPorts.FreeTcpPort()}",
             ["Storage__DataDirectory"] = data,
         };
         if (keysElsewhere)

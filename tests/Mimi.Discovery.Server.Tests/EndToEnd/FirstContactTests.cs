@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Mimi.Discovery.Cli.Demo;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Server.Lookup.Private;
@@ -20,16 +19,16 @@ public sealed class FirstContactTests(PostgresServer postgres) : IAsyncLifetime
     private const string Bob = "mimi://beta.test/u/bob";
     private const string Alice = "mimi://alpha.test/u/alice";
 
-    private readonly RedisServer _redis = new();
+    private RedisServer _redis = null!;
     private readonly CodeGateway _sms = new();
     private ProviderNetwork _network = null!;
     private MlsPeer _mls = null!;
 
     public async Task InitializeAsync()
     {
-        await _redis.StartAsync();
+        _redis = await RedisServer.StartLocalAsync();
         _network = await ProviderNetwork.StartAsync(["alpha.test", "beta.test"], _ => postgres.CreateDatabaseAsync(),
-            new Dictionary<string, string?> { ["Redis:Configuration"] = _redis.Configuration },
+            new Dictionary<string, string?> { ["Redis:Configuration"] = _redis.EndPoint },
             _sms.Settings());
         _mls = await MlsPeer.StartAsync();
     }
@@ -39,7 +38,7 @@ public sealed class FirstContactTests(PostgresServer postgres) : IAsyncLifetime
         await _mls.DisposeAsync();
         await _network.DisposeAsync();
         _sms.Dispose();
-        await _redis.StopAsync();
+        await _redis.DisposeAsync();
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class CliSession : IDisposable
 {
     public CliSession(IDictionary<string, string?>? settings = null)
     {
-        Port = Loopback.FreePort();
+        Port = LoopbackPorts.FreeTcpPort();
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Authority:Issuer"] = $"http://127.0.0.1:{Port}" };
         Service = new ServiceFactory(settings: all);
         Service.UseKestrel(Port);

@@ -1,5 +1,4 @@
 using Mimi.Discovery.Client;
-using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Hosting;
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Server.Hosting;
-using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Hosting;
 
@@ -72,7 +71,7 @@ public sealed class HostingTests
     public async Task Without_an_issuer_the_first_listening_address_is_the_issuer(string setting, string address, string issuer)
     {
         var data = Directory.CreateTempSubdirectory("mimi-config-").FullName;
-        var port = Loopback.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var port = LoopbackPorts.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         try
         {
             await using var app = Build(new Dictionary<string, string?> { ["Storage:DataDirectory"] = data, [setting] = address.Replace("{0}", port, StringComparison.Ordinal) });

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using Mimi.Discovery.Server.Tests.Delivery;
-using Mimi.Discovery.Server.Tests.Fixtures;
 using static Mimi.Discovery.Server.Tests.Delivery.DeliveryFixture;
 
 namespace Mimi.Discovery.Server.Tests.Hosting;

@@ -4,14 +4,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Mimi.Discovery.Client;
-using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Hosting;
 
 /// <summary>One media-type rule for every route that reads a body: another declared type is a 415 problem naming the route's.</summary>
 public sealed class MediaTypeTests : IAsyncLifetime
 {
-    private readonly int _port = Loopback.FreePort();
+    private readonly int _port = LoopbackPorts.FreeTcpPort();
     private readonly HostedProviderService _hosted;
     private ClientCredentials? _alpha;
 

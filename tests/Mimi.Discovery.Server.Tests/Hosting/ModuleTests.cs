@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Peers;
-using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Hosting;
 

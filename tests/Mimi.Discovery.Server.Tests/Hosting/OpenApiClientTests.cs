@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Hosting;
 
@@ -17,7 +16,7 @@ public sealed class OpenApiClientTests : IDisposable
     public async Task Regression_a_client_generated_from_the_openapi_document_did_not_compile_it_now_calls_public_and_authenticated_routes()
     {
         var peer = Tools.Peer("openapi");
-        var port = Loopback.FreePort();
+        var port = LoopbackPorts.FreeTcpPort();
         var url = $"http://127.0.0.1:{port}";
         using var service = new ServiceFactory(settings: new Dictionary<string, string?> { ["Authority:Issuer"] = url });
         service.UseKestrel(port);

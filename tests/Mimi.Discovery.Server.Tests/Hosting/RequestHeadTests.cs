@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Hosting;
 
@@ -12,7 +11,7 @@ namespace Mimi.Discovery.Server.Tests.Hosting;
 /// </summary>
 public sealed class RequestHeadTests : IDisposable
 {
-    private readonly int _port = Loopback.FreePort();
+    private readonly int _port = LoopbackPorts.FreeTcpPort();
     private readonly ServiceFactory _service = new();
 
     public RequestHeadTests()

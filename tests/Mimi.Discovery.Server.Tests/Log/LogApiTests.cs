@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Mimi.Discovery.Client;
-using Mimi.Discovery.Server.Tests.Fixtures;
 using Mimi.Discovery.Transparency;
 
 namespace Mimi.Discovery.Server.Tests.Log;

@@ -95,12 +95,11 @@ public sealed class MappingIndexTests(PostgresServer server) : IDisposable
     {
         // A poll a minute (the longest allowed), past the ten seconds the test waits: only the announcement through Redis
         // can explain what the other replica's lookups see.
-        var redis = new RedisServer();
-        await redis.InitializeAsync();
+        var redis = await RedisServer.StartLocalAsync();
         try
         {
             var database = await server.CreateDatabaseAsync();
-            var settings = new Dictionary<string, string?> { ["Lookup:IndexRefreshInterval"] = "00:01:00", ["Redis:Configuration"] = redis.Configuration };
+            var settings = new Dictionary<string, string?> { ["Lookup:IndexRefreshInterval"] = "00:01:00", ["Redis:Configuration"] = redis.EndPoint };
             using var first = new ServiceFactory(database, settings);
             first.CreateClient();
             using var second = new ServiceFactory(database, new Dictionary<string, string?>(settings) { ["Authority:KeyDirectory"] = first.KeyDirectory });

@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Server.Hosting;
-using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Lookup;
 
@@ -12,13 +11,12 @@ public sealed class RedisTimeoutTests
     [Fact]
     public async Task Regression_the_redis_timeout_comes_from_configuration()
     {
-        var redis = new RedisServer();
-        await redis.InitializeAsync();
+        var redis = await RedisServer.StartLocalAsync();
         try
         {
             using var service = new ServiceFactory(settings: new Dictionary<string, string?>
             {
-                ["Redis:Configuration"] = redis.Configuration,
+                ["Redis:Configuration"] = redis.EndPoint,
                 ["Redis:Timeout"] = "00:00:02",
             });
             var (client, _) = await service.EnrolAsync("alpha.test");

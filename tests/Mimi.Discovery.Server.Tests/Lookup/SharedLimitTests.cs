@@ -15,8 +15,7 @@ public sealed class SharedLimitTests(PostgresServer postgres)
     [Fact]
     public async Task Two_replicas_against_one_redis_hold_one_shared_quota()
     {
-        var redis = new RedisServer();
-        await redis.InitializeAsync();
+        var redis = await RedisServer.StartLocalAsync();
         try
         {
             var (first, second) = await ReplicasAsync(redis);
@@ -43,8 +42,7 @@ public sealed class SharedLimitTests(PostgresServer postgres)
     [Fact]
     public async Task Two_replicas_share_an_owners_total_all_or_nothing_and_resyncs_of_hits_stay_free()
     {
-        var redis = new RedisServer();
-        await redis.InitializeAsync();
+        var redis = await RedisServer.StartLocalAsync();
         try
         {
             var (first, second) = await ReplicasAsync(redis);
@@ -91,8 +89,7 @@ public sealed class SharedLimitTests(PostgresServer postgres)
     [Fact]
     public async Task Redis_down_refuses_lookups_with_503_and_they_recover_when_it_returns()
     {
-        var redis = new RedisServer();
-        await redis.InitializeAsync();
+        var redis = await RedisServer.StartLocalAsync();
         try
         {
             var (first, second) = await ReplicasAsync(redis);
@@ -121,7 +118,7 @@ public sealed class SharedLimitTests(PostgresServer postgres)
         var database = await postgres.CreateDatabaseAsync();
         var settings = new Dictionary<string, string?>
         {
-            ["Redis:Configuration"] = redis.Configuration,
+            ["Redis:Configuration"] = redis.EndPoint,
             ["Lookup:LookupsPerRequester"] = "100",
         };
         var first = new ServiceFactory(database, settings);

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -206,7 +205,7 @@ public sealed class PurgeWorkerTests : IDisposable
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var database = new MimiDatabase(new SqliteDialect(_path));
-        var logger = new ListLogger();
+        var logger = new ListLogger<PurgeWorker>();
         using var worker = new PurgeWorker(new PurgeStore(database), Options.Create(new PurgeOptions()), Options.Create(new ProofOfControlOptions()), time, logger);
         await worker.StartAsync(default);
 
@@ -214,7 +213,7 @@ public sealed class PurgeWorkerTests : IDisposable
         await Loopback.WaitUntilAsync(() =>
         {
             time.Advance(new PurgeOptions().Interval);
-            return Task.FromResult(logger.Has(1005));
+            return Task.FromResult(logger.Entries.Any(e => e.Event.Id == 1005));
         }, TimeSpan.FromSeconds(10), () => "no failed run was logged");
         Assert.False(worker.ExecuteTask!.IsCompleted);
 
@@ -225,7 +224,7 @@ public sealed class PurgeWorkerTests : IDisposable
         await Loopback.WaitUntilAsync(() =>
         {
             time.Advance(new PurgeOptions().Interval);
-            return Task.FromResult(logger.Has(1006));
+            return Task.FromResult(logger.Entries.Any(e => e.Event.Id == 1006));
         }, TimeSpan.FromSeconds(10), () => "nothing was purged");
         Assert.False(await jtis.TryRecordAsync("alpha.test", "live", time.GetUtcNow(), default));
 
@@ -238,31 +237,5 @@ public sealed class PurgeWorkerTests : IDisposable
     {
         SqliteConnection.ClearAllPools();
         Directory.Delete(Path.GetDirectoryName(_path)!, recursive: true);
-    }
-
-    private sealed class ListLogger : ILogger<PurgeWorker>
-    {
-        private readonly List<int> _events = [];
-
-        public bool Has(int eventId)
-        {
-            lock (_events)
-            {
-                return _events.Contains(eventId);
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_events)
-            {
-                _events.Add(eventId.Id);
-            }
-        }
     }
 }

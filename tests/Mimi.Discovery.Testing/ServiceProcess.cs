@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Mimi.Discovery.Server.Tests.Fixtures;
+namespace Mimi.Discovery.Testing;
 
 /// <summary>
 /// The service as a process of its own (<c>dotnet Mimi.Discovery.Server.dll</c>), configured through its environment

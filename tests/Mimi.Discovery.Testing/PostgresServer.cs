@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Mimi.Discovery.Server.Tests.Fixtures;
+namespace Mimi.Discovery.Testing;
 
 /// <summary>
 /// A real PostgreSQL for the whole test run: taken from MIMI_TEST_POSTGRES when set, otherwise a fresh cluster
@@ -29,7 +29,7 @@ public sealed class PostgresServer : IAsyncLifetime
             throw new InvalidOperationException($"PostgreSQL 15 is not installed ({BinDirectory}). Run ./test.sh, which installs it, or set MIMI_TEST_POSTGRES.");
         }
 
-        var port = Loopback.FreePort();
+        var port = LoopbackPorts.FreeTcpPort();
         _dataDirectory = Path.Combine(Path.GetTempPath(), "mimi-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_dataDirectory);
         var password = Guid.NewGuid().ToString("N");
@@ -96,10 +96,4 @@ public sealed class PostgresServer : IAsyncLifetime
             throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {await stdout} {await stderr}");
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "postgres";
 }

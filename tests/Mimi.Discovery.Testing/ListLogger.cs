@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Mimi.Discovery.RateLimiting.Tests.Fixtures;
+namespace Mimi.Discovery.Testing;
 
 /// <summary>Keeps what is logged, for tests that check what an operator would read.</summary>
 public sealed class ListLogger<T> : ILogger<T>

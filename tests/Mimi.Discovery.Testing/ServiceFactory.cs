@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
 
-namespace Mimi.Discovery.Server.Tests.Fixtures;
+namespace Mimi.Discovery.Testing;
 
 /// <summary>
 /// The service in-process on a fresh data directory: SQLite by default, PostgreSQL when given a connection string.

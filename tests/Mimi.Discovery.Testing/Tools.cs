@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Mimi.Discovery.Server.Tests.Fixtures;
+namespace Mimi.Discovery.Testing;
 
 /// <summary>Runs the independent verifiers (openssl, node) and reports their output.</summary>
 public static class Tools

@@ -1,6 +1,4 @@
-using Mimi.Discovery.Cli.Demo;
-
-namespace Mimi.Discovery.Protocol.Tests.Support;
+namespace Mimi.Discovery.Testing;
 
 /// <summary>One ts-mls peer process shared by a test class; each test names its own clients.</summary>
 public sealed class MlsPeerFixture : IAsyncLifetime

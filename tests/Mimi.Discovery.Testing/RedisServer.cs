@@ -4,11 +4,12 @@ using System.Net.Sockets;
 using System.Text;
 using StackExchange.Redis;
 
-namespace Mimi.Discovery.RateLimiting.Tests.Fixtures;
+namespace Mimi.Discovery.Testing;
 
 /// <summary>
 /// A real Redis: taken from MIMI_TEST_REDIS (host:port) when set, otherwise redis-server started without persistence on
-/// a free loopback port. A local server can be stopped, paused and started again on the same port, to play an outage.
+/// a free loopback port. A local server (<see cref="StartLocalAsync"/> always gives one) can be stopped, paused and
+/// started again on the same port, to play a crash, a stall or an outage.
 /// </summary>
 public sealed class RedisServer : IAsyncLifetime
 {
@@ -24,10 +25,10 @@ public sealed class RedisServer : IAsyncLifetime
 
     private RedisServer(bool alwaysLocal) => _alwaysLocal = alwaysLocal;
 
-    /// <summary>host:port of the server.</summary>
+    /// <summary>host:port of the server: a StackExchange.Redis configuration (Redis:Configuration).</summary>
     public string EndPoint { get; private set; } = "";
 
-    /// <summary>Starts a server of its own, whatever MIMI_TEST_REDIS says (for tests that stop it).</summary>
+    /// <summary>Starts a server of its own, whatever MIMI_TEST_REDIS says (for tests that stop or pause it, or share it between service instances).</summary>
     public static async Task<RedisServer> StartLocalAsync()
     {
         var server = new RedisServer(alwaysLocal: true);
@@ -48,7 +49,7 @@ public sealed class RedisServer : IAsyncLifetime
             throw new InvalidOperationException("redis-server is not installed. Run ./test.sh, which installs it, or set MIMI_TEST_REDIS=host:port.");
         }
 
-        _port = FreePort();
+        _port = LoopbackPorts.FreeTcpPort();
         EndPoint = $"127.0.0.1:{_port}";
         await StartAsync();
     }
@@ -122,13 +123,13 @@ public sealed class RedisServer : IAsyncLifetime
     }
 
     /// <summary>Kills the local server, as a crash would.</summary>
-    public void Stop()
+    public async Task StopAsync()
     {
         var process = _process ?? throw new InvalidOperationException("Only a server started here can be stopped.");
         if (!process.HasExited)
         {
             process.Kill();
-            process.WaitForExit();
+            await process.WaitForExitAsync();
         }
 
         process.Dispose();
@@ -141,14 +142,12 @@ public sealed class RedisServer : IAsyncLifetime
     /// <summary>Thaws a paused server (SIGCONT).</summary>
     public Task ResumeAsync() => SignalAsync("CONT");
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         if (_process is not null)
         {
-            Stop();
+            await StopAsync();
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task SignalAsync(string signal)
@@ -186,17 +185,4 @@ public sealed class RedisServer : IAsyncLifetime
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, file))
             .FirstOrDefault(File.Exists);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class RedisCollection : ICollectionFixture<RedisServer>
-{
-    public const string Name = "redis";
 }

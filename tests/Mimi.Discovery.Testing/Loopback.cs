@@ -1,19 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
-
-namespace Mimi.Discovery.Server.Tests.Fixtures;
+namespace Mimi.Discovery.Testing;
 
 /// <summary>Small helpers for tests that run real servers on this machine.</summary>
 public static class Loopback
 {
-    /// <summary>A TCP port on 127.0.0.1 that nothing listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>What a client does with a 503 or a change not yet visible on another replica: retry for a few seconds.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> action)
     {

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 
 using Mimi.Discovery.Protocol;
 
-namespace Mimi.Discovery.Cli.Demo;
+namespace Mimi.Discovery.Sandbox;
 
 /// <summary>
 /// Real MLS clients for the demo and the tests: one <c>node peer.mjs</c> process (tests/peers/mls, ts-mls) holding any number of
@@ -66,24 +66,26 @@ public sealed class MlsPeer : IAsyncDisposable
     }
 
     /// <summary>The repository's tests/peers/mls folder, found above the working directory or the binaries.</summary>
-    public static string Directory
+    /// <exception cref="InvalidOperationException">No such folder above either.</exception>
+    public static string Directory =>
+        FindDirectory() ?? throw new InvalidOperationException($"tests/peers/mls/peer.mjs not found above {Environment.CurrentDirectory} or {AppContext.BaseDirectory}.");
+
+    /// <summary>The repository's tests/peers/mls folder, found above the working directory or the binaries; null when neither has it.</summary>
+    public static string? FindDirectory()
     {
-        get
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
         {
-            foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {
-                for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+                var candidate = Path.Combine(directory.FullName, "tests", "peers", "mls");
+                if (File.Exists(Path.Combine(candidate, "peer.mjs")))
                 {
-                    var candidate = Path.Combine(directory.FullName, "tests", "peers", "mls");
-                    if (File.Exists(Path.Combine(candidate, "peer.mjs")))
-                    {
-                        return candidate;
-                    }
+                    return candidate;
                 }
             }
-
-            throw new InvalidOperationException($"tests/peers/mls/peer.mjs not found above {Environment.CurrentDirectory} or {AppContext.BaseDirectory}.");
         }
+
+        return null;
     }
 
     /// <summary>Starts the peer and checks that it answers.</summary>
@@ -419,22 +421,3 @@ public sealed class MlsPeer : IAsyncDisposable
         }
     }
 }
-
-/// <summary>A KeyPackage made by the peer: the MLSMessage (mls_key_package) and its KeyPackageRef as ts-mls computes it.</summary>
-public sealed record MlsPeerKeyPackage(byte[] KeyPackage, byte[] KeyPackageRef);
-
-/// <summary>
-/// The result of a commit (<c>addMember</c>, <c>removeMember</c>, <c>joinExternal</c>): the commit (MLSMessage), the
-/// Welcome (MLSMessage; empty when nobody is added by it), a GroupInfo of the new epoch (MLSMessage, with external_pub),
-/// the TLS-encoded ratchet tree (the <c>ratchet_tree</c> extension's data) and the new epoch.
-/// </summary>
-public sealed record MlsPeerCommit(byte[] Commit, byte[] Welcome, byte[] GroupInfo, byte[] RatchetTree, ulong Epoch);
-
-/// <summary>
-/// The result of <c>process</c>: <see cref="Kind"/> is <c>"application"</c> (with <see cref="Plaintext"/>),
-/// <c>"commit"</c> or <c>"proposal"</c>; <see cref="Epoch"/> is the client's epoch afterwards.
-/// </summary>
-public sealed record MlsPeerProcessed(string Kind, ulong Epoch, byte[]? Plaintext);
-
-/// <summary>The MLS peer refused a request, exited or did not answer; the message includes node's stderr.</summary>
-public sealed class MlsPeerException(string message) : Exception(message);
