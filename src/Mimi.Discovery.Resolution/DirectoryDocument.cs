@@ -2,8 +2,6 @@ using System.Text.Json;
 
 namespace Mimi.Discovery.Resolution;
 
-internal sealed record DirectoryParse(DirectoryStatus Status, MimiDirectory? Directory, string? Error);
-
 /// <summary>Parses and validates a <c>/.well-known/mimi-protocol-directory</c> body.</summary>
 internal static class DirectoryDocument
 {
