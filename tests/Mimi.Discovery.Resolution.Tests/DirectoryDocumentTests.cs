@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
 namespace Mimi.Discovery.Resolution.Tests;
 
 public sealed class DirectoryDocumentTests
@@ -6,7 +9,7 @@ public sealed class DirectoryDocumentTests
     private static readonly string[] Hosts = ["mimi.beta.test", "beta.test"];
 
     private static DirectoryParse Parse(string json, bool allowHttp = false) =>
-        DirectoryDocument.Parse(System.Text.Encoding.UTF8.GetBytes(json), Source, Hosts, allowHttp);
+        DirectoryDocument.Parse(Encoding.UTF8.GetBytes(json), Source, Hosts, allowHttp);
 
     [Fact]
     public void Https_urls_on_the_expected_hosts_are_accepted()
@@ -56,6 +59,21 @@ public sealed class DirectoryDocumentTests
     public void Non_json_is_invalid_json(string body)
     {
         Assert.Equal(DirectoryStatus.InvalidJson, Parse(body).Status);
+    }
+
+    [Theory]
+    [InlineData("""{ "keyMaterial": "https://mimi.beta.test/\ud800/{targetUser}" }""")]
+    [InlineData("""{ "keyMaterial": "https://mimi.beta.test/{targetUser}", "<FF>": "x" }""")]
+    [InlineData("""{ "keyMaterial": "https://mimi.beta.test/{targetUser}", "ignored": "<C0><AF>" }""")]
+    public void Json_holding_text_that_is_not_Unicode_is_invalid_json(string json)
+    {
+        // <XX> stands for the raw byte 0xXX, which is not UTF-8 here.
+        var body = Encoding.Latin1.GetBytes(Regex.Replace(json, "<([0-9A-F]{2})>", m => ((char)Convert.ToByte(m.Groups[1].Value, 16)).ToString()));
+
+        var parse = DirectoryDocument.Parse(body, Source, Hosts, allowHttp: false);
+
+        Assert.Equal(DirectoryStatus.InvalidJson, parse.Status);
+        Assert.Contains("not valid Unicode", parse.Error, StringComparison.Ordinal);
     }
 
     [Fact]
