@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Mimi.Discovery.Identifiers;
 
 namespace Mimi.Discovery.Authority;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
-using Mimi.Discovery.Authority;
+using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Transparency;
 
 namespace Mimi.Discovery.Client;

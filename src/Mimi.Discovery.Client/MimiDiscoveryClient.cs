@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Mimi.Discovery.Authority;
+using Mimi.Discovery.Identifiers;
 
 namespace Mimi.Discovery.Client;
 

@@ -1,8 +1,7 @@
 using System.Text.Json;
+using Mimi.Discovery.Identifiers;
 
 namespace Mimi.Discovery.Resolution;
-
-internal sealed record DirectoryParse(DirectoryStatus Status, MimiDirectory? Directory, string? Error);
 
 /// <summary>Parses and validates a <c>/.well-known/mimi-protocol-directory</c> body.</summary>
 internal static class DirectoryDocument
@@ -11,27 +10,14 @@ internal static class DirectoryDocument
 
     public static DirectoryParse Parse(ReadOnlyMemory<byte> body, Uri source, IReadOnlyCollection<string> expectedHosts, bool allowHttp)
     {
-        JsonDocument document;
-        try
+        if (!UntrustedJson.TryParse(body, out var document, out var error))
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException ex)
-        {
-            return Fail(DirectoryStatus.InvalidJson, $"{source} did not return JSON: {ex.Message}");
+            return Fail(DirectoryStatus.InvalidJson, $"{source} did not return JSON: {error}");
         }
 
         using (document)
         {
-            try
-            {
-                return Read(document.RootElement, source, expectedHosts, allowHttp);
-            }
-            catch (InvalidOperationException)
-            {
-                // The parser accepts invalid UTF-8 and lone surrogate escapes inside strings and throws only when one is read.
-                return Fail(DirectoryStatus.InvalidJson, $"{source} returned JSON holding text that is not valid Unicode");
-            }
+            return Read(document.RootElement, source, expectedHosts, allowHttp);
         }
     }
 

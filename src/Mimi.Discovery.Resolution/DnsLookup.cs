@@ -2,18 +2,6 @@ using DnsClient;
 
 namespace Mimi.Discovery.Resolution;
 
-internal enum DnsOutcome
-{
-    Answer,
-    NameError,
-    NoData,
-    Timeout,
-    Failure,
-}
-
-/// <summary>One DNS answer, classified; <see cref="Response"/> is set whenever a server replied.</summary>
-internal sealed record DnsAnswer(DnsOutcome Outcome, IDnsQueryResponse? Response, string Detail);
-
 /// <summary>Asks the configured name servers through DnsClient, with its cache off (the resolver keeps its own).</summary>
 internal sealed class DnsLookup
 {

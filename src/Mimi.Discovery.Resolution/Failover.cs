@@ -2,41 +2,6 @@ using System.Net.Sockets;
 
 namespace Mimi.Discovery.Resolution;
 
-/// <summary>What happened when one candidate was tried.</summary>
-public enum FailoverAttemptOutcome
-{
-    /// <summary>The candidate answered and the answer was accepted.</summary>
-    Answered,
-
-    /// <summary>The candidate answered, but the answer asked for the next candidate (for example an HTTP 5xx).</summary>
-    AnsweredTryNext,
-
-    /// <summary>The connection failed (refused, reset, forbidden address, TLS failure…).</summary>
-    Unreachable,
-
-    /// <summary>The attempt did not finish within its timeout.</summary>
-    TimedOut,
-}
-
-/// <summary>One attempt against one candidate.</summary>
-/// <param name="Candidate">The candidate tried.</param>
-/// <param name="Outcome">What happened.</param>
-/// <param name="Detail">Human-readable detail, for example the connection error.</param>
-public sealed record FailoverAttempt(ResolutionCandidate Candidate, FailoverAttemptOutcome Outcome, string Detail);
-
-/// <summary>The result of a <see cref="Failover"/> run.</summary>
-/// <typeparam name="T">The operation's result type.</typeparam>
-/// <param name="Succeeded">Whether some candidate answered with an accepted result.</param>
-/// <param name="Value">The accepted result; when none was accepted, the last answer received, if any.</param>
-/// <param name="Candidate">The candidate that produced <paramref name="Value"/>.</param>
-/// <param name="Attempts">Every attempt, in order.</param>
-public sealed record FailoverResult<T>(bool Succeeded, T? Value, ResolutionCandidate? Candidate, IReadOnlyList<FailoverAttempt> Attempts)
-{
-    /// <summary>One line per attempt, for explanation trails.</summary>
-    public IEnumerable<string> Describe() =>
-        Attempts.Select(a => $"try {a.Candidate}: {a.Outcome} ({a.Detail})");
-}
-
 /// <summary>
 /// RFC 2782 fail-over: tries an operation against each candidate in order until one answers.
 /// Connection failures and timeouts move on to the next candidate; other exceptions are bugs and propagate.

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using DnsClient;
-using DnsClient.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -27,12 +22,13 @@ public sealed class ProviderResolver : IDisposable
     private readonly Random _random;
     private readonly Lock _randomLock = new();
     private readonly ILogger _logger;
-    private readonly DnsLookup _dns;
     private readonly AddressGuard _guard;
+    private readonly HostAddressLookup _hosts;
+    private readonly SrvResolver _srv;
     private readonly TtlCache<ResolvedDomain> _resolutions;
-    private readonly TtlCache<HostAddresses> _hosts;
     private readonly TtlCache<DirectoryResult> _directories;
     private readonly HttpClient _http;
+    private readonly DirectoryFetcher _fetcher;
 
     /// <summary>Creates a resolver.</summary>
     /// <param name="options">Settings; validated here, so a wrong setting fails at start-up with its name.</param>
@@ -52,12 +48,14 @@ public sealed class ProviderResolver : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _random = random ?? Random.Shared;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _dns = new DnsLookup(options);
+        var dns = new DnsLookup(options);
         _guard = new AddressGuard(options.AllowedAddressRanges);
+        _hosts = new HostAddressLookup(options, dns, _time);
+        _srv = new SrvResolver(options, dns, _hosts, _guard, _logger);
         _resolutions = new TtlCache<ResolvedDomain>(_time, options.MaxCacheEntries);
-        _hosts = new TtlCache<HostAddresses>(_time, options.MaxCacheEntries);
         _directories = new TtlCache<DirectoryResult>(_time, options.MaxCacheEntries);
         _http = CreateHttpClient();
+        _fetcher = new DirectoryFetcher(options, _http);
     }
 
     /// <summary>The guard this resolver vets addresses with.</summary>
@@ -69,7 +67,7 @@ public sealed class ProviderResolver : IDisposable
     /// The consent and delivery code sends its requests through it.
     /// </summary>
     public SocketsHttpHandler CreateHttpHandler() =>
-        GuardedHttp.CreateHandler(_guard, ResolveHostAddressesAsync, _options.ConnectTimeout);
+        GuardedHttp.CreateHandler(_guard, _hosts.ResolveAsync, _options.ConnectTimeout);
 
     /// <summary>An <see cref="HttpClient"/> over <see cref="CreateHttpHandler"/>, with no overall timeout (set one per request).</summary>
     public HttpClient CreateHttpClient() =>
@@ -92,7 +90,7 @@ public sealed class ProviderResolver : IDisposable
             return Present(name, cached, fromCache: true, expiresAt);
         }
 
-        var fresh = await ResolveUncachedAsync(name, cancellationToken);
+        var fresh = await _srv.ResolveAsync(name, cancellationToken);
         var cachedUntil = fresh.Cacheable ? _resolutions.Set(name, fresh, fresh.Ttl) : null;
         var resolution = Present(name, fresh, fromCache: false, cachedUntil);
         Log.Resolved(_logger, name, resolution.Status, resolution.Source, resolution.Candidates.Count);
@@ -112,7 +110,7 @@ public sealed class ProviderResolver : IDisposable
             return cached with
             {
                 FromCache = true,
-                Explanation = [$"cache: directory for {name} cached, expires in {Seconds(expiresAt - _time.GetUtcNow())}", .. cached.Explanation],
+                Explanation = [$"cache: directory for {name} cached, expires in {Durations.Seconds(expiresAt - _time.GetUtcNow())}", .. cached.Explanation],
             };
         }
 
@@ -127,7 +125,7 @@ public sealed class ProviderResolver : IDisposable
         var trail = new List<string>(resolution.Explanation);
         var failover = await Failover.RunAsync(
             resolution,
-            (candidate, token) => FetchDirectoryAsync(name, candidate, token),
+            (candidate, token) => _fetcher.FetchAsync(name, candidate, token),
             _options.DirectoryTimeout,
             fetch => fetch.TryNext,
             cancellationToken);
@@ -153,7 +151,7 @@ public sealed class ProviderResolver : IDisposable
             trail.Add($"directory {directory.Source}: {directory.Endpoints.Count} endpoint(s) ("
                 + string.Join(", ", directory.Endpoints.Keys.Select(MimiDirectory.NameOf)) + ")"
                 + (directory.IgnoredMembers.Count > 0 ? $"; ignored unknown member(s): {string.Join(", ", directory.IgnoredMembers.Take(20))}" : string.Empty));
-            trail.Add(fetched.Ttl > TimeSpan.Zero ? $"directory cached for {Seconds(fetched.Ttl)}" : "directory not cached");
+            trail.Add(fetched.Ttl > TimeSpan.Zero ? $"directory cached for {Durations.Seconds(fetched.Ttl)}" : "directory not cached");
             result = new DirectoryResult(name, DirectoryStatus.Ok, directory, resolution, null, fetched.Ttl, false, trail);
             _directories.Set(name, result, fetched.Ttl);
         }
@@ -189,245 +187,12 @@ public sealed class ProviderResolver : IDisposable
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
-    /// <summary>A/AAAA lookup through the configured name servers and the host cache, for the guarded handler.</summary>
-    internal async ValueTask<IReadOnlyList<IPAddress>> ResolveHostAddressesAsync(string host, CancellationToken cancellationToken)
-    {
-        if (IPAddress.TryParse(host, out var literal))
-        {
-            return [literal];
-        }
-
-        var name = DomainName.FromDns(host);
-        var lookup = await LookupHostAsync(name, null, cancellationToken);
-        return lookup.Addresses;
-    }
-
-    private async Task<ResolvedDomain> ResolveUncachedAsync(string name, CancellationToken cancellationToken)
-    {
-        var srvName = ServicePrefix + name;
-        var trail = new List<string>();
-        var answer = await _dns.QueryAsync(srvName, QueryType.SRV, cancellationToken);
-        switch (answer.Outcome)
-        {
-            case DnsOutcome.Timeout:
-                Log.DnsFailed(_logger, srvName, "SRV", answer.Detail);
-                trail.Add($"SRV {srvName}: {answer.Detail}");
-                return ResolvedDomain.Failed(ResolutionStatus.Timeout, $"DNS timeout: SRV {srvName}: {answer.Detail}", trail);
-
-            case DnsOutcome.Failure:
-                Log.DnsFailed(_logger, srvName, "SRV", answer.Detail);
-                trail.Add($"SRV {srvName}: DNS error {answer.Detail}");
-                return ResolvedDomain.Failed(ResolutionStatus.DnsFailure, $"DNS error: SRV {srvName}: {answer.Detail}", trail);
-
-            case DnsOutcome.NameError:
-            case DnsOutcome.NoData:
-                return await FallbackAsync(name, srvName, answer, trail, cancellationToken);
-        }
-
-        var records = answer.Response!.Answers.SrvRecords().ToList();
-        var srvTtl = TimeSpan.FromSeconds(records.Min(r => Math.Max(0, r.InitialTimeToLive)));
-        trail.Add($"SRV {srvName}: {records.Count} record(s), TTL {Seconds(srvTtl)}: "
-            + string.Join(", ", records.Select(r => $"{r.Priority} {r.Weight} {r.Port} {r.Target.Value}")));
-
-        // RFC 2782: a single record with target "." means the service is decidedly not available.
-        var real = records.Where(r => DomainName.FromDns(r.Target.Value).Length > 0).ToList();
-        if (real.Count == 0)
-        {
-            trail.Add($"target \".\": the MIMI service is decidedly not available at {name} (RFC 2782)");
-            return new ResolvedDomain(ResolutionStatus.NotAvailable, ResolutionSource.Srv, [], [], Cap(srvTtl, _options.MaxPositiveTtl),
-                $"{name} publishes SRV target \".\": MIMI is not available there", trail, Cacheable: true);
-        }
-
-        if (real.Count < records.Count)
-        {
-            trail.Add("ignored \".\" target(s) listed next to real ones");
-        }
-
-        var outcomes = await Task.WhenAll(real.Select(r =>
-            BuildCandidateAsync(DomainName.FromDns(r.Target.Value), r.Port, r.Priority, r.Weight, answer.Response, cancellationToken)));
-        return Combine(name, ResolutionSource.Srv, srvTtl, outcomes, trail);
-    }
-
-    private async Task<ResolvedDomain> FallbackAsync(string name, string srvName, DnsAnswer answer, List<string> trail, CancellationToken cancellationToken)
-    {
-        var negativeTtl = Cap(DnsLookup.NegativeTtl(answer.Response) ?? _options.NegativeTtlWithoutSoa, _options.NegativeTtlCap);
-        trail.Add($"SRV {srvName}: none ({answer.Detail}, negative TTL {Seconds(negativeTtl)}); falling back to {name}:{_options.FallbackPort}");
-        var outcome = await BuildCandidateAsync(name, _options.FallbackPort, 0, 0, null, cancellationToken);
-        return Combine(name, ResolutionSource.Fallback, negativeTtl, [outcome], trail);
-    }
-
-    private ResolvedDomain Combine(string name, ResolutionSource source, TimeSpan dnsTtl, IReadOnlyList<CandidateOutcome> outcomes, List<string> trail)
-    {
-        var usable = new List<ResolutionCandidate>();
-        var unusable = new List<UnusableTarget>();
-        var ttl = dnsTtl;
-        var timedOut = false;
-        foreach (var outcome in outcomes)
-        {
-            trail.AddRange(outcome.Trail);
-            ttl = Min(ttl, outcome.Ttl);
-            timedOut |= outcome.TimedOut;
-            if (outcome.Usable is not null)
-            {
-                usable.Add(outcome.Usable);
-            }
-            else if (outcome.Unusable is not null)
-            {
-                unusable.Add(outcome.Unusable);
-            }
-        }
-
-        ttl = Cap(ttl, source == ResolutionSource.Srv ? _options.MaxPositiveTtl : _options.NegativeTtlCap);
-        if (usable.Count > 0)
-        {
-            return new ResolvedDomain(ResolutionStatus.Resolved, source, usable, unusable, ttl, null, trail, Cacheable: true);
-        }
-
-        // A lookup that timed out says nothing definite: report it, but do not cache it.
-        if (timedOut)
-        {
-            return new ResolvedDomain(ResolutionStatus.Timeout, source, [], unusable, TimeSpan.Zero,
-                $"DNS timeout while looking up the addresses of {name}'s targets", trail, Cacheable: false);
-        }
-
-        var anyRefused = unusable.Any(u => u.Refused.Count > 0);
-        var status = anyRefused ? ResolutionStatus.AddressRefused : ResolutionStatus.NoAddresses;
-        var error = anyRefused
-            ? $"every address of {name}'s targets is refused: " + string.Join("; ", unusable.SelectMany(u => u.Refused).Select(r => r.Reason))
-            : $"none of {name}'s targets has an address";
-        return new ResolvedDomain(status, source, [], unusable, ttl, error, trail, Cacheable: true);
-    }
-
-    private async Task<CandidateOutcome> BuildCandidateAsync(string target, int port, int priority, int weight, IDnsQueryResponse? srvResponse, CancellationToken cancellationToken)
-    {
-        var trail = new List<string>();
-        var lookup = await LookupHostAsync(target, srvResponse, cancellationToken);
-        trail.Add(lookup.Addresses.Count > 0
-            ? $"{target}: {string.Join(", ", lookup.Addresses)} ({lookup.Detail}, TTL {Seconds(lookup.Ttl)})"
-            : $"{target}: no address ({lookup.Detail})");
-
-        var permitted = new List<IPAddress>();
-        var refused = new List<RefusedAddress>();
-        foreach (var address in lookup.Addresses)
-        {
-            var reason = _guard.Check(address);
-            if (reason is null)
-            {
-                permitted.Add(address);
-            }
-            else
-            {
-                refused.Add(new RefusedAddress(address, reason));
-                Log.AddressRefused(_logger, target, reason);
-                trail.Add($"{target}: refused {reason}; allow it with AllowedAddressRanges");
-            }
-        }
-
-        if (permitted.Count > 0)
-        {
-            return new CandidateOutcome(new ResolutionCandidate(target, port, priority, weight, permitted), null, lookup.Ttl, false, trail);
-        }
-
-        var reasonText = refused.Count > 0
-            ? "every address refused"
-            : lookup.TimedOut ? "address lookup timed out" : "no address";
-        return new CandidateOutcome(null, new UnusableTarget(target, port, priority, weight, refused, reasonText), lookup.Ttl, lookup.TimedOut, trail);
-    }
-
-    private async Task<HostAddresses> LookupHostAsync(string host, IDnsQueryResponse? srvResponse, CancellationToken cancellationToken)
-    {
-        if (IPAddress.TryParse(host, out var literal))
-        {
-            return new HostAddresses([literal], _options.MaxPositiveTtl, false, "address literal");
-        }
-
-        if (srvResponse is not null)
-        {
-            var fromAdditional = AddressRecords(srvResponse.Additionals, host);
-            if (fromAdditional.Addresses.Count > 0)
-            {
-                var found = new HostAddresses(fromAdditional.Addresses, fromAdditional.Ttl, false, "from the additional section");
-                _hosts.Set(host, found, found.Ttl);
-                return found;
-            }
-        }
-
-        if (_hosts.TryGet(host, out var cached, out _))
-        {
-            return cached with { Detail = "host cache" };
-        }
-
-        var answers = await Task.WhenAll(
-            _dns.QueryAsync(host, QueryType.A, cancellationToken),
-            _dns.QueryAsync(host, QueryType.AAAA, cancellationToken));
-        var addresses = new List<IPAddress>();
-        var ttl = _options.MaxPositiveTtl;
-        foreach (var answer in answers)
-        {
-            if (answer.Outcome == DnsOutcome.Answer)
-            {
-                var records = AddressRecords(answer.Response!.Answers, null);
-                addresses.AddRange(records.Addresses);
-                ttl = Min(ttl, records.Ttl);
-            }
-        }
-
-        HostAddresses result;
-        if (addresses.Count > 0)
-        {
-            result = new HostAddresses(addresses, Cap(ttl, _options.MaxPositiveTtl), false, "A/AAAA query");
-        }
-        else if (answers.Any(a => a.Outcome is DnsOutcome.Timeout))
-        {
-            return new HostAddresses([], TimeSpan.Zero, true, $"A/AAAA {host}: {answers.First(a => a.Outcome is DnsOutcome.Timeout).Detail}");
-        }
-        else if (answers.FirstOrDefault(a => a.Outcome is DnsOutcome.Failure) is { } failure)
-        {
-            return new HostAddresses([], TimeSpan.Zero, false, $"A/AAAA {host}: DNS error {failure.Detail}");
-        }
-        else
-        {
-            var negative = answers.Select(a => DnsLookup.NegativeTtl(a.Response)).FirstOrDefault(t => t is not null) ?? _options.NegativeTtlWithoutSoa;
-            result = new HostAddresses([], Cap(negative, _options.NegativeTtlCap), false, $"A/AAAA {host}: {answers[0].Detail}/{answers[1].Detail}");
-        }
-
-        _hosts.Set(host, result, result.Ttl);
-        return result;
-    }
-
-    private static (List<IPAddress> Addresses, TimeSpan Ttl) AddressRecords(IEnumerable<DnsResourceRecord> records, string? owner)
-    {
-        var addresses = new List<IPAddress>();
-        var ttlSeconds = int.MaxValue;
-        foreach (var record in records)
-        {
-            if (owner is not null && DomainName.FromDns(record.DomainName.Value) != owner)
-            {
-                continue;
-            }
-
-            IPAddress? address = record switch
-            {
-                ARecord a => a.Address,
-                AaaaRecord aaaa => aaaa.Address,
-                _ => null,
-            };
-            if (address is not null && !addresses.Contains(address))
-            {
-                addresses.Add(address);
-                ttlSeconds = Math.Min(ttlSeconds, Math.Max(0, record.InitialTimeToLive));
-            }
-        }
-
-        return (addresses, addresses.Count == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(ttlSeconds));
-    }
-
     private Resolution Present(string name, ResolvedDomain data, bool fromCache, DateTimeOffset? expiresAt)
     {
         var trail = new List<string>(data.Trail.Count + 2);
         if (fromCache && expiresAt is { } until)
         {
-            trail.Add($"cache: answer for {name} cached, expires in {Seconds(until - _time.GetUtcNow())}");
+            trail.Add($"cache: answer for {name} cached, expires in {Durations.Seconds(until - _time.GetUtcNow())}");
         }
 
         trail.AddRange(data.Trail);
@@ -446,113 +211,11 @@ public sealed class ProviderResolver : IDisposable
         return new Resolution(name, data.Status, data.Source, ordered, data.Unusable, data.Ttl, expiresAt, fromCache, data.Error, trail);
     }
 
-    private async Task<DirectoryFetch> FetchDirectoryAsync(string domain, ResolutionCandidate candidate, CancellationToken cancellationToken)
-    {
-        var uri = new UriBuilder(_options.DirectoryScheme, candidate.Target, candidate.Port, DirectoryPath).Uri;
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        GuardedHttp.PinAddresses(request, candidate.Addresses);
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        var code = (int)response.StatusCode;
-        if (code is >= 300 and < 400)
-        {
-            var location = response.Headers.Location?.ToString() ?? "(no Location)";
-            return DirectoryFetch.Failed(DirectoryStatus.Redirected, $"{uri} answered {code} redirecting to {location}; redirects are not followed", tryNext: false);
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            // A 5xx is this target's trouble: RFC 2782 fail-over moves on. A 4xx would be the same everywhere.
-            return DirectoryFetch.Failed(DirectoryStatus.HttpError, $"{uri} answered HTTP {code} {response.ReasonPhrase}", tryNext: code >= 500);
-        }
-
-        var limit = _options.MaxDirectoryBytes;
-        if (response.Content.Headers.ContentLength > limit)
-        {
-            return DirectoryFetch.Failed(DirectoryStatus.TooLarge, $"{uri} announced {response.Content.Headers.ContentLength} bytes, more than the {limit}-byte limit", tryNext: false);
-        }
-
-        var buffer = new byte[limit + 1];
-        var length = 0;
-        await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken))
-        {
-            int read;
-            while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-            {
-                length += read;
-            }
-        }
-
-        if (length > limit)
-        {
-            return DirectoryFetch.Failed(DirectoryStatus.TooLarge, $"{uri} sent more than the {limit}-byte limit", tryNext: false);
-        }
-
-        var parse = DirectoryDocument.Parse(buffer.AsMemory(0, length), uri, [candidate.Target, domain], _options.AllowHttp);
-        if (parse.Status != DirectoryStatus.Ok)
-        {
-            return DirectoryFetch.Failed(parse.Status, parse.Error!, tryNext: false);
-        }
-
-        return new DirectoryFetch(DirectoryStatus.Ok, parse.Directory, null, DirectoryTtl(response), TryNext: false);
-    }
-
-    private TimeSpan DirectoryTtl(HttpResponseMessage response)
-    {
-        var cacheControl = response.Headers.CacheControl;
-        if (cacheControl is not null && (cacheControl.NoStore || cacheControl.NoCache))
-        {
-            return TimeSpan.Zero;
-        }
-
-        if (cacheControl?.MaxAge is { } maxAge)
-        {
-            var age = response.Headers.Age ?? TimeSpan.Zero;
-            return Cap(maxAge - age, _options.MaxDirectoryTtl);
-        }
-
-        return Cap(_options.DefaultDirectoryTtl, _options.MaxDirectoryTtl);
-    }
-
     private int UniformUpTo(int max)
     {
         lock (_randomLock)
         {
             return _random.Next(0, max + 1);
         }
-    }
-
-    private static TimeSpan Cap(TimeSpan value, TimeSpan cap) =>
-        value < TimeSpan.Zero ? TimeSpan.Zero : value > cap ? cap : value;
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private static string Seconds(TimeSpan value) =>
-        string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, Math.Round(value.TotalSeconds)):0} s");
-
-    private sealed record ResolvedDomain(
-        ResolutionStatus Status,
-        ResolutionSource Source,
-        IReadOnlyList<ResolutionCandidate> Candidates,
-        IReadOnlyList<UnusableTarget> Unusable,
-        TimeSpan Ttl,
-        string? Error,
-        IReadOnlyList<string> Trail,
-        bool Cacheable)
-    {
-        public static ResolvedDomain Failed(ResolutionStatus status, string error, IReadOnlyList<string> trail) =>
-            new(status, ResolutionSource.None, [], [], TimeSpan.Zero, error, trail, Cacheable: false);
-    }
-
-    private sealed record HostAddresses(IReadOnlyList<IPAddress> Addresses, TimeSpan Ttl, bool TimedOut, string Detail);
-
-    private sealed record CandidateOutcome(ResolutionCandidate? Usable, UnusableTarget? Unusable, TimeSpan Ttl, bool TimedOut, IReadOnlyList<string> Trail);
-
-    private sealed record DirectoryFetch(DirectoryStatus Status, MimiDirectory? Directory, string? Error, TimeSpan Ttl, bool TryNext)
-    {
-        public static DirectoryFetch Failed(DirectoryStatus status, string error, bool tryNext) =>
-            new(status, null, error, TimeSpan.Zero, tryNext);
-
-        public override string ToString() => Error ?? Status.ToString();
     }
 }

@@ -388,6 +388,6 @@ public static partial class Migrations
         }, ct);
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied schema migration {Version} ({Name}) on {Database}")]
+    [LoggerMessage(EventId = 7310, Level = LogLevel.Information, Message = "Applied schema migration {Version} ({Name}) on {Database}")]
     private static partial void LogApplied(ILogger logger, int version, string name, string database);
 }

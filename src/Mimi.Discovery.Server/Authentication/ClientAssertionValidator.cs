@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Mimi.Discovery.Authority;
+using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Authentication;

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using Mimi.Discovery.Authority;
+using Mimi.Discovery.Identifiers;
 
 namespace Mimi.Discovery.Server.Authentication;
 

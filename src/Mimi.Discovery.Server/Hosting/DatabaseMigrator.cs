@@ -36,13 +36,13 @@ internal sealed partial class DatabaseMigrator(
         }
     }
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Storage {Database} ready; keys in {KeyDirectory}")]
+    [LoggerMessage(EventId = 1901, Level = LogLevel.Information, Message = "Storage {Database} ready; keys in {KeyDirectory}")]
     private static partial void LogStarted(ILogger logger, string database, string keyDirectory);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "ProofOfControl:Gateway is DevelopmentLog: one-time codes are written to this log. Use the Http gateway in production.")]
+    [LoggerMessage(EventId = 1902, Level = LogLevel.Warning, Message = "ProofOfControl:Gateway is DevelopmentLog: one-time codes are written to this log. Use the Http gateway in production.")]
     private static partial void LogDevelopmentGateway(ILogger logger);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Development operator '{ClientId}' is enabled; its private key is {KeyFile}")]
+    [LoggerMessage(EventId = 1903, Level = LogLevel.Warning, Message = "Development operator '{ClientId}' is enabled; its private key is {KeyFile}")]
     private static partial void LogDevelopmentOperator(ILogger logger, string clientId, string keyFile);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

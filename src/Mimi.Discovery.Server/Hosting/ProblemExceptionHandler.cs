@@ -61,7 +61,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         return (bad.StatusCode, Problems.KindForStatus(bad.StatusCode), detail);
     }
 
-    [LoggerMessage(EventId = 7100, Level = LogLevel.Debug, Message = "Refused a request to {Path} with {Status}: {Reason}")]
+    [LoggerMessage(EventId = 1910, Level = LogLevel.Debug, Message = "Refused a request to {Path} with {Status}: {Reason}")]
     private static partial void LogRefused(ILogger logger, int status, PathString path, string reason);
 
     [LoggerMessage(EventId = 1900, Level = LogLevel.Error, Message = "Unhandled error on {Path}")]

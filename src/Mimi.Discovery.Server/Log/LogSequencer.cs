@@ -71,6 +71,6 @@ internal sealed partial class LogSequencer(LogStore store, Lookup.MappingIndex i
 
     private sealed record Pending(LogWrite Write, TaskCompletionSource<LogWriteResult> Completion);
 
-    [LoggerMessage(EventId = 1401, Message = "Log batch of {Count} writes failed; none was committed")]
+    [LoggerMessage(EventId = 7420, Message = "Log batch of {Count} writes failed; none was committed")]
     private static partial void LogBatchFailed(ILogger logger, LogLevel level, Exception exception, int count);
 }

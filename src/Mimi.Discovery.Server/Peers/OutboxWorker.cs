@@ -112,18 +112,18 @@ internal sealed partial class OutboxWorker(
         return TimeSpan.FromMilliseconds(capped * (0.8 + (Random.Shared.NextDouble() * 0.4)));
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Debug, Message = "Delivered {Endpoint} {MessageId} to {Destination} (attempt {Attempt})")]
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Debug, Message = "Delivered {Endpoint} {MessageId} to {Destination} (attempt {Attempt})")]
     private static partial void LogDelivered(ILogger logger, string endpoint, string destination, string messageId, int attempt);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Delivery of {Endpoint} {MessageId} to {Destination} failed ({Error}); retrying in {Seconds:0.#} s")]
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Information, Message = "Delivery of {Endpoint} {MessageId} to {Destination} failed ({Error}); retrying in {Seconds:0.#} s")]
     private static partial void LogRetry(ILogger logger, string endpoint, string destination, string messageId, string error, double seconds);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Gave up delivering {Endpoint} {MessageId} to {Destination}: {Reason}")]
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Gave up delivering {Endpoint} {MessageId} to {Destination}: {Reason}")]
     private static partial void LogFailed(ILogger logger, string endpoint, string destination, string messageId, string reason);
 
-    [LoggerMessage(EventId = 4105, Level = LogLevel.Error, Message = "Outbox pass failed unexpectedly; retrying")]
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Error, Message = "Outbox pass failed unexpectedly; retrying")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4104, Message = "Outbox pass skipped ({Kind}); retrying")]
+    [LoggerMessage(EventId = 4014, Message = "Outbox pass skipped ({Kind}); retrying")]
     private static partial void LogStorageFailed(ILogger logger, LogLevel level, StorageErrorKind kind);
 }

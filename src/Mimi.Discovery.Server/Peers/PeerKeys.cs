@@ -60,6 +60,6 @@ internal sealed partial class PeerKeys(
 
     private sealed record Entry(FrozenDictionary<string, ClientKey> Keys, DateTimeOffset FetchedAt);
 
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Could not fetch the keys of peer {Domain} from the discovery service: {Error}")]
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Warning, Message = "Could not fetch the keys of peer {Domain} from the discovery service: {Error}")]
     private static partial void LogFetchFailed(ILogger logger, string domain, string error);
 }

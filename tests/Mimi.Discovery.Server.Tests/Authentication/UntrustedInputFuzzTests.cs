@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.Client;
+using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Authentication;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Mimi.Discovery.Authority;
+using Mimi.Discovery.Identifiers;
 
 namespace Mimi.Discovery.Server.Authority.ProofOfControl;
 

@@ -4,10 +4,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace Mimi.Discovery.Authority;
+namespace Mimi.Discovery.Identifiers;
 
 /// <summary>
-/// Parsing JSON that comes from outside (JOSE headers and payloads, JWKs, answers of other services). System.Text.Json
+/// Parsing JSON that comes from outside (JOSE headers and payloads, JWKs, directory documents, answers of other
+/// services), for every project that reads such input. System.Text.Json
 /// accepts invalid UTF-8 and lone surrogate escapes (<c>"\ud800"</c>) inside strings and only throws when such a
 /// string is read, far from the parse. These methods refuse such documents where they are parsed, so that reading a
 /// name or a string of an accepted document never throws.
@@ -23,25 +24,35 @@ public static class UntrustedJson
     /// Parses <paramref name="utf8Json"/>: false when it is not JSON, nests deeper than <see cref="MaxDepth"/>, or holds a
     /// name or string that is not valid Unicode. The caller disposes the document.
     /// </summary>
-    public static bool TryParse(ReadOnlyMemory<byte> utf8Json, [NotNullWhen(true)] out JsonDocument? document)
+    public static bool TryParse(ReadOnlyMemory<byte> utf8Json, [NotNullWhen(true)] out JsonDocument? document) =>
+        TryParse(utf8Json, out document, out _);
+
+    /// <summary>
+    /// Parses <paramref name="utf8Json"/> like <see cref="TryParse(ReadOnlyMemory{byte}, out JsonDocument?)"/> and says
+    /// why a document is refused: the parser's message, or that some name or string is not valid Unicode.
+    /// </summary>
+    public static bool TryParse(ReadOnlyMemory<byte> utf8Json, [NotNullWhen(true)] out JsonDocument? document, [NotNullWhen(false)] out string? error)
     {
         try
         {
             document = JsonDocument.Parse(utf8Json, Options);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
             document = null;
+            error = ex.Message;
             return false;
         }
 
         if (IsValidText(document.RootElement))
         {
+            error = null;
             return true;
         }
 
         document.Dispose();
         document = null;
+        error = "a name or string in it is not valid Unicode";
         return false;
     }
 
