@@ -161,7 +161,7 @@ internal sealed class PeerAuthenticationHandler(
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message ?? $"This endpoint needs an 'Authorization: {PeerRequestToken.Scheme}' request token from a peer provider.";
         Response.Headers.WWWAuthenticate = PeerRequestToken.Scheme;
         // The same problem type as every other 401 (README, "Errors"), so a client handles one kind of refusal.
-        await Problems.Create(StatusCodes.Status401Unauthorized, Problems.KindForStatus(StatusCodes.Status401Unauthorized), "Peer authentication failed.", failure)
+        await Problems.Create(StatusCodes.Status401Unauthorized, ProblemKinds.Unauthenticated, "Peer authentication failed.", failure)
             .ExecuteAsync(Context);
     }
 
