@@ -89,11 +89,9 @@ public sealed class OpenApiDocumentTests : IDisposable
     [Fact]
     public async Task The_openapi_document_lists_429_exactly_for_the_endpoints_mapped_as_rate_limited()
     {
-        using var service = new ServiceFactory(settings: new Dictionary<string, string?>
-        {
-            ["Delivery:Domain"] = "alpha.test",
-            ["PrivateLookup:Enabled"] = "true",
-        });
+        // Delivery on, so that its routes are mapped (private lookup is on by default).
+        using var hosted = new HostedProviderService();
+        var service = hosted.Service;
         var document = await service.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var marked = service.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .Where(e => e.Metadata.GetMetadata<RateLimitedMetadata>() is not null)
