@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -14,6 +13,11 @@ namespace Mimi.Discovery.Authority;
 /// <c>cred</c>. The header is encoded once per key; each token costs one JSON write and one signature.
 /// Safe to use from several threads.
 /// </summary>
+/// <remarks>
+/// Through <see cref="CompactJws"/> like every JWS we sign, not Microsoft.IdentityModel: lookups rebuild an assertion
+/// per answer (<see cref="Assemble"/>, measured by the lookup benchmark's "index probe + assertion rebuild"), and
+/// this library and the client carry no JOSE dependency.
+/// </remarks>
 public sealed class MappingAssertionSigner
 {
     /// <summary>The JOSE <c>typ</c> of mapping assertions.</summary>
@@ -22,15 +26,11 @@ public sealed class MappingAssertionSigner
     /// <summary>The only JWS algorithm used.</summary>
     public const string Algorithm = "ES256";
 
-    private const int SignatureLength = 64;
-
     // The payload is base64url-encoded, so HTML-sensitive characters ('+' in tel: URIs) need no escaping.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static readonly int EncodedSignatureLength = Base64Url.GetEncodedLength(SignatureLength);
-
-    private readonly ECDsa _key;
     private readonly byte[] _encodedHeader;
+    private readonly JwsSigner _sign;
 
     /// <summary>Creates a signer for <paramref name="issuer"/> (the authority's URL, claim <c>iss</c>) using the ring's current key.</summary>
     public MappingAssertionSigner(string issuer, MappingAssertionKeyRing keyRing)
@@ -39,9 +39,9 @@ public sealed class MappingAssertionSigner
         ArgumentNullException.ThrowIfNull(keyRing);
         Issuer = issuer;
         KeyId = keyRing.Current.KeyId;
-        _key = keyRing.SigningKey;
-        var header = $$"""{"alg":"{{Algorithm}}","typ":"{{TokenType}}","kid":"{{KeyId}}"}""";
-        _encodedHeader = Encoding.ASCII.GetBytes(Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header)));
+        var key = keyRing.SigningKey;
+        _sign = (input, signature) => key.SignData(input, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        _encodedHeader = CompactJws.EncodePart(Encoding.UTF8.GetBytes($$"""{"alg":"{{Algorithm}}","typ":"{{TokenType}}","kid":"{{KeyId}}"}"""));
     }
 
     /// <summary>The <c>iss</c> of every assertion.</summary>
@@ -61,27 +61,7 @@ public sealed class MappingAssertionSigner
 
         var payload = new ArrayBufferWriter<byte>(384);
         WritePayload(payload, Issuer, claims);
-
-        var signingInputLength = _encodedHeader.Length + 1 + Base64Url.GetEncodedLength(payload.WrittenCount);
-        var tokenLength = signingInputLength + 1 + EncodedSignatureLength;
-        var buffer = ArrayPool<byte>.Shared.Rent(tokenLength);
-        try
-        {
-            var token = buffer.AsSpan(0, tokenLength);
-            _encodedHeader.CopyTo(token);
-            token[_encodedHeader.Length] = (byte)'.';
-            Base64Url.EncodeToUtf8(payload.WrittenSpan, token[(_encodedHeader.Length + 1)..]);
-
-            Span<byte> signature = stackalloc byte[SignatureLength];
-            _key.SignData(token[..signingInputLength], signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-            token[signingInputLength] = (byte)'.';
-            Base64Url.EncodeToUtf8(signature, token[(signingInputLength + 1)..]);
-            return Encoding.ASCII.GetString(token);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return CompactJws.Create(_encodedHeader, payload.WrittenSpan, _sign);
     }
 
     /// <summary>
@@ -93,30 +73,9 @@ public sealed class MappingAssertionSigner
     {
         ArgumentNullException.ThrowIfNull(encodedHeader);
         ArgumentNullException.ThrowIfNull(claims);
-        if (signature.Length != SignatureLength)
-        {
-            throw new ArgumentException($"An ES256 signature is {SignatureLength} bytes.", nameof(signature));
-        }
-
         var payload = new ArrayBufferWriter<byte>(384);
         WritePayload(payload, issuer, claims);
-        var length = encodedHeader.Length + 1 + Base64Url.GetEncodedLength(payload.WrittenCount) + 1 + EncodedSignatureLength;
-        var buffer = ArrayPool<char>.Shared.Rent(length);
-        try
-        {
-            var chars = buffer.AsSpan(0, length);
-            encodedHeader.CopyTo(chars);
-            var at = encodedHeader.Length;
-            chars[at++] = '.';
-            at += Base64Url.EncodeToChars(payload.WrittenSpan, chars[at..]);
-            chars[at++] = '.';
-            Base64Url.EncodeToChars(signature, chars[at..]);
-            return new string(chars);
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(buffer);
-        }
+        return CompactJws.Assemble(encodedHeader, payload.WrittenSpan, signature);
     }
 
     private static void WritePayload(IBufferWriter<byte> payload, string issuer, MappingAssertionClaims claims)

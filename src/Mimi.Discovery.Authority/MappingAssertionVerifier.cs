@@ -1,57 +1,18 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Mimi.Discovery.Identifiers;
 
 namespace Mimi.Discovery.Authority;
-
-/// <summary>Outcome of verifying a mapping assertion.</summary>
-public enum MappingAssertionStatus
-{
-    /// <summary>Signature, header, issuer and lifetime check out.</summary>
-    Valid,
-
-    /// <summary>Not a compact JWS with a JSON header and payload holding the required claims.</summary>
-    Malformed,
-
-    /// <summary>The header's <c>alg</c> is not ES256, or it carries <c>crit</c> parameters.</summary>
-    UnsupportedAlgorithm,
-
-    /// <summary>The header's <c>typ</c> is not <c>mimi-mapping+jwt</c>.</summary>
-    WrongType,
-
-    /// <summary>No published key has the header's <c>kid</c>.</summary>
-    UnknownKey,
-
-    /// <summary>The signature does not verify.</summary>
-    BadSignature,
-
-    /// <summary>The <c>iss</c> claim is not the expected authority.</summary>
-    WrongIssuer,
-
-    /// <summary>The <c>exp</c> claim has passed.</summary>
-    Expired,
-
-    /// <summary>The <c>iat</c> claim lies in the future.</summary>
-    NotYetValid,
-}
-
-/// <summary>The result of <see cref="MappingAssertionVerifier.Verify"/>: a status and, when valid, the claims.</summary>
-/// <param name="Status">What the verification found.</param>
-/// <param name="Claims">The claims when <paramref name="Status"/> is <see cref="MappingAssertionStatus.Valid"/>.</param>
-/// <param name="KeyId">The <c>kid</c> the assertion named, when it could be read.</param>
-public readonly record struct MappingAssertionVerification(MappingAssertionStatus Status, MappingAssertionClaims? Claims, string? KeyId)
-{
-    /// <summary>True when the assertion is valid.</summary>
-    public bool IsValid => Status == MappingAssertionStatus.Valid;
-}
 
 /// <summary>
 /// Verifies mapping assertions against a JWK set: <c>alg</c> ES256, <c>typ</c>
 /// <c>mimi-mapping+jwt</c>, a known <c>kid</c>, the signature, the issuer, and <c>exp</c>/<c>iat</c>
 /// with a small clock skew. Outcomes are values, not exceptions.
 /// </summary>
+/// <remarks>
+/// Through <see cref="CompactJws"/>, as <see cref="MappingAssertionSigner"/>: the client library verifies every
+/// assertion of a lookup answer with this class and carries no JOSE library.
+/// </remarks>
 public sealed class MappingAssertionVerifier : IDisposable
 {
     private readonly Dictionary<string, ECDsa> _keys = new(StringComparer.Ordinal);
@@ -81,14 +42,12 @@ public sealed class MappingAssertionVerifier : IDisposable
     public MappingAssertionVerification Verify(string token, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var firstDot = token.IndexOf('.', StringComparison.Ordinal);
-        var secondDot = firstDot < 0 ? -1 : token.IndexOf('.', firstDot + 1);
-        if (secondDot < 0 || token.IndexOf('.', secondDot + 1) >= 0)
+        if (!CompactJws.TrySplit(token, out var firstDot, out var secondDot))
         {
             return Failure(MappingAssertionStatus.Malformed);
         }
 
-        if (!TryDecode(token.AsSpan(0, firstDot), out var headerJson) ||
+        if (!CompactJws.TryDecode(token.AsSpan(0, firstDot), out var headerJson) ||
             !TryReadHeader(headerJson, out var alg, out var typ, out var kid, out var hasCrit))
         {
             return Failure(MappingAssertionStatus.Malformed);
@@ -109,22 +68,20 @@ public sealed class MappingAssertionVerifier : IDisposable
             return Failure(MappingAssertionStatus.UnknownKey, kid);
         }
 
-        // TryDecodeFromChars throws on characters outside the alphabet; IsValid checks them without throwing.
-        var encodedSignature = token.AsSpan(secondDot + 1);
-        Span<byte> signature = stackalloc byte[64];
-        if (!Base64Url.IsValid(encodedSignature, out var signatureLength) || signatureLength != 64
-            || !Base64Url.TryDecodeFromChars(encodedSignature, signature, out _))
+        // The signature is checked before the payload is parsed: a forged token costs no JSON work.
+        Span<byte> signature = stackalloc byte[CompactJws.SignatureLength];
+        if (!CompactJws.TryDecodeSignature(token.AsSpan(secondDot + 1), signature))
         {
             return Failure(MappingAssertionStatus.BadSignature, kid);
         }
 
-        var signingInput = Encoding.ASCII.GetBytes(token, 0, secondDot);
+        var signingInput = CompactJws.SigningInput(token, secondDot);
         if (!key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
         {
             return Failure(MappingAssertionStatus.BadSignature, kid);
         }
 
-        if (!TryDecode(token.AsSpan(firstDot + 1, secondDot - firstDot - 1), out var payloadJson) ||
+        if (!CompactJws.TryDecode(token.AsSpan(firstDot + 1, secondDot - firstDot - 1), out var payloadJson) ||
             !TryReadClaims(payloadJson, out var issuer, out var claims))
         {
             return Failure(MappingAssertionStatus.Malformed, kid);
@@ -158,20 +115,6 @@ public sealed class MappingAssertionVerifier : IDisposable
     }
 
     private static MappingAssertionVerification Failure(MappingAssertionStatus status, string? kid = null) => new(status, null, kid);
-
-    private static bool TryDecode(ReadOnlySpan<char> encoded, out byte[] decoded)
-    {
-        try
-        {
-            decoded = Base64Url.DecodeFromChars(encoded);
-            return true;
-        }
-        catch (FormatException)
-        {
-            decoded = [];
-            return false;
-        }
-    }
 
     private static bool TryReadHeader(byte[] json, out string? alg, out string? typ, out string? kid, out bool hasCrit)
     {

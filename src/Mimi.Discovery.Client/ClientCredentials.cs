@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Mimi.Discovery.Authority;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 
@@ -98,10 +99,8 @@ public sealed class ClientCredentials : IDisposable
     }
 
     /// <summary>A fresh client assertion for <paramref name="tokenEndpoint"/>: iss = sub = client id, unique jti, 60 s life.</summary>
-    public string CreateAssertion(string tokenEndpoint, DateTimeOffset now, TimeSpan? lifetime = null, string? jti = null)
-    {
-        var header = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = Algorithm, ["kid"] = KeyId, ["typ"] = "JWT" });
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+    public string CreateAssertion(string tokenEndpoint, DateTimeOffset now, TimeSpan? lifetime = null, string? jti = null) =>
+        SignJws(new Dictionary<string, object>
         {
             ["iss"] = ClientId,
             ["sub"] = ClientId,
@@ -109,31 +108,27 @@ public sealed class ClientCredentials : IDisposable
             ["iat"] = now.ToUnixTimeSeconds(),
             ["exp"] = (now + (lifetime ?? TimeSpan.FromSeconds(60))).ToUnixTimeSeconds(),
             ["jti"] = jti ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-        });
-        var signingInput = Base64Url.EncodeToString(header) + "." + Base64Url.EncodeToString(payload);
-        return signingInput + "." + Base64Url.EncodeToString(Sign(Encoding.ASCII.GetBytes(signingInput)));
-    }
+        }, "JWT");
 
     /// <summary>Signs <paramref name="claims"/> as a compact JWS with this key (header: alg, kid, typ).</summary>
     public string SignJws(IReadOnlyDictionary<string, object> claims, string type)
     {
         var header = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = Algorithm, ["kid"] = KeyId, ["typ"] = type });
-        var payload = JsonSerializer.SerializeToUtf8Bytes(claims);
-        var signingInput = Base64Url.EncodeToString(header) + "." + Base64Url.EncodeToString(payload);
-        return signingInput + "." + Base64Url.EncodeToString(Sign(Encoding.ASCII.GetBytes(signingInput)));
+        return CompactJws.Create(CompactJws.EncodePart(header), JsonSerializer.SerializeToUtf8Bytes(claims), Sign);
     }
 
-    private byte[] Sign(byte[] data)
+    private void Sign(ReadOnlySpan<byte> data, Span<byte> signature)
     {
         if (_ecdsa is not null)
         {
-            return _ecdsa.SignData(data, HashAlgorithmName.SHA256);
+            _ecdsa.SignData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            return;
         }
 
         var signer = new Ed25519Signer();
         signer.Init(true, _ed25519);
-        signer.BlockUpdate(data, 0, data.Length);
-        return signer.GenerateSignature();
+        signer.BlockUpdate(data);
+        signer.GenerateSignature().CopyTo(signature);
     }
 
     /// <summary>

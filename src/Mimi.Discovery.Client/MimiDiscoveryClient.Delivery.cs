@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
 using System.Text.Json.Serialization;
 
 namespace Mimi.Discovery.Client;
@@ -113,14 +114,10 @@ public sealed partial class MimiDiscoveryClient
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         await EnsureAsync(response, ct);
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        using var reader = new StreamReader(stream);
-        while (await reader.ReadLineAsync(ct) is { } line)
+        var events = SseParser.Create(stream, (_, data) => System.Text.Json.JsonSerializer.Deserialize(data, DeliveryClientJson.Default.InboxItem));
+        await foreach (var item in events.EnumerateAsync(ct))
         {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                yield return System.Text.Json.JsonSerializer.Deserialize(line["data: ".Length..], DeliveryClientJson.Default.InboxItem)
-                    ?? throw new MimiApiException((int)response.StatusCode, null);
-            }
+            yield return item.Data ?? throw new MimiApiException((int)response.StatusCode, null);
         }
     }
 

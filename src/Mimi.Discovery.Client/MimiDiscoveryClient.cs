@@ -32,6 +32,9 @@ public sealed partial class MimiDiscoveryClient
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>The clock this client reads (token renewal, assertion lifetimes); the system's unless one was given.</summary>
+    internal TimeProvider Time => _time;
+
     /// <summary>The token endpoint URL the assertions are addressed to (the service's issuer + /oauth2/token).</summary>
     public string TokenEndpoint => new Uri(_http.BaseAddress!, "/oauth2/token").ToString();
 

@@ -199,7 +199,7 @@ public sealed class PrivateLookupClient
                 _assertions = new MappingAssertionVerifier(JwksDocument.Parse(await jwks.Content.ReadAsByteArrayAsync(ct)), metadata.Issuer);
             }
 
-            var verification = _assertions.Verify(mapping.Assertion, DateTimeOffset.UtcNow);
+            var verification = _assertions.Verify(mapping.Assertion, _api.Time.GetUtcNow());
             if (verification.Status == MappingAssertionStatus.UnknownKey && attempt == 0)
             {
                 continue;

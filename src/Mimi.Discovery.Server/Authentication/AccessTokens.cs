@@ -12,6 +12,10 @@ namespace Mimi.Discovery.Server.Authentication;
 /// Short-lived access tokens (JWT). They are only ever validated by this service, so they are HMAC-signed
 /// (HS256) with a key shared by the replicas: validation on every call costs a hash, not an ECDSA verification.
 /// </summary>
+/// <remarks>
+/// Made and checked by Microsoft.IdentityModel (JwtBearer), which supports HS256; the tokens signed with a client's or
+/// the authority's key (ES256, EdDSA) go through <see cref="Mimi.Discovery.Authority.CompactJws"/> instead.
+/// </remarks>
 internal sealed class AccessTokens(ServiceKeys keys, IOptions<AuthorityOptions> authority, IOptions<ClientAuthenticationOptions> options, TimeProvider time)
 {
     public const string Audience = "mimi-discovery";

@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Authority;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Storage;
 
@@ -10,6 +10,10 @@ namespace Mimi.Discovery.Server.Authentication;
 /// Validates RFC 7523 client assertions (private_key_jwt): ES256 or EdDSA, signed by an active enrolled key of the
 /// client named in iss/sub, audience = our token endpoint, short lifetime, and a jti never seen before.
 /// </summary>
+/// <remarks>
+/// Read with <see cref="CompactJws"/>, not Microsoft.IdentityModel's JsonWebTokenHandler: that has no EdDSA (Ed25519),
+/// which clients may enrol; the one JWS path keeps both algorithms on the same checks.
+/// </remarks>
 internal sealed class ClientAssertionValidator(
     ClientDirectory directory,
     ClientAssertionStore jtis,
@@ -25,10 +29,10 @@ internal sealed class ClientAssertionValidator(
             return AssertionResult.Fail("invalid_client", "client_assertion is too long.");
         }
 
-        var parts = assertion.Split('.');
         JsonDocument? header = null;
         JsonDocument? payload = null;
-        if (parts.Length != 3 || !CompactJws.TryDecodeJson(parts[0], out header) || !CompactJws.TryDecodeJson(parts[1], out payload))
+        if (!CompactJws.TrySplit(assertion, out var firstDot, out var secondDot) || !CompactJws.TryDecodeJson(assertion.AsSpan(0, firstDot), out header)
+            || !CompactJws.TryDecodeJson(assertion.AsSpan(firstDot + 1, secondDot - firstDot - 1), out payload))
         {
             header?.Dispose();
             return AssertionResult.Fail("invalid_client", "client_assertion is not a compact JWS with JSON header and payload.");
@@ -58,8 +62,8 @@ internal sealed class ClientAssertionValidator(
                 return AssertionResult.Fail("invalid_client", "client_assertion is not signed by an active key enrolled for this client (check iss and kid).");
             }
 
-            var signingInput = Encoding.ASCII.GetBytes(assertion.AsSpan(0, parts[0].Length + 1 + parts[1].Length).ToString());
-            if (!CompactJws.TryDecode(parts[2], out var signature) || !key.Verify(signingInput, signature))
+            var signature = new byte[CompactJws.SignatureLength];
+            if (!CompactJws.TryDecodeSignature(assertion.AsSpan(secondDot + 1), signature) || !key.Verify(CompactJws.SigningInput(assertion, secondDot), signature))
             {
                 return AssertionResult.Fail("invalid_client", "client_assertion signature does not verify.");
             }

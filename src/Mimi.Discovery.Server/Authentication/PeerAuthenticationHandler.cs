@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Authority;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Server.Delivery;
@@ -19,6 +20,7 @@ namespace Mimi.Discovery.Server.Authentication;
 /// with a key the discovery service vouches for, addressed to this provider, for this method, target and body, fresh,
 /// and never replayed. The principal's name is the source domain, its role <see cref="Role"/>.
 /// </summary>
+/// <remarks>Read with <see cref="CompactJws"/> like client assertions, and for the same reason: peers may sign with EdDSA.</remarks>
 internal sealed class PeerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> monitor,
     ILoggerFactory loggerFactory,
@@ -48,27 +50,26 @@ internal sealed class PeerAuthenticationHandler(
             return AuthenticateResult.Fail("The Mimi-Peer token is too long.");
         }
 
-        var parts = token.Split('.');
-        if (parts.Length != 3 || !CompactJws.TryDecodeJson(parts[0], out var headerJson))
+        if (!CompactJws.TrySplit(token, out var firstDot, out var secondDot) || !CompactJws.TryDecodeJson(token.AsSpan(0, firstDot), out var headerJson))
         {
             return AuthenticateResult.Fail("The Mimi-Peer token is not a compact JWS with a JSON header.");
         }
 
         using (headerJson)
         {
-            if (!CompactJws.TryDecodeJson(parts[1], out var payloadJson))
+            if (!CompactJws.TryDecodeJson(token.AsSpan(firstDot + 1, secondDot - firstDot - 1), out var payloadJson))
             {
                 return AuthenticateResult.Fail("The Mimi-Peer token payload is not a JSON object.");
             }
 
             using (payloadJson)
             {
-                return await ValidateAsync(token, parts, new JsonDocumentPair(headerJson!.RootElement, payloadJson!.RootElement));
+                return await ValidateAsync(token, secondDot, new JsonDocumentPair(headerJson.RootElement, payloadJson.RootElement));
             }
         }
     }
 
-    private async Task<AuthenticateResult> ValidateAsync(string token, string[] parts, JsonDocumentPair jws)
+    private async Task<AuthenticateResult> ValidateAsync(string token, int secondDot, JsonDocumentPair jws)
     {
         var alg = UntrustedJson.Text(jws.Header, "alg");
         var kid = UntrustedJson.Text(jws.Header, "kid");
@@ -114,8 +115,8 @@ internal sealed class PeerAuthenticationHandler(
             return AuthenticateResult.Fail($"'{iss}' has no active key '{kid}' at the discovery service (unknown or suspended provider, or a retired key).");
         }
 
-        var signingInput = Encoding.ASCII.GetBytes(token.AsSpan(0, parts[0].Length + 1 + parts[1].Length).ToString());
-        if (!CompactJws.TryDecode(parts[2], out var signature) || !key.Verify(signingInput, signature))
+        var signature = new byte[CompactJws.SignatureLength];
+        if (!CompactJws.TryDecodeSignature(token.AsSpan(secondDot + 1), signature) || !key.Verify(CompactJws.SigningInput(token, secondDot), signature))
         {
             return AuthenticateResult.Fail("The Mimi-Peer token signature does not verify.");
         }
@@ -156,7 +157,7 @@ internal sealed class PeerAuthenticationHandler(
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message ?? $"This endpoint needs an 'Authorization: {PeerRequestToken.Scheme}' request token from a peer provider.";
         Response.Headers.WWWAuthenticate = PeerRequestToken.Scheme;
         // The same problem type as every other 401 (README, "Errors"), so a client handles one kind of refusal.
-        await Problems.Create(StatusCodes.Status401Unauthorized, Problems.KindForStatus(StatusCodes.Status401Unauthorized), "Peer authentication failed.", failure)
+        await Problems.Create(StatusCodes.Status401Unauthorized, ProblemKinds.Unauthenticated, "Peer authentication failed.", failure)
             .ExecuteAsync(Context);
     }
 

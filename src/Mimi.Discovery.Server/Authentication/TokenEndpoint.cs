@@ -77,6 +77,14 @@ internal static class TokenEndpoint
 
     // RFC 6749 §5.2 error codes, carried inside the one error contract (problem details) as the "error" member.
     private static ProblemHttpResult OAuthError(int status, string error, string description) =>
-        Problems.Create(status, "oauth-" + error.Replace('_', '-'), "Token request refused.", description,
+        Problems.Create(status, OAuthKind(error), "Token request refused.", description,
             new Dictionary<string, object?> { ["error"] = error, ["error_description"] = description });
+
+    private static string OAuthKind(string error) => error switch
+    {
+        "invalid_client" => ProblemKinds.OAuthInvalidClient,
+        "invalid_grant" => ProblemKinds.OAuthInvalidGrant,
+        "unsupported_grant_type" => ProblemKinds.OAuthUnsupportedGrantType,
+        _ => ProblemKinds.OAuthInvalidRequest,
+    };
 }

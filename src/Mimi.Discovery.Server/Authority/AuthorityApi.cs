@@ -19,7 +19,7 @@ internal static partial class AuthorityApi
     public static IEndpointRouteBuilder MapAuthorityApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/authority").WithTags("Authority");
-        group.MapPost("/challenges", CreateChallengeAsync).WithName("CreateChallenge")
+        group.MapPost("/challenges", CreateChallengeAsync).WithName("CreateChallenge").RateLimited()
             .WithSummary("Sends a one-time code to an identifier of one of the caller's users. Providers only.")
             .RequireAuthorization(Policies.Provider);
         group.MapPost("/credentials", IssueAsync).WithName("IssueCredential")

@@ -21,7 +21,7 @@ internal static class ConsentApi
     public static IEndpointRouteBuilder MapConsentApi(this IEndpointRouteBuilder app)
     {
         var client = app.MapGroup("/v1/client").WithTags("Consent").RequireAuthorization(Policies.HostedClient);
-        client.MapPost("/consent/requests", RequestAsync).WithName("RequestConsent")
+        client.MapPost("/consent/requests", RequestAsync).WithName("RequestConsent").RateLimited()
             .WithSummary("Asks a user (of any provider) for consent, optionally for one room; delivered through the outbox. Hosted clients only.");
         client.MapGet("/consent/requests", ListRequestsAsync).WithName("ListConsentRequests")
             .WithSummary("What the caller's user asked for and how it stands (pending until the target grants; pending also when the target never saw it). Hosted clients only.");

@@ -26,7 +26,7 @@ internal static class ConsentMimiApi
     public static IEndpointRouteBuilder MapConsentMimiApi(this IEndpointRouteBuilder app)
     {
         var mimi = app.MapGroup(MimiPaths.Base).WithTags("Consent").RequireAuthorization(Policies.Peer).AcceptsTlsBody();
-        mimi.MapPost(MimiPaths.Route(MimiEndpoint.RequestConsent), RequestConsentAsync).WithName("MimiRequestConsent")
+        mimi.MapPost(MimiPaths.Route(MimiEndpoint.RequestConsent), RequestConsentAsync).WithName("MimiRequestConsent").RateLimited()
             .WithSummary("A peer asks one of this provider's users for consent, or cancels (ConsentEntry). Always 201 once valid: the requester never learns what the target saw. Peers only.");
         mimi.MapPost(MimiPaths.Route(MimiEndpoint.UpdateConsent), UpdateConsentAsync).WithName("MimiUpdateConsent")
             .WithSummary("A peer says its user granted or revoked consent to one of this provider's users (ConsentEntry). Peers only.");

@@ -1,6 +1,7 @@
 using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
@@ -26,21 +27,21 @@ internal static partial class ClientDeliveryApi
             .WithSummary("Uploads KeyPackages (base64 TLS MLSMessages), validated per RFC 9420 §10.1; the credential must name this client.");
         group.MapGet("/keypackages", CountKeyPackagesAsync).WithName("CountKeyPackages")
             .WithSummary("How many unclaimed, unexpired KeyPackages this client has (single-use and last-resort).");
-        group.MapPost("/keyMaterial", ClaimKeyMaterialAsync).WithName("ClaimKeyMaterial").Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
+        group.MapPost("/keyMaterial", ClaimKeyMaterialAsync).WithName("ClaimKeyMaterial").RateLimited().Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
             .WithSummary("Claims a user's KeyPackages (TLS KeyMaterialRequest → KeyMaterialResponse), through the target's provider when remote.");
         group.MapPost("/rooms", CreateRoomAsync).WithName("CreateRoom")
             .WithSummary("Creates a room hosted here for an MLS group (epoch 0) with this client as its first member.");
         group.MapGet("/rooms/{room}/groupInfo", GetGroupInfoAsync).WithName("GetRoomGroupInfo")
             .WithSummary("The latest GroupInfo and ratchet tree of a room hosted here (members only).");
-        group.MapPost("/rooms/{room}/groupInfo", RequestGroupInfoAsync).WithName("RequestRoomGroupInfo").Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
+        group.MapPost("/rooms/{room}/groupInfo", RequestGroupInfoAsync).WithName("RequestRoomGroupInfo").RateLimited().Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
             .WithSummary("For an external join: a signed TLS GroupInfoRequest to the room's hub (here or through its provider) → GroupInfoResponse. This client's user must already take part in the room.");
-        group.MapPost("/rooms/{room}/update", UpdateRoomAsync).WithName("UpdateRoom").Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
+        group.MapPost("/rooms/{room}/update", UpdateRoomAsync).WithName("UpdateRoom").RateLimited().Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
             .WithSummary("Sends a commit or proposal (TLS UpdateRequest) to the room's hub; answers the hub's UpdateRoomResponse.");
-        group.MapPost("/rooms/{room}/messages", SubmitMessageAsync).WithName("SubmitRoomMessage").Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
+        group.MapPost("/rooms/{room}/messages", SubmitMessageAsync).WithName("SubmitRoomMessage").RateLimited().Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
             .WithSummary("Sends an application message (TLS MLSMessage, PrivateMessage) to the room's hub; answers the hub's SubmitMessageResponse.");
         group.MapGet("/inbox", ReadInboxAsync).WithName("ReadInbox")
             .WithSummary("Inbox items after a sequence number; waits up to 'wait' seconds (capped) when there are none.");
-        group.MapGet("/inbox/stream", StreamInboxAsync).WithName("StreamInbox").Produces<string>(200, "text/event-stream")
+        group.MapGet("/inbox/stream", StreamInbox).WithName("StreamInbox").Produces<string>(200, "text/event-stream")
             .WithSummary("Inbox items as server-sent events (id = sequence number, event = kind), from ?after or Last-Event-ID.");
         group.MapPost("/inbox/ack", AckInboxAsync).WithName("AckInbox").WithSummary("Deletes inbox items up to and including 'upTo'.");
         group.MapPut("/discoverability", SetDiscoverabilityAsync).WithName("SetUserDiscoverability")
@@ -77,7 +78,7 @@ internal static partial class ClientDeliveryApi
         var (added, refusal) = await keyPackages.UploadAsync(user.ClientId(), messages, ct);
         if (refusal is not null)
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, "invalid-key-package", "A KeyPackage was refused.",
+            return Problems.Create(StatusCodes.Status400BadRequest, ProblemKinds.InvalidKeyPackage, "A KeyPackage was refused.",
                 $"keyPackages[{refusal.Index}]: {refusal.Message}",
                 new Dictionary<string, object?> { ["field"] = $"keyPackages[{refusal.Index}]", ["code"] = refusal.Problem.ToString() });
         }
@@ -305,7 +306,8 @@ internal static partial class ClientDeliveryApi
     }
 
     private static async Task<Results<Ok<InboxView>, ProblemHttpResult>> ReadInboxAsync(
-        ClaimsPrincipal user, DeliveryStore store, InboxSignals signals, IOptions<DeliveryOptions> options, CancellationToken ct, long after = 0, double wait = 0)
+        ClaimsPrincipal user, DeliveryStore store, InboxSignals signals, IOptions<DeliveryOptions> options, TimeProvider time, CancellationToken ct,
+        long after = 0, double wait = 0)
     {
         if (after < 0 || wait < 0 || double.IsNaN(wait))
         {
@@ -314,61 +316,56 @@ internal static partial class ClientDeliveryApi
 
         var o = options.Value.Inbox;
         var client = user.ClientId();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(Math.Min(wait, o.MaxWait.TotalSeconds));
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(wait, o.MaxWait.TotalSeconds));
         while (true)
         {
             var signal = signals.Next(client);
             var items = await store.ReadInboxAsync(client, after, o.PageSize, ct);
-            var remaining = deadline - DateTime.UtcNow;
+            var remaining = deadline - time.GetUtcNow();
             if (items.Count > 0 || remaining <= TimeSpan.Zero)
             {
                 return TypedResults.Ok(new InboxView([.. items.Select(View)], items.Count > 0 ? items[^1].Sequence : after));
             }
 
-            await WaitAsync(signal, remaining < o.PollInterval ? remaining : o.PollInterval, ct);
+            await WaitAsync(signal, remaining < o.PollInterval ? remaining : o.PollInterval, time, ct);
         }
     }
 
-    private static async Task StreamInboxAsync(
-        HttpContext http, ClaimsPrincipal user, DeliveryStore store, InboxSignals signals, IOptions<DeliveryOptions> options, CancellationToken ct, long after = 0)
+    // The library writes the events (id = sequence number, event = kind, data = the item as GET /v1/client/inbox
+    // answers it, serialized with the same JSON options) and flushes each one.
+    private static ServerSentEventsResult<InboxItemView> StreamInbox(
+        HttpContext http, ClaimsPrincipal user, DeliveryStore store, InboxSignals signals, IOptions<DeliveryOptions> options, TimeProvider time,
+        CancellationToken ct, long after = 0)
     {
         if (long.TryParse(http.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out var resume))
         {
             after = resume;
         }
 
-        var o = options.Value.Inbox;
-        var client = user.ClientId();
-        // Events carry the same JSON as the answers of GET /v1/client/inbox, written with the same options.
-        var answers = http.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
+        return TypedResults.ServerSentEvents(InboxEventsAsync(http, user.ClientId(), after, store, signals, options.Value.Inbox, time, ct));
+    }
+
+    private static async IAsyncEnumerable<SseItem<InboxItemView>> InboxEventsAsync(HttpContext http, string client, long after, DeliveryStore store,
+        InboxSignals signals, InboxOptions o, TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
+    {
+        // The headers go out at once, not with the first item: a client sees the stream open on an empty inbox too.
         await http.Response.Body.FlushAsync(ct);
-        try
+        while (!ct.IsCancellationRequested)
         {
-            while (!ct.IsCancellationRequested)
+            var signal = signals.Next(client);
+            var items = await store.ReadInboxAsync(client, after, o.PageSize, ct);
+            foreach (var item in items)
             {
-                var signal = signals.Next(client);
-                var items = await store.ReadInboxAsync(client, after, o.PageSize, ct);
-                foreach (var item in items)
-                {
-                    var json = JsonSerializer.Serialize(View(item), answers.GetTypeInfo(typeof(InboxItemView)));
-                    await http.Response.WriteAsync($"id: {item.Sequence}\nevent: {KindName(item.Kind)}\ndata: {json}\n\n", ct);
-                    after = item.Sequence;
-                }
-
-                if (items.Count > 0)
-                {
-                    await http.Response.Body.FlushAsync(ct);
-                    continue;
-                }
-
-                await WaitAsync(signal, o.PollInterval, ct);
+                var view = View(item);
+                yield return new SseItem<InboxItemView>(view, view.Kind) { EventId = item.Sequence.ToString(CultureInfo.InvariantCulture) };
+                after = item.Sequence;
             }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // The client went away: the stream simply ends.
+
+            if (items.Count == 0)
+            {
+                // A client going away ends the wait with a cancellation, which ends the request quietly.
+                await WaitAsync(signal, o.PollInterval, time, ct);
+            }
         }
     }
 
@@ -388,11 +385,11 @@ internal static partial class ClientDeliveryApi
             ? TypedResults.NoContent()
             : Problems.NotFound("This client's user no longer exists.");
 
-    private static async Task WaitAsync(Task signal, TimeSpan timeout, CancellationToken ct)
+    private static async Task WaitAsync(Task signal, TimeSpan timeout, TimeProvider time, CancellationToken ct)
     {
         try
         {
-            await signal.WaitAsync(timeout, ct);
+            await signal.WaitAsync(timeout, time, ct);
         }
         catch (TimeoutException)
         {
@@ -416,14 +413,14 @@ internal static partial class ClientDeliveryApi
         if (response.Outcome == PeerOutcome.Transient)
         {
             http.Response.Headers.RetryAfter = "2";
-            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "peer-unavailable", "The other provider is unavailable.", response.Error ?? domain);
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemKinds.PeerUnavailable, "The other provider is unavailable.", response.Error ?? domain);
         }
 
         return PeerFailed(response.Error ?? $"{domain} refused the request.", response.Status);
     }
 
     private static ProblemHttpResult PeerFailed(string detail, int status = 0) =>
-        Problems.Create(StatusCodes.Status502BadGateway, "peer-refused", "The other provider refused the request.", detail,
+        Problems.Create(StatusCodes.Status502BadGateway, ProblemKinds.PeerRefused, "The other provider refused the request.", detail,
             status == 0 ? null : new Dictionary<string, object?> { ["peerStatus"] = status });
 
     private static string? RoomDomain(string roomId) =>

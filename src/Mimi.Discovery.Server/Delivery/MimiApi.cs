@@ -25,7 +25,7 @@ internal static partial class MimiApi
     public static IEndpointRouteBuilder MapMimiApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(MimiPaths.Base).WithTags("MIMI").RequireAuthorization(Policies.Peer).AcceptsTlsBody();
-        group.MapPost(MimiPaths.Route(MimiEndpoint.KeyMaterial), KeyMaterialAsync).WithName("MimiKeyMaterial")
+        group.MapPost(MimiPaths.Route(MimiEndpoint.KeyMaterial), KeyMaterialAsync).WithName("MimiKeyMaterial").RateLimited()
             .WithSummary("Claims one KeyPackage per client of a hosted user (KeyMaterialRequest → KeyMaterialResponse). Consent and owner quotas apply.");
         group.MapPost(MimiPaths.Route(MimiEndpoint.Update), UpdateAsync).WithName("MimiUpdate")
             .WithSummary("A follower submits a commit or proposal to the hub of a room hosted here (UpdateRequest → UpdateRoomResponse).");
@@ -35,7 +35,7 @@ internal static partial class MimiApi
             .WithSummary("The hub of a room fans out messages to this follower (FanoutMessage…). Mimi-Message-Id makes retries idempotent.");
         group.MapPost(MimiPaths.Route(MimiEndpoint.GroupInfo), GroupInfoAsync).WithName("MimiGroupInfo")
             .WithSummary("A client of the requesting provider fetches a room's GroupInfo and ratchet tree for an external join (GroupInfoRequest → GroupInfoResponse, HPKE-encrypted and hub-signed).");
-        group.MapPost(MimiPaths.Route(MimiEndpoint.IdentifierQuery), IdentifierQueryAsync).WithName("MimiIdentifierQuery")
+        group.MapPost(MimiPaths.Route(MimiEndpoint.IdentifierQuery), IdentifierQueryAsync).WithName("MimiIdentifierQuery").RateLimited()
             .WithSummary("Finds discoverable users of this provider by handle or nickname (IdentifierRequest → IdentifierResponse).");
         return app;
     }
@@ -260,7 +260,7 @@ internal static partial class MimiApi
     {
         HubStatus.NoSuchRoom => Problems.NotFound(answer.Detail!),
         HubStatus.NotMember => Problems.Forbidden(answer.Detail!),
-        _ => Problems.Create(StatusCodes.Status400BadRequest, "invalid-message", "The message is not acceptable here.", answer.Detail!),
+        _ => Problems.Create(StatusCodes.Status400BadRequest, ProblemKinds.InvalidMessage, "The message is not acceptable here.", answer.Detail!),
     };
 
 }

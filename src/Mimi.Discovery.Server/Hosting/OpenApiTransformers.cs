@@ -36,14 +36,6 @@ internal static class OpenApiTransformers
     /// <summary>The same endpoint, described for partial tiles (<c>….p/&lt;W&gt;</c>).</summary>
     public const string PartialTileOperation = "GetPartialTile";
 
-    // The endpoints that answer 429 (and 503 when the shared rate-limit store is down): they call RateLimitResponses
-    // or relay a peer's 429. Nothing on the endpoint says so, hence the list.
-    private static readonly HashSet<string> RateLimited = new(StringComparer.Ordinal)
-    {
-        "CreateChallenge", "Lookup", "EvaluatePrivateLookup", "GetPrivateLookupBucket", "RequestConsent", "MimiRequestConsent",
-        "MimiKeyMaterial", "MimiIdentifierQuery", "ClaimKeyMaterial", "RequestRoomGroupInfo", "UpdateRoom", "SubmitRoomMessage",
-    };
-
     public static void Configure(OpenApiOptions options)
     {
         options.AddSchemaTransformer(StrictNumbersAsync);
@@ -109,7 +101,8 @@ internal static class OpenApiTransformers
             AddProblem(operation, document, StatusCodes.Status403Forbidden, "The caller may not do this (role, suspension or ownership).");
         }
 
-        if (operation.OperationId is { } id && RateLimited.Contains(id))
+        // Mapped with .RateLimited(): the same metadata Problems.RateLimited requires before answering 429.
+        if (description.ActionDescriptor.EndpointMetadata.OfType<RateLimitedMetadata>().Any())
         {
             AddProblem(operation, document, StatusCodes.Status429TooManyRequests, "Over a quota; retry after `Retry-After` seconds.", retryAfter: true);
         }
@@ -259,10 +252,10 @@ internal static class OpenApiTransformers
     private static OpenApiSchema Problem() => new()
     {
         Type = JsonSchemaType.Object,
-        Description = "RFC 9457 problem details. `type` is urn:mimi-discovery:problem:<kind>; other members may follow.",
+        Description = $"RFC 9457 problem details. `type` is {ProblemKinds.TypePrefix}<kind>; other members may follow.",
         Properties = new Dictionary<string, IOpenApiSchema>
         {
-            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference", Description = "The kind of problem: urn:mimi-discovery:problem:<kind>." },
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference", Description = $"The kind of problem: {ProblemKinds.TypePrefix}<kind>." },
             ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
             ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
             ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "What is wrong, in the wire's terms." },

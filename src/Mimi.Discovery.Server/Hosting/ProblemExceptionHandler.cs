@@ -8,13 +8,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        // A request the client abandoned never reaches here: the exception middleware ends it with a bare 499 itself.
         string? field = null;
         var (status, kind, detail) = exception switch
         {
             BadHttpRequestException bad => Describe(context, bad, out field),
             StorageException { IsOutage: true } storage => (503, StorageProblems.Kind(storage.Kind), StorageProblems.Detail(storage.Kind)),
-            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "client-closed-request", "The client went away."),
-            _ => (500, "internal", "An unexpected error occurred; it has been logged."),
+            _ => (500, ProblemKinds.Internal, "An unexpected error occurred; it has been logged."),
         };
 
         // A storage outage is logged once, when it starts and when it ends (StorageHealth), not per request.

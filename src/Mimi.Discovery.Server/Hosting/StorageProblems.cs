@@ -4,15 +4,15 @@ namespace Mimi.Discovery.Server.Hosting;
 
 /// <summary>
 /// How a storage outage looks on the wire, in problem answers and in readiness alike: its own problem kind when an
-/// operator must act on the disk (full, read-only), <c>storage-unavailable</c> otherwise.
+/// operator must act on the disk (full, read-only), <see cref="ProblemKinds.StorageUnavailable"/> otherwise.
 /// </summary>
 internal static class StorageProblems
 {
     public static string Kind(StorageErrorKind kind) => kind switch
     {
-        StorageErrorKind.Full => "storage-full",
-        StorageErrorKind.ReadOnly => "storage-read-only",
-        _ => "storage-unavailable",
+        StorageErrorKind.Full => ProblemKinds.StorageFull,
+        StorageErrorKind.ReadOnly => ProblemKinds.StorageReadOnly,
+        _ => ProblemKinds.StorageUnavailable,
     };
 
     public static string Detail(StorageErrorKind kind) => kind switch

@@ -106,7 +106,7 @@ internal static class LogApi
     }
 
     private static ProblemHttpResult IntegrityProblem(long index, string detail) =>
-        Problems.Create(StatusCodes.Status500InternalServerError, LogIntegrityMonitor.Kind, "The log failed its integrity check.",
+        Problems.Create(StatusCodes.Status500InternalServerError, ProblemKinds.LogIntegrity, "The log failed its integrity check.",
             detail + " The operator has been alerted.", new Dictionary<string, object?> { ["index"] = index });
 
     private static async Task<Results<Ok<InclusionProofView>, ProblemHttpResult>> GetInclusionAsync(long? index, long? size, LogStore store, CancellationToken ct)

@@ -11,8 +11,6 @@ namespace Mimi.Discovery.Server.Log;
 /// </summary>
 internal sealed partial class LogIntegrityMonitor(ILogger<LogIntegrityMonitor> logger) : IReadinessContributor
 {
-    public const string Kind = "log-integrity";
-
     private readonly Lock _lock = new();
     private readonly HashSet<string> _standing = [];
     private readonly HashSet<string> _foundSincePass = [];
@@ -23,7 +21,7 @@ internal sealed partial class LogIntegrityMonitor(ILogger<LogIntegrityMonitor> l
         {
             lock (_lock)
             {
-                return _standing.Count == 0 ? null : Kind;
+                return _standing.Count == 0 ? null : ProblemKinds.LogIntegrity;
             }
         }
     }

@@ -23,7 +23,7 @@ internal static class LookupApi
 
     public static IEndpointRouteBuilder MapLookupApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/lookup", LookupAsync).WithName("Lookup").WithTags("Lookup")
+        app.MapPost("/v1/lookup", LookupAsync).WithName("Lookup").RateLimited().WithTags("Lookup")
             .WithSummary("Resolves a batch of identifiers to every mapping the caller may see, each with its assertion and keyMaterial URL. Providers only.")
             .RequireAuthorization(Policies.Provider);
 

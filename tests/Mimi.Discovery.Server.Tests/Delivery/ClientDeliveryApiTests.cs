@@ -1,5 +1,7 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Mimi.Discovery.Client;
+using Mimi.Discovery.Server.Tests.Hosting;
 using static Mimi.Discovery.Server.Tests.Delivery.DeliveryFixture;
 
 namespace Mimi.Discovery.Server.Tests.Delivery;
@@ -67,5 +69,31 @@ public sealed class ClientDeliveryApiTests(DeliveryFixture fixture) : IClassFixt
         Assert.Equal(items.Skip(2).Select(i => (i.Seq, i.Message)), resumed.Select(i => (i.Seq, i.Message)));
         await timeout.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => next);
+    }
+
+    [Fact]
+    public async Task Regression_the_inbox_long_poll_deadline_read_the_system_clock_instead_of_the_injected_one()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var hosted = new HostedProviderService(time: time);
+        await hosted.Service.Operator().CreateHostedUserAsync("bob", "open");
+        using var credentials = ClientCredentials.GenerateEs256($"mimi://{HostedProviderService.Domain}/d/bob-phone");
+        await hosted.Service.Operator().AddHostedClientAsync("bob", "bob-phone", credentials.PublicJwk);
+        var bob = hosted.Service.As(credentials);
+        await bob.GetAccessTokenAsync();
+        var started = time.GetUtcNow();
+
+        // An empty inbox, asked to wait 20 s: the answer comes when the service's clock says so, whatever the wall clock does.
+        var poll = bob.ReadInboxAsync(0, TimeSpan.FromSeconds(20));
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        while (!poll.IsCompleted && wall.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(poll, Task.Delay(100));
+        }
+
+        Assert.True(poll.IsCompleted, $"the poll had not answered after {time.GetUtcNow() - started} on the service's clock ({wall.Elapsed} on the wall)");
+        Assert.Empty((await poll).Items);
+        Assert.True(time.GetUtcNow() - started >= TimeSpan.FromSeconds(20), $"answered after only {time.GetUtcNow() - started} on the service's clock");
     }
 }

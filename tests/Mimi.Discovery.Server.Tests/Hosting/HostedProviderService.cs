@@ -10,7 +10,8 @@ public sealed class HostedProviderService : IDisposable
     private readonly string _data = Directory.CreateTempSubdirectory("mimi-test-").FullName;
 
     /// <param name="settings">Configuration overrides.</param>
-    public HostedProviderService(IDictionary<string, string?>? settings = null)
+    /// <param name="time">A clock to use instead of the system's.</param>
+    public HostedProviderService(IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var keyFile = Path.Combine(_data, "provider.key");
         using (var key = ClientCredentials.GenerateEs256(Domain))
@@ -23,7 +24,7 @@ public sealed class HostedProviderService : IDisposable
             ["Delivery:Domain"] = Domain,
             ["Delivery:ProviderKeyFile"] = keyFile,
         };
-        Service = new ServiceFactory(settings: all, dataDirectory: _data);
+        Service = new ServiceFactory(settings: all, time: time, dataDirectory: _data);
     }
 
     public ServiceFactory Service { get; }

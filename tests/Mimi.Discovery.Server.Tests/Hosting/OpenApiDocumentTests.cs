@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Mimi.Discovery.Server.Hosting;
 
 namespace Mimi.Discovery.Server.Tests.Hosting;
 
@@ -82,6 +83,31 @@ public sealed class OpenApiDocumentTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, encoded.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, literal.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync("/log/tile/0/x1%2F234")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_429_exactly_for_the_endpoints_mapped_as_rate_limited()
+    {
+        // Delivery on, so that its routes are mapped (private lookup is on by default).
+        using var hosted = new HostedProviderService();
+        var service = hosted.Service;
+        var document = await service.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var marked = service.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .Where(e => e.Metadata.GetMetadata<RateLimitedMetadata>() is not null)
+            .Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName)
+            .ToHashSet();
+
+        var with429 = Operations(document)
+            .Where(o => o.Operation.GetProperty("responses").TryGetProperty("429", out _))
+            .Select(o => o.Operation.GetProperty("operationId").GetString()!)
+            .ToHashSet();
+
+        Assert.Equal(marked.Order(StringComparer.Ordinal), with429.Order(StringComparer.Ordinal));
+        // The endpoints that check a quota or relay a peer's 429 today.
+        Assert.Equal(
+            ["ClaimKeyMaterial", "CreateChallenge", "EvaluatePrivateLookup", "GetPrivateLookupBucket", "Lookup", "MimiIdentifierQuery", "MimiKeyMaterial",
+                "MimiRequestConsent", "RequestConsent", "RequestRoomGroupInfo", "SubmitRoomMessage", "UpdateRoom"],
+            with429.Order(StringComparer.Ordinal));
     }
 
     private static IEnumerable<(string Path, JsonElement Operation)> Operations(JsonElement document) =>

@@ -25,11 +25,11 @@ internal static class PrivateLookupApi
         group.MapGet("/key", GetKey).WithName("GetPrivateLookupKey")
             .WithSummary("The OPRF public key evaluations are proven against, its id, and the bucket parameters. Providers only.")
             .RequireAuthorization(Policies.Provider);
-        group.MapPost("/evaluate", EvaluateAsync).WithName("EvaluatePrivateLookup")
+        group.MapPost("/evaluate", EvaluateAsync).WithName("EvaluatePrivateLookup").RateLimited()
             .Accepts<byte[]>("application/octet-stream").Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream")
             .WithSummary("Evaluates blinded identifiers (RFC 9497 P256-SHA256 VOPRF, octet-stream in and out) with a DLEQ proof; rate-limited per requester. Providers only.")
             .RequireAuthorization(Policies.Provider);
-        group.MapGet("/buckets/{bucket}", GetBucketAsync).WithName("GetPrivateLookupBucket")
+        group.MapGet("/buckets/{bucket}", GetBucketAsync).WithName("GetPrivateLookupBucket").RateLimited()
             .WithSummary("The encrypted records of a bucket the caller may see, padded with decoys to at least k. Providers only.")
             .RequireAuthorization(Policies.Provider);
         group.MapPost("/rotate", Rotate).WithName("RotatePrivateLookupKey")
