@@ -1,0 +1,35 @@
+using System.Data.Common;
+
+namespace Mimi.Discovery.Storage;
+
+/// <summary>
+/// Message ids already processed from each source provider, so a retried delivery is answered 201 and processed once.
+/// Handlers record the id in the same transaction as the effect of the message; the purge forgets it after a retention
+/// longer than any sender keeps retrying.
+/// </summary>
+public sealed class InboundMessageStore(MimiDatabase database)
+{
+    /// <summary>Whether <paramref name="messageId"/> from <paramref name="source"/> was already processed.</summary>
+    public Task<bool> SeenAsync(string source, string messageId, CancellationToken ct) => database.ReadAsync(async c =>
+    {
+        await using var query = c.Command("SELECT 1 FROM inbound_messages WHERE source = @s AND message_id = @m");
+        return await query.With("s", source).With("m", messageId).ExecuteScalarAsync(ct) is not null;
+    }, ct);
+
+    /// <summary>
+    /// Records the id inside the caller's transaction; false when it was already there (the caller then skips the
+    /// effect and answers as if it had just processed it).
+    /// </summary>
+    internal static async Task<bool> TryRecordAsync(DbTransaction tx, string source, string messageId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var exists = tx.Command("SELECT 1 FROM inbound_messages WHERE source = @s AND message_id = @m");
+        if (await exists.With("s", source).With("m", messageId).ExecuteScalarAsync(ct) is not null)
+        {
+            return false;
+        }
+
+        await using var insert = tx.Command("INSERT INTO inbound_messages (source, message_id, received_at) VALUES (@s, @m, @t)");
+        await insert.With("s", source).With("m", messageId).With("t", StoredTime.From(now)).ExecuteNonQueryAsync(ct);
+        return true;
+    }
+}
