@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Storage;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Authentication;
 
 namespace Mimi.Discovery.Benchmarks;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Resolution;
@@ -33,7 +34,7 @@ internal readonly record struct HubAnswer(HubStatus Status, ulong CurrentEpoch, 
 /// matched against the claims this provider recorded.
 /// </summary>
 internal sealed partial class Hub(
-    DeliveryStore store, Outbox outbox, InboxSignals signals, WelcomeRouter welcomes, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<Hub> logger)
+    RoomStore store, Outbox outbox, InboxSignals signals, WelcomeRouter welcomes, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<Hub> logger)
 {
     private string OwnDomain => options.Value.HostedDomain;
 
@@ -250,7 +251,7 @@ internal sealed record WelcomeRoute(string ClientUri, string Domain, string Requ
 /// Routes Welcomes by the KeyPackageRefs of their new members, through the claims recorded here, and decides whether a
 /// local new member's Welcome is held in quarantine (a quarantine-mode user who has not accepted the requester).
 /// </summary>
-internal sealed class WelcomeRouter(DeliveryStore store, IConsentGate consent, ClientDirectory clients)
+internal sealed class WelcomeRouter(KeyPackageStore store, IConsentGate consent, ClientDirectory clients)
 {
     public async Task<IReadOnlyList<WelcomeRoute>> RouteAsync(string roomId, MlsWelcome welcome, CancellationToken ct)
     {

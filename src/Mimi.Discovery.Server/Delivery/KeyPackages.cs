@@ -19,7 +19,7 @@ internal sealed record ClaimOutcome(KeyMaterialResponse? Response, RateLimitDeci
 /// total).
 /// </summary>
 internal sealed partial class KeyPackages(
-    DeliveryStore store, KeyedRateLimiter limiter, IConsentGate consent, HostedUserStore users, IOptions<DeliveryOptions> options, TimeProvider time,
+    KeyPackageStore store, KeyedRateLimiter limiter, IConsentGate consent, HostedUserStore users, IOptions<DeliveryOptions> options, TimeProvider time,
     ILogger<KeyPackages> logger)
 {
     private readonly KeyPackageValidator _validator = new(new KeyPackageValidatorOptions { MaximumLifetime = options.Value.MaxKeyPackageLifetime }, time);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.RateLimiting;
@@ -154,7 +155,7 @@ internal static partial class MimiApi
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> IdentifierQueryAsync(
-        string domain, HttpContext http, ClaimsPrincipal user, DeliveryStore store, KeyedRateLimiter limiter, IOptions<DeliveryOptions> options,
+        string domain, HttpContext http, ClaimsPrincipal user, HostedUserStore store, KeyedRateLimiter limiter, IOptions<DeliveryOptions> options,
         CancellationToken ct)
     {
         // Every query counts, malformed ones too: each one probes whether a user exists here (enumeration).
@@ -271,7 +272,7 @@ internal static partial class MimiApi
 /// message id.
 /// </summary>
 internal sealed partial class Follower(
-    DeliveryStore store, WelcomeRouter welcomes, InboxSignals signals, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<Follower> logger)
+    RoomStore store, WelcomeRouter welcomes, InboxSignals signals, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<Follower> logger)
 {
     public async Task ApplyAsync(string source, string messageId, string roomId, ValueArray<FanoutMessage> messages, CancellationToken ct)
     {

@@ -146,11 +146,14 @@ internal static class ServiceSetup
 
         // Consent: requests between users, the gate the delivery core consults, abuse reports.
         services.AddSingleton<ConsentStore>();
+        services.AddSingleton<AbuseReportStore>();
         services.AddSingleton<ConsentService>();
         services.AddSingleton<IConsentGate>(sp => sp.GetRequiredService<ConsentService>());
 
         // Delivery core: KeyPackages, the hub of rooms hosted here, the follower side of notify, inboxes.
-        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<KeyPackageStore>();
+        services.AddSingleton<RoomStore>();
+        services.AddSingleton<InboxStore>();
         services.AddSingleton<IQuarantineRelease, QuarantineRelease>();
         services.AddSingleton<InboxSignals>();
         services.AddSingleton<KeyPackages>();

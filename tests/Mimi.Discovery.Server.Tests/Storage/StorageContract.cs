@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Tests.Fixtures;
 using Mimi.Discovery.Storage;
 using Mimi.Discovery.Storage.Postgres;
