@@ -39,6 +39,7 @@ internal sealed class PurgeOptions
     /// <summary>
     /// How long a peer's message id is remembered, so a retried notify or consent message is applied once. Longer
     /// than <c>Delivery:Outbox:MaxAge</c>, and by default than the longest any peer on this software may retry (30 days).
+    /// A resumable import's progress is kept as long after its last batch, so it can be resumed until then.
     /// </summary>
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan InboundMessageRetention { get; set; } = TimeSpan.FromDays(31);
@@ -140,6 +141,8 @@ internal sealed partial class PurgeWorker(
         (PurgeTarget.Challenges, now - proof.SendWindow - proof.CodeLifetime),
         (PurgeTarget.FailedOutboxMessages, now - o.FailedOutboxRetention),
         (PurgeTarget.GroupInfoGrants, now),
+        // Like a peer's message id, an import's progress only keeps a retried upload from being applied twice.
+        (PurgeTarget.ImportProgress, now - o.InboundMessageRetention),
     ];
 
     [LoggerMessage(EventId = 1005, Message = "Purge failed; the next run, in {Interval}, tries again")]

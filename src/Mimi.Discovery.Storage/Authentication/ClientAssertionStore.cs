@@ -7,20 +7,11 @@ namespace Mimi.Discovery.Storage;
 public sealed class ClientAssertionStore(MimiDatabase database)
 {
     /// <summary>Records a jti; false if this client used it before (a replay).</summary>
-    public async Task<bool> TryRecordAsync(string clientId, string jti, DateTimeOffset expiresAt, CancellationToken ct)
+    public Task<bool> TryRecordAsync(string clientId, string jti, DateTimeOffset expiresAt, CancellationToken ct) => database.WriteAsync(async tx =>
     {
-        try
-        {
-            await database.WriteAsync(async tx =>
-            {
-                await using var insert = tx.Command("INSERT INTO client_assertions (client_id, jti, expires_at) VALUES (@c, @j, @e)");
-                return await insert.With("c", clientId).With("j", jti).With("e", StoredTime.From(expiresAt)).ExecuteNonQueryAsync(ct);
-            }, ct);
-            return true;
-        }
-        catch (StorageException e) when (e.Kind == StorageErrorKind.UniqueViolation)
-        {
-            return false;
-        }
-    }
+        await using var insert = tx.Command("""
+            INSERT INTO client_assertions (client_id, jti, expires_at) VALUES (@c, @j, @e) ON CONFLICT (client_id, jti) DO NOTHING
+            """);
+        return await insert.With("c", clientId).With("j", jti).With("e", StoredTime.From(expiresAt)).ExecuteNonQueryAsync(ct) == 1;
+    }, ct);
 }

@@ -1,8 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
 using Mimi.Discovery.Model;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Mimi.Discovery.Storage;
 
@@ -196,57 +194,20 @@ public sealed class CredentialStore(MimiDatabase database)
         StoredTime.To(r.GetNullableInt64(12)), r.GetNullableString(13), r.GetNullableInt64(14),
         (Discoverability)r.GetInt64(15), JsonSerializer.Deserialize(r.GetString(16), StorageJson.Default.StringArray) ?? [], StoredTime.To(r.GetNullableInt64(17)));
 
-    internal static async Task InsertManyAsync(DbTransaction tx, IReadOnlyList<CredentialRecord> credentials, long change, CancellationToken ct)
-    {
-        const int Width = 15;
-        foreach (var chunk in credentials.Chunk(MultiRow.ChunkSize))
+    private static readonly BulkTable Table = new("credentials",
+        ("serial", StoredType.Text), ("provider", StoredType.Text), ("sii", StoredType.Text), ("ssi", StoredType.Text), ("tags", StoredType.Text),
+        ("attestation", StoredType.Int64), ("certificate", StoredType.Bytes), ("assertion", StoredType.Text), ("not_before", StoredType.Int64),
+        ("not_after", StoredType.Int64), ("log_index", StoredType.Int64), ("created_at", StoredType.Int64), ("discoverability", StoredType.Int64),
+        ("allowed_providers", StoredType.Text), ("change_seq", StoredType.Int64));
+
+    /// <summary>Writes issued credentials inside the log's append transaction, all with change sequence <paramref name="change"/>.</summary>
+    internal static Task InsertManyAsync(DbTransaction tx, SqlDialect dialect, IReadOnlyList<CredentialRecord> credentials, long change, CancellationToken ct) =>
+        dialect.InsertManyAsync(tx, Table, credentials.Select(c => new object?[]
         {
-            await using var insert = tx.Command(
-                "INSERT INTO credentials (serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at, discoverability, allowed_providers, change_seq) VALUES "
-                + MultiRow.Values(chunk.Length, Width));
-            for (var r = 0; r < chunk.Length; r++)
-            {
-                var c = chunk[r];
-                insert.With($"p{r}_0", c.Serial).With($"p{r}_1", c.Provider).With($"p{r}_2", c.Sii).With($"p{r}_3", c.Ssi)
-                    .With($"p{r}_4", JsonSerializer.Serialize(c.Tags.ToArray(), StorageJson.Default.StringArray)).With($"p{r}_5", (long)c.Attestation)
-                    .With($"p{r}_6", c.Certificate).With($"p{r}_7", c.Assertion).With($"p{r}_8", StoredTime.From(c.NotBefore))
-                    .With($"p{r}_9", StoredTime.From(c.NotAfter)).With($"p{r}_10", c.LogIndex).With($"p{r}_11", StoredTime.From(c.CreatedAt))
-                    .With($"p{r}_12", (long)c.Discoverability).With($"p{r}_13", JsonSerializer.Serialize((c.AllowedProviders ?? []).ToArray(), StorageJson.Default.StringArray))
-                    .With($"p{r}_14", change);
-            }
-
-            await insert.ExecuteNonQueryAsync(ct);
-        }
-    }
-
-    /// <summary>The bulk path on PostgreSQL: the same rows as <see cref="InsertManyAsync"/>, streamed with binary COPY inside the open transaction.</summary>
-    internal static async Task CopyManyAsync(NpgsqlConnection connection, IReadOnlyList<CredentialRecord> credentials, long change, CancellationToken ct)
-    {
-        await using var copy = await connection.BeginBinaryImportAsync(
-            "COPY credentials (serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at, discoverability, allowed_providers, change_seq) FROM STDIN (FORMAT BINARY)",
-            ct);
-        foreach (var c in credentials)
-        {
-            await copy.StartRowAsync(ct);
-            await copy.WriteAsync(c.Serial, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(c.Provider, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(c.Sii, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(c.Ssi, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(JsonSerializer.Serialize(c.Tags.ToArray(), StorageJson.Default.StringArray), NpgsqlDbType.Text, ct);
-            await copy.WriteAsync((long)c.Attestation, NpgsqlDbType.Bigint, ct);
-            await copy.WriteAsync(c.Certificate, NpgsqlDbType.Bytea, ct);
-            await copy.WriteAsync(c.Assertion, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(StoredTime.From(c.NotBefore), NpgsqlDbType.Bigint, ct);
-            await copy.WriteAsync(StoredTime.From(c.NotAfter), NpgsqlDbType.Bigint, ct);
-            await copy.WriteAsync(c.LogIndex, NpgsqlDbType.Bigint, ct);
-            await copy.WriteAsync(StoredTime.From(c.CreatedAt), NpgsqlDbType.Bigint, ct);
-            await copy.WriteAsync((long)c.Discoverability, NpgsqlDbType.Bigint, ct);
-            await copy.WriteAsync(JsonSerializer.Serialize((c.AllowedProviders ?? []).ToArray(), StorageJson.Default.StringArray), NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(change, NpgsqlDbType.Bigint, ct);
-        }
-
-        await copy.CompleteAsync(ct);
-    }
+            c.Serial, c.Provider, c.Sii, c.Ssi, JsonSerializer.Serialize(c.Tags.ToArray(), StorageJson.Default.StringArray), (long)c.Attestation,
+            c.Certificate, c.Assertion, StoredTime.From(c.NotBefore), StoredTime.From(c.NotAfter), c.LogIndex, StoredTime.From(c.CreatedAt),
+            (long)c.Discoverability, JsonSerializer.Serialize((c.AllowedProviders ?? []).ToArray(), StorageJson.Default.StringArray), change,
+        }).ToList(), ct);
 
     internal static async Task<bool> RevokeAsync(DbTransaction tx, string serial, DateTimeOffset at, string reason, long logIndex, long change, CancellationToken ct)
     {

@@ -309,6 +309,10 @@ public static partial class Migrations
         (14, "provider-token-generation", """
             ALTER TABLE providers ADD COLUMN token_generation {int64} NOT NULL DEFAULT 0;
             """),
+        // The purge forgets an import's progress once the import has been idle for a retention (PurgeTarget.ImportProgress).
+        (15, "import-progress-purge", """
+            CREATE INDEX ix_import_progress_age ON import_progress (updated_at);
+            """),
     ];
 
     // Data migrations that need code rather than SQL, applied in version order among the SQL steps, in the same
@@ -325,13 +329,12 @@ public static partial class Migrations
     public static async Task<int> ApplyAsync(MimiDatabase database, ILogger logger, CancellationToken ct)
     {
         var dialect = database.Dialect;
-        if (dialect is Sqlite.SqliteDialect)
+        if (dialect.PreMigrationStatement is { } setup)
         {
-            // WAL lets readers proceed during a write; the setting is stored in the file, once.
             await database.ReadAsync(async c =>
             {
-                await using var pragma = c.Command("PRAGMA journal_mode=WAL;");
-                return await pragma.ExecuteScalarAsync(ct);
+                await using var statement = c.Command(setup);
+                return await statement.ExecuteScalarAsync(ct);
             }, ct);
         }
 

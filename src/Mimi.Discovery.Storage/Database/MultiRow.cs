@@ -5,6 +5,9 @@ internal static class MultiRow
 {
     public const int ChunkSize = 200;
 
+    public static string Parameter(int row, int column) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"p{row}_{column}");
+
     public static string Values(int rows, int columns)
     {
         var text = new System.Text.StringBuilder(rows * columns * 8);

@@ -37,6 +37,35 @@ public abstract class SqlDialect
     {
     }
 
+    /// <summary>
+    /// A statement run before migrating, outside any transaction (SQLite's journal mode, which the file keeps); null
+    /// where the database needs none.
+    /// </summary>
+    internal virtual string? PreMigrationStatement => null;
+
+    /// <summary>
+    /// Inserts <paramref name="rows"/> (values in <paramref name="table"/>'s column order) inside
+    /// <paramref name="transaction"/>, with one multi-row INSERT per chunk rather than one round trip per row; a
+    /// database with a faster bulk path takes it for large batches.
+    /// </summary>
+    internal virtual async Task InsertManyAsync(DbTransaction transaction, BulkTable table, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        var width = table.Types.Count;
+        foreach (var chunk in rows.Chunk(MultiRow.ChunkSize))
+        {
+            await using var insert = transaction.Command($"INSERT INTO {table.Name} ({table.ColumnList}) VALUES " + MultiRow.Values(chunk.Length, width));
+            for (var r = 0; r < chunk.Length; r++)
+            {
+                for (var c = 0; c < width; c++)
+                {
+                    insert.With(MultiRow.Parameter(r, c), chunk[r][c]);
+                }
+            }
+
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
+
     internal string Ddl(string sql) => sql.Replace("{int64}", Int64Type, StringComparison.Ordinal)
                                          .Replace("{bytes}", BytesType, StringComparison.Ordinal)
                                          .Replace("{serial}", SerialKeyType, StringComparison.Ordinal);

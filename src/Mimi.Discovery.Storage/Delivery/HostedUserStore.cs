@@ -6,24 +6,19 @@ namespace Mimi.Discovery.Storage;
 public sealed class HostedUserStore(MimiDatabase database)
 {
     /// <summary>Creates a user; false if it already exists.</summary>
-    public async Task<bool> TryCreateUserAsync(HostedUser user, CancellationToken ct)
+    public Task<bool> TryCreateUserAsync(HostedUser user, CancellationToken ct) => database.WriteAsync(async tx =>
     {
-        try
-        {
-            await database.WriteAsync(async tx =>
-            {
-                await using var insert = tx.Command("INSERT INTO hosted_users (user_uri, consent_mode, created_at) VALUES (@u, @m, @t)");
-                await insert.With("u", user.UserUri).With("m", (long)user.ConsentMode).With("t", StoredTime.From(user.CreatedAt)).ExecuteNonQueryAsync(ct);
-                await ProviderStore.BumpRevisionAsync(tx, ct);
-                return 0;
-            }, ct);
-            return true;
-        }
-        catch (StorageException e) when (e.Kind == StorageErrorKind.UniqueViolation)
+        await using var insert = tx.Command("""
+            INSERT INTO hosted_users (user_uri, consent_mode, created_at) VALUES (@u, @m, @t) ON CONFLICT (user_uri) DO NOTHING
+            """);
+        if (await insert.With("u", user.UserUri).With("m", (long)user.ConsentMode).With("t", StoredTime.From(user.CreatedAt)).ExecuteNonQueryAsync(ct) == 0)
         {
             return false;
         }
-    }
+
+        await ProviderStore.BumpRevisionAsync(tx, ct);
+        return true;
+    }, ct);
 
     /// <summary>A user, or null when unknown or deleted.</summary>
     public Task<HostedUser?> FindUserAsync(string userUri, CancellationToken ct) => database.ReadAsync(async c =>
@@ -70,30 +65,26 @@ public sealed class HostedUserStore(MimiDatabase database)
     }, ct);
 
     /// <summary>Registers a client for an existing user; false if the client URI is taken or the user is unknown.</summary>
-    public async Task<bool> TryAddClientAsync(HostedClient client, CancellationToken ct)
+    public Task<bool> TryAddClientAsync(HostedClient client, CancellationToken ct) => database.WriteAsync(async tx =>
     {
-        try
-        {
-            return await database.WriteAsync(async tx =>
-            {
-                await using var user = tx.Command("SELECT 1 FROM hosted_users WHERE user_uri = @u AND deleted_at IS NULL");
-                if (await user.With("u", client.UserUri).ExecuteScalarAsync(ct) is null)
-                {
-                    return false;
-                }
-
-                await using var insert = tx.Command("INSERT INTO hosted_clients (client_uri, user_uri, kid, jwk, created_at) VALUES (@c, @u, @k, @j, @t)");
-                await insert.With("c", client.ClientUri).With("u", client.UserUri).With("k", client.Kid).With("j", client.Jwk)
-                    .With("t", StoredTime.From(client.CreatedAt)).ExecuteNonQueryAsync(ct);
-                await ProviderStore.BumpRevisionAsync(tx, ct);
-                return true;
-            }, ct);
-        }
-        catch (StorageException e) when (e.Kind == StorageErrorKind.UniqueViolation)
+        await using var user = tx.Command("SELECT 1 FROM hosted_users WHERE user_uri = @u AND deleted_at IS NULL");
+        if (await user.With("u", client.UserUri).ExecuteScalarAsync(ct) is null)
         {
             return false;
         }
-    }
+
+        await using var insert = tx.Command("""
+            INSERT INTO hosted_clients (client_uri, user_uri, kid, jwk, created_at) VALUES (@c, @u, @k, @j, @t) ON CONFLICT (client_uri) DO NOTHING
+            """);
+        if (await insert.With("c", client.ClientUri).With("u", client.UserUri).With("k", client.Kid).With("j", client.Jwk)
+            .With("t", StoredTime.From(client.CreatedAt)).ExecuteNonQueryAsync(ct) == 0)
+        {
+            return false;
+        }
+
+        await ProviderStore.BumpRevisionAsync(tx, ct);
+        return true;
+    }, ct);
 
     /// <summary>Removes a client (its tokens stop working on the next call); false when unknown.</summary>
     public Task<bool> RemoveClientAsync(string clientUri, DateTimeOffset now, CancellationToken ct) => database.WriteAsync(async tx =>

@@ -10,26 +10,20 @@ namespace Mimi.Discovery.Storage;
 public sealed class RoomStore(MimiDatabase database)
 {
     /// <summary>Creates a hosted room at epoch 0 with its creator as the first member; false when the room id is taken.</summary>
-    public async Task<bool> TryCreateRoomAsync(string roomId, byte[] groupId, RoomMember creator, DateTimeOffset now, CancellationToken ct)
-    {
-        try
+    public Task<bool> TryCreateRoomAsync(string roomId, byte[] groupId, RoomMember creator, DateTimeOffset now, CancellationToken ct) =>
+        database.WriteAsync(async tx =>
         {
-            return await database.WriteAsync(async tx =>
+            await using (var insert = tx.Command("INSERT INTO rooms (room_id, group_id, epoch, created_at) VALUES (@r, @g, 0, @t) ON CONFLICT (room_id) DO NOTHING"))
             {
-                await using (var insert = tx.Command("INSERT INTO rooms (room_id, group_id, epoch, created_at) VALUES (@r, @g, 0, @t)"))
+                if (await insert.With("r", roomId).With("g", groupId).With("t", StoredTime.From(now)).ExecuteNonQueryAsync(ct) == 0)
                 {
-                    await insert.With("r", roomId).With("g", groupId).With("t", StoredTime.From(now)).ExecuteNonQueryAsync(ct);
+                    return false;
                 }
+            }
 
-                await AddMemberAsync(tx, roomId, creator, now, ct);
-                return true;
-            }, ct);
-        }
-        catch (StorageException e) when (e.Kind == StorageErrorKind.UniqueViolation)
-        {
-            return false;
-        }
-    }
+            await AddMemberAsync(tx, roomId, creator, now, ct);
+            return true;
+        }, ct);
 
     /// <summary>A hosted room, or null.</summary>
     public Task<HostedRoom?> FindRoomAsync(string roomId, CancellationToken ct) => database.ReadAsync(async c =>

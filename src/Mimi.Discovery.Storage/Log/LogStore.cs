@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Mimi.Discovery.Transparency;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Mimi.Discovery.Storage;
 
@@ -13,8 +11,7 @@ namespace Mimi.Discovery.Storage;
 /// </summary>
 public sealed class LogStore : ITileReader
 {
-    // From this many rows a PostgreSQL batch is written with binary COPY rather than multi-row INSERTs.
-    private const int CopyThreshold = 256;
+    private static readonly BulkTable Entries = new("log_entries", ("idx", StoredType.Int64), ("data", StoredType.Bytes), ("created_at", StoredType.Int64));
     private readonly MimiDatabase _database;
     private readonly int _cacheLimit;
     private readonly ConcurrentDictionary<(int Level, long Index), byte[]> _tiles = new();
@@ -67,21 +64,12 @@ public sealed class LogStore : ITileReader
             }
 
             // Credential rows carry their log index (their assertions are signed over it): build them in parallel,
-            // then write rows and entries with one multi-row statement per chunk, not one round trip per row.
+            // then write rows and entries in bulk (SqlDialect.InsertManyAsync), not one round trip per row.
             var credentials = new CredentialRecord?[accepted.Count];
             Parallel.For(0, accepted.Count, i => credentials[i] = accepted[i].Write is IssueCredentialWrite issue ? issue.Credential(accepted[i].Index) : null);
             var now = StoredTime.From(DateTimeOffset.UtcNow);
-            if (tx.Connection is NpgsqlConnection npgsql && accepted.Count >= CopyThreshold)
-            {
-                // Large batches (bulk import) on PostgreSQL: binary COPY in the same transaction, far fewer bytes and no SQL to parse.
-                await CredentialStore.CopyManyAsync(npgsql, credentials.OfType<CredentialRecord>().ToList(), change, ct);
-                await CopyEntriesAsync(npgsql, accepted, now, ct);
-            }
-            else
-            {
-                await CredentialStore.InsertManyAsync(tx, credentials.OfType<CredentialRecord>().ToList(), change, ct);
-                await InsertEntriesAsync(tx, accepted, now, ct);
-            }
+            await CredentialStore.InsertManyAsync(tx, _database.Dialect, credentials.OfType<CredentialRecord>().ToList(), change, ct);
+            await _database.Dialect.InsertManyAsync(tx, Entries, accepted.Select(a => new object?[] { a.Index, a.Write.Entry, now }).ToList(), ct);
 
             if (mark is not null)
             {
@@ -184,34 +172,6 @@ public sealed class LogStore : ITileReader
         }
 
         _tiles.AddOrUpdate((tile.Level, tile.Index), hashes, (_, old) => old.Length >= hashes.Length ? old : hashes);
-    }
-
-    private static async Task InsertEntriesAsync(DbTransaction tx, List<(long Index, LogWrite Write)> entries, long now, CancellationToken ct)
-    {
-        foreach (var chunk in entries.Chunk(MultiRow.ChunkSize))
-        {
-            await using var insert = tx.Command("INSERT INTO log_entries (idx, data, created_at) VALUES " + MultiRow.Values(chunk.Length, 3));
-            for (var r = 0; r < chunk.Length; r++)
-            {
-                insert.With($"p{r}_0", chunk[r].Index).With($"p{r}_1", chunk[r].Write.Entry).With($"p{r}_2", now);
-            }
-
-            await insert.ExecuteNonQueryAsync(ct);
-        }
-    }
-
-    private static async Task CopyEntriesAsync(NpgsqlConnection connection, List<(long Index, LogWrite Write)> entries, long now, CancellationToken ct)
-    {
-        await using var copy = await connection.BeginBinaryImportAsync("COPY log_entries (idx, data, created_at) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var (index, write) in entries)
-        {
-            await copy.StartRowAsync(ct);
-            await copy.WriteAsync(index, NpgsqlDbType.Bigint, ct);
-            await copy.WriteAsync(write.Entry, NpgsqlDbType.Bytea, ct);
-            await copy.WriteAsync(now, NpgsqlDbType.Bigint, ct);
-        }
-
-        await copy.CompleteAsync(ct);
     }
 
     private async Task<LogHead> ReadHeadAsync(DbConnection connection, DbTransaction? tx, CancellationToken ct)

@@ -22,14 +22,11 @@ public sealed class InboundMessageStore(MimiDatabase database)
     /// </summary>
     internal static async Task<bool> TryRecordAsync(DbTransaction tx, string source, string messageId, DateTimeOffset now, CancellationToken ct)
     {
-        await using var exists = tx.Command("SELECT 1 FROM inbound_messages WHERE source = @s AND message_id = @m");
-        if (await exists.With("s", source).With("m", messageId).ExecuteScalarAsync(ct) is not null)
-        {
-            return false;
-        }
-
-        await using var insert = tx.Command("INSERT INTO inbound_messages (source, message_id, received_at) VALUES (@s, @m, @t)");
-        await insert.With("s", source).With("m", messageId).With("t", StoredTime.From(now)).ExecuteNonQueryAsync(ct);
-        return true;
+        // A concurrent delivery of the same id is an expected outcome, not an error: PostgreSQL makes this insert wait
+        // for the other transaction and then insert nothing, where a look-then-insert raised a unique violation.
+        await using var insert = tx.Command("""
+            INSERT INTO inbound_messages (source, message_id, received_at) VALUES (@s, @m, @t) ON CONFLICT (source, message_id) DO NOTHING
+            """);
+        return await insert.With("s", source).With("m", messageId).With("t", StoredTime.From(now)).ExecuteNonQueryAsync(ct) == 1;
     }
 }

@@ -9,34 +9,28 @@ public sealed class ProviderStore(MimiDatabase database)
     private const string Columns = "domain, display_name, contact, trust, status, created_at, updated_at, key_material_url";
 
     /// <summary>Creates a provider with its first keys; false if the domain is enrolled already.</summary>
-    public async Task<bool> CreateAsync(ProviderRecord provider, CancellationToken ct)
+    public Task<bool> CreateAsync(ProviderRecord provider, CancellationToken ct) => database.WriteAsync(async tx =>
     {
-        try
+        await using (var insert = tx.Command($"INSERT INTO providers ({Columns}) VALUES (@d, @n, @c, @t, @s, @ca, @ua, @k) ON CONFLICT (domain) DO NOTHING"))
         {
-            return await database.WriteAsync(async tx =>
+            if (await insert.With("d", provider.Domain).With("n", provider.DisplayName).With("c", provider.Contact)
+                .With("t", (long)provider.Trust).With("s", (long)provider.Status)
+                .With("ca", StoredTime.From(provider.CreatedAt)).With("ua", StoredTime.From(provider.UpdatedAt))
+                .With("k", provider.KeyMaterialUrl).ExecuteNonQueryAsync(ct) == 0)
             {
-                await using (var insert = tx.Command($"INSERT INTO providers ({Columns}) VALUES (@d, @n, @c, @t, @s, @ca, @ua, @k)"))
-                {
-                    await insert.With("d", provider.Domain).With("n", provider.DisplayName).With("c", provider.Contact)
-                        .With("t", (long)provider.Trust).With("s", (long)provider.Status)
-                        .With("ca", StoredTime.From(provider.CreatedAt)).With("ua", StoredTime.From(provider.UpdatedAt))
-                        .With("k", provider.KeyMaterialUrl).ExecuteNonQueryAsync(ct);
-                }
-
-                foreach (var key in provider.Keys)
-                {
-                    await InsertKeyAsync(tx, provider.Domain, key, ct);
-                }
-
-                await BumpRevisionAsync(tx, ct);
-                return true;
-            }, ct);
+                return false;
+            }
         }
-        catch (StorageException e) when (e.Kind == StorageErrorKind.UniqueViolation)
+
+        // A new domain has no keys yet: these inserts meet no conflict (the caller refuses a kid given twice).
+        foreach (var key in provider.Keys)
         {
-            return false;
+            await InsertKeyAsync(tx, provider.Domain, key, ct);
         }
-    }
+
+        await BumpRevisionAsync(tx, ct);
+        return true;
+    }, ct);
 
     /// <summary>One provider with its keys, or null.</summary>
     public async Task<ProviderRecord?> GetAsync(string domain, CancellationToken ct) =>
@@ -75,27 +69,32 @@ public sealed class ProviderStore(MimiDatabase database)
         }, ct);
 
     /// <summary>Adds a signing key (rotation step one).</summary>
-    public async Task<KeyChange> AddKeyAsync(string domain, ProviderKeyRecord key, CancellationToken ct)
+    public Task<KeyChange> AddKeyAsync(string domain, ProviderKeyRecord key, CancellationToken ct) => database.WriteAsync(async tx =>
     {
-        try
+        await using (var provider = tx.Command($"SELECT 1 FROM providers WHERE domain = @d{database.Dialect.ForUpdate}"))
         {
-            return await database.WriteAsync(async tx =>
+            if (await provider.With("d", domain).ExecuteScalarAsync(ct) is null)
             {
-                if (!await TouchAsync(tx, domain, key.CreatedAt, ct))
-                {
-                    return KeyChange.NotFound;
-                }
+                return KeyChange.NotFound;
+            }
+        }
 
-                await InsertKeyAsync(tx, domain, key, ct);
-                await BumpRevisionAsync(tx, ct);
-                return KeyChange.Done;
-            }, ct);
-        }
-        catch (StorageException e) when (e.Kind == StorageErrorKind.UniqueViolation)
+        // The key first: a duplicate kid changes nothing, so the provider's updated_at and the revision stay.
+        await using (var insert = tx.Command("""
+            INSERT INTO provider_keys (domain, kid, jwk, created_at, retired_at) VALUES (@d, @k, @j, @c, @r) ON CONFLICT (domain, kid) DO NOTHING
+            """))
         {
-            return KeyChange.Duplicate;
+            if (await insert.With("d", domain).With("k", key.Kid).With("j", key.Jwk).With("c", StoredTime.From(key.CreatedAt))
+                .With("r", key.RetiredAt is { } r ? StoredTime.From(r) : null).ExecuteNonQueryAsync(ct) == 0)
+            {
+                return KeyChange.Duplicate;
+            }
         }
-    }
+
+        await TouchAsync(tx, domain, key.CreatedAt, ct);
+        await BumpRevisionAsync(tx, ct);
+        return KeyChange.Done;
+    }, ct);
 
     /// <summary>Retires a signing key (rotation step two): assertions it signs are refused from now on.</summary>
     public Task<KeyChange> RetireKeyAsync(string domain, string kid, DateTimeOffset now, CancellationToken ct) =>

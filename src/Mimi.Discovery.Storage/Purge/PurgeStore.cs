@@ -30,6 +30,7 @@ public sealed class PurgeStore(MimiDatabase database)
         PurgeTarget.Challenges => Batch("challenges", "id", "expires_at < @t"),
         PurgeTarget.FailedOutboxMessages => Batch("outbox", "seq", "state = 1 AND failed_at < @t"),
         PurgeTarget.GroupInfoGrants => Batch("group_info_grants", "room_id, client_uri", "expires_at < @t"),
+        PurgeTarget.ImportProgress => Batch("import_progress", "provider, import_id", "updated_at < @t"),
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, null),
     };
 

@@ -26,4 +26,7 @@ public enum PurgeTarget
 
     /// <summary>GroupInfo grants for external joins that were never used, by their expiry.</summary>
     GroupInfoGrants,
+
+    /// <summary>Progress of resumable imports (so a resumed upload logs no line twice), by the time of its last batch.</summary>
+    ImportProgress,
 }

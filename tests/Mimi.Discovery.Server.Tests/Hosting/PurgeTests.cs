@@ -81,6 +81,13 @@ public abstract class PurgeContract : IAsyncLifetime
         await outbox.FailAsync(due["failed-long-ago"], "refused", Now.AddDays(-31), default);
         await outbox.FailAsync(due["failed-yesterday"], "refused", Now.AddDays(-1), default);
 
+        // Import progress is kept for the inbound-message retention (31 days) after an import's last batch.
+        await ExecuteAsync($"""
+            INSERT INTO import_progress (provider, import_id, through_line, imported, rejected, created_at, updated_at) VALUES
+            ('alpha.test', 'import-idle', 10, 10, 0, 0, {Now.AddDays(-32).ToUnixTimeMilliseconds()}),
+            ('alpha.test', 'import-recent', 10, 10, 0, 0, {Now.AddDays(-30).ToUnixTimeMilliseconds()})
+            """);
+
         // Batches of two: three expired KeyPackages take two batches, and every one goes.
         var worker = Worker(new PurgeOptions { BatchSize = 2 });
         var deleted = await worker.RunOnceAsync(default);
@@ -95,6 +102,7 @@ public abstract class PurgeContract : IAsyncLifetime
             [PurgeTarget.Challenges] = 1,
             [PurgeTarget.FailedOutboxMessages] = 1,
             [PurgeTarget.GroupInfoGrants] = 1,
+            [PurgeTarget.ImportProgress] = 1,
         }, deleted);
         Assert.Equal(["kp-live", "kp-live-last-resort"], await KeysAsync("SELECT kp_ref FROM key_packages ORDER BY kp_ref"));
         Assert.Equal(["claim-recent"], await KeysAsync("SELECT kp_ref FROM key_package_claims"));
@@ -104,6 +112,7 @@ public abstract class PurgeContract : IAsyncLifetime
         Assert.Equal(["challenge-in-window"], await KeysAsync("SELECT id FROM challenges"));
         Assert.Equal(["mimi://beta.test/d/live"], await KeysAsync("SELECT client_uri FROM group_info_grants"));
         Assert.Equal(["failed-yesterday", "still-pending"], await KeysAsync("SELECT message_id FROM outbox ORDER BY message_id"));
+        Assert.Equal(["import-recent"], await KeysAsync("SELECT import_id FROM import_progress"));
         Assert.Equal("failed-yesterday", Assert.Single(await outbox.ListFailedAsync(10, default)).MessageId);
         Assert.Equal(new KeyPackageCount(1, 1), await keyPackages.CountKeyPackagesAsync(Client, Now, default));
 
@@ -132,8 +141,37 @@ public abstract class PurgeContract : IAsyncLifetime
         Assert.Equal(1, (await worker.RunOnceAsync(default))[PurgeTarget.InboundMessages]);
     }
 
-    private PurgeWorker Worker(PurgeOptions options) =>
-        new(new PurgeStore(Database), Options.Create(options), Options.Create(new ProofOfControlOptions()), _time, NullLogger<PurgeWorker>.Instance);
+    [Fact]
+    public async Task Regression_import_progress_was_never_purged()
+    {
+        // Written the only way it is written: in the log transaction of an import's batch, stamped with the wall clock.
+        var progress = new ImportProgressStore(Database);
+        await new LogStore(Database).AppendAsync([], new ImportMark("alpha.test", "import-1", 1, 10, 0), default);
+        var written = (await progress.GetAsync("alpha.test", "import-1", default))!.UpdatedAt;
+        var retention = new PurgeOptions().InboundMessageRetention;
+        var time = new FakeTimeProvider(written + retention - TimeSpan.FromHours(1));
+        var worker = Worker(new PurgeOptions(), time);
+
+        // Within the retention the import can still be resumed where it stopped.
+        Assert.Equal(0, (await worker.RunOnceAsync(default))[PurgeTarget.ImportProgress]);
+        Assert.Equal(10, (await progress.GetAsync("alpha.test", "import-1", default))?.ThroughLine);
+
+        time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(1, (await worker.RunOnceAsync(default))[PurgeTarget.ImportProgress]);
+        Assert.Null(await progress.GetAsync("alpha.test", "import-1", default));
+    }
+
+    private PurgeWorker Worker(PurgeOptions options, TimeProvider? time = null) =>
+        new(new PurgeStore(Database), Options.Create(options), Options.Create(new ProofOfControlOptions()), time ?? _time, NullLogger<PurgeWorker>.Instance);
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = Connect();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
 
     private async Task<List<string>> KeysAsync(string sql)
     {

@@ -1,11 +1,16 @@
 using System.Data.Common;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Mimi.Discovery.Storage.Postgres;
 
 /// <summary>PostgreSQL through Npgsql, for several replicas sharing one database.</summary>
 public sealed class PostgresDialect : SqlDialect, IAsyncDisposable
 {
+    // From this many rows a bulk insert is written with binary COPY rather than multi-row INSERTs (bulk import): far
+    // fewer bytes and no SQL to parse.
+    private const int CopyThreshold = 256;
+
     // Arbitrary, fixed key for pg_advisory_xact_lock: every replica migrating at once queues on it.
     private const long MigrationLockKey = 0x4D494D4944495343;
     private readonly NpgsqlDataSource _dataSource;
@@ -26,8 +31,8 @@ public sealed class PostgresDialect : SqlDialect, IAsyncDisposable
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
-    /// <summary>The pooled data source (bulk paths use it directly).</summary>
-    public NpgsqlDataSource DataSource => _dataSource;
+    /// <summary>The pooled data source: tests clear its pool so that a server setting reaches new sessions.</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
 
     /// <inheritdoc />
     public override string Name => "postgres";
@@ -52,6 +57,38 @@ public sealed class PostgresDialect : SqlDialect, IAsyncDisposable
         command.CommandText = "SELECT pg_advisory_xact_lock(@key)";
         command.Parameters.Add(new NpgsqlParameter("key", MigrationLockKey));
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    internal override async Task InsertManyAsync(DbTransaction transaction, BulkTable table, IReadOnlyList<object?[]> rows, CancellationToken ct)
+    {
+        if (rows.Count < CopyThreshold)
+        {
+            await base.InsertManyAsync(transaction, table, rows, ct);
+            return;
+        }
+
+        // Inside the open transaction: the rows commit or roll back with everything else it wrote.
+        var connection = (NpgsqlConnection)transaction.Connection!;
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY {table.Name} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var row in rows)
+        {
+            await copy.StartRowAsync(ct);
+            for (var c = 0; c < row.Length; c++)
+            {
+                await (row[c] switch
+                {
+                    null => copy.WriteNullAsync(ct),
+                    var value => table.Types[c] switch
+                    {
+                        StoredType.Text => copy.WriteAsync((string)value, NpgsqlDbType.Text, ct),
+                        StoredType.Int64 => copy.WriteAsync((long)value, NpgsqlDbType.Bigint, ct),
+                        _ => copy.WriteAsync((byte[])value, NpgsqlDbType.Bytea, ct),
+                    },
+                });
+            }
+        }
+
+        await copy.CompleteAsync(ct);
     }
 
     internal override StorageErrorKind Classify(Exception exception) => exception switch

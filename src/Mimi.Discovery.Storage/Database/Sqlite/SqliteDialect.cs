@@ -67,6 +67,9 @@ public sealed class SqliteDialect : SqlDialect
 
     internal override string ForUpdate => "";
 
+    // WAL lets readers proceed during a write; the setting is stored in the file, once.
+    internal override string? PreMigrationStatement => "PRAGMA journal_mode=WAL;";
+
     internal override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
     internal override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct)
