@@ -71,7 +71,6 @@ internal static class ServiceSetup
         services.AddSingleton<QuotaStore>();
         services.AddSingleton<HostedUserStore>();
         services.AddSingleton<OutboxStore>();
-        services.AddSingleton<InboundMessageStore>();
         services.AddSingleton(sp => new LogStore(sp.GetRequiredService<MimiDatabase>(), sp.GetRequiredService<IOptions<LogOptions>>().Value.TileCacheSize));
         services.AddHostedService<DatabaseMigrator>();
         services.AddSingleton<PurgeStore>();

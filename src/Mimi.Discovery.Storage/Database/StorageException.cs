@@ -4,7 +4,7 @@ namespace Mimi.Discovery.Storage;
 public sealed class StorageException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public StorageException(StorageErrorKind kind, Exception inner)
+    internal StorageException(StorageErrorKind kind, Exception inner)
         : base($"Storage failure ({kind}): {inner.Message}", inner) => Kind = kind;
 
     /// <summary>What went wrong.</summary>

@@ -22,7 +22,7 @@ public sealed partial class StorageHealth
     private long _started;
 
     /// <summary>Creates a tracker that reports outages to <paramref name="logger"/>.</summary>
-    public StorageHealth(ILogger logger) => _logger = logger;
+    internal StorageHealth(ILogger logger) => _logger = logger;
 
     /// <summary>The outage under way, or null while storage works.</summary>
     public StorageOutage? Outage => Volatile.Read(ref _outage);

@@ -7,15 +7,8 @@ namespace Mimi.Discovery.Storage;
 /// Handlers record the id in the same transaction as the effect of the message; the purge forgets it after a retention
 /// longer than any sender keeps retrying.
 /// </summary>
-public sealed class InboundMessageStore(MimiDatabase database)
+internal static class InboundMessageStore
 {
-    /// <summary>Whether <paramref name="messageId"/> from <paramref name="source"/> was already processed.</summary>
-    public Task<bool> SeenAsync(string source, string messageId, CancellationToken ct) => database.ReadAsync(async c =>
-    {
-        await using var query = c.Command("SELECT 1 FROM inbound_messages WHERE source = @s AND message_id = @m");
-        return await query.With("s", source).With("m", messageId).ExecuteScalarAsync(ct) is not null;
-    }, ct);
-
     /// <summary>
     /// Records the id inside the caller's transaction; false when it was already there (the caller then skips the
     /// effect and answers as if it had just processed it).

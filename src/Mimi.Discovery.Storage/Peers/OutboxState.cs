@@ -1,7 +1,7 @@
 namespace Mimi.Discovery.Storage;
 
-/// <summary>Where an outbox message stands.</summary>
-public enum OutboxState
+/// <summary>Where an outbox message stands: the values of <c>outbox.state</c>.</summary>
+internal enum OutboxState
 {
     /// <summary>Waiting for its (next) attempt.</summary>
     Pending = 0,
