@@ -19,7 +19,7 @@ internal static class TokenBenchmark
     {
         await using var host = await ServiceHost.StartAsync(null);
         var tokens = host.Services.GetRequiredService<AccessTokens>();
-        var (token, _) = tokens.Issue(new ClientEntry("bench.test", ClientRole.Provider, true, Storage.ProviderTrust.Standard,
+        var (token, _) = tokens.Issue(new ClientEntry("bench.test", ClientRole.Provider, true, ProviderTrust.Standard,
             System.Collections.Frozen.FrozenDictionary<string, ClientKey>.Empty));
         var parameters = host.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters;
         var handler = new JsonWebTokenHandler();
