@@ -88,8 +88,8 @@ internal sealed partial class KeyPackages(
 
         var suites = request.AcceptableCipherSuites.Select(s => (ushort)s).ToHashSet();
         var claimed = await store.ClaimAsync(request.TargetUser, request.RequestingUser, request.RoomId, suites, time.GetUtcNow(), ct);
-        var clients = new List<ClientKeyMaterial>(claimed.Clients.Count);
-        foreach (var client in claimed.Clients)
+        var clients = new List<ClientKeyMaterial>(claimed.Count);
+        foreach (var client in claimed)
         {
             clients.Add(client.Data is { } data && MlsMessage.TryDecode(data, out var message, out _) && message.KeyPackage is { } keyPackage
                 ? ClientKeyMaterial.Claimed(client.ClientUri, keyPackage)

@@ -77,18 +77,18 @@ public sealed class ConsentStore(MimiDatabase database)
         }, ct);
 
     /// <summary>What <paramref name="requester"/> asked for, newest first.</summary>
-    public Task<IReadOnlyList<OutgoingConsent>> ListOutgoingAsync(string requester, int limit, CancellationToken ct) =>
-        database.ReadAsync<IReadOnlyList<OutgoingConsent>>(async c =>
+    public Task<IReadOnlyList<ConsentRequest>> ListOutgoingAsync(string requester, int limit, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<ConsentRequest>>(async c =>
         {
             await using var query = c.Command("""
                 SELECT requester, target, room, state, requested_at, updated_at FROM consent_outgoing
                 WHERE requester = @r ORDER BY updated_at DESC, target LIMIT @l
                 """);
             await using var reader = await query.With("r", requester).With("l", (long)limit).ExecuteReaderAsync(ct);
-            var list = new List<OutgoingConsent>();
+            var list = new List<ConsentRequest>();
             while (await reader.ReadAsync(ct))
             {
-                list.Add(new OutgoingConsent(reader.GetString(0), reader.GetString(1), ConsentPair.RoomFrom(reader.GetString(2)),
+                list.Add(new ConsentRequest(reader.GetString(0), reader.GetString(1), ConsentPair.RoomFrom(reader.GetString(2)),
                     (ConsentState)reader.GetInt64(3), StoredTime.To(reader.GetInt64(4)), StoredTime.To(reader.GetInt64(5))));
             }
 
@@ -115,8 +115,8 @@ public sealed class ConsentStore(MimiDatabase database)
         }, ct);
 
     /// <summary>The undecided requests to <paramref name="target"/> from requesters it has not blocked, oldest first.</summary>
-    public Task<IReadOnlyList<IncomingConsent>> ListPendingAsync(string target, int limit, CancellationToken ct) =>
-        database.ReadAsync<IReadOnlyList<IncomingConsent>>(async c =>
+    public Task<IReadOnlyList<ConsentRequest>> ListPendingAsync(string target, int limit, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<ConsentRequest>>(async c =>
         {
             await using var query = c.Command("""
                 SELECT i.requester, i.target, i.room, i.state, i.requested_at, i.updated_at FROM consent_incoming i
@@ -125,10 +125,10 @@ public sealed class ConsentStore(MimiDatabase database)
                 ORDER BY i.requested_at, i.requester LIMIT @l
                 """);
             await using var reader = await query.With("t", target).With("l", (long)limit).ExecuteReaderAsync(ct);
-            var list = new List<IncomingConsent>();
+            var list = new List<ConsentRequest>();
             while (await reader.ReadAsync(ct))
             {
-                list.Add(new IncomingConsent(reader.GetString(0), reader.GetString(1), ConsentPair.RoomFrom(reader.GetString(2)),
+                list.Add(new ConsentRequest(reader.GetString(0), reader.GetString(1), ConsentPair.RoomFrom(reader.GetString(2)),
                     (ConsentState)reader.GetInt64(3), StoredTime.To(reader.GetInt64(4)), StoredTime.To(reader.GetInt64(5))));
             }
 

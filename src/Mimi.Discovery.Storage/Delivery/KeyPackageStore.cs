@@ -43,9 +43,9 @@ public sealed class KeyPackageStore(MimiDatabase database)
     /// (which stays), never an expired one, and only of <paramref name="cipherSuites"/> when any are given. Each claim
     /// is recorded so the Welcome that uses it can be routed.
     /// </summary>
-    public Task<KeyPackageClaimResult> ClaimAsync(string targetUser, string requesterUser, string roomId, IReadOnlyCollection<ushort> cipherSuites,
+    public Task<IReadOnlyList<ClaimedKeyPackage>> ClaimAsync(string targetUser, string requesterUser, string roomId, IReadOnlyCollection<ushort> cipherSuites,
         DateTimeOffset now, CancellationToken ct) =>
-        database.WriteAsync(async tx =>
+        database.WriteAsync<IReadOnlyList<ClaimedKeyPackage>>(async tx =>
         {
             var clients = new List<string>();
             await using (var query = tx.Command("SELECT client_uri FROM hosted_clients WHERE user_uri = @u AND removed_at IS NULL ORDER BY client_uri"))
@@ -70,7 +70,7 @@ public sealed class KeyPackageStore(MimiDatabase database)
                 result.Add(new ClaimedKeyPackage(client, claimed?.Ref, claimed?.Data));
             }
 
-            return new KeyPackageClaimResult(result);
+            return result;
         }, ct);
 
     private static async Task<(string Ref, byte[] Data)?> TakeSingleUseAsync(DbTransaction tx, string client, string suites, DateTimeOffset now, CancellationToken ct)
