@@ -8,9 +8,15 @@ namespace Mimi.Discovery.Storage;
 /// </remarks>
 public enum StorageErrorKind
 {
-    /// <summary>Not a storage error we recognise.</summary>
+    /// <summary>
+    /// Not a storage error we recognise: among them a NOT NULL, CHECK or foreign-key failure, which is a bug, not a
+    /// conflict (SQLite reports all of them as result code 19; only its extended codes tell them apart).
+    /// </summary>
     Other,
-    /// <summary>A primary key or unique constraint refused the write.</summary>
+    /// <summary>
+    /// A primary key or unique constraint refused the write (SQLite's SQLITE_CONSTRAINT_PRIMARYKEY, _UNIQUE or _ROWID;
+    /// PostgreSQL's 23505). Stores answer expected duplicates as values; one that reaches a caller is a bug.
+    /// </summary>
     UniqueViolation,
     /// <summary>The database is unreachable or restarting; the operation may be retried.</summary>
     Transient,
