@@ -84,15 +84,7 @@ public sealed class ConsentStore(MimiDatabase database)
                 SELECT requester, target, room, state, requested_at, updated_at FROM consent_outgoing
                 WHERE requester = @r ORDER BY updated_at DESC, target LIMIT @l
                 """);
-            await using var reader = await query.With("r", requester).With("l", (long)limit).ExecuteReaderAsync(ct);
-            var list = new List<ConsentRequest>();
-            while (await reader.ReadAsync(ct))
-            {
-                list.Add(new ConsentRequest(reader.GetString(0), reader.GetString(1), ConsentPair.RoomFrom(reader.GetString(2)),
-                    (ConsentState)reader.GetInt64(3), StoredTime.To(reader.GetInt64(4)), StoredTime.To(reader.GetInt64(5))));
-            }
-
-            return list;
+            return await ReadRequestsAsync(query.With("r", requester).With("l", (long)limit), ct);
         }, ct);
 
     // ---- The target's side ----------------------------------------------------------------------------------------
@@ -124,15 +116,7 @@ public sealed class ConsentStore(MimiDatabase database)
                   AND NOT EXISTS (SELECT 1 FROM consent_blocks b WHERE b.target = i.target AND (b.blocked = i.requester OR b.blocked = i.requester_domain))
                 ORDER BY i.requested_at, i.requester LIMIT @l
                 """);
-            await using var reader = await query.With("t", target).With("l", (long)limit).ExecuteReaderAsync(ct);
-            var list = new List<ConsentRequest>();
-            while (await reader.ReadAsync(ct))
-            {
-                list.Add(new ConsentRequest(reader.GetString(0), reader.GetString(1), ConsentPair.RoomFrom(reader.GetString(2)),
-                    (ConsentState)reader.GetInt64(3), StoredTime.To(reader.GetInt64(4)), StoredTime.To(reader.GetInt64(5))));
-            }
-
-            return list;
+            return await ReadRequestsAsync(query.With("t", target).With("l", (long)limit), ct);
         }, ct);
 
     /// <summary>
@@ -230,6 +214,20 @@ public sealed class ConsentStore(MimiDatabase database)
 
             return new ConsentStanding((ConsentMode)Convert.ToInt64(mode, System.Globalization.CultureInfo.InvariantCulture), blocked, records);
         }, ct);
+
+    /// <summary>Reads requests selected as (requester, target, room, state, requested_at, updated_at), on either side.</summary>
+    private static async Task<IReadOnlyList<ConsentRequest>> ReadRequestsAsync(DbCommand query, CancellationToken ct)
+    {
+        await using var reader = await query.ExecuteReaderAsync(ct);
+        var list = new List<ConsentRequest>();
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new ConsentRequest(reader.GetString(0), reader.GetString(1), ConsentPair.RoomFrom(reader.GetString(2)),
+                (ConsentState)reader.GetInt64(3), StoredTime.To(reader.GetInt64(4)), StoredTime.To(reader.GetInt64(5))));
+        }
+
+        return list;
+    }
 
     // ---- Shared steps inside a write transaction ------------------------------------------------------------------
 
