@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Authority;
-using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Benchmarks;
 

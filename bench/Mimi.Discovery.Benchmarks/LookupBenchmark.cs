@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.Client;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Benchmarks;

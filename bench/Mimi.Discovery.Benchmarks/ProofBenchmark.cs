@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Storage;
 using Mimi.Discovery.Storage.Sqlite;
 using Mimi.Discovery.Transparency;

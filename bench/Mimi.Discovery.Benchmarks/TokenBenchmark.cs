@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Authentication;
 
 namespace Mimi.Discovery.Benchmarks;
@@ -18,7 +19,7 @@ internal static class TokenBenchmark
     {
         await using var host = await ServiceHost.StartAsync(null);
         var tokens = host.Services.GetRequiredService<AccessTokens>();
-        var (token, _) = tokens.Issue(new ClientEntry("bench.test", ClientRole.Provider, true, Storage.ProviderTrust.Standard,
+        var (token, _) = tokens.Issue(new ClientEntry("bench.test", ClientRole.Provider, true, ProviderTrust.Standard,
             System.Collections.Frozen.FrozenDictionary<string, ClientKey>.Empty));
         var parameters = host.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters;
         var handler = new JsonWebTokenHandler();

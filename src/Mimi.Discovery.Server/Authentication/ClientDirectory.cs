@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Authentication;

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Authentication;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;
 

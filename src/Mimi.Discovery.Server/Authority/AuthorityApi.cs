@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Authority.ProofOfControl;
 using Mimi.Discovery.Server.Hosting;

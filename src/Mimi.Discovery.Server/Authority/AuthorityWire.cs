@@ -16,7 +16,7 @@ internal sealed record CredentialView(
 {
     /// <summary>The view of <paramref name="c"/> with its <paramref name="assertion"/> (see <see cref="StoredAssertions"/>).</summary>
     public static CredentialView From(CredentialRecord c, string assertion, string? chain) => new(
-        c.Serial, c.Provider, c.Sii, c.Ssi, [.. c.Tags], c.Attestation == Storage.Attestation.Provider ? "provider" : "one-time-code",
+        c.Serial, c.Provider, c.Sii, c.Ssi, [.. c.Tags], c.Attestation == Model.Attestation.Provider ? "provider" : "one-time-code",
         c.NotBefore, c.NotAfter, c.LogIndex, assertion, System.Security.Cryptography.PemEncoding.WriteString("CERTIFICATE", c.Certificate), chain,
         c.RevokedAt, c.RevocationReason, c.RevocationLogIndex);
 }

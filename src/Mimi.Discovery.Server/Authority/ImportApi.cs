@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Storage;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Storage;
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Authentication;
@@ -180,8 +181,8 @@ internal static class ConsentApi
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<Ok<AbuseReportView[]>> ListAbuseReportsAsync(ConsentStore store, CancellationToken ct) =>
-        TypedResults.Ok((await store.ListAbuseReportsAsync(100, ct))
+    private static async Task<Ok<AbuseReportView[]>> ListAbuseReportsAsync(AbuseReportStore store, CancellationToken ct) =>
+        TypedResults.Ok((await store.ListAsync(100, ct))
             .Select(r => new AbuseReportView(r.Id, r.Source, r.Room, r.ReportingUser, r.AllegedAbuser, r.Reason, r.Note, r.MessageCount, r.ReceivedAt)).ToArray());
 
     private static bool TryPair(string me, string? other, string field, string? roomText, bool requesterIsMe, out ConsentPair? pair, out ProblemHttpResult? problem)

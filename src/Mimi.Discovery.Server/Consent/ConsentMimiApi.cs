@@ -10,7 +10,6 @@ using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Hosting;
-using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Consent;
 
@@ -72,15 +71,9 @@ internal static class ConsentMimiApi
             return problem!;
         }
 
-        try
-        {
-            await consent.ReceiveRequestAsync(entry with { RequesterUri = scope.RequesterUri, TargetUri = scope.TargetUri, RoomId = scope.RoomId },
-                source, messageId, ct);
-        }
-        catch (StorageException e) when (e.Kind == StorageErrorKind.UniqueViolation)
-        {
-            // The same message id arrived twice at once; the other delivery processed it.
-        }
+        // A message id seen before (or arriving twice at once) is an outcome the service logs; the peer is answered the same.
+        await consent.ReceiveRequestAsync(entry with { RequesterUri = scope.RequesterUri, TargetUri = scope.TargetUri, RoomId = scope.RoomId },
+            source, messageId, ct);
 
         return TypedResults.Created();
     }
@@ -116,14 +109,8 @@ internal static class ConsentMimiApi
             return problem!;
         }
 
-        try
-        {
-            await consent.ReceiveUpdateAsync(entry with { RequesterUri = scope.RequesterUri, TargetUri = scope.TargetUri, RoomId = scope.RoomId },
-                source, messageId, ct);
-        }
-        catch (StorageException e) when (e.Kind == StorageErrorKind.UniqueViolation)
-        {
-        }
+        await consent.ReceiveUpdateAsync(entry with { RequesterUri = scope.RequesterUri, TargetUri = scope.TargetUri, RoomId = scope.RoomId },
+            source, messageId, ct);
 
         return TypedResults.Created();
     }
@@ -160,13 +147,7 @@ internal static class ConsentMimiApi
             return problem!;
         }
 
-        try
-        {
-            await consent.ReceiveAbuseReportAsync(room.Value, report, body, source, messageId, ct);
-        }
-        catch (StorageException e) when (e.Kind == StorageErrorKind.UniqueViolation)
-        {
-        }
+        await consent.ReceiveAbuseReportAsync(room.Value, report, body, source, messageId, ct);
 
         return TypedResults.Created();
     }

@@ -15,6 +15,7 @@ internal static class ConsentModule
         var services = builder.Services;
         builder.AddModuleOptions<ConsentOptions, ConsentOptions.Annotations>(ConsentOptions.Section).ValidatedBy<ConsentOptions, ConsentOptionsValidator>();
         services.AddSingleton<ConsentStore>();
+        services.AddSingleton<AbuseReportStore>();
         services.AddSingleton<ConsentService>();
         services.AddSingleton<IConsentGate>(sp => sp.GetRequiredService<ConsentService>());
         return builder;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Delivery;
@@ -14,6 +15,7 @@ namespace Mimi.Discovery.Server.Consent;
 /// </summary>
 internal sealed partial class ConsentService(
     ConsentStore store,
+    AbuseReportStore reports,
     HostedUserStore users,
     Outbox outbox,
     IEnumerable<IQuarantineRelease> releases,
@@ -170,13 +172,12 @@ internal sealed partial class ConsentService(
         var roomDomain = DomainOf(room);
         if (roomDomain == HostedDomain)
         {
-            await store.RecordAbuseReportAsync(Record(HostedDomain, room, report, now), body, null, ct);
+            await reports.RecordAsync(Record(HostedDomain, room, report, now), body, null, ct);
             LogAbuseReport(logger, room, HostedDomain);
             return;
         }
 
-        await store.QueueAsync(Outbox.Message(roomDomain, MimiEndpoint.ReportAbuse, room, body), now, ct);
-        outbox.Wake();
+        await outbox.EnqueueAsync([Outbox.Message(roomDomain, MimiEndpoint.ReportAbuse, room, body)], ct);
     }
 
     // ---- What peers send --------------------------------------------------------------------------------------------
@@ -201,7 +202,7 @@ internal sealed partial class ConsentService(
     /// <summary><c>reportAbuse</c> from <paramref name="source"/>, stored for this instance's operator.</summary>
     public async Task ReceiveAbuseReportAsync(string room, AbuseReport report, byte[] body, string source, string? messageId, CancellationToken ct)
     {
-        if (await store.RecordAbuseReportAsync(Record(source, room, report, time.GetUtcNow()), body, messageId, ct))
+        if (await reports.RecordAsync(Record(source, room, report, time.GetUtcNow()), body, messageId, ct))
         {
             LogAbuseReport(logger, room, source);
         }

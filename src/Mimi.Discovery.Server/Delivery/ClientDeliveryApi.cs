@@ -5,6 +5,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Authentication;
@@ -86,14 +87,14 @@ internal static partial class ClientDeliveryApi
         return TypedResults.Created("/v1/client/keypackages", new KeyPackageUploadView(added));
     }
 
-    private static async Task<Ok<KeyPackageCountView>> CountKeyPackagesAsync(ClaimsPrincipal user, DeliveryStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<KeyPackageCountView>> CountKeyPackagesAsync(ClaimsPrincipal user, KeyPackageStore store, TimeProvider time, CancellationToken ct)
     {
         var count = await store.CountKeyPackagesAsync(user.ClientId(), time.GetUtcNow(), ct);
         return TypedResults.Ok(new KeyPackageCountView(count.Available, count.LastResort));
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ClaimKeyMaterialAsync(
-        HttpContext http, ClaimsPrincipal user, KeyPackages keyPackages, PeerClient peers, DeliveryStore store, IOptions<DeliveryOptions> options,
+        HttpContext http, ClaimsPrincipal user, KeyPackages keyPackages, PeerClient peers, KeyPackageStore store, IOptions<DeliveryOptions> options,
         TimeProvider time, CancellationToken ct)
     {
         var body = await MimiBodies.ReadAsync(http.Request, null, ct);
@@ -156,7 +157,7 @@ internal static partial class ClientDeliveryApi
     }
 
     private static async Task<Results<Created<RoomView>, ProblemHttpResult>> CreateRoomAsync(
-        CreateRoomRequest request, ClaimsPrincipal user, DeliveryStore store, IOptions<DeliveryOptions> options, TimeProvider time, CancellationToken ct)
+        CreateRoomRequest request, ClaimsPrincipal user, RoomStore store, IOptions<DeliveryOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (!HostedUsersApi.TryUri(options.Value, "r", request.Name, "name", out var roomId, out var problem))
         {
@@ -187,7 +188,7 @@ internal static partial class ClientDeliveryApi
     }
 
     private static async Task<Results<Ok<GroupInfoView>, ProblemHttpResult>> GetGroupInfoAsync(
-        string room, ClaimsPrincipal user, DeliveryStore store, CancellationToken ct)
+        string room, ClaimsPrincipal user, RoomStore store, CancellationToken ct)
     {
         var roomId = Uri.UnescapeDataString(room);
         var found = await store.FindRoomAsync(roomId, ct);
@@ -201,7 +202,7 @@ internal static partial class ClientDeliveryApi
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> RequestGroupInfoAsync(
-        string room, HttpContext http, ClaimsPrincipal user, GroupInfos groupInfos, PeerClient peers, DeliveryStore store, ClientDirectory clients,
+        string room, HttpContext http, ClaimsPrincipal user, GroupInfos groupInfos, PeerClient peers, RoomStore store, ClientDirectory clients,
         IOptions<DeliveryOptions> options, CancellationToken ct)
     {
         var roomId = Uri.UnescapeDataString(room);
@@ -240,7 +241,7 @@ internal static partial class ClientDeliveryApi
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> UpdateRoomAsync(
-        string room, HttpContext http, ClaimsPrincipal user, Hub hub, PeerClient peers, DeliveryStore store, IOptions<DeliveryOptions> options,
+        string room, HttpContext http, ClaimsPrincipal user, Hub hub, PeerClient peers, RoomStore store, IOptions<DeliveryOptions> options,
         TimeProvider time, CancellationToken ct)
     {
         var roomId = Uri.UnescapeDataString(room);
@@ -279,7 +280,7 @@ internal static partial class ClientDeliveryApi
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SubmitMessageAsync(
-        string room, HttpContext http, ClaimsPrincipal user, Hub hub, PeerClient peers, DeliveryStore store, IOptions<DeliveryOptions> options,
+        string room, HttpContext http, ClaimsPrincipal user, Hub hub, PeerClient peers, RoomStore store, IOptions<DeliveryOptions> options,
         TimeProvider time, CancellationToken ct)
     {
         var roomId = Uri.UnescapeDataString(room);
@@ -306,7 +307,7 @@ internal static partial class ClientDeliveryApi
     }
 
     private static async Task<Results<Ok<InboxView>, ProblemHttpResult>> ReadInboxAsync(
-        ClaimsPrincipal user, DeliveryStore store, InboxSignals signals, IOptions<DeliveryOptions> options, TimeProvider time, CancellationToken ct,
+        ClaimsPrincipal user, InboxStore store, InboxSignals signals, IOptions<DeliveryOptions> options, TimeProvider time, CancellationToken ct,
         long after = 0, double wait = 0)
     {
         if (after < 0 || wait < 0 || double.IsNaN(wait))
@@ -334,7 +335,7 @@ internal static partial class ClientDeliveryApi
     // The library writes the events (id = sequence number, event = kind, data = the item as GET /v1/client/inbox
     // answers it, serialized with the same JSON options) and flushes each one.
     private static ServerSentEventsResult<InboxItemView> StreamInbox(
-        HttpContext http, ClaimsPrincipal user, DeliveryStore store, InboxSignals signals, IOptions<DeliveryOptions> options, TimeProvider time,
+        HttpContext http, ClaimsPrincipal user, InboxStore store, InboxSignals signals, IOptions<DeliveryOptions> options, TimeProvider time,
         CancellationToken ct, long after = 0)
     {
         if (long.TryParse(http.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out var resume))
@@ -345,7 +346,7 @@ internal static partial class ClientDeliveryApi
         return TypedResults.ServerSentEvents(InboxEventsAsync(http, user.ClientId(), after, store, signals, options.Value.Inbox, time, ct));
     }
 
-    private static async IAsyncEnumerable<SseItem<InboxItemView>> InboxEventsAsync(HttpContext http, string client, long after, DeliveryStore store,
+    private static async IAsyncEnumerable<SseItem<InboxItemView>> InboxEventsAsync(HttpContext http, string client, long after, InboxStore store,
         InboxSignals signals, InboxOptions o, TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
     {
         // The headers go out at once, not with the first item: a client sees the stream open on an empty inbox too.
@@ -369,7 +370,7 @@ internal static partial class ClientDeliveryApi
         }
     }
 
-    private static async Task<Results<Ok<AckView>, ProblemHttpResult>> AckInboxAsync(AckRequest request, ClaimsPrincipal user, DeliveryStore store, CancellationToken ct)
+    private static async Task<Results<Ok<AckView>, ProblemHttpResult>> AckInboxAsync(AckRequest request, ClaimsPrincipal user, InboxStore store, CancellationToken ct)
     {
         if (request.UpTo < 0)
         {
@@ -380,7 +381,7 @@ internal static partial class ClientDeliveryApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SetDiscoverabilityAsync(
-        DiscoverabilityRequest request, ClaimsPrincipal user, DeliveryStore store, CancellationToken ct) =>
+        DiscoverabilityRequest request, ClaimsPrincipal user, HostedUserStore store, CancellationToken ct) =>
         await store.SetDiscoverableAsync(user.HostedUser(), request.Discoverable, ct)
             ? TypedResults.NoContent()
             : Problems.NotFound("This client's user no longer exists.");

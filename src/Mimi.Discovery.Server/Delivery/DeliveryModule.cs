@@ -15,7 +15,9 @@ internal static class DeliveryModule
         var services = builder.Services;
         builder.AddModuleOptions<DeliveryOptions, DeliveryOptions.Annotations>(DeliveryOptions.Section).ValidatedBy<DeliveryOptions, DeliveryOptionsValidator>()
             .PostConfigure(DeliveryOptions.Normalize);
-        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<KeyPackageStore>();
+        services.AddSingleton<RoomStore>();
+        services.AddSingleton<InboxStore>();
         services.AddSingleton<IQuarantineRelease, QuarantineRelease>();
         services.AddSingleton<InboxSignals>();
         services.AddSingleton<KeyPackages>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Storage;
@@ -11,7 +12,7 @@ namespace Mimi.Discovery.Server.Delivery;
 /// message id.
 /// </summary>
 internal sealed partial class Follower(
-    DeliveryStore store, WelcomeRouter welcomes, InboxSignals signals, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<Follower> logger)
+    RoomStore store, WelcomeRouter welcomes, InboxSignals signals, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<Follower> logger)
 {
     public async Task ApplyAsync(string source, string messageId, string roomId, ValueArray<FanoutMessage> messages, CancellationToken ct)
     {

@@ -21,7 +21,7 @@ namespace Mimi.Discovery.Server.Delivery;
 /// request carrying one is treated like one without.
 /// </summary>
 internal sealed partial class GroupInfos(
-    DeliveryStore store, HubKeys keys, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<GroupInfos> logger)
+    RoomStore store, HubKeys keys, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<GroupInfos> logger)
 {
     /// <summary>The GroupInfoResponse to send, or a problem naming the field of the request that is wrong.</summary>
     public async Task<Results<FileContentHttpResult, ProblemHttpResult>> AnswerAsync(

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Server.Peers;
 using Mimi.Discovery.Storage;
@@ -14,7 +15,7 @@ namespace Mimi.Discovery.Server.Delivery;
 /// matched against the claims this provider recorded.
 /// </summary>
 internal sealed partial class Hub(
-    DeliveryStore store, Outbox outbox, InboxSignals signals, WelcomeRouter welcomes, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<Hub> logger)
+    RoomStore store, Outbox outbox, InboxSignals signals, WelcomeRouter welcomes, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<Hub> logger)
 {
     private string OwnDomain => options.Value.HostedDomain;
 

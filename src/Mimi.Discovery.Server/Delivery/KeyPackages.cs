@@ -13,7 +13,7 @@ namespace Mimi.Discovery.Server.Delivery;
 /// total).
 /// </summary>
 internal sealed partial class KeyPackages(
-    DeliveryStore store, KeyedRateLimiter limiter, IConsentGate consent, HostedUserStore users, IOptions<DeliveryOptions> options, TimeProvider time,
+    KeyPackageStore store, KeyedRateLimiter limiter, IConsentGate consent, HostedUserStore users, IOptions<DeliveryOptions> options, TimeProvider time,
     ILogger<KeyPackages> logger)
 {
     private readonly KeyPackageValidator _validator = new(new KeyPackageValidatorOptions { MaximumLifetime = options.Value.MaxKeyPackageLifetime }, time);
@@ -82,8 +82,8 @@ internal sealed partial class KeyPackages(
 
         var suites = request.AcceptableCipherSuites.Select(s => (ushort)s).ToHashSet();
         var claimed = await store.ClaimAsync(request.TargetUser, request.RequestingUser, request.RoomId, suites, time.GetUtcNow(), ct);
-        var clients = new List<ClientKeyMaterial>(claimed.Clients.Count);
-        foreach (var client in claimed.Clients)
+        var clients = new List<ClientKeyMaterial>(claimed.Count);
+        foreach (var client in claimed)
         {
             clients.Add(client.Data is { } data && MlsMessage.TryDecode(data, out var message, out _) && message.KeyPackage is { } keyPackage
                 ? ClientKeyMaterial.Claimed(client.ClientUri, keyPackage)

@@ -128,14 +128,8 @@ internal static partial class MimiApi
             return Problems.InvalidRequest(PeerRequestToken.MessageIdHeader, "Mimi-Message-Id is longer than 200 characters.");
         }
 
-        try
-        {
-            await follower.ApplyAsync(user.PeerDomain(), id, roomId, messages, ct);
-        }
-        catch (StorageException e) when (e.Kind == StorageErrorKind.UniqueViolation)
-        {
-            // The same message id was being processed concurrently and won: it is applied once; this retry succeeds too.
-        }
+        // A message id applied before (or being applied concurrently) is applied once; this retry succeeds too.
+        await follower.ApplyAsync(user.PeerDomain(), id, roomId, messages, ct);
 
         return TypedResults.Created();
     }
@@ -154,7 +148,7 @@ internal static partial class MimiApi
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> IdentifierQueryAsync(
-        string domain, HttpContext http, ClaimsPrincipal user, DeliveryStore store, KeyedRateLimiter limiter, IOptions<DeliveryOptions> options,
+        string domain, HttpContext http, ClaimsPrincipal user, HostedUserStore store, KeyedRateLimiter limiter, IOptions<DeliveryOptions> options,
         CancellationToken ct)
     {
         // Every query counts, malformed ones too: each one probes whether a user exists here (enumeration).

@@ -3,7 +3,7 @@ using Mimi.Discovery.Storage;
 namespace Mimi.Discovery.Server.Delivery;
 
 /// <summary>Releases quarantined Welcomes and messages into the inbox once a target accepts a requester.</summary>
-internal sealed partial class QuarantineRelease(DeliveryStore store, InboxSignals signals, TimeProvider time, ILogger<QuarantineRelease> logger) : IQuarantineRelease
+internal sealed partial class QuarantineRelease(InboxStore store, InboxSignals signals, TimeProvider time, ILogger<QuarantineRelease> logger) : IQuarantineRelease
 {
     public async Task ReleaseAsync(string targetUser, string requesterUser, CancellationToken ct)
     {

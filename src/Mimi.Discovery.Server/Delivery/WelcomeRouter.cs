@@ -1,4 +1,5 @@
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Storage;
@@ -9,7 +10,7 @@ namespace Mimi.Discovery.Server.Delivery;
 /// Routes Welcomes by the KeyPackageRefs of their new members, through the claims recorded here, and decides whether a
 /// local new member's Welcome is held in quarantine (a quarantine-mode user who has not accepted the requester).
 /// </summary>
-internal sealed class WelcomeRouter(DeliveryStore store, IConsentGate consent, ClientDirectory clients)
+internal sealed class WelcomeRouter(KeyPackageStore store, IConsentGate consent, ClientDirectory clients)
 {
     public async Task<IReadOnlyList<WelcomeRoute>> RouteAsync(string roomId, MlsWelcome welcome, CancellationToken ct)
     {

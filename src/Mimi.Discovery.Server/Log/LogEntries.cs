@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Mimi.Discovery.Storage;
+using Mimi.Discovery.Model;
 
 namespace Mimi.Discovery.Server.Log;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.Identifiers;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Hosting;

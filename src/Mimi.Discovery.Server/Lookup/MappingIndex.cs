@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Lookup;

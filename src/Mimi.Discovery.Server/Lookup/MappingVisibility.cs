@@ -1,3 +1,4 @@
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Storage;
 

@@ -37,6 +37,7 @@ internal sealed partial class PurgeOptions
     /// <summary>
     /// How long a peer's message id is remembered, so a retried notify or consent message is applied once. Longer
     /// than <c>Delivery:Outbox:MaxAge</c>, and by default than the longest any peer on this software may retry (30 days).
+    /// A resumable import's progress is kept as long after its last batch, so it can be resumed until then.
     /// </summary>
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan InboundMessageRetention { get; set; } = TimeSpan.FromDays(31);

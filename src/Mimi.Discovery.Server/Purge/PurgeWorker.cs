@@ -77,6 +77,8 @@ internal sealed partial class PurgeWorker(
         (PurgeTarget.Challenges, now - proof.SendWindow - proof.CodeLifetime),
         (PurgeTarget.FailedOutboxMessages, now - o.FailedOutboxRetention),
         (PurgeTarget.GroupInfoGrants, now),
+        // Like a peer's message id, an import's progress only keeps a retried upload from being applied twice.
+        (PurgeTarget.ImportProgress, now - o.InboundMessageRetention),
     ];
 
     [LoggerMessage(EventId = 1005, Message = "Purge failed; the next run, in {Interval}, tries again")]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Consent;
 using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Peers;
@@ -27,7 +28,7 @@ public sealed class ConsentGateTests : IAsyncLifetime
         await Migrations.ApplyAsync(database, NullLogger.Instance, CancellationToken.None);
         _users = new HostedUserStore(database);
         var time = TimeProvider.System;
-        _consent = new ConsentService(new ConsentStore(database), _users, new Outbox(new OutboxStore(database), time), [new RecordingRelease(_released)],
+        _consent = new ConsentService(new ConsentStore(database), new AbuseReportStore(database), _users, new Outbox(new OutboxStore(database), time), [new RecordingRelease(_released)],
             Options.Create(new DeliveryOptions { Domain = "gate.test" }), Options.Create(new ConsentOptions()), time, NullLogger<ConsentService>.Instance);
     }
 

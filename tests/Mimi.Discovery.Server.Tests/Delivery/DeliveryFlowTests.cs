@@ -285,7 +285,7 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         await max.Client.UpdateRoomAsync(room, CommitUpdate(await fixture.Mls.AddMemberAsync("max", room, AsMessage(claim.Clients[0].KeyPackage!))));
         await max.Client.SubmitMessageAsync(room, await fixture.Mls.EncryptAsync("max", room, Encoding.UTF8.GetBytes("first words")));
 
-        var store = fixture.Beta.Service!.Services.GetRequiredService<Mimi.Discovery.Storage.DeliveryStore>();
+        var store = fixture.Beta.Service!.Services.GetRequiredService<Mimi.Discovery.Storage.InboxStore>();
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (await store.CountHeldAsync(nia.ClientUri, default) < 2 && DateTime.UtcNow < deadline)
         {

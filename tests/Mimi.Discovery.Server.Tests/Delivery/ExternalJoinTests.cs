@@ -90,7 +90,7 @@ public sealed class ExternalJoinTests(DeliveryFixture fixture) : IClassFixture<D
         // Alice removes Carol: the hub's roster follows the tree, so Alice's next message does not reach Carol.
         var removed = await fixture.Mls.RemoveMemberAsync("alice", Room, carol.ClientUri);
         Assert.Equal(UpdateResponseCode.Success, DecodeUpdate(await alice.Client.UpdateRoomAsync(Room, CommitUpdate(removed))).ResponseCode);
-        var members = await fixture.Alpha.Service!.Services.GetRequiredService<Mimi.Discovery.Storage.DeliveryStore>().ListMembersAsync(Room, CancellationToken.None);
+        var members = await fixture.Alpha.Service!.Services.GetRequiredService<Mimi.Discovery.Storage.RoomStore>().ListMembersAsync(Room, CancellationToken.None);
         Assert.Equal(new[] { alice.ClientUri, bob.ClientUri, laptopUri }.Order(StringComparer.Ordinal), members.Select(m => m.ClientUri).Order(StringComparer.Ordinal));
     }
 
@@ -136,7 +136,7 @@ public sealed class ExternalJoinTests(DeliveryFixture fixture) : IClassFixture<D
         // Without a grant, an external commit is refused by the hub.
         var tabletKey = await fixture.Mls.CreateClientAsync("erin-tablet-3", "mimi://beta.test/d/erin-tablet");
         Assert.NotEmpty(tabletKey);
-        var info = await fixture.Alpha.Service!.Services.GetRequiredService<Mimi.Discovery.Storage.DeliveryStore>().FindRoomAsync(room, CancellationToken.None);
+        var info = await fixture.Alpha.Service!.Services.GetRequiredService<Mimi.Discovery.Storage.RoomStore>().FindRoomAsync(room, CancellationToken.None);
         var groupInfo = MlsMessage.Frame(MlsWireFormat.GroupInfo, info!.GroupInfo);
         var tree = MlsRatchetTree.ExtensionData(info.RatchetTree);
         var unauthorised = await fixture.Mls.JoinExternalAsync("erin-tablet-3", groupInfo, tree);

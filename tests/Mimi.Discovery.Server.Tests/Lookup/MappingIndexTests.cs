@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Lookup;
 using Mimi.Discovery.Server.Tests.Fixtures;
 using Mimi.Discovery.Storage;

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Authority.ProofOfControl;
 using Mimi.Discovery.Server.Purge;
 using Mimi.Discovery.Server.Tests.Fixtures;
@@ -40,8 +41,9 @@ public abstract class PurgeContract : IAsyncLifetime
     [Fact]
     public async Task Expired_and_outlived_rows_go_in_batches_and_live_ones_stay_in_every_table()
     {
-        var delivery = new DeliveryStore(Database);
-        await delivery.AddKeyPackagesAsync(
+        var keyPackages = new KeyPackageStore(Database);
+        var rooms = new RoomStore(Database);
+        await keyPackages.AddKeyPackagesAsync(
         [
             KeyPackage("kp-expired-1", lastResort: false, Now.AddMinutes(-1)),
             KeyPackage("kp-expired-2", lastResort: false, Now.AddDays(-3)),
@@ -49,14 +51,14 @@ public abstract class PurgeContract : IAsyncLifetime
             KeyPackage("kp-live", lastResort: false, Now.AddDays(1)),
             KeyPackage("kp-live-last-resort", lastResort: true, Now.AddDays(30)),
         ], Now.AddDays(-10), default);
-        await delivery.RecordClaimsAsync([Claim("claim-old-1"), Claim("claim-old-2")], Now.AddDays(-8), default);
-        await delivery.RecordClaimsAsync([Claim("claim-recent")], Now.AddDays(-6), default);
-        await delivery.RecordSentAsync("hash-old", Client, Now.AddDays(-8), default);
-        await delivery.RecordSentAsync("hash-recent", Client, Now.AddHours(-1), default);
-        await delivery.ApplyNotifyAsync("beta.test", "message-old", Room, [], Now.AddDays(-32), default);
-        await delivery.ApplyNotifyAsync("beta.test", "message-recent", Room, [], Now.AddDays(-30), default);
-        await delivery.GrantGroupInfoAsync(new GroupInfoGrant(Room, "mimi://beta.test/d/unused", "beta.test", [1]), Now.AddSeconds(-1), default);
-        await delivery.GrantGroupInfoAsync(new GroupInfoGrant(Room, "mimi://beta.test/d/live", "beta.test", [2]), Now.AddMinutes(5), default);
+        await keyPackages.RecordClaimsAsync([Claim("claim-old-1"), Claim("claim-old-2")], Now.AddDays(-8), default);
+        await keyPackages.RecordClaimsAsync([Claim("claim-recent")], Now.AddDays(-6), default);
+        await rooms.RecordSentAsync("hash-old", Client, Now.AddDays(-8), default);
+        await rooms.RecordSentAsync("hash-recent", Client, Now.AddHours(-1), default);
+        await rooms.ApplyNotifyAsync("beta.test", "message-old", Room, [], Now.AddDays(-32), default);
+        await rooms.ApplyNotifyAsync("beta.test", "message-recent", Room, [], Now.AddDays(-30), default);
+        await rooms.GrantGroupInfoAsync(new GroupInfoGrant(Room, "mimi://beta.test/d/unused", "beta.test", [1]), Now.AddSeconds(-1), default);
+        await rooms.GrantGroupInfoAsync(new GroupInfoGrant(Room, "mimi://beta.test/d/live", "beta.test", [2]), Now.AddMinutes(5), default);
 
         var jtis = new ClientAssertionStore(Database);
         await jtis.TryRecordAsync("alpha.test", "jti-expired", Now.AddSeconds(-1), default);
@@ -79,6 +81,13 @@ public abstract class PurgeContract : IAsyncLifetime
         await outbox.FailAsync(due["failed-long-ago"], "refused", Now.AddDays(-31), default);
         await outbox.FailAsync(due["failed-yesterday"], "refused", Now.AddDays(-1), default);
 
+        // Import progress is kept for the inbound-message retention (31 days) after an import's last batch.
+        await ExecuteAsync($"""
+            INSERT INTO import_progress (provider, import_id, through_line, imported, rejected, created_at, updated_at) VALUES
+            ('alpha.test', 'import-idle', 10, 10, 0, 0, {Now.AddDays(-32).ToUnixTimeMilliseconds()}),
+            ('alpha.test', 'import-recent', 10, 10, 0, 0, {Now.AddDays(-30).ToUnixTimeMilliseconds()})
+            """);
+
         // Batches of two: three expired KeyPackages take two batches, and every one goes.
         var worker = Worker(new PurgeOptions { BatchSize = 2 });
         var deleted = await worker.RunOnceAsync(default);
@@ -93,6 +102,7 @@ public abstract class PurgeContract : IAsyncLifetime
             [PurgeTarget.Challenges] = 1,
             [PurgeTarget.FailedOutboxMessages] = 1,
             [PurgeTarget.GroupInfoGrants] = 1,
+            [PurgeTarget.ImportProgress] = 1,
         }, deleted);
         Assert.Equal(["kp-live", "kp-live-last-resort"], await KeysAsync("SELECT kp_ref FROM key_packages ORDER BY kp_ref"));
         Assert.Equal(["claim-recent"], await KeysAsync("SELECT kp_ref FROM key_package_claims"));
@@ -102,8 +112,9 @@ public abstract class PurgeContract : IAsyncLifetime
         Assert.Equal(["challenge-in-window"], await KeysAsync("SELECT id FROM challenges"));
         Assert.Equal(["mimi://beta.test/d/live"], await KeysAsync("SELECT client_uri FROM group_info_grants"));
         Assert.Equal(["failed-yesterday", "still-pending"], await KeysAsync("SELECT message_id FROM outbox ORDER BY message_id"));
+        Assert.Equal(["import-recent"], await KeysAsync("SELECT import_id FROM import_progress"));
         Assert.Equal("failed-yesterday", Assert.Single(await outbox.ListFailedAsync(10, default)).MessageId);
-        Assert.Equal(new KeyPackageCount(1, 1), await delivery.CountKeyPackagesAsync(Client, Now, default));
+        Assert.Equal(new KeyPackageCount(1, 1), await keyPackages.CountKeyPackagesAsync(Client, Now, default));
 
         // A second run finds nothing more.
         Assert.All((await worker.RunOnceAsync(default)).Values, count => Assert.Equal(0, count));
@@ -112,25 +123,55 @@ public abstract class PurgeContract : IAsyncLifetime
     [Fact]
     public async Task A_notify_retried_within_the_retention_is_applied_once_and_its_id_is_forgotten_after_it()
     {
-        var delivery = new DeliveryStore(Database);
-        await delivery.AddMembersAsync(Room, [new RoomMember(Client, "alpha.test")], Now, default);
+        var rooms = new RoomStore(Database);
+        var inbox = new InboxStore(Database);
+        await rooms.AddMembersAsync(Room, [new RoomMember(Client, "alpha.test")], Now, default);
         var item = new NotifyItem(InboxKind.Application, [1, 2, 3], "hash-1", null, null);
         var worker = Worker(new PurgeOptions());
 
-        Assert.Equal([Client], await delivery.ApplyNotifyAsync("beta.test", "message-1", Room, [item], Now, default));
+        Assert.Equal([Client], await rooms.ApplyNotifyAsync("beta.test", "message-1", Room, [item], Now, default));
 
         // The hub's outbox retries for up to its MaxAge; a purge inside the retention keeps the id, so the retry is a no-op.
         _time.Advance(new PurgeOptions().InboundMessageRetention - TimeSpan.FromHours(1));
         Assert.Equal(0, (await worker.RunOnceAsync(default))[PurgeTarget.InboundMessages]);
-        Assert.Empty(await delivery.ApplyNotifyAsync("beta.test", "message-1", Room, [item], _time.GetUtcNow(), default));
-        Assert.Single(await delivery.ReadInboxAsync(Client, 0, 10, default));
+        Assert.Empty(await rooms.ApplyNotifyAsync("beta.test", "message-1", Room, [item], _time.GetUtcNow(), default));
+        Assert.Single(await inbox.ReadInboxAsync(Client, 0, 10, default));
 
         _time.Advance(TimeSpan.FromHours(2));
         Assert.Equal(1, (await worker.RunOnceAsync(default))[PurgeTarget.InboundMessages]);
     }
 
-    private PurgeWorker Worker(PurgeOptions options) =>
-        new(new PurgeStore(Database), Options.Create(options), Options.Create(new ProofOfControlOptions()), _time, NullLogger<PurgeWorker>.Instance);
+    [Fact]
+    public async Task Regression_import_progress_was_never_purged()
+    {
+        // Written the only way it is written: in the log transaction of an import's batch, stamped with the wall clock.
+        var progress = new ImportProgressStore(Database);
+        await new LogStore(Database).AppendAsync([], new ImportMark("alpha.test", "import-1", 1, 10, 0), default);
+        var written = (await progress.GetAsync("alpha.test", "import-1", default))!.UpdatedAt;
+        var retention = new PurgeOptions().InboundMessageRetention;
+        var time = new FakeTimeProvider(written + retention - TimeSpan.FromHours(1));
+        var worker = Worker(new PurgeOptions(), time);
+
+        // Within the retention the import can still be resumed where it stopped.
+        Assert.Equal(0, (await worker.RunOnceAsync(default))[PurgeTarget.ImportProgress]);
+        Assert.Equal(10, (await progress.GetAsync("alpha.test", "import-1", default))?.ThroughLine);
+
+        time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(1, (await worker.RunOnceAsync(default))[PurgeTarget.ImportProgress]);
+        Assert.Null(await progress.GetAsync("alpha.test", "import-1", default));
+    }
+
+    private PurgeWorker Worker(PurgeOptions options, TimeProvider? time = null) =>
+        new(new PurgeStore(Database), Options.Create(options), Options.Create(new ProofOfControlOptions()), time ?? _time, NullLogger<PurgeWorker>.Instance);
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = Connect();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
 
     private async Task<List<string>> KeysAsync(string sql)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Tests.Fixtures;
 using Mimi.Discovery.Storage;
 using Mimi.Discovery.Storage.Postgres;
@@ -161,6 +162,68 @@ public abstract class StorageContract : IAsyncLifetime
         Assert.DoesNotContain(active, r => r.Serial == second || r.Serial == third);
     }
 
+    [Fact]
+    public async Task Regression_not_null_and_check_failures_were_reported_as_unique_violations()
+    {
+        // SQLite's primary code 19 is every constraint failure: only a primary key or unique constraint is a unique
+        // violation (an answer), the others are bugs, left untranslated (StorageErrorKind.Other).
+        var notNull = await Record.ExceptionAsync(() => Database.WriteAsync(async tx =>
+        {
+            await using var insert = tx.Command("INSERT INTO log_entries (idx, data, created_at) VALUES (1000, NULL, 0)");
+            return await insert.ExecuteNonQueryAsync();
+        }, default));
+        var check = await Record.ExceptionAsync(() => Database.WriteAsync(async tx =>
+        {
+            await using (var create = tx.Command(Database.Dialect.Ddl("CREATE TEMP TABLE check_probe (v {int64} CHECK (v > 0))")))
+            {
+                await create.ExecuteNonQueryAsync();
+            }
+
+            await using var insert = tx.Command("INSERT INTO check_probe (v) VALUES (0)");
+            return await insert.ExecuteNonQueryAsync();
+        }, default));
+        var duplicate = await Record.ExceptionAsync(() => Database.WriteAsync(async tx =>
+        {
+            await using var insert = tx.Command("INSERT INTO log_head (id, size, updated_at) VALUES (1, 0, 0)");
+            return await insert.ExecuteNonQueryAsync();
+        }, default));
+
+        Assert.NotNull(notNull);
+        Assert.NotNull(check);
+        Assert.Equal(StorageErrorKind.Other, Database.Dialect.Classify(notNull));
+        Assert.Equal(StorageErrorKind.Other, Database.Dialect.Classify(check));
+        Assert.IsNotType<StorageException>(notNull);
+        Assert.IsNotType<StorageException>(check);
+        Assert.Equal(StorageErrorKind.UniqueViolation, Assert.IsType<StorageException>(duplicate).Kind);
+        Assert.False(((StorageException)duplicate).IsOutage);
+    }
+
+    [Fact]
+    public async Task Regression_a_message_id_delivered_twice_at_once_raised_a_unique_violation_instead_of_answering_duplicate()
+    {
+        var pair = new ConsentPair("mimi://beta.test/u/bo", "mimi://alpha.test/u/ann", null);
+        var limits = new PendingLimits(10, 10);
+        var consent = new ConsentStore(Database);
+
+        // The first delivery has recorded the id and not committed yet when the second arrives.
+        await using var connection = Database.Dialect.CreateConnection();
+        await connection.OpenAsync();
+        await using var first = await Database.Dialect.BeginWriteAsync(connection, default);
+        await using (var record = first.Command("INSERT INTO inbound_messages (source, message_id, received_at) VALUES ('beta.test', 'm-1', 0)"))
+        {
+            await record.ExecuteNonQueryAsync();
+        }
+
+        var second = consent.ReceiveRequestAsync(pair, cancel: false, limits, "beta.test", "m-1", Now, default);
+        await UntilWaitingAsync(second);
+        await first.CommitAsync();
+
+        Assert.Equal(IncomingOutcome.Duplicate, await second);
+    }
+
+    /// <summary>Returns once <paramref name="writer"/> waits on the test's open write transaction (or has finished).</summary>
+    protected abstract Task UntilWaitingAsync(Task writer);
+
     private static string Serial(byte[] entry) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(entry))[..16];
 
     private static IssueCredentialWrite Issue(byte[] entry) => new(entry, index => new CredentialRecord(
@@ -173,6 +236,9 @@ public sealed class SqliteStorageTests : StorageContract, IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("mimi-sqlite-").FullName;
 
     protected override Task<SqlDialect> CreateDialectAsync() => Task.FromResult<SqlDialect>(new SqliteDialect(Path.Combine(_directory, "test.db")));
+
+    // SQLite serializes writers: the second waits for the write lock (its busy timeout) before it reads anything.
+    protected override Task UntilWaitingAsync(Task writer) => Task.WhenAny(writer, Task.Delay(500));
 
     public void Dispose()
     {
@@ -187,6 +253,26 @@ public sealed class PostgresStorageTests(PostgresServer server) : StorageContrac
     private PostgresDialect? _dialect;
 
     protected override async Task<SqlDialect> CreateDialectAsync() => _dialect = new PostgresDialect(await server.CreateDatabaseAsync());
+
+    protected override async Task UntilWaitingAsync(Task writer)
+    {
+        // Until a session of this test's database waits for a lock: the second delivery's insert on the first's key.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!writer.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            var waiting = await Database.ReadAsync(async c =>
+            {
+                await using var query = c.Command("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+                return (long)(await query.ExecuteScalarAsync())!;
+            }, default);
+            if (waiting > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+    }
 
     public override async Task DisposeAsync()
     {

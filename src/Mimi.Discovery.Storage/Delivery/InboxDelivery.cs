@@ -1,0 +1,11 @@
+using Mimi.Discovery.Model;
+
+namespace Mimi.Discovery.Storage;
+
+/// <summary>
+/// One item to put in a local client's inbox. <see cref="Hold"/> quarantines it (and the room's later items for that
+/// client) until the target user accepts the requester; <see cref="TargetUser"/> and <see cref="RequesterUser"/> name
+/// that pair when held.
+/// </summary>
+public sealed record InboxDelivery(
+    string ClientUri, InboxKind Kind, string RoomId, byte[] Message, byte[]? RatchetTree, bool Hold = false, string? TargetUser = null, string? RequesterUser = null);
