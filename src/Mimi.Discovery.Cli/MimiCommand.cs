@@ -113,6 +113,3 @@ internal static class MimiCommand
         return new Command("keys", "Key management.") { generate };
     }
 }
-
-/// <summary>An expected failure of a CLI verb, reported without a stack trace.</summary>
-internal sealed class CliException(string message) : Exception(message);

@@ -8,32 +8,6 @@ using Mimi.Discovery.Transparency;
 
 namespace Mimi.Discovery.Client;
 
-/// <summary>What an auditor trusted last: the checkpoint and the right edge of the tree it verified.</summary>
-public sealed record AuditState(string Origin, string VerifierKey, long Size, string Root, string[] Frontier, string Checkpoint);
-
-/// <summary>A credential whose inclusion the audit must prove: its certificate (DER) and the log index its assertion names.</summary>
-public sealed record CredentialToCheck(byte[] Certificate, long LogIndex);
-
-/// <summary>
-/// The outcome of an audit: the new state to keep (only when <see cref="Ok"/>), what was checked or found wrong, and
-/// the status in the log of each credential checked.
-/// </summary>
-public sealed record AuditReport(bool Ok, AuditState? State, IReadOnlyList<string> Findings, IReadOnlyList<CredentialStatus> Credentials);
-
-/// <summary>
-/// A checked credential as the log shows it: its issuance entry (serial, expiry) and, when the log holds a revocation
-/// of its serial after it, where (<see cref="RevocationIndex"/>, its inclusion proved) and when.
-/// </summary>
-public sealed record CredentialStatus(long LogIndex, string Serial, DateTimeOffset? NotAfter, long? RevocationIndex = null,
-    DateTimeOffset? RevokedAt = null, string? RevocationReason = null)
-{
-    /// <summary>Whether the log holds a revocation of this credential.</summary>
-    public bool IsRevoked => RevocationIndex is not null;
-
-    /// <summary>Neither revoked nor expired at <paramref name="now"/>.</summary>
-    public bool IsLive(DateTimeOffset now) => !IsRevoked && (NotAfter is not { } notAfter || notAfter > now);
-}
-
 /// <summary>
 /// Audits a log it did not write: verifies the checkpoint signature, proves the new tree extends the one trusted
 /// before (consistency proof, and no shrinking or forking at the same size), re-hashes every new entry into the
@@ -392,59 +366,4 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
     }
 
     private static byte[][] Decode(string[] hashes) => hashes.Select(Convert.FromBase64String).ToArray();
-}
-
-/// <summary>
-/// The right edge of a Merkle tree: one hash per perfect subtree, largest first. Enough to extend the tree leaf by
-/// leaf and compute its root, so an auditor keeps O(log n) state and re-hashes only what is new.
-/// </summary>
-internal sealed class MerkleFrontier
-{
-    private readonly List<byte[]> _subtrees = [];
-
-    public long Size { get; private set; }
-
-    public static MerkleFrontier Restore(long size, List<byte[]> subtrees)
-    {
-        if (subtrees.Count != long.PopCount(size))
-        {
-            throw new InvalidDataException($"A tree of size {size} has {long.PopCount(size)} right-edge subtrees, not {subtrees.Count}.");
-        }
-
-        var frontier = new MerkleFrontier { Size = size };
-        frontier._subtrees.AddRange(subtrees);
-        return frontier;
-    }
-
-    public IReadOnlyList<byte[]> Export() => _subtrees;
-
-    public void Append(byte[] leafHash)
-    {
-        var hash = leafHash;
-        // Each trailing one bit of the old size is a perfect subtree of the same height that the new one completes.
-        for (var size = Size; (size & 1) == 1; size >>= 1)
-        {
-            hash = MerkleHash.NodeHash(_subtrees[^1], hash);
-            _subtrees.RemoveAt(_subtrees.Count - 1);
-        }
-
-        _subtrees.Add(hash);
-        Size++;
-    }
-
-    public byte[] Root()
-    {
-        if (_subtrees.Count == 0)
-        {
-            return MerkleHash.EmptyRoot.ToArray();
-        }
-
-        var hash = _subtrees[^1];
-        for (var i = _subtrees.Count - 2; i >= 0; i--)
-        {
-            hash = MerkleHash.NodeHash(_subtrees[i], hash);
-        }
-
-        return hash;
-    }
 }

@@ -1,17 +1,6 @@
 using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Mimi.Discovery.Client;
-
-/// <summary>A consent request the caller's user sent, and how it stands: pending, granted, revoked or cancelled.</summary>
-public sealed record ConsentRequestState(string Target, string? Room, string State, DateTimeOffset? RequestedAt, DateTimeOffset? UpdatedAt);
-
-/// <summary>An undecided consent request to the caller's user.</summary>
-public sealed record PendingConsent(string Requester, string? Room, DateTimeOffset RequestedAt);
-
-/// <summary>An abuse report as this instance's operator sees it.</summary>
-public sealed record AbuseReportInfo(long Id, string Source, string Room, string ReportingUser, string AllegedAbuser, int Reason, string Note, int MessageCount, DateTimeOffset ReceivedAt);
 
 /// <summary>The consent API of a hosted user's client (<c>/v1/client/consent</c>).</summary>
 public sealed partial class MimiDiscoveryClient
@@ -88,26 +77,3 @@ public sealed partial class MimiDiscoveryClient
         await EnsureAsync(response, ct);
     }
 }
-
-internal sealed record ConsentTargetBody(string Target, string? Room);
-
-internal sealed record ConsentRequesterBody(string Requester, string? Room);
-
-internal sealed record BlockBody(string? User, string? Domain);
-
-internal sealed record ConsentModeBody(string Mode);
-
-internal sealed record AbuseReportBody(string Room, string AllegedAbuser, int Reason, string? Note);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ConsentTargetBody))]
-[JsonSerializable(typeof(ConsentRequesterBody))]
-[JsonSerializable(typeof(BlockBody))]
-[JsonSerializable(typeof(ConsentModeBody))]
-[JsonSerializable(typeof(AbuseReportBody))]
-[JsonSerializable(typeof(ConsentRequestState))]
-[JsonSerializable(typeof(ConsentRequestState[]))]
-[JsonSerializable(typeof(PendingConsent[]))]
-[JsonSerializable(typeof(AbuseReportInfo[]))]
-[JsonSerializable(typeof(string[]))]
-internal sealed partial class ConsentClientJson : JsonSerializerContext;

@@ -1,63 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
-using System.Text.Json.Serialization;
 
 namespace Mimi.Discovery.Client;
-
-/// <summary>An item of a hosted client's inbox: sequence number, kind (welcome, handshake, application), room, and the TLS-encoded MLSMessage.</summary>
-/// <param name="Seq">The sequence number; acknowledge up to it with <see cref="MimiDiscoveryClient.AckInboxAsync"/>.</param>
-/// <param name="Kind"><c>welcome</c>, <c>handshake</c> or <c>application</c>.</param>
-/// <param name="Room">The room URI.</param>
-/// <param name="Message">The MLSMessage, base64.</param>
-/// <param name="RatchetTree">For a Welcome, the ratchet_tree extension data (base64) when the hub had it.</param>
-/// <param name="CreatedAt">When the item reached the inbox.</param>
-public sealed record InboxItem(long Seq, string Kind, string Room, string Message, string? RatchetTree, DateTimeOffset CreatedAt)
-{
-    /// <summary>The MLSMessage bytes.</summary>
-    public byte[] MessageBytes => Convert.FromBase64String(Message);
-
-    /// <summary>The ratchet tree bytes, or null.</summary>
-    public byte[]? RatchetTreeBytes => RatchetTree is null ? null : Convert.FromBase64String(RatchetTree);
-}
-
-/// <summary>A page of inbox items and the last sequence number seen (pass it as <c>after</c> next time).</summary>
-public sealed record InboxPage(InboxItem[] Items, long Last);
-
-/// <summary>A room hosted by the client's provider and its epoch.</summary>
-public sealed record RoomInfo(string Room, ulong Epoch);
-
-/// <summary>The latest GroupInfo and ratchet tree (base64) of a room hosted by the client's provider.</summary>
-public sealed record RoomGroupInfo(string Room, ulong Epoch, string? GroupInfo, string? RatchetTree);
-
-/// <summary>A client's unclaimed, unexpired KeyPackages.</summary>
-public sealed record KeyPackageCounts(long Available, long LastResort);
-
-internal sealed record KeyPackageUploadBody(string[] KeyPackages);
-
-internal sealed record KeyPackageUploadAnswer(int Added);
-
-internal sealed record CreateRoomBody(string Name, string GroupId);
-
-internal sealed record AckBody(long UpTo);
-
-internal sealed record AckAnswer(int Deleted);
-
-internal sealed record DiscoverableBody(bool Discoverable);
-
-[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(InboxPage))]
-[JsonSerializable(typeof(InboxItem))]
-[JsonSerializable(typeof(RoomInfo))]
-[JsonSerializable(typeof(RoomGroupInfo))]
-[JsonSerializable(typeof(KeyPackageCounts))]
-[JsonSerializable(typeof(KeyPackageUploadBody))]
-[JsonSerializable(typeof(KeyPackageUploadAnswer))]
-[JsonSerializable(typeof(CreateRoomBody))]
-[JsonSerializable(typeof(AckBody))]
-[JsonSerializable(typeof(AckAnswer))]
-[JsonSerializable(typeof(DiscoverableBody))]
-internal sealed partial class DeliveryClientJson : JsonSerializerContext;
 
 /// <summary>The hosted-client delivery API (<c>/v1/client/…</c>): KeyPackages, key material claims, rooms, messages, inbox.</summary>
 public sealed partial class MimiDiscoveryClient

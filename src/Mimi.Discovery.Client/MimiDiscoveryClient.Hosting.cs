@@ -1,19 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Mimi.Discovery.Client;
-
-/// <summary>A user hosted by a provider instance, with its consent mode (open, quarantine, consent-required).</summary>
-public sealed record HostedUserInfo(string User, string ConsentMode, DateTimeOffset CreatedAt);
-
-/// <summary>A hosted user's client: its MIMI client URI (the client id it authenticates with) and key id.</summary>
-public sealed record HostedClientInfo(string Client, string User, string Kid);
-
-/// <summary>A provider-to-provider delivery the outbox gave up on.</summary>
-public sealed record FailedDelivery(string MessageId, string Destination, string Endpoint, string Target, int Attempts, DateTimeOffset CreatedAt, string? LastError);
-
-/// <summary>The outbox as the instance's operator sees it.</summary>
-public sealed record OutboxStatus(long Pending, long Failed, long? OldestPendingSeconds, FailedDelivery[] RecentFailures);
 
 /// <summary>
 /// A provider instance's administration of its hosted users and clients (<c>/v1/delivery</c>; the instance's operator).
@@ -53,16 +40,3 @@ public sealed partial class MimiDiscoveryClient
     public Task<OutboxStatus> GetOutboxAsync(CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, "/v1/delivery/outbox", HostingClientJson.Default.OutboxStatus, ct);
 }
-
-internal sealed record HostedUserBody(string Name, string ConsentMode);
-
-internal sealed record HostedClientBody(string Name, JsonElement Jwk);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(HostedUserBody))]
-[JsonSerializable(typeof(HostedClientBody))]
-[JsonSerializable(typeof(HostedUserInfo))]
-[JsonSerializable(typeof(HostedUserInfo[]))]
-[JsonSerializable(typeof(HostedClientInfo))]
-[JsonSerializable(typeof(OutboxStatus))]
-internal sealed partial class HostingClientJson : JsonSerializerContext;

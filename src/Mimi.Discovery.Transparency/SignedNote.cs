@@ -6,55 +6,6 @@ using System.Text.Unicode;
 
 namespace Mimi.Discovery.Transparency;
 
-/// <summary>What opening a signed note found.</summary>
-public enum NoteStatus
-{
-    /// <summary>At least one known key signed the note and every known key's signature verified.</summary>
-    Verified,
-
-    /// <summary>The note is not a well-formed signed note (encoding, layout, signature lines).</summary>
-    Malformed,
-
-    /// <summary>The note is larger than <see cref="SignedNote.MaxLength"/> or has more than <see cref="SignedNote.MaxSignatures"/> signatures.</summary>
-    TooLarge,
-
-    /// <summary>The note is well formed but none of its signatures is by a known key.</summary>
-    UnknownKey,
-
-    /// <summary>A signature by a known key does not verify.</summary>
-    BadSignature,
-}
-
-/// <summary>The outcome of <see cref="SignedNote.Open"/>: the verified text, or why there is none.</summary>
-public sealed class NoteOpenResult
-{
-    private NoteOpenResult(NoteStatus status, string? text, IReadOnlyList<NoteVerifier> verifiedBy)
-    {
-        Status = status;
-        Text = text;
-        VerifiedBy = verifiedBy;
-    }
-
-    /// <summary>What opening found.</summary>
-    public NoteStatus Status { get; }
-
-    /// <summary>Whether the note verified; only then is <see cref="Text"/> set.</summary>
-    public bool IsVerified => Status == NoteStatus.Verified;
-
-    /// <summary>The note text (ending in a newline, without the blank line and signatures) when verified.</summary>
-    public string? Text { get; }
-
-    /// <summary>The known keys whose signatures verified.</summary>
-    public IReadOnlyList<NoteVerifier> VerifiedBy { get; }
-
-    internal static NoteOpenResult Verified(string text, IReadOnlyList<NoteVerifier> verifiedBy) => new(NoteStatus.Verified, text, verifiedBy);
-
-    internal static NoteOpenResult Failed(NoteStatus status) => new(status, null, []);
-
-    /// <inheritdoc/>
-    public override string ToString() => Status.ToString();
-}
-
 /// <summary>
 /// C2SP signed notes: a text ending in a newline, a blank line, then one line <c>— name base64(keyid ‖ signature)</c>
 /// per signature, compatible with Go's sumdb/note.

@@ -1,16 +1,5 @@
 namespace Mimi.Discovery.Transparency;
 
-/// <summary>One tile to store after an append: its coordinate (with the new width) and its whole data.</summary>
-/// <param name="Coordinate">The tile and its new width.</param>
-/// <param name="Hashes">The tile data: <see cref="TileCoordinate.Width"/> × 32 bytes, the old prefix included.</param>
-public readonly record struct TileWrite(TileCoordinate Coordinate, byte[] Hashes);
-
-/// <summary>The outcome of <see cref="TileAppender.AppendAsync"/>.</summary>
-/// <param name="TreeSize">The size of the tree after the append.</param>
-/// <param name="Root">The root hash of the tree after the append.</param>
-/// <param name="Tiles">Every tile that is new or wider, at most one version per tile, lower levels first.</param>
-public sealed record TileAppendResult(long TreeSize, byte[] Root, IReadOnlyList<TileWrite> Tiles);
-
 /// <summary>
 /// Appends leaf hashes to a tiled tree without storing anything itself: it reads the right-edge partial tiles of
 /// the current tree (one batched read) and returns the tiles to write and the new root. Only the right edge is

@@ -2,25 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Mimi.Discovery.Protocol;
 
-/// <summary>What a MIMI URI names (draft-ietf-mimi-protocol-06 §3: provider, user <c>u</c>, client <c>d</c>, room <c>r</c>, MLS group <c>g</c>).</summary>
-public enum MimiUriKind
-{
-    /// <summary><c>mimi://a.example</c>.</summary>
-    Provider,
-
-    /// <summary><c>mimi://a.example/u/alice</c>.</summary>
-    User,
-
-    /// <summary><c>mimi://a.example/d/ClientA1</c>.</summary>
-    Client,
-
-    /// <summary><c>mimi://a.example/r/clubhouse</c>.</summary>
-    Room,
-
-    /// <summary><c>mimi://a.example/g/clubhouse</c>.</summary>
-    Group,
-}
-
 /// <summary>A MIMI URI as the draft writes them: <c>mimi://domain</c> or <c>mimi://domain/{u|d|r|g}/id</c>.</summary>
 public sealed record MimiUri(MimiUriKind Kind, string Domain, string? Id)
 {

@@ -6,9 +6,6 @@ using Org.BouncyCastle.Security;
 
 namespace Mimi.Discovery.Protocol;
 
-/// <summary>An HPKE key pair of a cipher suite's KEM, serialized as RFC 9180 §7.1 does (SerializePublicKey / SerializePrivateKey).</summary>
-public sealed record MlsHpkeKeyPair(byte[] PublicKey, byte[] PrivateKey);
-
 /// <summary>
 /// RFC 9180 HPKE in base mode, single-shot (one message, sequence number 0), for the KEM, KDF and AEAD of an RFC 9420
 /// cipher suite, and RFC 9420 §5.1.3 <c>EncryptWithLabel</c> / <c>DecryptWithLabel</c> on top. DHKEM over X25519 and

@@ -3,9 +3,6 @@ using Mimi.Discovery.Protocol.Tls;
 
 namespace Mimi.Discovery.Protocol;
 
-/// <summary>A member's leaf in a ratchet tree: its leaf index and LeafNode.</summary>
-public sealed record MlsTreeLeaf(uint LeafIndex, MlsLeafNode Node);
-
 /// <summary>
 /// The members of an RFC 9420 ratchet tree (§12.4.3.3, the <c>ratchet_tree</c> extension's <c>optional&lt;Node&gt;</c>
 /// vector): what a hub reads to know the roster a commit leaves behind. Leaves are at even node indexes; parent

@@ -6,22 +6,6 @@ using Org.BouncyCastle.Math.EC.Rfc8032;
 
 namespace Mimi.Discovery.Protocol;
 
-/// <summary>The outcome of checking one MLS signature.</summary>
-public enum MlsSignatureCheck
-{
-    /// <summary>The signature verifies.</summary>
-    Valid,
-
-    /// <summary>The signature does not verify (or is not a well-formed signature of the scheme).</summary>
-    Invalid,
-
-    /// <summary>The public key is not a key of the suite's signature scheme.</summary>
-    BadKey,
-
-    /// <summary>The cipher suite's signature scheme is not implemented here.</summary>
-    UnsupportedSuite,
-}
-
 /// <summary>
 /// RFC 9420 §5.1.2 <c>SignWithLabel</c> and <c>VerifyWithLabel</c>: signatures over
 /// <c>SignContent = { "MLS 1.0 " + label, content }</c> with the signature scheme of an RFC 9420 cipher suite. Ed25519

@@ -18,15 +18,3 @@ public enum TlsLengthPrefix
     /// <summary>RFC 8446 <c>&lt;0..2^32-1&gt;</c>: four bytes (lengths above <see cref="int.MaxValue"/> are refused).</summary>
     UInt32 = 4,
 }
-
-internal static class TlsLengthPrefixExtensions
-{
-    public static int NaturalMaximum(this TlsLengthPrefix prefix) => prefix switch
-    {
-        TlsLengthPrefix.UInt8 => byte.MaxValue,
-        TlsLengthPrefix.UInt16 => ushort.MaxValue,
-        TlsLengthPrefix.UInt24 => (1 << 24) - 1,
-        TlsLengthPrefix.UInt32 => int.MaxValue,
-        _ => TlsVarint.MaxValue,
-    };
-}

@@ -4,23 +4,6 @@ using System.Text;
 
 namespace Mimi.Discovery.Protocol.Tls;
 
-/// <summary>An open length-prefixed vector in a <see cref="TlsWriter"/>; close it with <see cref="TlsWriter.EndVector"/>.</summary>
-public readonly struct TlsWriterScope
-{
-    internal TlsWriterScope(int start, TlsLengthPrefix prefix, int maxLength)
-    {
-        Start = start;
-        Prefix = prefix;
-        MaxLength = maxLength;
-    }
-
-    internal int Start { get; }
-
-    internal TlsLengthPrefix Prefix { get; }
-
-    internal int MaxLength { get; }
-}
-
 /// <summary>
 /// A writer of the TLS presentation language over a growable pooled buffer. Writing a value that cannot be
 /// encoded (a vector longer than its length prefix allows) is a programming error and throws.

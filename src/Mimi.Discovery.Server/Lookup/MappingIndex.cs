@@ -1,84 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
-using Mimi.Discovery.Model;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Lookup;
-
-/// <summary>The raw r‖s of an ES256 signature, held inline in its mapping (no array object per mapping).</summary>
-[InlineArray(Length)]
-internal struct Es256Signature
-{
-    public const int Length = 64;
-
-    private byte _first;
-}
-
-/// <summary>
-/// One active mapping as the lookup index holds it: what visibility needs (owner provider, mode and list, log
-/// index, expiry) and what an answer carries. The assertion is kept as its signature only and rebuilt for a visible
-/// hit; the rare row whose stored token cannot be rebuilt byte for byte keeps the whole token instead. A bulk-imported
-/// row has no stored token: its assertion is signed on the first hit and its signature kept (the one write to a
-/// mapping, under its lock). Otherwise immutable: a change replaces it.
-/// </summary>
-internal sealed class IndexedMapping
-{
-    public required string Provider { get; init; }
-
-    public required string Ssi { get; init; }
-
-    public required string[] Tags { get; init; }
-
-    public required string[] AllowedProviders { get; init; }
-
-    public Discoverability Discoverability { get; init; }
-
-    private ushort _headerId;
-
-    /// <summary>Index of the encoded protected header in the index's header table.</summary>
-    public ushort HeaderId { get => Volatile.Read(ref _headerId); init => _headerId = value; }
-
-    public long LogIndex { get; init; }
-
-    public long CreatedAtMs { get; init; }
-
-    public long NotAfterMs { get; init; }
-
-    /// <summary>The serial when it is the canonical 32 lower-case hex digits (every serial this authority issues).</summary>
-    public UInt128 SerialBits { get; init; }
-
-    public Es256Signature Signature;
-
-    /// <summary>Only for rows outside the compact form: a non-canonical serial, or a token that cannot be rebuilt.</summary>
-    public UncommonParts? Uncommon { get; init; }
-
-    public string Serial => Uncommon?.Serial ?? SerialBits.ToString("x32", CultureInfo.InvariantCulture);
-
-    public DateTimeOffset NotAfter => DateTimeOffset.FromUnixTimeMilliseconds(NotAfterMs);
-
-    /// <summary>Keeps the signature of an assertion signed on first use; the header id is published after it.</summary>
-    public void Signed(ushort headerId, ReadOnlySpan<byte> signature)
-    {
-        signature.CopyTo(Signature);
-        Volatile.Write(ref _headerId, headerId);
-    }
-}
-
-/// <summary>What a mapping outside the compact form keeps in full.</summary>
-internal sealed record UncommonParts(string? Serial, string? Assertion);
-
-/// <summary>The mappings of one identifier in the index, without an array for the usual single one.</summary>
-internal readonly struct IndexedMappings(object? value)
-{
-    public int Count => value switch { null => 0, IndexedMapping => 1, _ => ((IndexedMapping[])value).Length };
-
-    public IndexedMapping this[int i] => value as IndexedMapping ?? ((IndexedMapping[])value!)[i];
-}
 
 /// <summary>
 /// Every active mapping in memory, per replica, keyed by a 128-bit hash of its SII, so that plain lookups never wait

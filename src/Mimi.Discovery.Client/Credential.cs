@@ -1,0 +1,6 @@
+namespace Mimi.Discovery.Client;
+
+/// <summary>An issued credential: certificate and chain (PEM), mapping assertion (JWS) and log position.</summary>
+public sealed record Credential(string Serial, string Provider, string Sii, string Ssi, string[] Tags, string Attestation,
+    DateTimeOffset NotBefore, DateTimeOffset NotAfter, long LogIndex, string Assertion, string Certificate, string? Chain,
+    DateTimeOffset? RevokedAt, string? RevocationReason, long? RevocationLogIndex);
