@@ -381,7 +381,7 @@ internal static partial class ClientDeliveryApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SetDiscoverabilityAsync(
-        DiscoverabilityRequest request, ClaimsPrincipal user, HostedUserStore store, CancellationToken ct) =>
+        UserDiscoverabilityRequest request, ClaimsPrincipal user, HostedUserStore store, CancellationToken ct) =>
         await store.SetDiscoverableAsync(user.HostedUser(), request.Discoverable, ct)
             ? TypedResults.NoContent()
             : Problems.NotFound("This client's user no longer exists.");

@@ -20,4 +20,4 @@ internal sealed record AckRequest(long UpTo);
 
 internal sealed record AckView(int Deleted);
 
-internal sealed record DiscoverabilityRequest(bool Discoverable);
+internal sealed record UserDiscoverabilityRequest(bool Discoverable);

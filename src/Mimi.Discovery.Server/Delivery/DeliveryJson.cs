@@ -22,5 +22,5 @@ namespace Mimi.Discovery.Server.Delivery;
 [JsonSerializable(typeof(InboxView))]
 [JsonSerializable(typeof(AckRequest))]
 [JsonSerializable(typeof(AckView))]
-[JsonSerializable(typeof(DiscoverabilityRequest))]
+[JsonSerializable(typeof(UserDiscoverabilityRequest))]
 internal sealed partial class DeliveryJson : JsonSerializerContext;

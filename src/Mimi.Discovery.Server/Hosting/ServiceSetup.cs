@@ -42,7 +42,6 @@ internal static class ServiceSetup
         app.Use(RequestHeadLimits.RejectOversizedAsync);
         app.Use(RejectOversizedBodies);
         app.Use(MediaTypes.RejectUndeclaredAsync);
-        app.Use(AnswerUnmatchedAsNotFound);
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -59,22 +58,6 @@ internal static class ServiceSetup
         }
 
         return app;
-    }
-
-    /// <summary>
-    /// A path no endpoint serves is a 404 problem for every caller. Without this, the authorization fallback policy
-    /// (meant for endpoints mapped without a statement of their own) would answer 401 to an anonymous caller, so a
-    /// module that is switched off (the delivery core without <c>Delivery:Domain</c>) would look like a protected one.
-    /// </summary>
-    private static Task AnswerUnmatchedAsNotFound(HttpContext context, RequestDelegate next)
-    {
-        if (context.GetEndpoint() is null)
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return Task.CompletedTask;
-        }
-
-        return next(context);
     }
 
     /// <summary>

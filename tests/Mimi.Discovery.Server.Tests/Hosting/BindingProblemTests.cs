@@ -131,8 +131,8 @@ public sealed class BindingProblemTests(BindingProblemTests.Callers callers) : I
                 {
                     foreach (var property in properties.EnumerateObject())
                     {
-                        // Status null: two wire types of one name share a schema in the document (DiscoverabilityRequest), so a
-                        // route may not know the property and ignore it; when it refuses, it must name the property.
+                        // Status null: a route may ignore a property of the wrong type it does not need; when it refuses,
+                        // it must name the property.
                         if (WrongValue(openapi, property.Value) is { } wrong)
                         {
                             yield return (route, Json($"{{\"{property.Name}\": {wrong}}}"), property.Name, null);

@@ -21,9 +21,13 @@ public sealed class ModuleTests
         Assert.Null(service.Services.GetService<OutboxWorker>());
         Assert.DoesNotContain(service.Services.GetServices<IHostedService>(), h => h is OutboxWorker);
 
-        // Unmapped: the public directory document is a plain 404 problem, and no delivery, consent or MIMI route is
-        // documented.
-        var directory = await http.GetAsync(new Uri("/.well-known/mimi-protocol-directory", UriKind.Relative));
+        // Unmapped: the public directory document is an unknown path like any other (a 404 problem for a client, 401
+        // for a stranger, HostingTests), and no delivery, consent or MIMI route is documented.
+        var stranger = await http.GetAsync(new Uri("/.well-known/mimi-protocol-directory", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, stranger.StatusCode);
+        var operatorHttp = service.CreateClient();
+        operatorHttp.DefaultRequestHeaders.Authorization = new("Bearer", await service.Operator().GetAccessTokenAsync());
+        var directory = await operatorHttp.GetAsync(new Uri("/.well-known/mimi-protocol-directory", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, directory.StatusCode);
         Assert.Equal("application/problem+json", directory.Content.Headers.ContentType?.MediaType);
         using var openApi = JsonDocument.Parse(await http.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));

@@ -110,6 +110,30 @@ public sealed class OpenApiDocumentTests : IDisposable
             with429.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Regression_two_wire_types_named_DiscoverabilityRequest_shared_one_openapi_schema()
+    {
+        using var hosted = new HostedProviderService();
+        var document = await hosted.Service.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var operations = Operations(document).ToList();
+
+        // Each operation's body is its own schema, with its own properties: a credential's mode and providers, a user's flag.
+        Assert.Equal(["mode", "providers"], BodyProperties(document, operations, "SetDiscoverability"));
+        Assert.Equal(["discoverable"], BodyProperties(document, operations, "SetUserDiscoverability"));
+    }
+
+    private static string[] BodyProperties(JsonElement document, List<(string Path, JsonElement Operation)> operations, string id)
+    {
+        var schema = operations.Single(o => o.Operation.GetProperty("operationId").GetString() == id).Operation
+            .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        if (schema.TryGetProperty("$ref", out var reference))
+        {
+            schema = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
+        }
+
+        return [.. schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+    }
+
     private static IEnumerable<(string Path, JsonElement Operation)> Operations(JsonElement document) =>
         document.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject()
             .Where(o => o.Name is "get" or "put" or "post" or "delete" or "patch").Select(o => (path.Name, o.Value)));
