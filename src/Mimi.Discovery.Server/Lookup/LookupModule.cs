@@ -19,7 +19,7 @@ internal static class LookupModule
         services.AddSingleton<AnsweredIdentifiers>();
         services.AddSingleton<MappingChangeSignal>();
         services.AddSingleton<MappingIndex>();
-        services.AddHostedService(sp => sp.GetRequiredService<MappingIndex>());
+        services.AddHostedService<MappingIndexRefresher>();
         services.AddSingleton<LookupService>();
 
         // Private lookup's services stay registered when it is off: issuance asks its rebuilder for a pass, which then

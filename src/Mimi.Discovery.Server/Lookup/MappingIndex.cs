@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.Storage;
 
@@ -15,14 +14,14 @@ namespace Mimi.Discovery.Server.Lookup;
 /// A replica that makes a change catches up before answering it (<see cref="CatchUpAfterWriteAsync"/>), so the change
 /// holds for its next lookup, and announces it (<see cref="MappingChangeSignal"/>, with Redis): other replicas catch up
 /// on the message, within milliseconds, and without it (a lost message, Redis down) within one refresh interval.
+/// <see cref="MappingIndexRefresher"/> loads it at start-up and drives the polls, the signal and the sweeps.
 /// </summary>
 internal sealed partial class MappingIndex(
     CredentialStore store,
     MappingAssertionSigner signer,
     MappingChangeSignal signal,
-    IOptions<LookupOptions> options,
     TimeProvider time,
-    ILogger<MappingIndex> logger) : BackgroundService
+    ILogger<MappingIndex> logger) : IDisposable
 {
     private const int PageSize = 5000;
     private const ushort FullToken = ushort.MaxValue;
@@ -76,12 +75,6 @@ internal sealed partial class MappingIndex(
             Claims(sii, mapping.Ssi, mapping.Provider, mapping.Tags, mapping.CreatedAtMs, mapping.NotAfterMs, mapping.LogIndex, mapping.Serial), mapping.Signature),
     };
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await LoadAsync(cancellationToken);
-        await base.StartAsync(cancellationToken);
-    }
-
     /// <summary>
     /// Applies every change committed before this call; concurrent callers share one pass. A writer calls it after its
     /// commit, so its own change holds for its next lookup on this replica.
@@ -116,28 +109,12 @@ internal sealed partial class MappingIndex(
     {
         if (await TryCatchUpAsync(ct))
         {
-            await signal.PublishAsync(Interlocked.Read(ref _position));
-        }
-    }
-
-    /// <summary>Another replica announced a change up to <paramref name="sequence"/>: catch up unless already there.</summary>
-    private async Task CatchUpOnSignalAsync(long sequence, CancellationToken stoppingToken)
-    {
-        try
-        {
-            if (Interlocked.Read(ref _position) < sequence)
-            {
-                await TryCatchUpAsync(stoppingToken);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: nothing left to answer.
+            await signal.PublishAsync(Position);
         }
     }
 
     /// <summary><see cref="CatchUpAsync"/>, false with the failure logged when storage fails (the next poll applies the change).</summary>
-    private async Task<bool> TryCatchUpAsync(CancellationToken ct)
+    public async Task<bool> TryCatchUpAsync(CancellationToken ct)
     {
         try
         {
@@ -151,38 +128,16 @@ internal sealed partial class MappingIndex(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.IndexRefreshInterval, time);
-        // Retried at every tick until Redis takes the subscription (it may be down at start-up); the poll runs regardless.
-        void OnSignal(long sequence) => _ = CatchUpOnSignalAsync(sequence, stoppingToken);
-        var subscribed = await signal.SubscribeAsync(OnSignal);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            subscribed = subscribed || await signal.SubscribeAsync(OnSignal);
-            try
-            {
-                await CatchUpAsync(stoppingToken);
-                if (time.GetUtcNow() - _lastSweep > SweepInterval)
-                {
-                    await SweepAsync(stoppingToken);
-                }
-            }
-            catch (StorageException e)
-            {
-                // Keep answering from what is loaded; the next tick retries.
-                LogRefreshFailed(logger, e);
-            }
-        }
-    }
+    /// <summary>The change sequence the index has applied up to.</summary>
+    public long Position => Interlocked.Read(ref _position);
 
-    public override void Dispose()
-    {
-        _gate.Dispose();
-        base.Dispose();
-    }
+    /// <summary>Sweeps expired mappings when the last sweep is older than the sweep interval.</summary>
+    public Task SweepIfDueAsync(CancellationToken ct) => time.GetUtcNow() - _lastSweep > SweepInterval ? SweepAsync(ct) : Task.CompletedTask;
 
-    private async Task LoadAsync(CancellationToken ct)
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>Loads every active mapping (start-up): lookups are answered from memory from then on.</summary>
+    public async Task LoadAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
@@ -401,7 +356,7 @@ internal sealed partial class MappingIndex(
     private static partial void LogRefreshFailed(ILogger logger, LogLevel level, StorageErrorKind kind);
 
     // Polls fail every half second during an outage, which storage logs once: each failure only at Debug.
-    private static void LogRefreshFailed(ILogger logger, StorageException e) =>
+    internal static void LogRefreshFailed(ILogger logger, StorageException e) =>
         LogRefreshFailed(logger, StorageHealth.RetryLogLevel(e, LogLevel.Warning), e.Kind);
 
     /// <summary>Equal lists (tags, allowed providers) share one array.</summary>
