@@ -36,21 +36,29 @@ public static class Tools
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary>The clone the tests run from: the nearest directory above the test binaries holding Mimi.Discovery.sln.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
     /// <summary>The repository's tests/peers/NAME folder, with its node_modules installed (./test.sh runs npm ci).</summary>
     public static string Peer(string name)
     {
-        var directory = AppContext.BaseDirectory;
-        while (directory is not null && !Directory.Exists(Path.Combine(directory, "tests", "peers")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        var peer = Path.Combine(directory ?? throw new InvalidOperationException("tests/peers not found above the test binaries."), "tests", "peers", name);
+        var peer = Path.Combine(RepositoryRoot, "tests", "peers", name);
         if (!Directory.Exists(Path.Combine(peer, "node_modules")))
         {
             throw new InvalidOperationException($"{peer}/node_modules is missing: run ./test.sh (it runs npm ci there).");
         }
 
         return peer;
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var directory = AppContext.BaseDirectory;
+        while (directory is not null && !File.Exists(Path.Combine(directory, "Mimi.Discovery.sln")))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        return directory ?? throw new InvalidOperationException("Mimi.Discovery.sln not found above the test binaries.");
     }
 }

@@ -12,7 +12,7 @@ public sealed class CliToolTests : IDisposable
     [Fact]
     public async Task Regression_every_cli_call_went_through_dotnet_run_the_packed_tool_installs_and_runs()
     {
-        var project = Path.Combine(Repository(), "src", "Mimi.Discovery.Cli", "Mimi.Discovery.Cli.csproj");
+        var project = Path.Combine(Tools.RepositoryRoot, "src", "Mimi.Discovery.Cli", "Mimi.Discovery.Cli.csproj");
         var configuration = typeof(CliToolTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
         var packages = Path.Combine(_work, "packages");
         // Only the packed tool as a source, so the install proves the package is whole (a tool restores nothing else).
@@ -33,16 +33,5 @@ public sealed class CliToolTests : IDisposable
         Assert.Equal(0, code);
         Assert.Contains("Usage:", help, StringComparison.Ordinal);
         Assert.Contains("audit", help, StringComparison.Ordinal);
-    }
-
-    private static string Repository()
-    {
-        var directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "Mimi.Discovery.sln")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new InvalidOperationException("Mimi.Discovery.sln not found above the test binaries.");
     }
 }

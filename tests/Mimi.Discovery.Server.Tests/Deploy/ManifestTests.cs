@@ -5,25 +5,14 @@ namespace Mimi.Discovery.Server.Tests.Deploy;
 
 public sealed class ManifestTests
 {
-    private static string Root()
-    {
-        var directory = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(directory, "Mimi.Discovery.sln")))
-        {
-            directory = Path.GetDirectoryName(directory) ?? throw new InvalidOperationException("Repository root not found.");
-        }
-
-        return directory;
-    }
-
-    public static TheoryData<string> Manifests() => new(Directory.EnumerateFiles(Path.Combine(Root(), "deploy"), "*.yaml").Select(Path.GetFileName)!);
+    public static TheoryData<string> Manifests() => new(Directory.EnumerateFiles(Path.Combine(Tools.RepositoryRoot, "deploy"), "*.yaml").Select(Path.GetFileName)!);
 
     [Theory]
     [MemberData(nameof(Manifests))]
     public void Every_kubernetes_document_parses_and_names_its_kind(string file)
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(Path.Combine(Root(), "deploy", file))));
+        stream.Load(new StringReader(File.ReadAllText(Path.Combine(Tools.RepositoryRoot, "deploy", file))));
 
         Assert.NotEmpty(stream.Documents);
         foreach (var document in stream.Documents)
@@ -39,12 +28,12 @@ public sealed class ManifestTests
     public void The_service_deployment_runs_several_replicas_on_postgres_and_redis_with_secrets_from_the_environment()
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(Path.Combine(Root(), "deploy", "service.yaml"))));
+        stream.Load(new StringReader(File.ReadAllText(Path.Combine(Tools.RepositoryRoot, "deploy", "service.yaml"))));
         var deployment = stream.Documents.Select(d => (YamlMappingNode)d.RootNode).Single(d => d["kind"].ToString() == "Deployment");
 
         var spec = (YamlMappingNode)deployment["spec"];
         Assert.True(int.Parse(spec["replicas"].ToString(), System.Globalization.CultureInfo.InvariantCulture) >= 2);
-        var text = string.Concat(Directory.EnumerateFiles(Path.Combine(Root(), "deploy"), "*.yaml").Select(File.ReadAllText));
+        var text = string.Concat(Directory.EnumerateFiles(Path.Combine(Tools.RepositoryRoot, "deploy"), "*.yaml").Select(File.ReadAllText));
         Assert.Contains("Storage__Provider", text);
         Assert.Contains("Storage__ConnectionString", text);
         Assert.Contains("secretKeyRef", text);
@@ -136,7 +125,7 @@ public sealed class ManifestTests
     private static YamlMappingNode Deployment()
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(Path.Combine(Root(), "deploy", "service.yaml"))));
+        stream.Load(new StringReader(File.ReadAllText(Path.Combine(Tools.RepositoryRoot, "deploy", "service.yaml"))));
         return stream.Documents.Select(d => (YamlMappingNode)d.RootNode).Single(d => d["kind"].ToString() == "Deployment");
     }
 }

@@ -10,15 +10,13 @@ public static class PublishedService
 {
     private static readonly Lazy<Task<string>> Output = new(PublishAsync);
 
-    public static string RepositoryRoot { get; } = FindRoot();
-
     /// <summary>The published folder; the first call publishes.</summary>
     public static Task<string> DirectoryAsync() => Output.Value;
 
     /// <summary>The variables the final stage of the Dockerfile sets with <c>ENV KEY=VALUE …</c>.</summary>
     public static Dictionary<string, string> DockerfileEnvironment()
     {
-        var lines = File.ReadAllText(Path.Combine(RepositoryRoot, "Dockerfile")).Replace("\\\n", " ", StringComparison.Ordinal).Split('\n');
+        var lines = File.ReadAllText(Path.Combine(Tools.RepositoryRoot, "Dockerfile")).Replace("\\\n", " ", StringComparison.Ordinal).Split('\n');
         var finalStage = Array.FindLastIndex(lines, l => l.StartsWith("FROM ", StringComparison.Ordinal));
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in lines.Skip(finalStage).Where(l => l.StartsWith("ENV ", StringComparison.Ordinal)))
@@ -37,7 +35,7 @@ public static class PublishedService
     {
         var output = Directory.CreateTempSubdirectory("mimi-publish-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(output, recursive: true);
-        var project = Path.Combine(RepositoryRoot, "src", "Mimi.Discovery.Server", "Mimi.Discovery.Server.csproj");
+        var project = Path.Combine(Tools.RepositoryRoot, "src", "Mimi.Discovery.Server", "Mimi.Discovery.Server.csproj");
         List<string> arguments = ["publish", project, "-c", "Release", "-o", output, "--nologo"];
         if (AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal))
         {
@@ -49,23 +47,12 @@ public static class PublishedService
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot,
+            WorkingDirectory = Tools.RepositoryRoot,
         })!;
         var log = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         await process.WaitForExitAsync(timeout.Token);
         return process.ExitCode == 0 ? output : throw new InvalidOperationException($"dotnet publish failed:\n{await log}{await errors}");
-    }
-
-    private static string FindRoot()
-    {
-        var directory = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(directory, "Mimi.Discovery.sln")))
-        {
-            directory = Path.GetDirectoryName(directory) ?? throw new InvalidOperationException("Repository root not found.");
-        }
-
-        return directory;
     }
 }

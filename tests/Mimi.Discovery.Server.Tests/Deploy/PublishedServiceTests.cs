@@ -121,7 +121,7 @@ public sealed class PublishedServiceTests
     private static (string Readiness, string Liveness, int ContainerPort) Probes()
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(Path.Combine(PublishedService.RepositoryRoot, "deploy", "service.yaml"))));
+        stream.Load(new StringReader(File.ReadAllText(Path.Combine(Tools.RepositoryRoot, "deploy", "service.yaml"))));
         var deployment = stream.Documents.Select(d => (YamlMappingNode)d.RootNode).Single(d => d["kind"].ToString() == "Deployment");
         var pod = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)deployment["spec"])["template"])["spec"];
         var container = (YamlMappingNode)((YamlSequenceNode)pod["containers"]).Single();

@@ -66,7 +66,7 @@ public sealed partial class LogEventIdTests
     [Fact]
     public void The_README_lists_the_same_ranges()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Tools.RepositoryRoot, "README.md"));
         var start = readme.IndexOf("\n## Log event ids", StringComparison.Ordinal);
         Assert.True(start >= 0, "The README has no \"## Log event ids\" section.");
         var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed partial class LogEventIdTests
 
     /// <summary>Every <c>[LoggerMessage]</c> in the product: the assemblies built from the projects under <c>src/</c>.</summary>
     private static IEnumerable<(int Id, string Method, Type Type)> Events() =>
-        from project in Directory.GetFiles(Path.Combine(RepositoryRoot(), "src"), "*.csproj", SearchOption.AllDirectories)
+        from project in Directory.GetFiles(Path.Combine(Tools.RepositoryRoot, "src"), "*.csproj", SearchOption.AllDirectories)
         let name = XDocument.Load(project).Descendants("AssemblyName").FirstOrDefault()?.Value ?? Path.GetFileNameWithoutExtension(project)
         let assembly = Assembly.Load(name)
         from type in assembly.GetTypes()
@@ -101,17 +101,6 @@ public sealed partial class LogEventIdTests
         }
 
         return outermost.Namespace ?? string.Empty;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(directory, "Mimi.Discovery.sln")))
-        {
-            directory = Path.GetDirectoryName(directory) ?? throw new InvalidOperationException("No Mimi.Discovery.sln above the test binaries.");
-        }
-
-        return directory;
     }
 
     [GeneratedRegex(@"^\| (\d+)–(\d+) \| `([\w.]+)` \|", RegexOptions.Multiline)]

@@ -1,13 +1,12 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Mimi.Discovery.Server.Hosting;
-using Mimi.Discovery.Server.Tests.Deploy;
 
 namespace Mimi.Discovery.Server.Tests.Hosting;
 
 public sealed partial class ProblemKindsTests
 {
-    private static readonly string ServerSources = Path.Combine(PublishedService.RepositoryRoot, "src", "Mimi.Discovery.Server");
+    private static readonly string ServerSources = Path.Combine(Tools.RepositoryRoot, "src", "Mimi.Discovery.Server");
 
     [Fact]
     public void Every_problem_kind_is_documented_in_the_README_errors_table_and_every_documented_kind_exists()
@@ -70,7 +69,7 @@ public sealed partial class ProblemKindsTests
     // The table headed "type `urn:mimi-discovery:problem:…`": its first column lists one kind, or several joined by "·".
     private static HashSet<string> DocumentedKinds()
     {
-        var lines = File.ReadAllLines(Path.Combine(PublishedService.RepositoryRoot, "README.md"));
+        var lines = File.ReadAllLines(Path.Combine(Tools.RepositoryRoot, "README.md"));
         var header = Array.FindIndex(lines, l => l.StartsWith("| type `" + ProblemKinds.TypePrefix, StringComparison.Ordinal));
         Assert.True(header >= 0, "README has no problem type table");
         var kinds = new HashSet<string>(StringComparer.Ordinal);

@@ -72,7 +72,7 @@ public sealed class RequestHeadTests : IDisposable
         Assert.Equal("", nul.Body);
         Assert.Equal(414, huge.Status);
         Assert.Equal("", huge.Body);
-        var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = await File.ReadAllTextAsync(Path.Combine(Tools.RepositoryRoot, "README.md"));
         var errors = readme[readme.IndexOf("## Errors", StringComparison.Ordinal)..];
         Assert.Contains("`%00`", errors, StringComparison.Ordinal);
         Assert.Contains("four times", errors, StringComparison.Ordinal);
@@ -154,17 +154,6 @@ public sealed class RequestHeadTests : IDisposable
         }
 
         return -1;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Mimi.Discovery.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("No Mimi.Discovery.sln above the test binaries.");
     }
 
     private sealed record RawResponse(int Status, string Head, string Body);
