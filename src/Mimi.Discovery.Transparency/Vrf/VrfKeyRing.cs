@@ -81,7 +81,9 @@ public sealed class VrfKeyRing : IDisposable
     /// <exception cref="FileNotFoundException"><see cref="KeyFile"/> does not exist.</exception>
     public static VrfKeyRing Load(string directory)
     {
-        var current = ReadKeys(Path.Combine(directory, KeyFile), required: true)[0];
+        var inKeyFile = ReadKeys(Path.Combine(directory, KeyFile), required: true);
+        var current = inKeyFile[0];
+        inKeyFile.Skip(1).ToList().ForEach(extra => extra.Dispose());
         List<VrfPrivateKey> earlier;
         try
         {

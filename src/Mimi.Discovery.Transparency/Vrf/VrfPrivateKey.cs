@@ -26,7 +26,7 @@ public sealed class VrfPrivateKey : IDisposable
     /// <summary>The public key Y = x·B that proofs verify against.</summary>
     public VrfPublicKey PublicKey { get; }
 
-    private BigInteger Scalar => _scalar ?? throw new ObjectDisposedException(nameof(VrfPrivateKey));
+    internal BigInteger Scalar => _scalar ?? throw new ObjectDisposedException(nameof(VrfPrivateKey));
 
     /// <summary>A fresh key from the system's cryptographic random number generator.</summary>
     public static VrfPrivateKey Generate() => FromScalar(VrfCurve.RandomNonZeroScalar());
@@ -195,7 +195,7 @@ public sealed class VrfPrivateKey : IDisposable
         ?? throw new CryptographicException("encode_to_curve found no point in 256 tries.");
 
     /// <summary>ECVRF_nonce_generation_RFC6979 (§5.4.2.1): RFC 6979 §3.2 with SHA-256 over m = point_to_string(H).</summary>
-    private static BigInteger Nonce(BigInteger x, ReadOnlySpan<byte> hString)
+    internal static BigInteger Nonce(BigInteger x, ReadOnlySpan<byte> hString)
     {
         var calculator = new HMacDsaKCalculator(new Sha256Digest());
         calculator.Init(VrfCurve.Order, x, SHA256.HashData(hString));
