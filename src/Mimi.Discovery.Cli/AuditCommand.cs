@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Text.Json;
 using Mimi.Discovery.Client;
+using Mimi.Discovery.Transparency;
 using Spectre.Console;
 
 namespace Mimi.Discovery.Cli;
 
 /// <summary>
 /// <c>mimi audit</c>: keeps the last checkpoint it trusted in a state file, fetches the new one, verifies its
-/// signature, consistency with the trusted one, every new entry and a random sample of the old ones, and the inclusion
+/// signature and, given witness keys, a quorum of their cosignatures, consistency with the trusted one, every new entry and a random sample of the old ones, and the inclusion
 /// of given credentials and of any revocation of them. Any failure of the log is loud, exits 1 and leaves the state
 /// file untouched; a revoked or expired credential is reported, and exits 1 with <c>--require-live</c>.
 /// </summary>
@@ -27,8 +28,14 @@ internal static class AuditCommand
             DefaultValueFactory = _ => LogAuditor.DefaultSampleSize,
         };
         var requireLive = new Option<bool>("--require-live") { Description = "Exit 1 when a --credential is revoked in the log or expired." };
+        var witnessKeys = new Option<string[]>("--witness-key")
+        {
+            Description = "A witness's cosignature/v1 verifier key (repeatable); the checkpoint must carry --quorum of their cosignatures.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var quorum = new Option<int?>("--quorum") { Description = "How many of the --witness-key witnesses must cosign the checkpoint (default: all of them)." };
         var command = new Command("audit", "Audits the issuance log against the last trusted checkpoint.")
-            { state, verifierKey, credentials, noEntries, sample, requireLive };
+            { state, verifierKey, credentials, noEntries, sample, requireLive, witnessKeys, quorum };
         command.SetAction((parse, ct) => MimiCommand.RunAsync(async () =>
         {
             var client = MimiCommand.Client(parse, authenticated: false);
@@ -55,7 +62,17 @@ internal static class AuditCommand
                 throw new CliException("--sample is a count of entries, 0 or more.");
             }
 
-            var report = await new LogAuditor(client).AuditAsync(trusted, key, toCheck, !parse.GetValue(noEntries), samples, ct);
+            CheckpointTrust trust;
+            try
+            {
+                trust = CheckpointTrust.Create(key, parse.GetValue(witnessKeys) ?? [], parse.GetValue(quorum));
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                throw new CliException($"--quorum {parse.GetValue(quorum)} is not between 0 and the number of distinct --witness-key given.");
+            }
+
+            var report = await new LogAuditor(client).AuditAsync(trusted, trust, toCheck, !parse.GetValue(noEntries), samples, ct);
             foreach (var finding in report.Findings)
             {
                 AnsiConsole.MarkupLine(finding.StartsWith("FAILED", StringComparison.Ordinal) ? $"[red bold]{Markup.Escape(finding)}[/]"

@@ -45,6 +45,7 @@ internal static class MimiCommand
         root.Add(CredentialCommands.Revoke());
         root.Add(ImportCommand.Build());
         root.Add(AuditCommand.Build());
+        root.Add(WitnessCommand.Build());
         root.Add(ResolveCommand.Build());
         root.Add(LookupCommand.Build());
         root.Add(Demo.DemoCommand.Build());

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Transparency;
@@ -22,20 +21,43 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
 
     private const int PageSize = 1000;
 
-    /// <summary>Runs the audit; never throws for a misbehaving log, it reports.</summary>
+    /// <summary>Runs the audit on the log's signature alone (no witness quorum); never throws for a misbehaving log, it reports.</summary>
     /// <param name="trusted">The state the last audit kept, or null for a first audit.</param>
     /// <param name="verifierKey">The log's note verifier key.</param>
     /// <param name="credentials">Credentials whose inclusion (and revocation status) to prove.</param>
     /// <param name="checkEntries">Re-hash every entry not audited before.</param>
     /// <param name="sampleSize">How many entries not re-hashed by this audit to re-check by inclusion proof, chosen at random.</param>
     /// <param name="ct">Cancels the audit.</param>
-    public async Task<AuditReport> AuditAsync(AuditState? trusted, string verifierKey, IReadOnlyList<CredentialToCheck> credentials,
+    public Task<AuditReport> AuditAsync(AuditState? trusted, string verifierKey, IReadOnlyList<CredentialToCheck> credentials,
         bool checkEntries = true, int sampleSize = DefaultSampleSize, CancellationToken ct = default)
     {
+        if (!NoteVerifier.TryParse(verifierKey, out var verifier))
+        {
+            return Task.FromResult(Fail([], $"Not a note verifier key: '{verifierKey}'."));
+        }
+
+        return AuditAsync(trusted, new CheckpointTrust(verifier, [], 0), credentials, checkEntries, sampleSize, ct);
+    }
+
+    /// <summary>
+    /// Runs the audit against a checkpoint that must carry the log's signature and the cosignatures of
+    /// <see cref="CheckpointTrust.Quorum"/> of its witnesses (a finding names the quorum when it does not); never throws
+    /// for a misbehaving log, it reports.
+    /// </summary>
+    /// <param name="trusted">The state the last audit kept, or null for a first audit.</param>
+    /// <param name="trust">The log's note verifier key, the witness keys and the quorum.</param>
+    /// <param name="credentials">Credentials whose inclusion (and revocation status) to prove.</param>
+    /// <param name="checkEntries">Re-hash every entry not audited before.</param>
+    /// <param name="sampleSize">How many entries not re-hashed by this audit to re-check by inclusion proof, chosen at random.</param>
+    /// <param name="ct">Cancels the audit.</param>
+    public async Task<AuditReport> AuditAsync(AuditState? trusted, CheckpointTrust trust, IReadOnlyList<CredentialToCheck> credentials,
+        bool checkEntries = true, int sampleSize = DefaultSampleSize, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(trust);
         var findings = new List<string>();
         try
         {
-            return await RunAsync(trusted, verifierKey, credentials, checkEntries, sampleSize, findings, ct);
+            return await RunAsync(trusted, trust, credentials, checkEntries, sampleSize, findings, ct);
         }
         catch (MimiApiException e)
         {
@@ -44,32 +66,33 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
         }
     }
 
-    private async Task<AuditReport> RunAsync(AuditState? trusted, string verifierKey, IReadOnlyList<CredentialToCheck> credentials,
+    private async Task<AuditReport> RunAsync(AuditState? trusted, CheckpointTrust trust, IReadOnlyList<CredentialToCheck> credentials,
         bool checkEntries, int sampleSize, List<string> findings, CancellationToken ct)
     {
+        var verifierKey = trust.Log.VerifierKey;
         if (trusted is not null && trusted.VerifierKey != verifierKey)
         {
             return Fail(findings, $"The verifier key changed: trusted '{trusted.VerifierKey}', given '{verifierKey}'.");
         }
 
-        if (!NoteVerifier.TryParse(verifierKey, out var verifier))
-        {
-            return Fail(findings, $"Not a note verifier key: '{verifierKey}'.");
-        }
-
         var note = await client.GetCheckpointAsync(ct);
-        var opened = SignedNote.Open(Encoding.UTF8.GetBytes(note), [verifier!]);
-        if (!opened.IsVerified)
+        var verified = trust.Verify(note);
+        if (!verified.IsTrusted)
         {
-            return Fail(findings, "The checkpoint signature does not verify: " + opened.Status + ".");
+            return Fail(findings, verified.Status switch
+            {
+                CheckpointTrustStatus.LogSignature => "The checkpoint signature does not verify: " + verified.Reason,
+                _ => verified.Reason,
+            });
         }
 
-        if (!Checkpoint.TryParse(opened.Text!, out var checkpoint))
+        var checkpoint = verified.Checkpoint!;
+        findings.Add($"Checkpoint signature verified: {checkpoint.Origin}, size {checkpoint.Size}, root {Convert.ToBase64String(checkpoint.RootHash)}.");
+        if (trust.Witnesses.Count > 0)
         {
-            return Fail(findings, "The signed checkpoint body is malformed.");
+            findings.Add($"Witness quorum met: {verified.Cosignatures.Count} of {trust.Witnesses.Count} configured witnesses cosigned (quorum {trust.Quorum})"
+                + (verified.Cosignatures.Count > 0 ? $": {string.Join(", ", verified.Cosignatures.Select(c => c.Name))}." : "."));
         }
-
-        findings.Add($"Checkpoint signature verified: {checkpoint!.Origin}, size {checkpoint.Size}, root {Convert.ToBase64String(checkpoint.RootHash)}.");
 
         var frontier = new MerkleFrontier();
         if (trusted is not null)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Server.Hosting;
+using Mimi.Discovery.Server.Log.Witnessing;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Log;
@@ -21,6 +22,7 @@ internal static class LogModule
         services.AddSingleton<LogSequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<LogSequencer>());
         services.AddSingleton<CheckpointService>();
+        builder.AddLogWitnessing();
 
         services.AddSingleton<LogIntegrityMonitor>();
         services.AddSingleton<IReadinessContributor>(sp => sp.GetRequiredService<LogIntegrityMonitor>());
