@@ -5,11 +5,17 @@ using System.Text;
 
 namespace Mimi.Discovery.Transparency;
 
-/// <summary>Pieces shared by note signer and verifier keys (C2SP signed-note, Ed25519 only).</summary>
+/// <summary>
+/// Pieces shared by note signer and verifier keys (C2SP signed-note): Ed25519 note keys (type 0x01) and Ed25519
+/// cosigner keys (C2SP tlog-cosignature, type 0x04), which differ only in the type byte.
+/// </summary>
 internal static class NoteKey
 {
     /// <summary>The signature type byte of Ed25519 note signatures.</summary>
     public const byte Ed25519Type = 0x01;
+
+    /// <summary>The signature type byte of Ed25519 <c>cosignature/v1</c> keys (C2SP tlog-cosignature).</summary>
+    public const byte CosignatureV1Type = 0x04;
 
     public const int KeyLength = 32;
 
@@ -35,31 +41,31 @@ internal static class NoteKey
         return true;
     }
 
-    /// <summary>key ID = first 4 bytes, big-endian, of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key).</summary>
-    public static uint KeyId(string name, ReadOnlySpan<byte> publicKey)
+    /// <summary>key ID = first 4 bytes, big-endian, of SHA-256(name ‖ 0x0A ‖ type ‖ public key).</summary>
+    public static uint KeyId(string name, ReadOnlySpan<byte> publicKey, byte type = Ed25519Type)
     {
         var nameBytes = Encoding.UTF8.GetBytes(name);
         var buffer = new byte[nameBytes.Length + 2 + publicKey.Length];
         nameBytes.CopyTo(buffer, 0);
         buffer[nameBytes.Length] = 0x0A;
-        buffer[nameBytes.Length + 1] = Ed25519Type;
+        buffer[nameBytes.Length + 1] = type;
         publicKey.CopyTo(buffer.AsSpan(nameBytes.Length + 2));
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(buffer, hash);
         return BinaryPrimitives.ReadUInt32BigEndian(hash);
     }
 
-    /// <summary>"name+hex8(keyid)+base64(0x01 ‖ key)", the form both verifier and signer keys take.</summary>
-    public static string Encode(string name, uint keyId, ReadOnlySpan<byte> key)
+    /// <summary>"name+hex8(keyid)+base64(type ‖ key)", the form both verifier and signer keys take.</summary>
+    public static string Encode(string name, uint keyId, ReadOnlySpan<byte> key, byte type = Ed25519Type)
     {
         var typed = new byte[1 + key.Length];
-        typed[0] = Ed25519Type;
+        typed[0] = type;
         key.CopyTo(typed.AsSpan(1));
         return name + "+" + keyId.ToString("x8", CultureInfo.InvariantCulture) + "+" + Convert.ToBase64String(typed);
     }
 
-    /// <summary>Splits "name+hex8+base64(0x01 ‖ 32 bytes)" into its parts; never throws.</summary>
-    public static bool TryDecode(string text, out string name, out uint keyId, out byte[] key)
+    /// <summary>Splits "name+hex8+base64(type ‖ 32 bytes)" into its parts; never throws.</summary>
+    public static bool TryDecode(string text, out string name, out uint keyId, out byte[] key, byte type = Ed25519Type)
     {
         name = string.Empty;
         keyId = 0;
@@ -82,7 +88,7 @@ internal static class NoteKey
         Span<byte> typed = stackalloc byte[1 + KeyLength + 3];
         if (!IsValidName(candidate) || hex.Length != 8 || encoded.ContainsAny(" \t\r\n")
             || !uint.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out keyId)
-            || !Convert.TryFromBase64Chars(encoded, typed, out var written) || written != 1 + KeyLength || typed[0] != Ed25519Type)
+            || !Convert.TryFromBase64Chars(encoded, typed, out var written) || written != 1 + KeyLength || typed[0] != type)
         {
             return false;
         }
