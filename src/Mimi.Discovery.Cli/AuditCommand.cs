@@ -46,7 +46,13 @@ internal static class AuditCommand
             {
                 var credential = JsonSerializer.Deserialize<Credential>(await File.ReadAllTextAsync(file, ct), Indented)
                     ?? throw new CliException($"'{file}' holds no credential.");
-                toCheck.Add(new CredentialToCheck(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(credential.Certificate).RawData, credential.LogIndex));
+                toCheck.Add(CredentialToCheck.From(credential));
+            }
+
+            // Format-2 revocations are found by opening them, which the authority does for the credential's provider.
+            if (toCheck.Exists(c => c.Transparency is not null) && MimiCommand.HasIdentity(parse))
+            {
+                client = MimiCommand.Client(parse);
             }
 
             var samples = parse.GetValue(sample);

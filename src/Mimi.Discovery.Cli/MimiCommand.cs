@@ -76,6 +76,9 @@ internal static class MimiCommand
         return new MimiDiscoveryClient(http, ClientCredentials.Load(clientId, key));
     }
 
+    /// <summary>Whether the command line names a client identity (<c>--client-id</c> or <c>--key</c>, or their environment variables).</summary>
+    public static bool HasIdentity(ParseResult parse) => parse.GetValue(ClientId) is not null || parse.GetValue(Key) is not null;
+
     /// <summary>Runs a verb, turning expected failures into a red line and exit code 1.</summary>
     public static async Task<int> RunAsync(Func<Task> action)
     {
