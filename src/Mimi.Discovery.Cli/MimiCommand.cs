@@ -45,6 +45,8 @@ internal static class MimiCommand
         root.Add(CredentialCommands.Revoke());
         root.Add(ImportCommand.Build());
         root.Add(AuditCommand.Build());
+        root.Add(VerifyCommand.Build());
+        root.Add(MonitorCommand.Build());
         root.Add(ResolveCommand.Build());
         root.Add(LookupCommand.Build());
         root.Add(Demo.DemoCommand.Build());
@@ -75,6 +77,9 @@ internal static class MimiCommand
 
         return new MimiDiscoveryClient(http, ClientCredentials.Load(clientId, key));
     }
+
+    /// <summary>The client id the command line names (a provider's domain), <c>operator</c> by default.</summary>
+    public static string ClientIdOf(ParseResult parse) => parse.GetValue(ClientId) ?? "operator";
 
     /// <summary>Whether the command line names a client identity (<c>--client-id</c> or <c>--key</c>, or their environment variables).</summary>
     public static bool HasIdentity(ParseResult parse) => parse.GetValue(ClientId) is not null || parse.GetValue(Key) is not null;
