@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the benchmark figures as markdown tables, each next to a baseline measured in the same run.
-# usage: bench/run.sh [all|issuance|import|lookups|oprf|proofs|tokens|consent|resolve|delivery]   (MIMI_BENCH_SECONDS=5 by default per figure)
+# usage: bench/run.sh [all|issuance|import|lookups|oprf|vrf|proofs|tokens|consent|resolve|delivery]   (MIMI_BENCH_SECONDS=5 by default per figure)
 # Starts a throw-away PostgreSQL and Redis on loopback ports unless MIMI_BENCH_POSTGRES / MIMI_BENCH_REDIS are set;
 # the lookup figures use wrk (Debian package wrk). MIMI_BENCH_VERBOSE=1 adds the per-component rates of a lookup
 # (service call, database query, Redis calls) and wrk's raw output; MIMI_BENCH_SIZES=10000,1000000 picks the sizes and
@@ -39,7 +39,7 @@ if [[ "$mode" == all || "$mode" == consent || "$mode" == resolve ]]; then
   export MIMI_BENCH_DNS="127.0.0.1:$dport"
   sleep 0.5
 fi
-if [[ "$mode" == consent || "$mode" == resolve || "$mode" == oprf || "$mode" == proofs || "$mode" == tokens ]]; then
+if [[ "$mode" == consent || "$mode" == resolve || "$mode" == oprf || "$mode" == vrf || "$mode" == proofs || "$mode" == tokens ]]; then
   dotnet run -c Release --project bench/Mimi.Discovery.Benchmarks -- "$mode"
   exit 0
 fi

@@ -26,6 +26,11 @@ if (which is "all" or "oprf")
     OprfBenchmark.Run(duration);
 }
 
+if (which is "all" or "vrf")
+{
+    VrfBenchmark.Run(duration);
+}
+
 if (which is "all" or "proofs")
 {
     await ProofBenchmark.RunAsync(duration);

@@ -21,14 +21,17 @@ public static class EcVrf
     /// <summary>Length of an output beta (a SHA-256 digest).</summary>
     public const int OutputLength = 32;
 
-    internal const byte SuiteString = 0x01;
-
+    /// <summary>cLen: a challenge is the first 16 bytes of a SHA-256 digest.</summary>
     internal const int ChallengeLength = 16;
 
-    private const byte EncodeToCurveFront = 0x01;
-    private const byte ChallengeFront = 0x02;
-    private const byte ProofToHashFront = 0x03;
+    // Every hash of the suite starts suite_string (0x01) ‖ its domain separator front and ends with the back, 0x00.
     private const byte Back = 0x00;
+
+    private static ReadOnlySpan<byte> EncodeToCurvePrefix => [0x01, 0x01];
+
+    private static ReadOnlySpan<byte> ChallengePrefix => [0x01, 0x02];
+
+    private static ReadOnlySpan<byte> ProofToHashPrefix => [0x01, 0x03];
 
     /// <summary>
     /// ECVRF_proof_to_hash: the output beta of a proof, without checking the proof against any key or input. Use
@@ -63,8 +66,7 @@ public static class EcVrf
     internal static void ProofToHash(ECPoint gamma, Span<byte> beta)
     {
         Span<byte> input = stackalloc byte[2 + VrfCurve.PointLength + 1];
-        input[0] = SuiteString;
-        input[1] = ProofToHashFront;
+        ProofToHashPrefix.CopyTo(input);
         VrfCurve.WritePoint(gamma.Normalize(), input[2..]);
         input[^1] = Back;
         SHA256.HashData(input, beta[..OutputLength]);
@@ -78,13 +80,12 @@ public static class EcVrf
     internal static ECPoint? EncodeToCurve(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> alpha)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        ReadOnlySpan<byte> front = [SuiteString, EncodeToCurveFront];
         Span<byte> tail = stackalloc byte[2];
         Span<byte> candidate = stackalloc byte[VrfCurve.PointLength];
         candidate[0] = 0x02;
         for (var ctr = 0; ctr <= byte.MaxValue; ctr++)
         {
-            hash.AppendData(front);
+            hash.AppendData(EncodeToCurvePrefix);
             hash.AppendData(publicKey);
             hash.AppendData(alpha);
             tail[0] = (byte)ctr;
@@ -106,8 +107,7 @@ public static class EcVrf
     internal static void Challenge(ReadOnlySpan<ECPoint> points, Span<byte> challenge)
     {
         Span<byte> input = stackalloc byte[2 + 5 * VrfCurve.PointLength + 1];
-        input[0] = SuiteString;
-        input[1] = ChallengeFront;
+        ChallengePrefix.CopyTo(input);
         for (var i = 0; i < points.Length; i++)
         {
             VrfCurve.WritePoint(points[i], input.Slice(2 + i * VrfCurve.PointLength, VrfCurve.PointLength));

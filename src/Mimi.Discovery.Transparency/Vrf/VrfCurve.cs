@@ -1,33 +1,26 @@
-using System.Security.Cryptography;
-using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC;
 using Org.BouncyCastle.Math.EC.Multiplier;
-using ECCurve = Org.BouncyCastle.Math.EC.ECCurve;
-using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
 namespace Mimi.Discovery.Transparency;
 
 /// <summary>
 /// The group of ECVRF-P256-SHA256-TAI (RFC 9381 §5.5): P-256 on BouncyCastle's custom curve, its SEC1 compressed
-/// points (ptLen = 33) and big-endian scalars (qLen = 32). P-256 has cofactor 1: every point on it is in the group.
+/// points (ptLen = 33, first byte 0x02 for an even y, 0x03 for an odd one) and big-endian scalars (qLen = 32).
+/// P-256 has cofactor 1: every point on it is in the group.
 /// </summary>
 internal static class VrfCurve
 {
     internal const int PointLength = 33;
     internal const int ScalarLength = 32;
 
-    private const byte EvenY = 0x02;
-    private const byte OddY = 0x03;
-
-    private static readonly X9ECParameters Domain = CustomNamedCurves.GetByName("P-256");
-
     // The comb caches its table on the generator instance, so both stay the same objects for the process.
     private static readonly FixedPointCombMultiplier GeneratorComb = new();
 
-    internal static readonly ECCurve Curve = Domain.Curve;
-    internal static readonly ECPoint Generator = Domain.G.Normalize();
-    internal static readonly BigInteger Order = Domain.N;
+    internal static readonly ECCurve Curve = CustomNamedCurves.GetByName("P-256").Curve;
+    internal static readonly ECPoint Generator = CustomNamedCurves.GetByName("P-256").G.Normalize();
+    internal static readonly BigInteger Order = Curve.Order;
 
     private static readonly BigInteger Prime = Curve.Field.Characteristic;
 
@@ -57,7 +50,7 @@ internal static class VrfCurve
         {
             while (true)
             {
-                RandomNumberGenerator.Fill(candidate);
+                System.Security.Cryptography.RandomNumberGenerator.Fill(candidate);
                 var value = new BigInteger(1, candidate);
                 if (value.SignValue != 0 && value.CompareTo(Order) < 0)
                 {
@@ -67,7 +60,7 @@ internal static class VrfCurve
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(candidate);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(candidate);
         }
     }
 
@@ -78,7 +71,7 @@ internal static class VrfCurve
     /// <summary>point_to_string: the SEC1 compressed form of a normalized, finite point.</summary>
     internal static void WritePoint(ECPoint normalized, Span<byte> destination)
     {
-        destination[0] = normalized.AffineYCoord.TestBitZero() ? OddY : EvenY;
+        destination[0] = (byte)(normalized.AffineYCoord.TestBitZero() ? 0x03 : 0x02);
         WriteInteger(normalized.AffineXCoord.ToBigInteger(), destination[1..PointLength]);
     }
 
@@ -88,7 +81,7 @@ internal static class VrfCurve
     /// </summary>
     internal static ECPoint? TryReadPoint(ReadOnlySpan<byte> encoded)
     {
-        if (encoded.Length != PointLength || (encoded[0] != EvenY && encoded[0] != OddY))
+        if (encoded.Length != PointLength || (encoded[0] | 1) != 0x03)
         {
             return null;
         }
@@ -106,7 +99,7 @@ internal static class VrfCurve
             return null;
         }
 
-        var y = root.TestBitZero() == (encoded[0] == OddY) ? root : root.Negate();
+        var y = root.TestBitZero() == (encoded[0] == 0x03) ? root : root.Negate();
         return Curve.CreatePoint(xValue, y.ToBigInteger());
     }
 }

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Mimi.Discovery.Transparency;
 
 /// <summary>
@@ -112,19 +109,6 @@ public sealed class VrfKeyRing : IDisposable
         return new VrfKeyRing(current, [.. previous]);
     }
 
-    /// <summary>Loads the ring from <paramref name="directory"/>, or generates and saves one there on first use (development).</summary>
-    public static VrfKeyRing LoadOrCreate(string directory)
-    {
-        if (File.Exists(Path.Combine(directory, KeyFile)))
-        {
-            return Load(directory);
-        }
-
-        var ring = Generate();
-        ring.Save(directory);
-        return ring;
-    }
-
     /// <summary>
     /// Writes the ring into <paramref name="directory"/> (created 0700 if missing): both files are created 0600
     /// beside their target and renamed over it, the earlier keys first, so an interrupted save loses no key.
@@ -143,13 +127,7 @@ public sealed class VrfKeyRing : IDisposable
             }
         }
 
-        var previous = new StringBuilder();
-        foreach (var key in _previous)
-        {
-            previous.Append(key.ToPkcs8Pem()).Append('\n');
-        }
-
-        ReplaceFile(Path.Combine(directory, PreviousKeysFile), previous.ToString());
+        ReplaceFile(Path.Combine(directory, PreviousKeysFile), string.Concat(_previous.Select(key => key.ToPkcs8Pem() + "\n")));
         ReplaceFile(Path.Combine(directory, KeyFile), Current.ToPkcs8Pem() + "\n");
     }
 
@@ -201,7 +179,7 @@ public sealed class VrfKeyRing : IDisposable
 
     private static void ReplaceFile(string path, string text)
     {
-        var temporary = path + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + ".tmp";
+        var temporary = path + "." + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)) + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
@@ -212,7 +190,7 @@ public sealed class VrfKeyRing : IDisposable
         {
             using (var stream = new FileStream(temporary, options))
             {
-                stream.Write(Encoding.ASCII.GetBytes(text));
+                stream.Write(System.Text.Encoding.ASCII.GetBytes(text));
                 stream.Flush(flushToDisk: true);
             }
 

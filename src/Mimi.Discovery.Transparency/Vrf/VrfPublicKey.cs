@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
 using Org.BouncyCastle.Math.EC;
-using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
+using Sha256 = System.Security.Cryptography.SHA256;
 
 namespace Mimi.Discovery.Transparency;
 
@@ -23,8 +22,8 @@ public sealed class VrfPublicKey
         Point = point;
         _negated = point.Negate().Normalize();
         _encoded = encoded;
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(encoded, digest);
+        Span<byte> digest = stackalloc byte[Sha256.HashSizeInBytes];
+        Sha256.HashData(encoded, digest);
         KeyId = Convert.ToHexStringLower(digest[..KeyIdBytes]);
     }
 
@@ -82,7 +81,7 @@ public sealed class VrfPublicKey
         VrfCurve.Curve.NormalizeAll(points);
         Span<byte> expected = stackalloc byte[EcVrf.ChallengeLength];
         EcVrf.Challenge(points, expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, proof.Slice(VrfCurve.PointLength, EcVrf.ChallengeLength)))
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, proof.Slice(VrfCurve.PointLength, EcVrf.ChallengeLength)))
         {
             return false;
         }
