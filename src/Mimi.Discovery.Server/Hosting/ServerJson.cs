@@ -29,6 +29,7 @@ namespace Mimi.Discovery.Server.Hosting;
 [JsonSerializable(typeof(RevokeRequest))]
 [JsonSerializable(typeof(CredentialView))]
 [JsonSerializable(typeof(CredentialView[]))]
+[JsonSerializable(typeof(VrfKeysView))]
 [JsonSerializable(typeof(LogEntriesView))]
 [JsonSerializable(typeof(InclusionProofView))]
 [JsonSerializable(typeof(ConsistencyProofView))]
