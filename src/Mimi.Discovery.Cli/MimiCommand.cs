@@ -118,6 +118,6 @@ internal static class MimiCommand
             Console.WriteLine(credentials.PublicJwk);
             return Task.CompletedTask;
         }));
-        return new Command("keys", "Key management.") { generate };
+        return new Command("keys", "Key management.") { generate, VrfKeyCommand.Build() };
     }
 }
