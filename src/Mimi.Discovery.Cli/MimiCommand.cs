@@ -47,6 +47,7 @@ internal static class MimiCommand
         root.Add(AuditCommand.Build());
         root.Add(VerifyCommand.Build());
         root.Add(MonitorCommand.Build());
+        root.Add(WitnessCommand.Build());
         root.Add(ResolveCommand.Build());
         root.Add(LookupCommand.Build());
         root.Add(Demo.DemoCommand.Build());

@@ -16,7 +16,7 @@ internal static class LogApi
     {
         var group = app.MapGroup("/log").WithTags("Log").AllowAnonymous();
         group.MapGet("/checkpoint", GetCheckpointAsync).WithName("GetCheckpoint")
-            .WithSummary("The latest checkpoint, a C2SP signed note (origin, size, root) signed with Ed25519.").Produces<string>(200, "text/plain");
+            .WithSummary("The latest checkpoint, a C2SP signed note (origin, size, root) signed with Ed25519; with witnesses configured, the newest one that reached the quorum, with their cosignature/v1 lines.").Produces<string>(200, "text/plain");
         group.MapGet("/key", (CheckpointService checkpoints) => TypedResults.Text(checkpoints.VerifierKey + "\n"))
             .WithName("GetLogVerifierKey").WithSummary("The checkpoint verifier key: name+keyid+base64(0x01 ‖ Ed25519 public key).")
             .Produces<string>(200, "text/plain");
@@ -39,7 +39,7 @@ internal static class LogApi
     private static async Task<ContentHttpResult> GetCheckpointAsync(CheckpointService checkpoints, HttpContext http, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-cache";
-        return TypedResults.Text((await checkpoints.GetAsync(ct)).Note, "text/plain; charset=utf-8");
+        return TypedResults.Text(await checkpoints.GetNoteAsync(ct), "text/plain; charset=utf-8");
     }
 
     private static async Task<Results<Ok<LogEntriesView>, ProblemHttpResult>> GetEntriesAsync(

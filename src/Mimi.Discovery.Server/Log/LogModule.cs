@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Server.Log.Openings;
+using Mimi.Discovery.Server.Log.Witnessing;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Log;
@@ -24,6 +25,7 @@ internal static class LogModule
         services.AddHostedService(sp => sp.GetRequiredService<LogSequencer>());
         services.AddSingleton<CheckpointService>();
         services.AddSingleton<Openings.EntryAccess>();
+        builder.AddLogWitnessing();
 
         services.AddSingleton<LogIntegrityMonitor>();
         services.AddSingleton<IReadinessContributor>(sp => sp.GetRequiredService<LogIntegrityMonitor>());

@@ -10,7 +10,8 @@ namespace Mimi.Discovery.Server.Log;
 /// committed, so an answered write is a durable write, and only after this replica's lookup index holds it, so an
 /// issuance or revocation holds for the caller's next lookup here.
 /// </summary>
-internal sealed partial class LogSequencer(LogStore store, Lookup.MappingIndex index, IOptions<LogOptions> options, ILogger<LogSequencer> logger)
+internal sealed partial class LogSequencer(LogStore store, Lookup.MappingIndex index, IOptions<LogOptions> options, ILogger<LogSequencer> logger,
+    Witnessing.LogCosigner? cosigner = null)
     : BackgroundService
 {
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
@@ -45,6 +46,7 @@ internal sealed partial class LogSequencer(LogStore store, Lookup.MappingIndex i
             {
                 var results = await store.AppendAsync(writes, CancellationToken.None);
                 await index.CatchUpAfterWriteAsync(CancellationToken.None);
+                cosigner?.Signal();
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(results[i]);

@@ -330,6 +330,24 @@ public static partial class Migrations
                 opening {bytes} NOT NULL,
                 value {bytes} NOT NULL);
             """),
+        // Witnesses (C2SP tlog-witness): the checkpoints sent to them, the cosignatures they returned, and per witness
+        // (its verifier key) the largest size it cosigned, the old size of the next request to it.
+        (17, "log-witnesses", """
+            CREATE TABLE log_checkpoints (
+                size {int64} PRIMARY KEY,
+                note TEXT NOT NULL,
+                created_at {int64} NOT NULL);
+            CREATE TABLE log_cosignatures (
+                size {int64} NOT NULL,
+                witness_key TEXT NOT NULL,
+                line TEXT NOT NULL,
+                created_at {int64} NOT NULL,
+                PRIMARY KEY (size, witness_key));
+            CREATE TABLE log_witnesses (
+                witness_key TEXT PRIMARY KEY,
+                cosigned_size {int64} NOT NULL,
+                updated_at {int64} NOT NULL);
+            """),
     ];
 
     // Data migrations that need code rather than SQL, applied in version order among the SQL steps, in the same

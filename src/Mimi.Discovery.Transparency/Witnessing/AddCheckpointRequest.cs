@@ -116,9 +116,11 @@ public sealed record AddCheckpointRequest
             }
 
             var hash = new byte[MerkleHash.Size + 1];
-            if (end != HashLineLength || !Convert.TryFromBase64Chars(Encoding.ASCII.GetString(body[..end]), hash, out var written)
-                || written != MerkleHash.Size || body[..end].IndexOfAny((byte)' ', (byte)'\r', (byte)'\t') >= 0)
+            var line = end == HashLineLength ? Encoding.ASCII.GetString(body[..end]) : "";
+            if (line.Length == 0 || !Convert.TryFromBase64Chars(line, hash, out var written) || written != MerkleHash.Size
+                || line != Convert.ToBase64String(hash, 0, MerkleHash.Size))
             {
+                // Canonical base64 only (no whitespace, no stray bits in the last character): one encoding per hash.
                 error = $"Consistency proof line {proof.Count + 1} is not one base64 {MerkleHash.Size}-byte hash.";
                 return false;
             }

@@ -101,8 +101,10 @@ public sealed record Cosignature
         var encoded = text[(space + 1)..];
         Span<byte> bytes = stackalloc byte[EncodedLength + 3];
         if (!NoteKey.IsValidName(name) || encoded.Length != 104 || encoded.ContainsAny(" \t\r\n")
-            || !Convert.TryFromBase64Chars(encoded, bytes, out var written) || written != EncodedLength)
+            || !Convert.TryFromBase64Chars(encoded, bytes, out var written) || written != EncodedLength
+            || !encoded.SequenceEqual(Convert.ToBase64String(bytes[..EncodedLength])))
         {
+            // The last check refuses non-canonical base64 (stray bits in the final character): one line per cosignature.
             return false;
         }
 

@@ -86,7 +86,7 @@ public sealed class Witness
 
         if (request.OldSize > checkpoint.Size)
         {
-            return Text(WitnessOutcome.BadRequest, $"old {request.OldSize} is larger than the checkpoint's size {checkpoint.Size}.");
+            return Text(WitnessOutcome.BadRequest, $"old {request.OldSize} is larger than the checkpoint's size {checkpoint.Size}.") with { Checkpoint = checkpoint };
         }
 
         await _lock.WaitAsync(ct);
@@ -97,19 +97,19 @@ public sealed class Witness
             var root = latest?.RootHash ?? MerkleHash.EmptyRoot.ToArray();
             if (request.OldSize != size)
             {
-                return new WitnessResponse(WitnessOutcome.Conflict, WitnessResponse.SizeContentType, size.ToString(CultureInfo.InvariantCulture) + "\n");
+                return Conflict(size, checkpoint);
             }
 
             if (checkpoint.Size == size && !checkpoint.RootHash.AsSpan().SequenceEqual(root))
             {
                 // A second root for a size already cosigned: a fork. The body still says the witness's size.
-                return new WitnessResponse(WitnessOutcome.Conflict, WitnessResponse.SizeContentType, size.ToString(CultureInfo.InvariantCulture) + "\n");
+                return Conflict(size, checkpoint);
             }
 
             if (!MerkleProof.VerifyConsistency(size, checkpoint.Size, root, checkpoint.RootHash, request.Proof))
             {
                 return Text(WitnessOutcome.BadProof,
-                    $"The consistency proof from size {size} to {checkpoint.Size} does not verify against the checkpoint this witness cosigned.");
+                    $"The consistency proof from size {size} to {checkpoint.Size} does not verify against the checkpoint this witness cosigned.") with { Checkpoint = checkpoint };
             }
 
             if (latest is null || checkpoint.Size > size)
@@ -118,13 +118,16 @@ public sealed class Witness
             }
 
             var cosignature = _cosigner.Sign(opened.Text!, _time.GetUtcNow().ToUnixTimeSeconds());
-            return new WitnessResponse(WitnessOutcome.Cosigned, WitnessResponse.TextContentType, cosignature.Format());
+            return new WitnessResponse(WitnessOutcome.Cosigned, WitnessResponse.TextContentType, cosignature.Format()) { Checkpoint = checkpoint };
         }
         finally
         {
             _lock.Release();
         }
     }
+
+    private static WitnessResponse Conflict(long size, Checkpoint checkpoint) =>
+        new(WitnessOutcome.Conflict, WitnessResponse.SizeContentType, size.ToString(CultureInfo.InvariantCulture) + "\n") { Checkpoint = checkpoint };
 
     private static WitnessResponse Text(WitnessOutcome outcome, string reason) => new(outcome, WitnessResponse.TextContentType, reason + "\n");
 }

@@ -14,4 +14,7 @@ public sealed record WitnessResponse(WitnessOutcome Outcome, string ContentType,
 
     /// <summary>The HTTP status code.</summary>
     public int StatusCode => (int)Outcome;
+
+    /// <summary>The submitted checkpoint once its log signature verified (for the witness's own log); null before that.</summary>
+    public Checkpoint? Checkpoint { get; init; }
 }
