@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Mimi.Discovery.Authority;
 using Mimi.Discovery.Transparency;
 
 namespace Mimi.Discovery.Client;
@@ -15,9 +16,6 @@ namespace Mimi.Discovery.Client;
 /// </summary>
 public sealed class CredentialVerifier
 {
-    /// <summary>The non-critical X.509 extension carrying the VRF proof (<c>SEQUENCE { kid OCTET STRING, proof OCTET STRING }</c>).</summary>
-    public const string ProofExtensionOid = "2.25.158306642210682432174046967317967032336.2";
-
     private static readonly Asn1Tag UriName = new(TagClass.ContextSpecific, 6);
 
     private readonly X509Certificate2 _root;
@@ -189,7 +187,7 @@ public sealed class CredentialVerifier
     private static CredentialCheck CheckExtension(X509Certificate2 certificate, string kid, byte[]? proof)
     {
         const string name = CredentialCheck.Extension;
-        var extension = certificate.Extensions[ProofExtensionOid];
+        var extension = certificate.Extensions[AuthorityOids.IdentifierIndexProof];
         if (extension is null)
         {
             return new CredentialCheck(name, true, "No proof extension (an imported credential): the proof beside it is the one checked.");

@@ -146,9 +146,14 @@ internal sealed class ServiceKeys
         // under the origin too; only the secret is taken from the file.
         var logSigner = NoteSigner.ParseSignerKey(SecretFiles.Read(Required(logKeyPath, "Authority:KeyDirectory (" + LogKeyFile + ")")).Trim())
             .WithName(logOrigin);
-        var vrfKeys = create
-            ? VrfKeyRing.LoadOrCreate(directory)
-            : VrfKeyRing.Load(Required(Path.Combine(directory, VrfKeyRing.KeyFile), "Authority:KeyDirectory (" + VrfKeyRing.KeyFile + ", created by mimi keys rotate-vrf)"));
+        var vrfKeyPath = Path.Combine(directory, VrfKeyRing.KeyFile);
+        if (!File.Exists(vrfKeyPath) && create)
+        {
+            using var generated = VrfKeyRing.Generate();
+            generated.Save(directory);
+        }
+
+        var vrfKeys = VrfKeyRing.Load(Path.GetDirectoryName(Required(vrfKeyPath, "Authority:KeyDirectory (" + VrfKeyRing.KeyFile + ", created by mimi keys rotate-vrf)"))!);
         return new ServiceKeys(directory, tokenKey, codeKey, developmentOperator, ca, assertionKeys, logSigner, vrfKeys);
     }
 
