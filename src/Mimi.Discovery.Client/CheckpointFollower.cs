@@ -48,7 +48,16 @@ internal static class CheckpointFollower
 
         if (checkpoint.Size > trusted.Size && trusted.Size > 0)
         {
-            var proof = await client.GetConsistencyProofAsync(trusted.Size, checkpoint.Size, ct);
+            ConsistencyProof proof;
+            try
+            {
+                proof = await client.GetConsistencyProofAsync(trusted.Size, checkpoint.Size, ct);
+            }
+            catch (MimiApiException e)
+            {
+                return new Outcome(null, note, $"The log gives no consistency proof from {trusted.Size} to {checkpoint.Size} ({e.Message}): the checkpoint is not of the tree it serves; it forked.");
+            }
+
             if (!MerkleProof.VerifyConsistency(trusted.Size, checkpoint.Size, trusted.Root, checkpoint.RootHash, [.. proof.Hashes.Select(Convert.FromBase64String)]))
             {
                 return new Outcome(null, note, $"The consistency proof from {trusted.Size} to {checkpoint.Size} does not verify: the log was rewritten or forked.");
