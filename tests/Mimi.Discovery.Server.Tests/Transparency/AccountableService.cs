@@ -162,11 +162,13 @@ internal sealed class AccountableService : IAsyncDisposable
 
     /// <summary>
     /// Logs <paramref name="rogue"/> straight through storage (credential row and format-2 entry, under
-    /// <paramref name="index"/>, its opening stored or not), and returns its log index and the opening.
+    /// <paramref name="index"/>, its opening stored or not, its bytes rewritten if asked), and returns its log index and the opening.
     /// </summary>
-    public async Task<(long LogIndex, EntryOpening Opening)> LogAsync(RogueCredential rogue, byte[] index, bool storeOpening = true)
+    public async Task<(long LogIndex, EntryOpening Opening)> LogAsync(RogueCredential rogue, byte[] index, bool storeOpening = true, Func<byte[], byte[]>? rewrite = null)
     {
         var (entry, opening) = IndexedLogEntries.Issuance(DateTimeOffset.UtcNow, rogue.VrfKey, index, rogue.Sii, rogue.Value);
+        entry = rewrite?.Invoke(entry) ?? entry;
+        Assert.True(LogEntryContent.TryParse(entry, out var parsed) && parsed!.IdentifierIndex!.AsSpan().SequenceEqual(index), "the entry must read as indexed");
         var write = new IssueCredentialWrite(entry, logIndex => new CredentialRecord(rogue.Issued.SerialHex, rogue.Provider, rogue.Sii, rogue.Ssi, [],
             Attestation.Provider, rogue.Issued.Der, "", rogue.Issued.NotBefore, rogue.Issued.NotAfter, logIndex, DateTimeOffset.UtcNow,
             VrfKeyId: rogue.VrfKey, IdentifierIndex: index, VrfProof: rogue.Proof, LogOpening: opening.Opening))

@@ -48,19 +48,24 @@ public sealed class MisIssuanceDrillTests(PostgresServer postgres) : IAsyncLifet
         var (rogueIndex, _) = await _log.LogAsync(rogue, rogue.Index);
         var unopened = _log.Forge(Bob, "mimi://evil.test/u/eve", "evil.test");
         var (unopenedIndex, _) = await _log.LogAsync(unopened, unopened.Index, storeOpening: false);
-        await _log.WaitCosignedAsync(unopenedIndex + 1);
+        // A spelling every entry reader accepts but a byte search for the canonical member would miss.
+        var disguised = _log.Forge(Bob, "mimi://evil.test/u/trudy", "evil.test");
+        var (disguisedIndex, _) = await _log.LogAsync(disguised, disguised.Index,
+            rewrite: e => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(e).Replace("\"identifierIndex\"", "\"identifier\\u0049ndex\"", StringComparison.Ordinal)));
+        await _log.WaitCosignedAsync(disguisedIndex + 1);
 
         var second = await monitor.RunAsync(first.State, []);
 
         Assert.True(second.LogVerified, string.Join("\n", second.Checks));
         var alerts = second.Alerts.ToDictionary(a => a.LogIndex);
-        Assert.Equal(2, alerts.Count);
+        Assert.Equal(3, alerts.Count);
+        Assert.Equal("mimi://evil.test/u/trudy", alerts[disguisedIndex].Ssi);
         Assert.Equal("evil.test", alerts[rogueIndex].Provider);
         Assert.Equal("mimi://evil.test/u/mallory", alerts[rogueIndex].Ssi);
         Assert.Contains("issued to another provider: evil.test", alerts[rogueIndex].Reason);
         Assert.Contains("refuses to open", alerts[unopenedIndex].Reason);
         Assert.All(alerts.Values, a => Assert.Equal(Bob, a.Identifier));
-        Assert.Equal(unopenedIndex + 1, second.State!.Size);
+        Assert.Equal(disguisedIndex + 1, second.State!.Size);
     }
 
     [Fact]

@@ -127,7 +127,9 @@ internal static class OpeningsApi
             }
             else if (stored.TryGetValue(index, out var opening))
             {
-                if (allowed.Contains(opening.Sii))
+                // A provider may always open the entries that name it (its own issuances and revocations): a monitor or
+                // auditor must see the revocation of a credential it no longer holds.
+                if (allowed.Contains(opening.Sii) || (CommittedValue.TryParse(opening.Value, out var named) && named!.Provider == user.ClientId()))
                 {
                     openings.Add(new OpeningView(index, Convert.ToBase64String(opening.Opening), Convert.ToBase64String(opening.Value)));
                 }
