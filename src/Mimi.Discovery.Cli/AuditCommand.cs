@@ -7,7 +7,7 @@ namespace Mimi.Discovery.Cli;
 
 /// <summary>
 /// <c>mimi audit</c>: keeps the last checkpoint it trusted in a state file, fetches the new one, verifies its
-/// signature, consistency with the trusted one, every new entry and a random sample of the old ones, and the inclusion
+/// signature and, given witness keys, a quorum of their cosignatures, consistency with the trusted one, every new entry and a random sample of the old ones, and the inclusion
 /// of given credentials and of any revocation of them. Any failure of the log is loud, exits 1 and leaves the state
 /// file untouched; a revoked or expired credential is reported, and exits 1 with <c>--require-live</c>.
 /// </summary>
@@ -18,7 +18,8 @@ internal static class AuditCommand
     public static Command Build()
     {
         var state = new Option<string>("--state") { Description = "Audit state file (created on first run).", DefaultValueFactory = _ => "mimi-audit.json" };
-        var verifierKey = new Option<string?>("--verifier-key") { Description = "The log's note verifier key; on first run without it, the key the log publishes is trusted (TOFU)." };
+        var trust = new TrustOptions();
+        trust.VerifierKey.Description = "The log's note verifier key; on first run without it, the key the log publishes is trusted (TOFU).";
         var credentials = new Option<string[]>("--credential") { Description = "A credential JSON written by 'mimi issue --out' to prove included (repeatable).", AllowMultipleArgumentsPerToken = true };
         var noEntries = new Option<bool>("--no-entries") { Description = "Skip re-hashing new entries (proofs and signature only)." };
         var sample = new Option<int>("--sample")
@@ -28,13 +29,14 @@ internal static class AuditCommand
         };
         var requireLive = new Option<bool>("--require-live") { Description = "Exit 1 when a --credential is revoked in the log or expired." };
         var command = new Command("audit", "Audits the issuance log against the last trusted checkpoint.")
-            { state, verifierKey, credentials, noEntries, sample, requireLive };
+            { state, credentials, noEntries, sample, requireLive };
+        trust.AddTo(command);
         command.SetAction((parse, ct) => MimiCommand.RunAsync(async () =>
         {
             var client = MimiCommand.Client(parse, authenticated: false);
             var statePath = parse.GetValue(state)!;
             var trusted = File.Exists(statePath) ? JsonSerializer.Deserialize<AuditState>(await File.ReadAllTextAsync(statePath, ct), Indented) : null;
-            var key = parse.GetValue(verifierKey) ?? trusted?.VerifierKey;
+            var key = parse.GetValue(trust.VerifierKey) ?? trusted?.VerifierKey;
             if (key is null)
             {
                 key = await client.GetLogVerifierKeyAsync(ct);
@@ -61,7 +63,8 @@ internal static class AuditCommand
                 throw new CliException("--sample is a count of entries, 0 or more.");
             }
 
-            var report = await new LogAuditor(client).AuditAsync(trusted, key, toCheck, !parse.GetValue(noEntries), samples, ct);
+
+            var report = await new LogAuditor(client).AuditAsync(trusted, trust.Create(parse, key), toCheck, !parse.GetValue(noEntries), samples, ct);
             foreach (var finding in report.Findings)
             {
                 AnsiConsole.MarkupLine(finding.StartsWith("FAILED", StringComparison.Ordinal) ? $"[red bold]{Markup.Escape(finding)}[/]"

@@ -35,7 +35,9 @@ internal sealed class TrustOptions
         }
         catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException)
         {
-            throw new CliException(e is ArgumentOutOfRangeException ? "--quorum must be between 0 and the number of distinct --witness-key keys." : e.Message);
+            throw new CliException(e is ArgumentOutOfRangeException
+                ? $"--quorum {parse.GetValue(Quorum)} is not between 0 and the number of distinct --witness-key given."
+                : e.Message);
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Mimi.Discovery.Transparency;
 
 namespace Mimi.Discovery.Client;
@@ -20,20 +19,43 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
 
     private const int PageSize = 1000;
 
-    /// <summary>Runs the audit; never throws for a misbehaving log, it reports.</summary>
+    /// <summary>Runs the audit on the log's signature alone (no witness quorum); never throws for a misbehaving log, it reports.</summary>
     /// <param name="trusted">The state the last audit kept, or null for a first audit.</param>
     /// <param name="verifierKey">The log's note verifier key.</param>
     /// <param name="credentials">Credentials whose inclusion (and revocation status) to prove.</param>
     /// <param name="checkEntries">Re-hash every entry not audited before.</param>
     /// <param name="sampleSize">How many entries not re-hashed by this audit to re-check by inclusion proof, chosen at random.</param>
     /// <param name="ct">Cancels the audit.</param>
-    public async Task<AuditReport> AuditAsync(AuditState? trusted, string verifierKey, IReadOnlyList<CredentialToCheck> credentials,
+    public Task<AuditReport> AuditAsync(AuditState? trusted, string verifierKey, IReadOnlyList<CredentialToCheck> credentials,
         bool checkEntries = true, int sampleSize = DefaultSampleSize, CancellationToken ct = default)
     {
+        if (!NoteVerifier.TryParse(verifierKey, out var verifier))
+        {
+            return Task.FromResult(Fail([], $"Not a note verifier key: '{verifierKey}'."));
+        }
+
+        return AuditAsync(trusted, new CheckpointTrust(verifier, [], 0), credentials, checkEntries, sampleSize, ct);
+    }
+
+    /// <summary>
+    /// Runs the audit against a checkpoint that must carry the log's signature and the cosignatures of
+    /// <see cref="CheckpointTrust.Quorum"/> of its witnesses (a finding names the quorum when it does not); never throws
+    /// for a misbehaving log, it reports.
+    /// </summary>
+    /// <param name="trusted">The state the last audit kept, or null for a first audit.</param>
+    /// <param name="trust">The log's note verifier key, the witness keys and the quorum.</param>
+    /// <param name="credentials">Credentials whose inclusion (and revocation status) to prove.</param>
+    /// <param name="checkEntries">Re-hash every entry not audited before.</param>
+    /// <param name="sampleSize">How many entries not re-hashed by this audit to re-check by inclusion proof, chosen at random.</param>
+    /// <param name="ct">Cancels the audit.</param>
+    public async Task<AuditReport> AuditAsync(AuditState? trusted, CheckpointTrust trust, IReadOnlyList<CredentialToCheck> credentials,
+        bool checkEntries = true, int sampleSize = DefaultSampleSize, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(trust);
         var findings = new List<string>();
         try
         {
-            return await RunAsync(trusted, verifierKey, credentials, checkEntries, sampleSize, findings, ct);
+            return await RunAsync(trusted, trust, credentials, checkEntries, sampleSize, findings, ct);
         }
         catch (MimiApiException e)
         {
@@ -42,70 +64,19 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
         }
     }
 
-    private async Task<AuditReport> RunAsync(AuditState? trusted, string verifierKey, IReadOnlyList<CredentialToCheck> credentials,
+    private async Task<AuditReport> RunAsync(AuditState? trusted, CheckpointTrust trust, IReadOnlyList<CredentialToCheck> credentials,
         bool checkEntries, int sampleSize, List<string> findings, CancellationToken ct)
     {
-        if (trusted is not null && trusted.VerifierKey != verifierKey)
+        var advance = await CheckpointFollower.AdvanceAsync(client, trust,
+            trusted is null ? null : new CheckpointFollower.Trusted(trusted.Origin, trusted.VerifierKey, trusted.Size, Convert.FromBase64String(trusted.Root), trusted.Frontier),
+            findings, ct);
+        if (advance.Problem is not null)
         {
-            return Fail(findings, $"The verifier key changed: trusted '{trusted.VerifierKey}', given '{verifierKey}'.");
+            return Fail(findings, advance.Problem);
         }
 
-        if (!NoteVerifier.TryParse(verifierKey, out var verifier))
-        {
-            return Fail(findings, $"Not a note verifier key: '{verifierKey}'.");
-        }
-
-        var note = await client.GetCheckpointAsync(ct);
-        var opened = SignedNote.Open(Encoding.UTF8.GetBytes(note), [verifier!]);
-        if (!opened.IsVerified)
-        {
-            return Fail(findings, "The checkpoint signature does not verify: " + opened.Status + ".");
-        }
-
-        if (!Checkpoint.TryParse(opened.Text!, out var checkpoint))
-        {
-            return Fail(findings, "The signed checkpoint body is malformed.");
-        }
-
-        findings.Add($"Checkpoint signature verified: {checkpoint!.Origin}, size {checkpoint.Size}, root {Convert.ToBase64String(checkpoint.RootHash)}.");
-
-        var frontier = new MerkleFrontier();
-        if (trusted is not null)
-        {
-            var trustedRoot = Convert.FromBase64String(trusted.Root);
-            if (checkpoint.Origin != trusted.Origin)
-            {
-                return Fail(findings, $"The origin changed from '{trusted.Origin}' to '{checkpoint.Origin}'.");
-            }
-
-            if (checkpoint.Size < trusted.Size)
-            {
-                return Fail(findings, $"The log shrank from {trusted.Size} to {checkpoint.Size} entries: it was rolled back or rewritten.");
-            }
-
-            if (checkpoint.Size == trusted.Size && !checkpoint.RootHash.AsSpan().SequenceEqual(trustedRoot))
-            {
-                return Fail(findings, $"Two different roots for size {trusted.Size}: the log forked.");
-            }
-
-            if (checkpoint.Size > trusted.Size && trusted.Size > 0)
-            {
-                var proof = await client.GetConsistencyProofAsync(trusted.Size, checkpoint.Size, ct);
-                if (!MerkleProof.VerifyConsistency(trusted.Size, checkpoint.Size, trustedRoot, checkpoint.RootHash, Decode(proof.Hashes)))
-                {
-                    return Fail(findings, $"The consistency proof from {trusted.Size} to {checkpoint.Size} does not verify: the log was rewritten or forked.");
-                }
-
-                findings.Add($"Consistency from {trusted.Size} to {checkpoint.Size} verified.");
-            }
-
-            frontier = MerkleFrontier.Restore(trusted.Size, trusted.Frontier.Select(Convert.FromBase64String).ToList());
-            if (!frontier.Root().AsSpan().SequenceEqual(trustedRoot))
-            {
-                return Fail(findings, "The stored audit state is inconsistent (its right edge does not give its root).");
-            }
-        }
-
+        var (checkpoint, note, frontier) = (advance.Checkpoint!, advance.Note!, advance.Edge!);
+        var verifierKey = trust.Log.VerifierKey;
         if (checkEntries)
         {
             for (var start = frontier.Size; start < checkpoint.Size;)

@@ -69,29 +69,14 @@ public sealed class LogMonitor
     private async Task<MonitorReport> PassAsync(MonitorState? trusted, IReadOnlyList<string> identifiers, List<string> checks, CancellationToken ct)
     {
         var verifierKey = _trust.Log.VerifierKey;
-        if (trusted is not null && trusted.VerifierKey != verifierKey)
-        {
-            return Fail(checks, $"The verifier key changed: trusted '{trusted.VerifierKey}', given '{verifierKey}'.");
-        }
-
-        MerkleFrontier? edge = null;
-        CheckpointFollower.Trusted? head = null;
-        if (trusted is not null)
-        {
-            head = new CheckpointFollower.Trusted(trusted.Origin, trusted.Size, Convert.FromBase64String(trusted.Root));
-            edge = MerkleFrontier.Restore(trusted.Size, [.. trusted.Frontier.Select(Convert.FromBase64String)]);
-            if (!edge.Root().AsSpan().SequenceEqual(head.Root))
-            {
-                return Fail(checks, "The stored monitor state is inconsistent (its right edge does not give its root).");
-            }
-        }
-
+        var head = trusted is null ? null : new CheckpointFollower.Trusted(trusted.Origin, trusted.VerifierKey, trusted.Size, Convert.FromBase64String(trusted.Root), trusted.Frontier);
         var advance = await CheckpointFollower.AdvanceAsync(_client, _trust, head, checks, ct);
         if (advance.Problem is not null)
         {
             return Fail(checks, advance.Problem);
         }
 
+        var edge = advance.Edge!;
         var checkpoint = advance.Checkpoint!;
         var findings = new List<MonitorFinding>();
         var refused = new List<IdentifierRefusal>();
@@ -100,7 +85,7 @@ public sealed class LogMonitor
 
         // A newly watched identifier (or a new VRF key) needs the whole log again; the tree is then re-hashed from 0.
         var scanFrom = watched.Count == 0 ? trusted?.Size ?? 0 : Math.Min(trusted?.Size ?? 0, watched.Min(w => w.ScannedTo));
-        if (edge is null || scanFrom < edge.Size)
+        if (scanFrom < edge.Size)
         {
             edge = new MerkleFrontier();
             scanFrom = 0;
@@ -124,7 +109,7 @@ public sealed class LogMonitor
 
         await ClassifyAsync(scan.Matches, own, findings, ct);
         var state = new MonitorState(checkpoint.Origin, verifierKey, checkpoint.Size, Convert.ToBase64String(checkpoint.RootHash),
-            [.. edge.Export().Select(Convert.ToBase64String)], advance.Note, [.. watched.Select(w => w with { ScannedTo = checkpoint.Size })]);
+            [.. edge.Export().Select(Convert.ToBase64String)], advance.Note!, [.. watched.Select(w => w with { ScannedTo = checkpoint.Size })]);
         return new MonitorReport(true, state, checks, findings, refused);
     }
 

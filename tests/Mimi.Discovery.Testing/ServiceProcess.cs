@@ -77,6 +77,14 @@ public sealed class ServiceProcess : IAsyncDisposable, IDisposable
         return service;
     }
 
+    /// <summary>
+    /// Starts the built CLI (<c>dotnet mimi.dll ARGUMENTS</c>) in <paramref name="workingDirectory"/> as a long-running
+    /// process (<c>mimi witness serve</c>), without the test run's ASP.NET Core variables; <see cref="Url"/> is
+    /// <paramref name="url"/>, for <see cref="WaitUntilAnsweringAsync"/>.
+    /// </summary>
+    public static ServiceProcess StartCli(string workingDirectory, IReadOnlyList<string> arguments, string url) =>
+        LaunchCommand(workingDirectory, new Dictionary<string, string>(), ["dotnet", Path.Combine(AppContext.BaseDirectory, "mimi.dll"), .. arguments], url);
+
     /// <summary>Waits until <paramref name="path"/> answers 2xx on <paramref name="baseAddress"/>; fails if the process ends first.</summary>
     public async Task WaitUntilAnsweringAsync(Uri baseAddress, string path)
     {
@@ -135,9 +143,11 @@ public sealed class ServiceProcess : IAsyncDisposable, IDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static ServiceProcess Launch(string directory, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? wrapper, string url)
+    private static ServiceProcess Launch(string directory, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? wrapper, string url) =>
+        LaunchCommand(directory, environment, [.. wrapper ?? [], "dotnet", "Mimi.Discovery.Server.dll"], url);
+
+    private static ServiceProcess LaunchCommand(string directory, IReadOnlyDictionary<string, string> environment, List<string> command, string url)
     {
-        var command = (wrapper ?? []).Concat(["dotnet", "Mimi.Discovery.Server.dll"]).ToList();
         var start = new ProcessStartInfo(command[0], command.Skip(1))
         {
             WorkingDirectory = directory,
