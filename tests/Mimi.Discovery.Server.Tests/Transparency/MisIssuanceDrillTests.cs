@@ -143,6 +143,20 @@ public sealed class MisIssuanceDrillTests(PostgresServer postgres) : IAsyncLifet
         Assert.Contains("logged under another identifier", wrongIndex[CredentialCheck.Index].Detail);
         Assert.Equal([CredentialCheck.Inclusion], notLogged.Failed.Select(c => c.Name));
 
+        // Untrusted input: a bundle mutated anywhere is reported on (every check, or the certificate that does not parse), never thrown on.
+        var bundle = await CredentialVerifier.FetchBundleAsync(anonymous, bob);
+        var random = new Random(13);
+        var failed = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            var verdict = verifier.Verify(Mutate(bundle, random));
+            Assert.Contains(verdict.Checks.Count, new[] { 1, 7 });
+            failed += verdict.Ok ? 0 : 1;
+        }
+
+        // A few flips only touch base64 padding bits or PEM line layout; nearly all must fail.
+        Assert.True(failed > 250, $"only {failed} of 300 mutated bundles failed verification");
+
         // The same through mimi verify: --fetch writes the bundle, each failed check is printed by name, exit 1.
         await File.WriteAllTextAsync(Path.Combine(_log.Work, "root.pem"), root.ExportCertificatePem());
         await File.WriteAllTextAsync(Path.Combine(_log.Work, "bob.json"), JsonSerializer.Serialize(bob, JsonSerializerOptions.Web));
@@ -198,6 +212,39 @@ public sealed class MisIssuanceDrillTests(PostgresServer postgres) : IAsyncLifet
         await _log.WaitCosignedAsync(carol.LogIndex + 1);
         var later = await new LogMonitor(beta, "beta.test", _log.Trust).RunAsync(first.State, []);
         Assert.True(later.LogVerified, string.Join("\n", later.Checks));
+    }
+
+    /// <summary>One field of the bundle changed: a character of a text flipped, cut short, or a number moved.</summary>
+    private static CredentialBundle Mutate(CredentialBundle b, Random random)
+    {
+        string Flip(string text)
+        {
+            if (text.Length == 0)
+            {
+                return "A";
+            }
+
+            var chars = text.ToCharArray();
+            var at = random.Next(chars.Length);
+            chars[at] = chars[at] == 'A' ? 'B' : 'A';
+            return random.Next(4) == 0 ? new string(chars)[..random.Next(chars.Length)] : new string(chars);
+        }
+
+        var t = b.Transparency;
+        return random.Next(11) switch
+        {
+            0 => b with { Certificate = Flip(b.Certificate) },
+            1 => b with { Entry = Flip(b.Entry!) },
+            2 => b with { Checkpoint = Flip(b.Checkpoint) },
+            3 => b with { Transparency = t with { VrfProof = Flip(t.VrfProof) } },
+            4 => b with { Transparency = t with { Opening = Flip(t.Opening) } },
+            5 => b with { Transparency = t with { Value = Flip(t.Value) } },
+            6 => b with { Transparency = t with { IdentifierIndex = Flip(t.IdentifierIndex) } },
+            7 => b with { Transparency = t with { LogIndex = t.LogIndex + random.Next(1, 3) } },
+            8 => b with { InclusionProof = b.InclusionProof! with { Hashes = [.. b.InclusionProof.Hashes.Select((h, i) => i == 0 ? Flip(h) : h)] } },
+            9 => b with { Transparency = t with { VrfKey = Flip(t.VrfKey) } },
+            _ => b with { Entry = null, InclusionProof = null },
+        };
     }
 
     /// <summary>A log showing one client its own checkpoint, and the real everything else.</summary>
