@@ -1,10 +1,10 @@
+using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Model;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Storage;
 using Mimi.Discovery.Transparency;
-using Microsoft.Extensions.Options;
 
 namespace Mimi.Discovery.Server.Authority;
 
@@ -48,7 +48,8 @@ internal sealed class IssuanceService(
                 issued.NotBefore, issued.NotAfter, logIndex, now, VrfKeyId: kid, IdentifierIndex: index, VrfProof: proof, LogOpening: opening.Opening);
             record = record with { Assertion = assertions.Sign(StoredAssertions.Claims(record)) };
             return record;
-        }) { Opening = opening }, ct);
+        })
+        { Opening = opening }, ct);
         // The private-lookup record costs an OPRF evaluation: built by the background builder, batched, not here.
         privateRecords.Request();
         return record!;

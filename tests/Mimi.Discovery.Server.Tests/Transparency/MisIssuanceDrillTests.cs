@@ -135,7 +135,8 @@ public sealed class MisIssuanceDrillTests(PostgresServer postgres) : IAsyncLifet
         var honest = verifier.Verify(await CredentialVerifier.FetchBundleAsync(anonymous, bob));
         var wrongIndex = verifier.Verify(await CredentialVerifier.FetchBundleAsync(anonymous, misfiled.AsReceived(misfiledIndex, misfiledOpening.Opening)));
         var notLogged = verifier.Verify(await CredentialVerifier.FetchBundleAsync(anonymous, unlogged.AsReceived(misfiledIndex, fakeOpening.Opening))
-            with { Entry = Convert.ToBase64String(fakeEntry) });
+            with
+        { Entry = Convert.ToBase64String(fakeEntry) });
 
         Assert.True(honest.Ok, string.Join("\n", honest.Checks));
         Assert.Equal(["chain", "vrf-proof", "extension", "commitment", "index", "inclusion", "checkpoint"], honest.Checks.Select(c => c.Name));
