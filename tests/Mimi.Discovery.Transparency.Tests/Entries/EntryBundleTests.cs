@@ -1,3 +1,5 @@
+using Mimi.Discovery.Transparency.Tests.Support;
+
 namespace Mimi.Discovery.Transparency.Tests.Entries;
 
 public class EntryBundleTests
@@ -34,23 +36,8 @@ public class EntryBundleTests
     {
         var random = new Random(2561);
         var valid = EntryBundle.Write([.. Enumerable.Range(0, 20).Select(i => new byte[random.Next(0, 200)])]);
-        for (var i = 0; i < 20_000; i++)
+        foreach (var bytes in Mutations.Of(2561, 20_000, 600, valid))
         {
-            var bytes = i % 3 == 0 ? new byte[random.Next(0, 600)] : (byte[])valid.Clone();
-            if (i % 3 == 0)
-            {
-                random.NextBytes(bytes);
-            }
-            else
-            {
-                for (var m = random.Next(1, 4); m > 0; m--)
-                {
-                    bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-                }
-
-                bytes = bytes[..random.Next(bytes.Length + 1)];
-            }
-
             var ranges = new Range[random.Next(0, 30)];
             if (EntryBundle.TrySplit(bytes, ranges))
             {
