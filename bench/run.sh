@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the benchmark figures as markdown tables, each next to a baseline measured in the same run.
-# usage: bench/run.sh [all|issuance|import|lookups|oprf|vrf|proofs|tokens|consent|resolve|delivery]   (MIMI_BENCH_SECONDS=5 by default per figure)
+# usage: bench/run.sh [all|issuance|import|lookups|oprf|vrf|proofs|monitor|tokens|consent|resolve|delivery]   (MIMI_BENCH_SECONDS=5 by default per figure)
 # Starts a throw-away PostgreSQL and Redis on loopback ports unless MIMI_BENCH_POSTGRES / MIMI_BENCH_REDIS are set;
 # the lookup figures use wrk (Debian package wrk). MIMI_BENCH_VERBOSE=1 adds the per-component rates of a lookup
 # (service call, database query, Redis calls) and wrk's raw output; MIMI_BENCH_SIZES=10000,1000000 picks the sizes and
@@ -9,6 +9,8 @@
 # MIMI_BENCH_VERBOSE=1 adds the per-row component rates (X.509 credential, assertion) on every core.
 # vrf measures on one thread MIMI_BENCH_ROUNDS rounds of ECDSA P-256 signing, raw P-256 multiplication and VRF evaluate,
 # prove and verify, one after the other (the median rate and median ratio to ECDSA are printed).
+# The monitor figure fills a log of MIMI_BENCH_MONITOR_ENTRIES (1000000) format-2 entries in PostgreSQL, then times one
+# LogMonitor pass against downloading the same entry bundles.
 # consent and resolve use SQLite and a dnsmasq started here (SRV records for two local instances and for
 # MIMI_BENCH_RESOLVE_PROVIDERS=1000 providers p<i>.bench).
 # The delivery figures start their own dnsmasq (dnsmasq-base) and use the ts-mls peer in tests/peers/mls (./test.sh installs both).

@@ -31,6 +31,11 @@ if (which is "all" or "vrf")
     VrfBenchmark.Run(duration);
 }
 
+if (which is "all" or "monitor")
+{
+    await MonitorBenchmark.RunAsync(postgres);
+}
+
 if (which is "all" or "proofs")
 {
     await ProofBenchmark.RunAsync(duration);

@@ -15,6 +15,12 @@ public static class AuthorityOids
     /// </summary>
     public const string CredentialPolicy = ProjectArc + ".1";
 
+    /// <summary>
+    /// Non-critical credential extension carrying the VRF proof of the credential's identifier index
+    /// (<c>ProjectArc.2</c>, <see cref="IdentifierIndexProof"/>).
+    /// </summary>
+    public const string IdentifierIndexProof = ProjectArc + ".2";
+
     /// <summary>Extended key usage <c>id-kp-imUri</c>, <c>{ id-kp 40 }</c> (RFC 9734 section 3).</summary>
     public const string ImUriKeyPurpose = "1.3.6.1.5.5.7.3.40";
 

@@ -99,7 +99,8 @@ public sealed class CertificateAuthority : IDisposable
     /// <summary>
     /// Issues a credential: empty subject with a critical subjectAltName holding the SSI and the SII
     /// as URIs, EKU id-kp-imUri, keyUsage digitalSignature (critical), SKI, AKI, the credential
-    /// policy, the CRL distribution point and, for telephone numbers, a non-critical TNAuthList.
+    /// policy, the CRL distribution point, for telephone numbers a non-critical TNAuthList and, when the request
+    /// carries one, the non-critical identifier index proof.
     /// </summary>
     /// <exception cref="ArgumentException">The key, an identifier, the validity or the serial is unacceptable.</exception>
     public IssuedCredential Issue(CredentialRequest request)
@@ -116,7 +117,8 @@ public sealed class CertificateAuthority : IDisposable
 
         var keyBits = SubjectKeyBits(request.SubjectPublicKeyInfo.Span);
         var serial = request.SerialHex is null ? SerialNumbers.NewRandom() : SerialNumbers.Parse(request.SerialHex, nameof(request));
-        var der = _leaf.Write(serial, notBefore, notAfter, request.SubjectPublicKeyInfo.Span, keyBits, request.Ssi, request.Sii, telephoneDigits);
+        var der = _leaf.Write(serial, notBefore, notAfter, request.SubjectPublicKeyInfo.Span, keyBits, request.Ssi, request.Sii, telephoneDigits,
+            request.IndexProof?.Encode());
         return new IssuedCredential(der, SerialNumbers.ToHex(serial), notBefore, notAfter);
     }
 

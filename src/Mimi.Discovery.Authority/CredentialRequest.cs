@@ -22,4 +22,10 @@ public sealed record CredentialRequest(
     /// 128-bit serial is chosen.
     /// </summary>
     public string? SerialHex { get; init; }
+
+    /// <summary>
+    /// The VRF proof of the SII's identifier index, written into the non-critical extension
+    /// <see cref="AuthorityOids.IdentifierIndexProof"/>; none when null (a bulk import proves its index beside the certificate).
+    /// </summary>
+    public IdentifierIndexProof? IndexProof { get; init; }
 }

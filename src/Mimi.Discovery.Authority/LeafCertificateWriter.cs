@@ -6,8 +6,8 @@ namespace Mimi.Discovery.Authority;
 /// <summary>
 /// Writes and signs credential (leaf) certificates straight to DER. Everything that is the same for every credential
 /// of one issuer — the issuer name, the signature algorithm and the constant extensions — is encoded once; per
-/// credential only the serial, validity, subject key, subjectAltName, subjectKeyIdentifier and TNAuthList are
-/// written. Issuance throughput (bulk import above all) depends on it: building the structure as objects cost
+/// credential only the serial, validity, subject key, subjectAltName, subjectKeyIdentifier, TNAuthList and identifier
+/// index proof are written. Issuance throughput (bulk import above all) depends on it: building the structure as objects cost
 /// more than the signature.
 /// </summary>
 internal sealed class LeafCertificateWriter
@@ -50,10 +50,11 @@ internal sealed class LeafCertificateWriter
 
     /// <summary>
     /// The signed certificate. <paramref name="subjectPublicKeyInfo"/> must already be validated DER (it is copied as
-    /// is); <paramref name="subjectKeyBits"/> are its key bits; <paramref name="telephoneDigits"/> add a TNAuthList.
+    /// is); <paramref name="subjectKeyBits"/> are its key bits; <paramref name="telephoneDigits"/> add a TNAuthList;
+    /// <paramref name="indexProof"/> (the encoded <see cref="IdentifierIndexProof"/>) adds the identifier index proof.
     /// </summary>
     public byte[] Write(ReadOnlySpan<byte> serialMagnitude, DateTimeOffset notBefore, DateTimeOffset notAfter, ReadOnlySpan<byte> subjectPublicKeyInfo,
-        ReadOnlySpan<byte> subjectKeyBits, string ssi, string sii, string? telephoneDigits)
+        ReadOnlySpan<byte> subjectKeyBits, string ssi, string sii, string? telephoneDigits, byte[]? indexProof = null)
     {
         var tbs = new AsnWriter(AsnEncodingRules.DER, 768);
         using (tbs.PushSequence())
@@ -94,6 +95,12 @@ internal sealed class LeafCertificateWriter
                 {
                     // Non-critical: OpenSSL 3.0 does not know the extension and rejects the whole chain (error 34) when it is critical.
                     WriteExtension(tbs, TnAuthList.Oid.Id, critical: false, TnAuthList.Encode(telephoneDigits));
+                }
+
+                if (indexProof is not null)
+                {
+                    // Non-critical for the same reason: relying parties that do not know it still accept the credential.
+                    WriteExtension(tbs, AuthorityOids.IdentifierIndexProof, critical: false, indexProof);
                 }
             }
         }

@@ -9,6 +9,11 @@ namespace Mimi.Discovery.Authority;
 /// <param name="ExpiresAt">Claim <c>exp</c>, whole seconds.</param>
 /// <param name="LogIndex">Index of the issuance in the issuance log (claim <c>log_index</c>).</param>
 /// <param name="CredentialSerial">Serial of the X.509 credential, lower-case hex (claim <c>cred</c>).</param>
+/// <param name="Transparency">
+/// For a credential logged in format 2 (docs/accountability.md §3): the VRF proof of its identifier index and the
+/// opening of its issuance commitment (claims <c>attestation</c>, <c>vrf_kid</c>, <c>vrf_proof</c>,
+/// <c>log_opening</c>); null for a credential logged before.
+/// </param>
 public sealed record MappingAssertionClaims(
     string Sii,
     string Ssi,
@@ -17,4 +22,5 @@ public sealed record MappingAssertionClaims(
     DateTimeOffset IssuedAt,
     DateTimeOffset ExpiresAt,
     long LogIndex,
-    string CredentialSerial);
+    string CredentialSerial,
+    AssertionTransparency? Transparency = null);

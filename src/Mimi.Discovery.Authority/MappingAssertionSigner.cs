@@ -10,7 +10,8 @@ namespace Mimi.Discovery.Authority;
 /// Signs mapping assertions: compact JWS (RFC 7515), ES256 with the raw r‖s signature, protected
 /// header <c>{"alg":"ES256","typ":"mimi-mapping+jwt","kid":…}</c> and claims <c>iss</c>, <c>sub</c>
 /// (the SII), <c>ssi</c>, <c>provider</c>, <c>tags</c>, <c>iat</c>, <c>exp</c>, <c>log_index</c>,
-/// <c>cred</c>. The header is encoded once per key; each token costs one JSON write and one signature.
+/// <c>cred</c>, and for a format-2 credential <c>attestation</c>, <c>vrf_kid</c>, <c>vrf_proof</c> and <c>log_opening</c>
+/// (<see cref="AssertionTransparency"/>). The header is encoded once per key; each token costs one JSON write and one signature.
 /// Safe to use from several threads.
 /// </summary>
 /// <remarks>
@@ -97,6 +98,14 @@ public sealed class MappingAssertionSigner
         writer.WriteNumber("exp", claims.ExpiresAt.ToUnixTimeSeconds());
         writer.WriteNumber("log_index", claims.LogIndex);
         writer.WriteString("cred", claims.CredentialSerial);
+        if (claims.Transparency is { } t)
+        {
+            writer.WriteString("attestation", t.Attestation);
+            writer.WriteString("vrf_kid", t.VrfKeyId);
+            writer.WriteString("vrf_proof", System.Buffers.Text.Base64Url.EncodeToString(t.VrfProof));
+            writer.WriteString("log_opening", System.Buffers.Text.Base64Url.EncodeToString(t.LogOpening));
+        }
+
         writer.WriteEndObject();
     }
 }

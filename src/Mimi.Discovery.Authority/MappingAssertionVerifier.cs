@@ -170,13 +170,40 @@ public sealed class MappingAssertionVerifier : IDisposable
                 DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("iat").GetInt64()),
                 DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("exp").GetInt64()),
                 root.GetProperty("log_index").GetInt64(),
-                RequiredString(root, "cred"));
+                RequiredString(root, "cred"),
+                ReadTransparency(root));
             return true;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException or ArgumentOutOfRangeException)
         {
             return false;
         }
+    }
+
+    /// <summary>The claims of a format-2 credential: all four or none (a credential logged before carries none).</summary>
+    private static AssertionTransparency? ReadTransparency(JsonElement root)
+    {
+        var present = 0;
+        foreach (var name in (ReadOnlySpan<string>)["attestation", "vrf_kid", "vrf_proof", "log_opening"])
+        {
+            present += root.TryGetProperty(name, out _) ? 1 : 0;
+        }
+
+        if (present == 0)
+        {
+            return null;
+        }
+
+        var attestation = RequiredString(root, "attestation");
+        var kid = RequiredString(root, "vrf_kid");
+        var proof = System.Buffers.Text.Base64Url.DecodeFromChars(RequiredString(root, "vrf_proof"));
+        var opening = System.Buffers.Text.Base64Url.DecodeFromChars(RequiredString(root, "log_opening"));
+        if (attestation is not ("provider" or "one-time-code") || proof.Length != IdentifierIndexProof.ProofLength || opening.Length != 32)
+        {
+            throw new FormatException("Malformed transparency claims.");
+        }
+
+        return new AssertionTransparency(attestation, kid, proof, opening);
     }
 
     private static string? OptionalString(JsonElement element, string name) =>

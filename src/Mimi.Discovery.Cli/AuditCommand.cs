@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Mimi.Discovery.Client;
-using Mimi.Discovery.Transparency;
 using Spectre.Console;
 
 namespace Mimi.Discovery.Cli;
@@ -19,7 +18,8 @@ internal static class AuditCommand
     public static Command Build()
     {
         var state = new Option<string>("--state") { Description = "Audit state file (created on first run).", DefaultValueFactory = _ => "mimi-audit.json" };
-        var verifierKey = new Option<string?>("--verifier-key") { Description = "The log's note verifier key; on first run without it, the key the log publishes is trusted (TOFU)." };
+        var trust = new TrustOptions();
+        trust.VerifierKey.Description = "The log's note verifier key; on first run without it, the key the log publishes is trusted (TOFU).";
         var credentials = new Option<string[]>("--credential") { Description = "A credential JSON written by 'mimi issue --out' to prove included (repeatable).", AllowMultipleArgumentsPerToken = true };
         var noEntries = new Option<bool>("--no-entries") { Description = "Skip re-hashing new entries (proofs and signature only)." };
         var sample = new Option<int>("--sample")
@@ -28,20 +28,15 @@ internal static class AuditCommand
             DefaultValueFactory = _ => LogAuditor.DefaultSampleSize,
         };
         var requireLive = new Option<bool>("--require-live") { Description = "Exit 1 when a --credential is revoked in the log or expired." };
-        var witnessKeys = new Option<string[]>("--witness-key")
-        {
-            Description = "A witness's cosignature/v1 verifier key (repeatable); the checkpoint must carry --quorum of their cosignatures.",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var quorum = new Option<int?>("--quorum") { Description = "How many of the --witness-key witnesses must cosign the checkpoint (default: all of them)." };
         var command = new Command("audit", "Audits the issuance log against the last trusted checkpoint.")
-            { state, verifierKey, credentials, noEntries, sample, requireLive, witnessKeys, quorum };
+            { state, credentials, noEntries, sample, requireLive };
+        trust.AddTo(command);
         command.SetAction((parse, ct) => MimiCommand.RunAsync(async () =>
         {
             var client = MimiCommand.Client(parse, authenticated: false);
             var statePath = parse.GetValue(state)!;
             var trusted = File.Exists(statePath) ? JsonSerializer.Deserialize<AuditState>(await File.ReadAllTextAsync(statePath, ct), Indented) : null;
-            var key = parse.GetValue(verifierKey) ?? trusted?.VerifierKey;
+            var key = parse.GetValue(trust.VerifierKey) ?? trusted?.VerifierKey;
             if (key is null)
             {
                 key = await client.GetLogVerifierKeyAsync(ct);
@@ -53,7 +48,13 @@ internal static class AuditCommand
             {
                 var credential = JsonSerializer.Deserialize<Credential>(await File.ReadAllTextAsync(file, ct), Indented)
                     ?? throw new CliException($"'{file}' holds no credential.");
-                toCheck.Add(new CredentialToCheck(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(credential.Certificate).RawData, credential.LogIndex));
+                toCheck.Add(CredentialToCheck.From(credential));
+            }
+
+            // Format-2 revocations are found by opening them, which the authority does for the credential's provider.
+            if (toCheck.Exists(c => c.Transparency is not null) && MimiCommand.HasIdentity(parse))
+            {
+                client = MimiCommand.Client(parse);
             }
 
             var samples = parse.GetValue(sample);
@@ -62,17 +63,8 @@ internal static class AuditCommand
                 throw new CliException("--sample is a count of entries, 0 or more.");
             }
 
-            CheckpointTrust trust;
-            try
-            {
-                trust = CheckpointTrust.Create(key, parse.GetValue(witnessKeys) ?? [], parse.GetValue(quorum));
-            }
-            catch (ArgumentOutOfRangeException)
-            {
-                throw new CliException($"--quorum {parse.GetValue(quorum)} is not between 0 and the number of distinct --witness-key given.");
-            }
 
-            var report = await new LogAuditor(client).AuditAsync(trusted, trust, toCheck, !parse.GetValue(noEntries), samples, ct);
+            var report = await new LogAuditor(client).AuditAsync(trusted, trust.Create(parse, key), toCheck, !parse.GetValue(noEntries), samples, ct);
             foreach (var finding in report.Findings)
             {
                 AnsiConsole.MarkupLine(finding.StartsWith("FAILED", StringComparison.Ordinal) ? $"[red bold]{Markup.Escape(finding)}[/]"

@@ -45,6 +45,8 @@ internal static class MimiCommand
         root.Add(CredentialCommands.Revoke());
         root.Add(ImportCommand.Build());
         root.Add(AuditCommand.Build());
+        root.Add(VerifyCommand.Build());
+        root.Add(MonitorCommand.Build());
         root.Add(WitnessCommand.Build());
         root.Add(ResolveCommand.Build());
         root.Add(LookupCommand.Build());
@@ -76,6 +78,12 @@ internal static class MimiCommand
 
         return new MimiDiscoveryClient(http, ClientCredentials.Load(clientId, key));
     }
+
+    /// <summary>The client id the command line names (a provider's domain), <c>operator</c> by default.</summary>
+    public static string ClientIdOf(ParseResult parse) => parse.GetValue(ClientId) ?? "operator";
+
+    /// <summary>Whether the command line names a client identity (<c>--client-id</c> or <c>--key</c>, or their environment variables).</summary>
+    public static bool HasIdentity(ParseResult parse) => parse.GetValue(ClientId) is not null || parse.GetValue(Key) is not null;
 
     /// <summary>Runs a verb, turning expected failures into a red line and exit code 1.</summary>
     public static async Task<int> RunAsync(Func<Task> action)
@@ -111,6 +119,6 @@ internal static class MimiCommand
             Console.WriteLine(credentials.PublicJwk);
             return Task.CompletedTask;
         }));
-        return new Command("keys", "Key management.") { generate };
+        return new Command("keys", "Key management.") { generate, VrfKeyCommand.Build() };
     }
 }

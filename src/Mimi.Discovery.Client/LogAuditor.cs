@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
-using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Transparency;
 
 namespace Mimi.Discovery.Client;
@@ -69,68 +67,16 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
     private async Task<AuditReport> RunAsync(AuditState? trusted, CheckpointTrust trust, IReadOnlyList<CredentialToCheck> credentials,
         bool checkEntries, int sampleSize, List<string> findings, CancellationToken ct)
     {
+        var advance = await CheckpointFollower.AdvanceAsync(client, trust,
+            trusted is null ? null : new CheckpointFollower.Trusted(trusted.Origin, trusted.VerifierKey, trusted.Size, Convert.FromBase64String(trusted.Root), trusted.Frontier),
+            findings, ct);
+        if (advance.Problem is not null)
+        {
+            return Fail(findings, advance.Problem);
+        }
+
+        var (checkpoint, note, frontier) = (advance.Checkpoint!, advance.Note!, advance.Edge!);
         var verifierKey = trust.Log.VerifierKey;
-        if (trusted is not null && trusted.VerifierKey != verifierKey)
-        {
-            return Fail(findings, $"The verifier key changed: trusted '{trusted.VerifierKey}', given '{verifierKey}'.");
-        }
-
-        var note = await client.GetCheckpointAsync(ct);
-        var verified = trust.Verify(note);
-        if (!verified.IsTrusted)
-        {
-            return Fail(findings, verified.Status switch
-            {
-                CheckpointTrustStatus.LogSignature => "The checkpoint signature does not verify: " + verified.Reason,
-                _ => verified.Reason,
-            });
-        }
-
-        var checkpoint = verified.Checkpoint!;
-        findings.Add($"Checkpoint signature verified: {checkpoint.Origin}, size {checkpoint.Size}, root {Convert.ToBase64String(checkpoint.RootHash)}.");
-        if (trust.Witnesses.Count > 0)
-        {
-            findings.Add($"Witness quorum met: {verified.Cosignatures.Count} of {trust.Witnesses.Count} configured witnesses cosigned (quorum {trust.Quorum})"
-                + (verified.Cosignatures.Count > 0 ? $": {string.Join(", ", verified.Cosignatures.Select(c => c.Name))}." : "."));
-        }
-
-        var frontier = new MerkleFrontier();
-        if (trusted is not null)
-        {
-            var trustedRoot = Convert.FromBase64String(trusted.Root);
-            if (checkpoint.Origin != trusted.Origin)
-            {
-                return Fail(findings, $"The origin changed from '{trusted.Origin}' to '{checkpoint.Origin}'.");
-            }
-
-            if (checkpoint.Size < trusted.Size)
-            {
-                return Fail(findings, $"The log shrank from {trusted.Size} to {checkpoint.Size} entries: it was rolled back or rewritten.");
-            }
-
-            if (checkpoint.Size == trusted.Size && !checkpoint.RootHash.AsSpan().SequenceEqual(trustedRoot))
-            {
-                return Fail(findings, $"Two different roots for size {trusted.Size}: the log forked.");
-            }
-
-            if (checkpoint.Size > trusted.Size && trusted.Size > 0)
-            {
-                var proof = await client.GetConsistencyProofAsync(trusted.Size, checkpoint.Size, ct);
-                if (!MerkleProof.VerifyConsistency(trusted.Size, checkpoint.Size, trustedRoot, checkpoint.RootHash, Decode(proof.Hashes)))
-                {
-                    return Fail(findings, $"The consistency proof from {trusted.Size} to {checkpoint.Size} does not verify: the log was rewritten or forked.");
-                }
-
-                findings.Add($"Consistency from {trusted.Size} to {checkpoint.Size} verified.");
-            }
-
-            frontier = MerkleFrontier.Restore(trusted.Size, trusted.Frontier.Select(Convert.FromBase64String).ToList());
-            if (!frontier.Root().AsSpan().SequenceEqual(trustedRoot))
-            {
-                return Fail(findings, "The stored audit state is inconsistent (its right edge does not give its root).");
-            }
-        }
-
         if (checkEntries)
         {
             for (var start = frontier.Size; start < checkpoint.Size;)
@@ -179,9 +125,10 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
         }
 
         var statuses = new List<CredentialStatus>();
+        var issuances = new List<LogEntryContent>();
         foreach (var credential in credentials)
         {
-            var (problem, status) = await CheckInclusionAsync(credential, checkpoint, ct);
+            var (problem, status, issuance) = await CheckInclusionAsync(credential, checkpoint, ct);
             if (problem is not null)
             {
                 return Fail(findings, problem);
@@ -189,9 +136,10 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
 
             findings.Add($"Credential at log index {credential.LogIndex} (serial {status!.Serial}) is included.");
             statuses.Add(status);
+            issuances.Add(issuance!);
         }
 
-        if (await FindRevocationsAsync(statuses, checkpoint, ct) is { } revocationProblem)
+        if (await FindRevocationsAsync(statuses, issuances, checkpoint, findings, ct) is { } revocationProblem)
         {
             return Fail(findings, revocationProblem);
         }
@@ -270,54 +218,85 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
         return [.. chosen.Order()];
     }
 
-    private async Task<(string? Problem, CredentialStatus? Status)> CheckInclusionAsync(CredentialToCheck credential, Checkpoint checkpoint, CancellationToken ct)
+    private async Task<(string? Problem, CredentialStatus? Status, LogEntryContent? Entry)> CheckInclusionAsync(CredentialToCheck credential, Checkpoint checkpoint,
+        CancellationToken ct)
     {
         if (credential.LogIndex < 0 || credential.LogIndex >= checkpoint.Size)
         {
-            return ($"Log index {credential.LogIndex} is not in the tree of size {checkpoint.Size}.", null);
+            return ($"Log index {credential.LogIndex} is not in the tree of size {checkpoint.Size}.", null, null);
         }
 
         var page = await client.GetLogEntriesAsync(credential.LogIndex, 1, ct);
         var data = Convert.FromBase64String(page.Entries.Single().Data);
         var expected = Convert.ToHexStringLower(SHA256.HashData(credential.Certificate));
-        if (!UntrustedJson.TryParse(data, out var parsed))
+        if (!LogEntryContent.TryParse(data, out var entry))
         {
-            return ($"Entry {credential.LogIndex} is not a JSON log entry.", null);
+            return ($"Entry {credential.LogIndex} is not a log entry.", null, null);
         }
 
-        using var entry = parsed;
-        if (entry.RootElement.ValueKind != JsonValueKind.Object || !entry.RootElement.TryGetProperty("certificateSha256", out var hash)
-            || hash.ValueKind != JsonValueKind.String || hash.GetString() != expected)
+        string? serial;
+        DateTimeOffset? notAfter;
+        if (entry!.Format == LogEntryContent.IndexedFormat)
         {
-            return ($"Entry {credential.LogIndex} does not log this certificate.", null);
+            // Format 2 shows only a commitment: the credential's opening must open it to this certificate.
+            var opened = Open(entry, credential.Transparency is { } t && t.LogIndex == credential.LogIndex ? new LogOpening(t.LogIndex, t.Opening, t.Value) : null);
+            if (opened is null || opened.Type != LogEntryType.Issuance || opened.CertificateSha256 != expected)
+            {
+                return ($"Entry {credential.LogIndex} does not log this certificate"
+                        + (credential.Transparency is null ? " (it shows a commitment; give the credential's transparency member, as 'mimi issue --out' writes it)." : "."), null, null);
+            }
+
+            (serial, notAfter) = (opened.Serial, opened.NotAfter);
+        }
+        else
+        {
+            if (entry.CertificateSha256 != expected)
+            {
+                return ($"Entry {credential.LogIndex} does not log this certificate.", null, null);
+            }
+
+            (serial, notAfter) = (entry.Serial, entry.NotAfter);
         }
 
         var proof = await client.GetInclusionProofAsync(credential.LogIndex, checkpoint.Size, ct);
         if (!MerkleProof.VerifyInclusion(MerkleHash.LeafHash(data), credential.LogIndex, checkpoint.Size, Decode(proof.Hashes), checkpoint.RootHash))
         {
-            return ($"The inclusion proof of entry {credential.LogIndex} does not verify against the checkpoint.", null);
+            return ($"The inclusion proof of entry {credential.LogIndex} does not verify against the checkpoint.", null, null);
         }
 
         // The entry names the serial the revocation will name; the certificate's own serial is the fallback.
-        var serial = entry.RootElement.TryGetProperty("serial", out var named) && named.ValueKind == JsonValueKind.String && named.GetString() is { Length: > 0 } value
-            ? value
-            : Convert.ToHexStringLower(X509CertificateLoader.LoadCertificate(credential.Certificate).SerialNumberBytes.Span);
-        DateTimeOffset? notAfter = entry.RootElement.TryGetProperty("notAfter", out var expiry) && expiry.ValueKind == JsonValueKind.String
-            && expiry.TryGetDateTimeOffset(out var time) ? time : null;
-        return (null, new CredentialStatus(credential.LogIndex, serial, notAfter));
+        serial = serial is { Length: > 0 } ? serial : Convert.ToHexStringLower(X509CertificateLoader.LoadCertificate(credential.Certificate).SerialNumberBytes.Span);
+        return (null, new CredentialStatus(credential.LogIndex, serial, notAfter), entry);
+    }
+
+    /// <summary>The committed value an opening reveals, or null when it does not open the entry's commitment.</summary>
+    private static CommittedValue? Open(LogEntryContent entry, LogOpening? opening)
+    {
+        if (opening is null || CredentialVerifier.Base64(opening.Opening, LogCommitment.OpeningLength) is not { } secret
+            || CredentialVerifier.Base64(opening.Value, -1) is not { } value || !LogCommitment.Opens(entry.Commitment, secret, value)
+            || !CommittedValue.TryParse(value, out var committed) || committed!.Type != entry.Type)
+        {
+            return null;
+        }
+
+        return committed;
     }
 
     /// <summary>
-    /// Reads the log after the earliest checked credential for revocations of their serials; each one found is proved
-    /// included before it is believed. A problem when one does not verify.
+    /// Reads the log after the earliest checked credential for revocations of their serials: in the clear for format 1;
+    /// for format 2, the revocations under a checked credential's identifier index, opened by the authority (which
+    /// opens them to the credential's provider). Each one found is proved included before it is believed. A problem
+    /// when one does not verify.
     /// </summary>
-    private async Task<string?> FindRevocationsAsync(List<CredentialStatus> statuses, Checkpoint checkpoint, CancellationToken ct)
+    private async Task<string?> FindRevocationsAsync(List<CredentialStatus> statuses, List<LogEntryContent> entries, Checkpoint checkpoint,
+        List<string> findings, CancellationToken ct)
     {
         if (statuses.Count == 0)
         {
             return null;
         }
 
+        var candidates = new List<(long Index, byte[] Data, LogEntryContent Entry)>();
         for (var start = statuses.Min(s => s.LogIndex) + 1; start < checkpoint.Size;)
         {
             var page = await client.GetLogEntriesAsync(start, (int)Math.Min(PageSize, checkpoint.Size - start), ct);
@@ -326,60 +305,87 @@ public sealed class LogAuditor(MimiDiscoveryClient client)
                 return $"The log serves no entry at {start} although its checkpoint has {checkpoint.Size}.";
             }
 
-            foreach (var entry in page.Entries)
+            foreach (var item in page.Entries)
             {
-                var data = Convert.FromBase64String(entry.Data);
-                if (data.AsSpan().IndexOf("\"revocation\""u8) < 0 || Revocation(data) is not { } revocation)
+                var data = Convert.FromBase64String(item.Data);
+                if (data.AsSpan().IndexOf("\"revocation\""u8) >= 0 && LogEntryContent.TryParse(data, out var entry) && entry!.Type == LogEntryType.Revocation
+                    && statuses.Where((s, i) => item.Index > s.LogIndex && SameIdentifier(entries[i], entry)).Any())
                 {
-                    continue;
-                }
-
-                for (var i = 0; i < statuses.Count; i++)
-                {
-                    var status = statuses[i];
-                    if (status.IsRevoked || entry.Index <= status.LogIndex || !string.Equals(status.Serial, revocation.Serial, StringComparison.OrdinalIgnoreCase))
-                    {
-                        continue;
-                    }
-
-                    var proof = await client.GetInclusionProofAsync(entry.Index, checkpoint.Size, ct);
-                    if (!MerkleProof.VerifyInclusion(MerkleHash.LeafHash(data), entry.Index, checkpoint.Size, Decode(proof.Hashes), checkpoint.RootHash))
-                    {
-                        return $"The revocation at log index {entry.Index} does not verify against the checkpoint.";
-                    }
-
-                    statuses[i] = status with { RevocationIndex = entry.Index, RevokedAt = revocation.Time, RevocationReason = revocation.Reason };
+                    candidates.Add((item.Index, data, entry));
                 }
             }
 
             start = page.Entries[^1].Index + 1;
         }
 
+        var openings = await OpenRevocationsAsync([.. candidates.Where(c => c.Entry.Format == LogEntryContent.IndexedFormat).Select(c => c.Index)], findings, ct);
+        foreach (var (index, data, entry) in candidates)
+        {
+            var revocation = entry.Format == LogEntryContent.IndexedFormat ? Open(entry, openings.GetValueOrDefault(index)) : null;
+            var serial = entry.Format == LogEntryContent.IndexedFormat ? revocation?.Serial : entry.Serial;
+            if (serial is null)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < statuses.Count; i++)
+            {
+                var status = statuses[i];
+                if (status.IsRevoked || index <= status.LogIndex || !SameIdentifier(entries[i], entry)
+                    || !string.Equals(status.Serial, serial, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                var proof = await client.GetInclusionProofAsync(index, checkpoint.Size, ct);
+                if (!MerkleProof.VerifyInclusion(MerkleHash.LeafHash(data), index, checkpoint.Size, Decode(proof.Hashes), checkpoint.RootHash))
+                {
+                    return $"The revocation at log index {index} does not verify against the checkpoint.";
+                }
+
+                statuses[i] = status with { RevocationIndex = index, RevokedAt = entry.Time, RevocationReason = revocation?.Reason ?? entry.Reason };
+            }
+        }
+
         return null;
     }
 
-    /// <summary>The serial, time and reason of a revocation entry; null for any other entry.</summary>
-    private static (string Serial, DateTimeOffset? Time, string? Reason)? Revocation(byte[] data)
-    {
-        // The log's entries are untrusted input: a wrong type or text that is not Unicode is "not a revocation".
-        if (!UntrustedJson.TryParse(data, out var entry))
-        {
-            return null;
-        }
+    /// <summary>Whether a revocation entry can concern a checked credential's entry: both format 1, or both under one index.</summary>
+    private static bool SameIdentifier(LogEntryContent issuance, LogEntryContent revocation) =>
+        issuance.Format == revocation.Format
+        && (issuance.Format != LogEntryContent.IndexedFormat
+            || (issuance.VrfKeyId == revocation.VrfKeyId && issuance.IdentifierIndex.AsSpan().SequenceEqual(revocation.IdentifierIndex)));
 
-        using (entry)
+    /// <summary>The openings of format-2 revocations; those the authority will not open are findings (they may revoke a checked credential).</summary>
+    private async Task<Dictionary<long, LogOpening>> OpenRevocationsAsync(List<long> indexes, List<string> findings, CancellationToken ct)
+    {
+        var openings = new Dictionary<long, LogOpening>();
+        foreach (var batch in indexes.Chunk(MimiDiscoveryClient.MaxTransparencyBatch))
         {
-            var root = entry.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || UntrustedJson.Text(root, "type") != "revocation" || UntrustedJson.Text(root, "serial") is not { } value)
+            LogOpenings answer;
+            try
             {
-                return null;
+                answer = await client.GetLogOpeningsAsync(batch, ct);
+            }
+            catch (InvalidOperationException)
+            {
+                findings.Add($"Revocations under a checked credential's identifier at log indexes {string.Join(", ", batch)} were not opened: "
+                             + "the auditor has no provider credentials to ask for their openings.");
+                continue;
             }
 
-            DateTimeOffset? time = root.TryGetProperty("time", out var t) && t.ValueKind == JsonValueKind.String && t.TryGetDateTimeOffset(out var parsed)
-                ? parsed
-                : null;
-            return (value, time, UntrustedJson.Text(root, "reason"));
+            foreach (var opening in answer.Openings ?? [])
+            {
+                openings.TryAdd(opening.LogIndex, opening);
+            }
+
+            foreach (var refusal in answer.Refused ?? [])
+            {
+                findings.Add($"The authority would not open the revocation at log index {refusal.LogIndex} ({refusal.Reason}); it may revoke a checked credential.");
+            }
         }
+
+        return openings;
     }
 
     private static AuditReport Fail(List<string> findings, string problem)

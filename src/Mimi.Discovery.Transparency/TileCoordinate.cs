@@ -6,7 +6,9 @@ namespace Mimi.Discovery.Transparency;
 /// <summary>
 /// A C2SP tlog-tiles tile of height 8: <see cref="Width"/> consecutive 32-byte hashes of tree level 8 ×
 /// <see cref="Level"/>, node indices <see cref="Index"/> × 256 onwards. Level-0 tiles hold leaf hashes; a tile
-/// narrower than 256 is a partial tile at the right edge of the tree.
+/// narrower than 256 is a partial tile at the right edge of the tree. An entry bundle
+/// (<see cref="IsEntryBundle"/>, path <c>tile/entries/&lt;N&gt;</c>) holds the entries whose leaf hashes the level-0
+/// tile of the same index and width holds.
 /// </summary>
 public readonly record struct TileCoordinate
 {
@@ -18,6 +20,8 @@ public readonly record struct TileCoordinate
 
     /// <summary>The highest tile level a tree with at most 2^63 − 1 leaves has.</summary>
     public const int MaxLevel = 7;
+
+    private const string EntriesSegment = "entries";
 
     /// <summary>Creates a tile coordinate.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A part is out of range for a tree of at most 2^63 − 1 leaves.</exception>
@@ -34,6 +38,20 @@ public readonly record struct TileCoordinate
         Width = width;
     }
 
+    /// <summary>An entry bundle: entries <paramref name="index"/> × 256 onwards, <paramref name="width"/> of them.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A part is out of range for a tree of at most 2^63 − 1 leaves.</exception>
+    public static TileCoordinate EntryBundle(long index, int width) => new TileCoordinate(0, index, width) { IsEntryBundle = true };
+
+    /// <summary>The entry bundle of a tree of <paramref name="treeSize"/> leaves at <paramref name="index"/>, as wide as that tree has it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The tree has no such bundle.</exception>
+    public static TileCoordinate EntryBundleInTree(long index, long treeSize) => InTree(0, index, treeSize) with { IsEntryBundle = true };
+
+    /// <summary>
+    /// Whether this is an entry bundle (the entries themselves, <c>tile/entries/&lt;N&gt;</c>) rather than a tile of
+    /// hashes; its <see cref="Level"/> is 0, and it covers the leaves of the level-0 hash tile of the same index.
+    /// </summary>
+    public bool IsEntryBundle { get; private init; }
+
     /// <summary>The tile level L: the tile holds hashes of tree level 8L.</summary>
     public int Level { get; }
 
@@ -46,19 +64,19 @@ public readonly record struct TileCoordinate
     /// <summary>Whether this is a partial tile (fewer than 256 hashes).</summary>
     public bool IsPartial => Width < FullWidth;
 
-    /// <summary>The size of this tile's data: <see cref="Width"/> × 32 bytes.</summary>
+    /// <summary>The size of a hash tile's data: <see cref="Width"/> × 32 bytes.</summary>
     public int ByteLength => Width * MerkleHash.Size;
 
     /// <summary>
-    /// The C2SP path <c>tile/&lt;L&gt;/&lt;N&gt;[.p/&lt;W&gt;]</c>, with N in 3-digit groups and all but the last
-    /// prefixed with <c>x</c> (1234067 → <c>x001/x234/067</c>).
+    /// The C2SP path <c>tile/&lt;L&gt;/&lt;N&gt;[.p/&lt;W&gt;]</c> (or <c>tile/entries/&lt;N&gt;[.p/&lt;W&gt;]</c> for an
+    /// entry bundle), with N in 3-digit groups and all but the last prefixed with <c>x</c> (1234067 → <c>x001/x234/067</c>).
     /// </summary>
     public string Path
     {
         get
         {
             var builder = new StringBuilder("tile/", 40);
-            builder.Append(Level.ToString(CultureInfo.InvariantCulture)).Append('/');
+            builder.Append(IsEntryBundle ? EntriesSegment : Level.ToString(CultureInfo.InvariantCulture)).Append('/');
             Span<int> groups = stackalloc int[7];
             var count = 0;
             var n = Index;
@@ -99,7 +117,10 @@ public readonly record struct TileCoordinate
     public static bool Exists(TileCoordinate tile, long treeSize) =>
         tile.Width > 0 && treeSize > 0 && (treeSize >> (Height * tile.Level)) - (tile.Index << Height) >= tile.Width;
 
-    /// <summary>Parses a canonical C2SP tile path such as <c>tile/0/x001/x234/067.p/8</c>; never throws.</summary>
+    /// <summary>
+    /// Parses a canonical C2SP tile path such as <c>tile/0/x001/x234/067.p/8</c>, or an entry bundle's such as
+    /// <c>tile/entries/x001/234</c> (<see cref="IsEntryBundle"/>: callers serving hashes check it); never throws.
+    /// </summary>
     public static bool TryParsePath(string? path, out TileCoordinate tile)
     {
         tile = default;
@@ -110,7 +131,9 @@ public readonly record struct TileCoordinate
 
         var rest = path.AsSpan(5);
         var slash = rest.IndexOf('/');
-        if (slash <= 0 || !TryParseDecimal(rest[..slash], out var level) || level > MaxLevel)
+        var entries = slash > 0 && rest[..slash].SequenceEqual(EntriesSegment);
+        long level = 0;
+        if (slash <= 0 || (!entries && (!TryParseDecimal(rest[..slash], out level) || level > MaxLevel)))
         {
             return false;
         }
@@ -158,7 +181,7 @@ public readonly record struct TileCoordinate
             return false;
         }
 
-        var parsed = new TileCoordinate((int)level, index, (int)width);
+        var parsed = new TileCoordinate((int)level, index, (int)width) { IsEntryBundle = entries };
         if (!string.Equals(parsed.Path, path, StringComparison.Ordinal))
         {
             // Leading "x000" groups and other spellings that are not the one canonical path.

@@ -39,12 +39,36 @@ public class TileCoordinateTests
     [InlineData("tile/0/000.p/")]
     [InlineData("tile/0/000.p")]
     [InlineData("tile/8/0/000")]
-    [InlineData("tile/entries/000")]
+    [InlineData("tile/entries/0000")]
+    [InlineData("tile/entries/000.p/256")]
+    [InlineData("tile/entries/x000/001")]
+    [InlineData("tile/entries")]
+    [InlineData("tile/entrie/000")]
+    [InlineData("tile/Entries/000")]
     [InlineData("tile/0/x999/x999/x999/x999/x999/x999/999")]
     [InlineData("tile/7/001")]
     public void Malformed_or_non_canonical_paths_do_not_parse(string? path)
     {
         Assert.False(TileCoordinate.TryParsePath(path, out _));
+    }
+
+    [Theory]
+    [InlineData(0L, 256, "tile/entries/000")]
+    [InlineData(1234067L, 256, "tile/entries/x001/x234/067")]
+    [InlineData(273L, 112, "tile/entries/273.p/112")]
+    public void Entry_bundle_paths_follow_the_c2sp_layout_and_cover_the_level_0_tile_of_the_same_index(long index, int width, string path)
+    {
+        var bundle = TileCoordinate.EntryBundle(index, width);
+        Assert.Equal(path, bundle.Path);
+        Assert.True(TileCoordinate.TryParsePath(path, out var parsed));
+        Assert.Equal(bundle, parsed);
+        Assert.True(parsed.IsEntryBundle);
+        Assert.Equal((0, index, width), (parsed.Level, parsed.Index, parsed.Width));
+        Assert.NotEqual(new TileCoordinate(0, index, width), parsed);
+        Assert.False(TileCoordinate.TryParsePath(path.Replace("entries", "0", StringComparison.Ordinal), out var hashes) && hashes.IsEntryBundle);
+        Assert.Equal(TileCoordinate.EntryBundle(273, 112), TileCoordinate.EntryBundleInTree(273, 70_000));
+        Assert.True(TileCoordinate.Exists(TileCoordinate.EntryBundle(273, 112), 70_000));
+        Assert.False(TileCoordinate.Exists(TileCoordinate.EntryBundle(273, 113), 70_000));
     }
 
     [Fact]

@@ -51,7 +51,7 @@ internal sealed class DemoFlow(DemoNetwork network, string peerDirectory)
         {
             var anonymous = network.Client("discovery", null);
             var audit = await new LogAuditor(anonymous).AuditAsync(null, await anonymous.GetLogVerifierKeyAsync(ct),
-                [new CredentialToCheck(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(credential.Certificate).RawData, credential.LogIndex)], ct: ct);
+                [CredentialToCheck.From(credential)], ct: ct);
             return audit.Ok ? audit : throw new CliException("audit failed: " + string.Join("; ", audit.Findings));
         }, a => $"log size {a.State!.Size}, root {a.State.Root[..16]}…");
 

@@ -47,7 +47,17 @@ internal static partial class AuthorityApi
         app.MapGet("/.well-known/jwks.json", (MappingAssertionKeyRing keys) => TypedResults.Text(keys.Jwks.ToJson(), JwksDocument.MediaType))
             .WithName("GetJwks").WithSummary("Public keys of mapping assertions (ES256), current and previous.").WithTags("Authority").AllowAnonymous()
             .Produces<System.Text.Json.JsonElement>(200, JwksDocument.MediaType);
+        app.MapGet("/.well-known/mimi-vrf-keys.json", GetVrfKeys)
+            .WithName("GetVrfKeys").WithSummary("Public keys of the identifier index (ECVRF-P256-SHA256-TAI), current first, then every earlier one.")
+            .WithTags("Authority").AllowAnonymous();
         return app;
+    }
+
+    private static Ok<VrfKeysView> GetVrfKeys(IndexProofs proofs, HttpContext http)
+    {
+        // Keys change only by an offline rotation (a restart): a few minutes of caching costs a monitor nothing.
+        http.Response.Headers.CacheControl = "public, max-age=300";
+        return TypedResults.Ok(VrfKeysView.From(proofs.Keys));
     }
 
     private static async Task<Results<Created<ChallengeView>, ProblemHttpResult>> CreateChallengeAsync(
@@ -146,7 +156,7 @@ internal static partial class AuthorityApi
     }
 
     private static async Task<Results<Ok<CredentialView[]>, ProblemHttpResult>> ListAsync(
-        ClaimsPrincipal user, CredentialStore store, MappingAssertionSigner assertions, string? provider, int? limit, CancellationToken ct)
+        ClaimsPrincipal user, CredentialStore store, MappingAssertionSigner assertions, IndexProofs proofs, string? provider, int? limit, CancellationToken ct)
     {
         var owner = user.IsOperator() ? provider : user.ClientId();
         if (owner is null)
@@ -159,26 +169,27 @@ internal static partial class AuthorityApi
             return Problems.Forbidden("A provider lists only its own credentials.");
         }
 
-        var list = await store.ListByProviderAsync(owner, Math.Clamp(limit ?? 100, 1, 1000), ct);
+        var list = await ServedAsync(await store.ListByProviderAsync(owner, Math.Clamp(limit ?? 100, 1, 1000), ct), proofs, store, ct);
         return TypedResults.Ok(list.Select(c => CredentialView.From(c, assertions.AssertionOf(c), null)).ToArray());
     }
 
     private static async Task<Results<Ok<CredentialView>, ProblemHttpResult>> GetAsync(
-        string serial, ClaimsPrincipal user, CredentialStore store, CertificateAuthority ca, MappingAssertionSigner assertions, CancellationToken ct)
+        string serial, ClaimsPrincipal user, CredentialStore store, CertificateAuthority ca, MappingAssertionSigner assertions, IndexProofs proofs,
+        CancellationToken ct)
     {
         if (!CredentialSerial.TryParse(serial, out var parsed, out var error))
         {
             return Problems.InvalidSerial(error);
         }
 
-        return await FindOwnedAsync(parsed, user, store, ct) is { } c
+        return await FindOwnedAsync(parsed, user, store, ct) is { } found && (await ServedAsync([found], proofs, store, ct))[0] is var c
             ? TypedResults.Ok(CredentialView.From(c, assertions.AssertionOf(c), ca.ChainPem))
             : NotOwned(parsed);
     }
 
     private static async Task<Results<Ok<CredentialView>, ProblemHttpResult>> RevokeAsync(
         string serial, RevokeRequest? request, ClaimsPrincipal user, CredentialStore store, IssuanceService issuance, MappingAssertionSigner assertions,
-        CancellationToken ct)
+        IndexProofs proofs, CancellationToken ct)
     {
         var reason = request?.Reason ?? "unspecified";
         if (!RevocationReasons.Contains(reason))
@@ -203,7 +214,13 @@ internal static partial class AuthorityApi
         }
 
         var revoked = await issuance.RevokeAsync(credential, user.ClientId(), reason, ct);
-        return revoked is null ? Problems.Conflict($"Credential {parsed} was revoked by a concurrent request.") : TypedResults.Ok(CredentialView.From(revoked, assertions.AssertionOf(revoked), null));
+        if (revoked is null)
+        {
+            return Problems.Conflict($"Credential {parsed} was revoked by a concurrent request.");
+        }
+
+        var served = (await ServedAsync([revoked], proofs, store, ct))[0];
+        return TypedResults.Ok(CredentialView.From(served, assertions.AssertionOf(served), null));
     }
 
     private static async Task<FileContentHttpResult> GetCrlAsync(CrlService crls, HttpContext http, CancellationToken ct)
@@ -219,6 +236,19 @@ internal static partial class AuthorityApi
         return File.Exists(path)
             ? TypedResults.File(KeyFiles.ReadPem(path, "X509 CRL")[0], "application/pkix-crl")
             : Problems.NotFound("No root CRL is installed (copy root.crl from the root ceremony into the CA directory).");
+    }
+
+    /// <summary>
+    /// The credentials as served: a bulk-imported one gets the proof of its identifier index here, where it is first
+    /// served, and keeps it in its row so the next read does not compute it again.
+    /// </summary>
+    private static async Task<IReadOnlyList<CredentialRecord>> ServedAsync(IReadOnlyList<CredentialRecord> list, IndexProofs proofs, CredentialStore store,
+        CancellationToken ct)
+    {
+        var served = list.Select(proofs.Complete).ToArray();
+        var computed = served.Where((c, i) => c.VrfProof is not null && list[i].VrfProof is null).Select(c => (c.Serial, c.VrfProof!)).ToList();
+        await store.SetProofsAsync(computed, ct);
+        return served;
     }
 
     /// <summary>A provider sees only its own credentials; someone else's answer exactly like an unknown serial.</summary>

@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
@@ -16,11 +15,13 @@ namespace Mimi.Discovery.Server.Authority;
 /// Bulk issuance for a trusted provider. Lines are validated as they arrive; good rows are collected into batches,
 /// their certificates signed in parallel in the background, and each batch is appended to the log in one transaction
 /// while the next is signed and the one after it read. A bad line is reported by number and never holds back the rows
-/// around it. An imported row costs one signature, its X.509 credential (which the log commits to); its mapping
-/// assertion is signed from the stored row where it is first served (<see cref="StoredAssertions"/>).
+/// around it. An imported row costs one signature, its X.509 credential (which the log commits to), and one VRF
+/// evaluation, its identifier index (which the entry carries); its mapping assertion and the proof of its index are
+/// computed from the stored row where it is first served (<see cref="StoredAssertions"/>, <see cref="IndexProofs"/>).
 /// </summary>
 internal sealed partial class ImportService(
     CertificateAuthority ca,
+    IndexProofs proofs,
     LogStore log,
     Lookup.MappingIndex index,
     IOptions<AuthorityOptions> authority,
@@ -205,20 +206,32 @@ internal sealed partial class ImportService(
     private async Task<AppendedBatch> AppendAsync(List<LogWrite> writes, ImportMark? mark, long throughLine, CancellationToken ct) =>
         new(await log.AppendAsync(writes, mark, ct), throughLine);
 
-    /// <summary>Issues the certificates of a batch across cores; the rows take their log indexes in the append.</summary>
+    /// <summary>
+    /// Issues the certificates of a batch and computes their identifier indexes across cores; the rows take their log
+    /// indexes in the append.
+    /// </summary>
     private SignedBatch Sign(string provider, Batch source, CancellationToken ct)
     {
         var batch = source.Rows;
         var now = time.GetUtcNow();
         var notAfter = now + authority.Value.CredentialLifetime;
+        var key = proofs.Keys.Current;
+        var kid = key.PublicKey.KeyId;
         var issued = new IssuedCredential?[batch.Count];
+        var indexes = new byte[batch.Count][];
+        var entries = new (byte[] Entry, EntryOpening Opening)[batch.Count];
         var refused = new string?[batch.Count];
         Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = ct }, i =>
         {
             var c = batch[i];
             try
             {
-                issued[i] = ca.Issue(new CredentialRequest(c.PublicKey, c.Ssi.Value, c.Sii.Value, now.AddMinutes(-1), notAfter));
+                var credential = ca.Issue(new CredentialRequest(c.PublicKey, c.Ssi.Value, c.Sii.Value, now.AddMinutes(-1), notAfter));
+                indexes[i] = key.Evaluate(IndexedLogEntries.Alpha(c.Sii.Value));
+                var value = IndexedLogEntries.IssuanceValue(c.Sii.Value, c.Ssi.Value, provider, credential.SerialHex, credential.Der, Attestation.Provider,
+                    credential.NotAfter);
+                entries[i] = IndexedLogEntries.Issuance(now, kid, indexes[i], c.Sii.Value, value);
+                issued[i] = credential;
             }
             catch (ArgumentException e)
             {
@@ -237,9 +250,12 @@ internal sealed partial class ImportService(
             }
 
             var c = batch[i];
-            var entry = LogEntries.Issuance(now, provider, credential.SerialHex, SHA256.HashData(credential.Der), Attestation.Provider, credential.NotAfter);
-            writes.Add(new IssueCredentialWrite(entry, index => new CredentialRecord(credential.SerialHex, provider, c.Sii.Value, c.Ssi.Value, c.Tags,
-                Attestation.Provider, credential.Der, CredentialRecord.AssertionSignedOnFirstUse, credential.NotBefore, credential.NotAfter, index, now)));
+            var index = indexes[i];
+            var (entry, opening) = entries[i];
+            writes.Add(new IssueCredentialWrite(entry, logIndex => new CredentialRecord(credential.SerialHex, provider, c.Sii.Value, c.Ssi.Value, c.Tags,
+                Attestation.Provider, credential.Der, CredentialRecord.AssertionSignedOnFirstUse, credential.NotBefore, credential.NotAfter, logIndex, now,
+                VrfKeyId: kid, IdentifierIndex: index, LogOpening: opening.Opening))
+            { Opening = opening });
         }
 
         return new SignedBatch(writes, rejected, source);

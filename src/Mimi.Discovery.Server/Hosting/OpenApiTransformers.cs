@@ -36,6 +36,12 @@ internal static class OpenApiTransformers
     /// <summary>The same endpoint, described for partial tiles (<c>….p/&lt;W&gt;</c>).</summary>
     public const string PartialTileOperation = "GetPartialTile";
 
+    /// <summary>The operation serving C2SP tlog-tiles entry bundles (<c>/log/tile/entries/{**path}</c>).</summary>
+    public const string EntryBundleOperation = "GetEntryBundle";
+
+    /// <summary>The same endpoint, described for partial bundles (<c>….p/&lt;W&gt;</c>).</summary>
+    public const string PartialEntryBundleOperation = "GetPartialEntryBundle";
+
     public static void Configure(OpenApiOptions options)
     {
         options.AddSchemaTransformer(StrictNumbersAsync);
@@ -244,7 +250,12 @@ internal static class OpenApiTransformers
                           + "target and body, with a key the discovery service vouches for.",
         });
         document.AddComponent(ProblemSchema, Problem());
-        DescribeTileRoute(document);
+        DescribeTileRoute(document, TileOperation, PartialTileOperation, true,
+            "A full C2SP tlog-tiles hash tile (256 hashes, height 8), e.g. /log/tile/0/x001/234.",
+            "A partial C2SP tlog-tiles hash tile at the right edge of the tree (W of 256 hashes), e.g. /log/tile/1/000.p/17.");
+        DescribeTileRoute(document, EntryBundleOperation, PartialEntryBundleOperation, false,
+            "A full C2SP tlog-tiles entry bundle (the 256 entries of level-0 tile N, each a big-endian uint16 length and its bytes), e.g. /log/tile/entries/x001/234.",
+            "A partial C2SP tlog-tiles entry bundle at the right edge of the tree (W of 256 entries), e.g. /log/tile/entries/000.p/17.");
         return Task.CompletedTask;
     }
 
@@ -269,46 +280,49 @@ internal static class OpenApiTransformers
     };
 
     /// <summary>
-    /// The tile endpoint is one catch-all route, which the generator documents as <c>/log/tile/{path}</c>. Its real
-    /// shape is C2SP tlog-tiles': <c>tile/&lt;L&gt;/&lt;N&gt;[.p/&lt;W&gt;]</c>, where N spans path segments (1234067 is
-    /// <c>x001/x234/067</c>). A path parameter cannot hold a <c>/</c>, so a generated client sends it as <c>%2F</c>, which
-    /// the endpoint accepts; full and partial tiles are two operations so that W is typed.
+    /// The tile endpoints are catch-all routes, which the generator documents as <c>/log/tile/{path}</c> and
+    /// <c>/log/tile/entries/{path}</c>. Their real shape is C2SP tlog-tiles': <c>tile/&lt;L&gt;/&lt;N&gt;[.p/&lt;W&gt;]</c>
+    /// (<c>tile/entries/&lt;N&gt;[.p/&lt;W&gt;]</c>), where N spans path segments (1234067 is <c>x001/x234/067</c>). A
+    /// path parameter cannot hold a <c>/</c>, so a generated client sends it as <c>%2F</c>, which the endpoints accept;
+    /// full and partial tiles are two operations so that W is typed.
     /// </summary>
-    private static void DescribeTileRoute(OpenApiDocument document)
+    private static void DescribeTileRoute(OpenApiDocument document, string operationId, string partialOperationId, bool hasLevel,
+        string fullSummary, string partialSummary)
     {
-        var entry = document.Paths.FirstOrDefault(p => p.Value.Operations?.Values.Any(o => o.OperationId == TileOperation) == true);
+        var entry = document.Paths.FirstOrDefault(p => p.Value.Operations?.Values.Any(o => o.OperationId == operationId) == true);
         if (entry.Key is null || !entry.Key.EndsWith("/{path}", StringComparison.Ordinal) || entry.Value is not OpenApiPathItem item)
         {
             return;
         }
 
-        var prefix = entry.Key[..^"{path}".Length];
+        var prefix = entry.Key[..^"{path}".Length] + (hasLevel ? "{L}/" : "");
         var full = item.Operations![HttpMethod.Get];
         document.Paths.Remove(entry.Key);
-        full.Parameters = [Level(), Index()];
-        full.Summary = "A full C2SP tlog-tiles hash tile (256 hashes, height 8), e.g. /log/tile/0/x001/234.";
+        full.Parameters = hasLevel ? [Level(), Index()] : [Index()];
+        full.Summary = fullSummary;
         var fullItem = new OpenApiPathItem();
         fullItem.AddOperation(HttpMethod.Get, full);
-        document.Paths[prefix + "{L}/{N}"] = fullItem;
+        document.Paths[prefix + "{N}"] = fullItem;
 
+        var width = new OpenApiParameter
+        {
+            Name = "W",
+            In = ParameterLocation.Path,
+            Required = true,
+            Description = "The width: how many hashes (or entries) the partial tile holds (1–255).",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = "255" },
+        };
         var partial = new OpenApiOperation
         {
-            OperationId = PartialTileOperation,
+            OperationId = partialOperationId,
             Tags = full.Tags,
-            Summary = "A partial C2SP tlog-tiles hash tile at the right edge of the tree (W of 256 hashes), e.g. /log/tile/1/000.p/17.",
-            Parameters = [Level(), Index(), new OpenApiParameter
-            {
-                Name = "W",
-                In = ParameterLocation.Path,
-                Required = true,
-                Description = "The width: how many hashes the partial tile holds (1–255).",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Maximum = "255" },
-            }],
+            Summary = partialSummary,
+            Parameters = hasLevel ? [Level(), Index(), width] : [Index(), width],
             Responses = full.Responses,
         };
         var partialItem = new OpenApiPathItem();
         partialItem.AddOperation(HttpMethod.Get, partial);
-        document.Paths[prefix + "{L}/{N}.p/{W}"] = partialItem;
+        document.Paths[prefix + "{N}.p/{W}"] = partialItem;
     }
 
     private static OpenApiParameter Level() => new()

@@ -28,8 +28,9 @@ internal sealed class ServiceKeys
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     private ServiceKeys(string directory, byte[] tokenKey, byte[] codeKey, OperatorClient? developmentOperator,
-        CertificateAuthority ca, MappingAssertionKeyRing assertionKeys, NoteSigner logSigner)
+        CertificateAuthority ca, MappingAssertionKeyRing assertionKeys, NoteSigner logSigner, VrfKeyRing vrfKeys)
     {
+        VrfKeys = vrfKeys;
         Directory = directory;
         Ca = ca;
         AssertionKeys = assertionKeys;
@@ -46,6 +47,9 @@ internal sealed class ServiceKeys
 
     /// <summary>Signing key of mapping assertions, with the previous keys still published.</summary>
     public MappingAssertionKeyRing AssertionKeys { get; }
+
+    /// <summary>The VRF keys that index log entries by identifier: the current one and every earlier one (docs/accountability.md §1).</summary>
+    public VrfKeyRing VrfKeys { get; }
 
     /// <summary>Ed25519 signer of log checkpoints.</summary>
     public NoteSigner LogSigner { get; }
@@ -74,7 +78,7 @@ internal sealed class ServiceKeys
         {
             return Load(directory, authority, authentication, logOrigin);
         }
-        catch (InsecureKeyFileException e)
+        catch (Exception e) when (e is InsecureKeyFileException or InvalidDataException)
         {
             throw new StartupException(e.Message, e);
         }
@@ -142,7 +146,15 @@ internal sealed class ServiceKeys
         // under the origin too; only the secret is taken from the file.
         var logSigner = NoteSigner.ParseSignerKey(SecretFiles.Read(Required(logKeyPath, "Authority:KeyDirectory (" + LogKeyFile + ")")).Trim())
             .WithName(logOrigin);
-        return new ServiceKeys(directory, tokenKey, codeKey, developmentOperator, ca, assertionKeys, logSigner);
+        var vrfKeyPath = Path.Combine(directory, VrfKeyRing.KeyFile);
+        if (!File.Exists(vrfKeyPath) && create)
+        {
+            using var generated = VrfKeyRing.Generate();
+            generated.Save(directory);
+        }
+
+        var vrfKeys = VrfKeyRing.Load(Path.GetDirectoryName(Required(vrfKeyPath, "Authority:KeyDirectory (" + VrfKeyRing.KeyFile + ", created by mimi keys rotate-vrf)"))!);
+        return new ServiceKeys(directory, tokenKey, codeKey, developmentOperator, ca, assertionKeys, logSigner, vrfKeys);
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace Mimi.Discovery.Server.Log;
 
 /// <summary>
 /// The public, read-only face of the issuance log: signed checkpoint, entries, inclusion and consistency proofs,
-/// C2SP tiles and the verifier key. Anyone may audit, so these endpoints are anonymous by design.
+/// C2SP hash tiles and entry bundles, and the verifier key. Anyone may audit, so these endpoints are anonymous by design.
 /// </summary>
 internal static class LogApi
 {
@@ -26,6 +26,10 @@ internal static class LogApi
             .WithSummary("RFC 9162 inclusion proof of entry `index` in the tree of size `size` (default: latest).");
         group.MapGet("/proof/consistency", GetConsistencyAsync).WithName("GetConsistencyProof")
             .WithSummary("RFC 9162 consistency proof between tree sizes `from` and `to` (default: latest).");
+        // The literal "entries" segment takes precedence over the catch-all below.
+        group.MapGet("/tile/entries/{**path}", GetEntryBundleAsync).WithName("GetEntryBundle")
+            .WithSummary("A C2SP tlog-tiles entry bundle: the entries of level-0 tile N, each as a big-endian uint16 length and its bytes, e.g. /log/tile/entries/x001/234 or /log/tile/entries/000.p/17.")
+            .Produces<byte[]>(200, "application/octet-stream");
         group.MapGet("/tile/{**path}", GetTileAsync).WithName("GetTile")
             .WithSummary("A C2SP tlog-tiles hash tile (height 8), e.g. /log/tile/0/x001/234 or /log/tile/1/000.p/17.")
             .Produces<byte[]>(200, "application/octet-stream");
@@ -148,7 +152,7 @@ internal static class LogApi
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTileAsync(string path, LogStore store, HttpContext http, CancellationToken ct)
     {
         // A generated client sends the '/' of a tile index (x001/234) as %2F, which routing leaves escaped.
-        if (!TileCoordinate.TryParsePath("tile/" + Uri.UnescapeDataString(path), out var tile))
+        if (!TileCoordinate.TryParsePath("tile/" + Uri.UnescapeDataString(path), out var tile) || tile.IsEntryBundle)
         {
             return Problems.InvalidRequest("path", "Not a tile path: tile/<L>/<N>[.p/<W>] with N in 3-digit groups (x001/234).");
         }
@@ -160,8 +164,36 @@ internal static class LogApi
         }
 
         var hashes = await store.ReadTileAsync(tile, ct);
-        // Full tiles never change; partial ones are replaced by wider versions.
-        http.Response.Headers.CacheControl = tile.Width == TileCoordinate.FullWidth ? "public, max-age=31536000, immutable" : "no-cache";
+        SetTileCaching(http, tile);
         return TypedResults.File(hashes[..(tile.Width * MerkleHash.Size)].ToArray(), "application/octet-stream");
     }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetEntryBundleAsync(
+        string path, LogStore store, LogIntegrityMonitor integrity, HttpContext http, CancellationToken ct)
+    {
+        if (!TileCoordinate.TryParsePath("tile/entries/" + Uri.UnescapeDataString(path), out var bundle) || !bundle.IsEntryBundle)
+        {
+            return Problems.InvalidRequest("path", "Not an entry bundle path: tile/entries/<N>[.p/<W>] with N in 3-digit groups (x001/234).");
+        }
+
+        var head = await store.GetHeadAsync(ct);
+        if (!TileCoordinate.Exists(bundle, head.Size))
+        {
+            return Problems.NotFound($"Entry bundle {bundle.Path} is beyond the tree of size {head.Size}.");
+        }
+
+        var start = bundle.Index << TileCoordinate.Height;
+        var entries = await store.ReadEntriesAsync(start, bundle.Width, ct);
+        if (await CheckServedAsync(store, integrity, entries, start, bundle.Width, head.Size, ct) is { } refused)
+        {
+            return refused;
+        }
+
+        SetTileCaching(http, bundle);
+        return TypedResults.File(EntryBundle.Write(entries.Select(e => e.Data).ToArray()), "application/octet-stream");
+    }
+
+    /// <summary>Full tiles and bundles never change; partial ones are replaced by wider versions.</summary>
+    private static void SetTileCaching(HttpContext http, TileCoordinate tile) =>
+        http.Response.Headers.CacheControl = tile.IsPartial ? "no-cache" : "public, max-age=31536000, immutable";
 }

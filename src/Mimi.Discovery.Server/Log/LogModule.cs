@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Server.Hosting;
+using Mimi.Discovery.Server.Log.Openings;
 using Mimi.Discovery.Server.Log.Witnessing;
 using Mimi.Discovery.Storage;
 
@@ -7,7 +8,8 @@ namespace Mimi.Discovery.Server.Log;
 
 /// <summary>
 /// The public log: the sequencer that appends issuances, signed checkpoints, tiles and proofs, and the log's checks of
-/// itself (the integrity monitor, a readiness contributor, and the self-audit).
+/// itself (the integrity monitor, a readiness contributor, and the self-audit), and what monitoring providers ask of
+/// it: their identifiers' indexes and the openings of entries about them.
 /// </summary>
 internal static class LogModule
 {
@@ -22,6 +24,7 @@ internal static class LogModule
         services.AddSingleton<LogSequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<LogSequencer>());
         services.AddSingleton<CheckpointService>();
+        services.AddSingleton<Openings.EntryAccess>();
         builder.AddLogWitnessing();
 
         services.AddSingleton<LogIntegrityMonitor>();
@@ -31,5 +34,5 @@ internal static class LogModule
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapLogModule(this IEndpointRouteBuilder app) => app.MapLogApi();
+    public static IEndpointRouteBuilder MapLogModule(this IEndpointRouteBuilder app) => app.MapLogApi().MapOpeningsApi();
 }

@@ -19,6 +19,7 @@ namespace Mimi.Discovery.Server.Lookup;
 internal sealed partial class MappingIndex(
     CredentialStore store,
     MappingAssertionSigner signer,
+    Authority.IndexProofs proofs,
     MappingChangeSignal signal,
     TimeProvider time,
     ILogger<MappingIndex> logger) : IDisposable
@@ -71,8 +72,7 @@ internal sealed partial class MappingIndex(
     {
         FullToken => mapping.Uncommon!.Assertion!,
         SignedOnFirstUse => SignFirstUse(mapping, sii),
-        var header => MappingAssertionSigner.Assemble(_headers[header], signer.Issuer,
-            Claims(sii, mapping.Ssi, mapping.Provider, mapping.Tags, mapping.CreatedAtMs, mapping.NotAfterMs, mapping.LogIndex, mapping.Serial), mapping.Signature),
+        var header => MappingAssertionSigner.Assemble(_headers[header], signer.Issuer, Claims(sii, mapping), mapping.Signature),
     };
 
     /// <summary>
@@ -251,15 +251,19 @@ internal sealed partial class MappingIndex(
         var tags = Intern(row.Tags);
         var createdAtMs = row.CreatedAt.ToUnixTimeMilliseconds();
         var notAfterMs = row.NotAfter.ToUnixTimeMilliseconds();
+        var indexed = row.VrfKeyId is not null && row.LogOpening is { Length: TransparencyParts.OpeningLength }
+            && row.VrfProof is null or { Length: TransparencyParts.ProofLength };
 
         // Keep only the signature when the token rebuilds exactly (same header, issuer and claims as signed).
         var parts = row.Assertion.Split('.');
         Span<byte> signature = stackalloc byte[Es256Signature.Length];
         var unsigned = row.Assertion.Length == 0;
-        var compact = !unsigned && parts.Length == 3
+        var compact = !unsigned && parts.Length == 3 && (!indexed || row.VrfProof is not null)
             && System.Buffers.Text.Base64Url.TryDecodeFromChars(parts[2], signature, out var written) && written == Es256Signature.Length
             && MappingAssertionSigner.Assemble(parts[0], signer.Issuer,
-                Claims(row.Sii, row.Ssi, row.Provider, tags, createdAtMs, notAfterMs, row.LogIndex, row.Serial), signature) == row.Assertion;
+                Claims(row.Sii, row.Ssi, row.Provider, tags, createdAtMs, notAfterMs, row.LogIndex, row.Serial,
+                    indexed ? new AssertionTransparency(Log.IndexedLogEntries.AttestationName(row.Attestation), row.VrfKeyId!, row.VrfProof!, row.LogOpening!) : null),
+                signature) == row.Assertion;
         var header = unsigned ? SignedOnFirstUse : compact ? HeaderId(parts[0]) : null;
         var mapping = new IndexedMapping
         {
@@ -273,6 +277,9 @@ internal sealed partial class MappingIndex(
             NotAfterMs = notAfterMs,
             SerialBits = serialBits ?? default,
             HeaderId = header ?? FullToken,
+            Attestation = row.Attestation,
+            VrfKeyId = indexed ? Intern(row.VrfKeyId!) : null,
+            HasProof = indexed && row.VrfProof is not null,
             Uncommon = header is null ? new UncommonParts(serialBits is null ? row.Serial : null, row.Assertion)
                 : serialBits is null ? new UncommonParts(row.Serial, null) : null,
         };
@@ -281,10 +288,19 @@ internal sealed partial class MappingIndex(
             signature.CopyTo(mapping.Signature);
         }
 
+        if (indexed)
+        {
+            row.VrfProof?.CopyTo(mapping.Transparency[..TransparencyParts.ProofLength]);
+            row.LogOpening.CopyTo(mapping.Transparency[TransparencyParts.ProofLength..]);
+        }
+
         return mapping;
     }
 
-    /// <summary>Signs the assertion of a bulk-imported mapping on its first hit and keeps the signature for later hits.</summary>
+    /// <summary>
+    /// Signs the assertion of a bulk-imported mapping on its first hit, proving its identifier index first, and keeps the
+    /// signature and the proof for later hits.
+    /// </summary>
     private string SignFirstUse(IndexedMapping mapping, string sii)
     {
         lock (mapping)
@@ -294,8 +310,12 @@ internal sealed partial class MappingIndex(
                 return Assertion(mapping, sii);
             }
 
-            var token = signer.Sign(Claims(sii, mapping.Ssi, mapping.Provider, mapping.Tags, mapping.CreatedAtMs, mapping.NotAfterMs, mapping.LogIndex,
-                mapping.Serial));
+            if (mapping.VrfKeyId is { } kid && !mapping.HasProof)
+            {
+                mapping.Proved(proofs.Prove(kid, sii));
+            }
+
+            var token = signer.Sign(Claims(sii, mapping));
             var parts = token.Split('.');
             Span<byte> signature = stackalloc byte[Es256Signature.Length];
             if (System.Buffers.Text.Base64Url.TryDecodeFromChars(parts[2], signature, out var written) && written == Es256Signature.Length
@@ -325,8 +345,14 @@ internal sealed partial class MappingIndex(
     }
 
     private static MappingAssertionClaims Claims(string sii, string ssi, string provider, string[] tags, long createdAtMs, long notAfterMs,
-        long logIndex, string serial) => new(sii, ssi, provider, tags, DateTimeOffset.FromUnixTimeMilliseconds(createdAtMs),
-        DateTimeOffset.FromUnixTimeMilliseconds(notAfterMs), logIndex, serial);
+        long logIndex, string serial, AssertionTransparency? transparency) => new(sii, ssi, provider, tags, DateTimeOffset.FromUnixTimeMilliseconds(createdAtMs),
+        DateTimeOffset.FromUnixTimeMilliseconds(notAfterMs), logIndex, serial, transparency);
+
+    private static MappingAssertionClaims Claims(string sii, IndexedMapping m) => Claims(sii, m.Ssi, m.Provider, m.Tags, m.CreatedAtMs, m.NotAfterMs,
+        m.LogIndex, m.Serial, m.VrfKeyId is { } kid
+            ? new AssertionTransparency(Log.IndexedLogEntries.AttestationName(m.Attestation), kid,
+                m.Transparency[..TransparencyParts.ProofLength].ToArray(), m.Transparency[TransparencyParts.ProofLength..].ToArray())
+            : null);
 
     private string Intern(string provider)
     {

@@ -73,8 +73,10 @@ internal sealed partial class PurgeWorker(
         (PurgeTarget.InboundMessages, now - o.InboundMessageRetention),
         // Stored with their expiry plus the clock skew allowed: past it, a replay is refused as expired anyway.
         (PurgeTarget.ClientAssertions, now),
-        // A challenge still counts against the send limits for a send window after it was created.
-        (PurgeTarget.Challenges, now - proof.SendWindow - proof.CodeLifetime),
+        // A challenge still counts against the send limits for a send window after it was created, and a verified one
+        // shows control of its identifier for the proven-control window after it was verified (before it expired).
+        (PurgeTarget.Challenges, now - (proof.SendWindow > ProofOfControlOptions.ProvenControlWindow ? proof.SendWindow : ProofOfControlOptions.ProvenControlWindow)
+            - proof.CodeLifetime),
         (PurgeTarget.FailedOutboxMessages, now - o.FailedOutboxRetention),
         (PurgeTarget.GroupInfoGrants, now),
         // Like a peer's message id, an import's progress only keeps a retried upload from being applied twice.

@@ -57,10 +57,27 @@ public sealed class ChallengeStore(MimiDatabase database)
             StoredTime.To(reader.GetInt64(5)), StoredTime.To(reader.GetInt64(6)), (int)reader.GetInt64(7), (ChallengeState)reader.GetInt64(8));
     }, ct);
 
-    /// <summary>Marks a pending challenge used; false if another request used it first.</summary>
-    public Task<bool> ConsumeAsync(string id, CancellationToken ct) => database.WriteAsync(async tx =>
+    /// <summary>Marks a pending challenge used, verified at <paramref name="at"/>; false if another request used it first.</summary>
+    public Task<bool> ConsumeAsync(string id, DateTimeOffset at, CancellationToken ct) => database.WriteAsync(async tx =>
     {
-        await using var update = tx.Command("UPDATE challenges SET state = 1 WHERE id = @id AND state = 0");
-        return await update.With("id", id).ExecuteNonQueryAsync(ct) == 1;
+        await using var update = tx.Command("UPDATE challenges SET state = 1, verified_at = @t WHERE id = @id AND state = 0");
+        return await update.With("t", StoredTime.From(at)).With("id", id).ExecuteNonQueryAsync(ct) == 1;
     }, ct);
+
+    /// <summary>Which of <paramref name="siis"/> <paramref name="provider"/> proved control of (a challenge verified) since <paramref name="since"/>.</summary>
+    public Task<IReadOnlySet<string>> ListProvenSinceAsync(string provider, IReadOnlyCollection<string> siis, DateTimeOffset since, CancellationToken ct) =>
+        siis.Count == 0 ? Task.FromResult<IReadOnlySet<string>>(new HashSet<string>()) : database.ReadAsync<IReadOnlySet<string>>(async c =>
+        {
+            await using var query = c.Command("");
+            query.CommandText = $"SELECT DISTINCT sii FROM challenges WHERE sii IN ({CredentialStore.Parameters(query, "s", siis)}) AND provider = @p " +
+                                "AND state = 1 AND verified_at >= @t";
+            await using var reader = await query.With("p", provider).With("t", StoredTime.From(since)).ExecuteReaderAsync(ct);
+            var proven = new HashSet<string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(ct))
+            {
+                proven.Add(reader.GetString(0));
+            }
+
+            return proven;
+        }, ct);
 }

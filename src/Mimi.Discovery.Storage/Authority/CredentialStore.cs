@@ -9,7 +9,8 @@ public sealed class CredentialStore(MimiDatabase database)
 {
     internal const string Columns = """
         serial, provider, sii, ssi, tags, attestation, certificate, assertion, not_before, not_after, log_index, created_at,
-        revoked_at, revocation_reason, revocation_log_index, discoverability, allowed_providers, removed_at
+        revoked_at, revocation_reason, revocation_log_index, discoverability, allowed_providers, removed_at,
+        vrf_key, identifier_index, vrf_proof, log_opening
         """;
 
     /// <summary>One credential by serial (lower-case hex), or null.</summary>
@@ -42,6 +43,56 @@ public sealed class CredentialStore(MimiDatabase database)
 
                 c.With("now", StoredTime.From(now));
             }, int.MaxValue, ct);
+    }
+
+    /// <summary>
+    /// Which of <paramref name="siis"/> <paramref name="provider"/> holds a live credential for (not revoked, not
+    /// expired at <paramref name="now"/>): who may see the identifier's log entries opened. One query for the batch.
+    /// </summary>
+    public Task<IReadOnlySet<string>> ListHeldAsync(string provider, IReadOnlyCollection<string> siis, DateTimeOffset now, CancellationToken ct) =>
+        siis.Count == 0 ? Task.FromResult<IReadOnlySet<string>>(new HashSet<string>()) : database.ReadAsync<IReadOnlySet<string>>(async c =>
+        {
+            await using var query = c.Command("");
+            query.CommandText = $"SELECT DISTINCT sii FROM credentials WHERE sii IN ({Parameters(query, "s", siis)}) AND provider = @p " +
+                                "AND revoked_at IS NULL AND not_after > @now";
+            await using var reader = await query.With("p", provider).With("now", StoredTime.From(now)).ExecuteReaderAsync(ct);
+            var held = new HashSet<string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(ct))
+            {
+                held.Add(reader.GetString(0));
+            }
+
+            return held;
+        }, ct);
+
+    /// <summary>
+    /// Keeps VRF proofs computed where bulk-imported credentials were first served, for rows that have none yet. The
+    /// change sequence is not taken: a proof is deterministic, so what any replica serves does not change.
+    /// </summary>
+    public Task SetProofsAsync(IReadOnlyList<(string Serial, byte[] Proof)> proofs, CancellationToken ct) =>
+        proofs.Count == 0 ? Task.CompletedTask : database.WriteAsync(async tx =>
+        {
+            foreach (var (serial, proof) in proofs)
+            {
+                await using var update = tx.Command("UPDATE credentials SET vrf_proof = @p WHERE serial = @s AND vrf_proof IS NULL");
+                await update.With("p", proof).With("s", serial).ExecuteNonQueryAsync(ct);
+            }
+
+            return proofs.Count;
+        }, ct);
+
+    /// <summary>Binds <paramref name="values"/> as @prefix0, @prefix1… and returns the list for an IN clause.</summary>
+    internal static string Parameters(DbCommand command, string prefix, IEnumerable<object> values)
+    {
+        var names = new List<string>();
+        foreach (var value in values)
+        {
+            var name = prefix + names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            command.With(name, value);
+            names.Add("@" + name);
+        }
+
+        return string.Join(", ", names);
     }
 
     /// <summary>Changes who may discover a mapping; false if unknown.</summary>
@@ -120,12 +171,13 @@ public sealed class CredentialStore(MimiDatabase database)
         }, ct);
 
     private const string MappingColumns =
-        "serial, provider, sii, ssi, tags, assertion, not_after, log_index, created_at, discoverability, allowed_providers, revoked_at IS NULL AND removed_at IS NULL, change_seq";
+        "serial, provider, sii, ssi, tags, assertion, not_after, log_index, created_at, discoverability, allowed_providers, revoked_at IS NULL AND removed_at IS NULL, change_seq, " +
+        "attestation, vrf_key, vrf_proof, log_opening";
 
     private static MappingRow ReadMapping(DbDataReader r, Dictionary<string, string[]> lists) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), List(r.GetString(4), lists), r.GetString(5),
         StoredTime.To(r.GetInt64(6)), r.GetInt64(7), StoredTime.To(r.GetInt64(8)), (Discoverability)r.GetInt64(9), List(r.GetString(10), lists),
-        r.GetBoolean(11), r.GetInt64(12));
+        r.GetBoolean(11), r.GetInt64(12), (Attestation)r.GetInt64(13), r.GetNullableString(14), r.GetNullableBytes(15), r.GetNullableBytes(16));
 
     private static string[] List(string json, Dictionary<string, string[]> lists)
     {
@@ -192,13 +244,15 @@ public sealed class CredentialStore(MimiDatabase database)
         (Attestation)r.GetInt64(5), r.GetBytes(6), r.GetString(7),
         StoredTime.To(r.GetInt64(8)), StoredTime.To(r.GetInt64(9)), r.GetInt64(10), StoredTime.To(r.GetInt64(11)),
         StoredTime.To(r.GetNullableInt64(12)), r.GetNullableString(13), r.GetNullableInt64(14),
-        (Discoverability)r.GetInt64(15), JsonSerializer.Deserialize(r.GetString(16), StorageJson.Default.StringArray) ?? [], StoredTime.To(r.GetNullableInt64(17)));
+        (Discoverability)r.GetInt64(15), JsonSerializer.Deserialize(r.GetString(16), StorageJson.Default.StringArray) ?? [], StoredTime.To(r.GetNullableInt64(17)),
+        r.GetNullableString(18), r.GetNullableBytes(19), r.GetNullableBytes(20), r.GetNullableBytes(21));
 
     private static readonly BulkTable Table = new("credentials",
         ("serial", StoredType.Text), ("provider", StoredType.Text), ("sii", StoredType.Text), ("ssi", StoredType.Text), ("tags", StoredType.Text),
         ("attestation", StoredType.Int64), ("certificate", StoredType.Bytes), ("assertion", StoredType.Text), ("not_before", StoredType.Int64),
         ("not_after", StoredType.Int64), ("log_index", StoredType.Int64), ("created_at", StoredType.Int64), ("discoverability", StoredType.Int64),
-        ("allowed_providers", StoredType.Text), ("change_seq", StoredType.Int64));
+        ("allowed_providers", StoredType.Text), ("change_seq", StoredType.Int64), ("vrf_key", StoredType.Text), ("identifier_index", StoredType.Bytes),
+        ("vrf_proof", StoredType.Bytes), ("log_opening", StoredType.Bytes));
 
     /// <summary>Writes issued credentials inside the log's append transaction, all with change sequence <paramref name="change"/>.</summary>
     internal static Task InsertManyAsync(DbTransaction tx, SqlDialect dialect, IReadOnlyList<CredentialRecord> credentials, long change, CancellationToken ct) =>
@@ -207,6 +261,7 @@ public sealed class CredentialStore(MimiDatabase database)
             c.Serial, c.Provider, c.Sii, c.Ssi, JsonSerializer.Serialize(c.Tags.ToArray(), StorageJson.Default.StringArray), (long)c.Attestation,
             c.Certificate, c.Assertion, StoredTime.From(c.NotBefore), StoredTime.From(c.NotAfter), c.LogIndex, StoredTime.From(c.CreatedAt),
             (long)c.Discoverability, JsonSerializer.Serialize((c.AllowedProviders ?? []).ToArray(), StorageJson.Default.StringArray), change,
+            c.VrfKeyId, c.IdentifierIndex, c.VrfProof, c.LogOpening,
         }).ToList(), ct);
 
     internal static async Task<bool> RevokeAsync(DbTransaction tx, string serial, DateTimeOffset at, string reason, long logIndex, long change, CancellationToken ct)

@@ -4,7 +4,8 @@ namespace Mimi.Discovery.Storage;
 
 /// <summary>
 /// What an in-memory lookup index keeps of a credential row (everything but the certificate), with the change
-/// sequence of its last change. Inactive rows (revoked or removed) come only from <see cref="CredentialStore.ListChangesAsync"/>,
+/// sequence of its last change. The attestation, VRF key, proof and opening are claims of the assertion of an indexed
+/// (format-2) credential. Inactive rows (revoked or removed) come only from <see cref="CredentialStore.ListChangesAsync"/>,
 /// telling the index to drop them.
 /// </summary>
 public sealed record MappingRow(
@@ -20,4 +21,8 @@ public sealed record MappingRow(
     Discoverability Discoverability,
     IReadOnlyList<string> AllowedProviders,
     bool IsActive,
-    long ChangeSequence);
+    long ChangeSequence,
+    Attestation Attestation = Attestation.Provider,
+    string? VrfKeyId = null,
+    byte[]? VrfProof = null,
+    byte[]? LogOpening = null);

@@ -313,6 +313,23 @@ public static partial class Migrations
         (15, "import-progress-purge", """
             CREATE INDEX ix_import_progress_age ON import_progress (updated_at);
             """),
+        // The accountable log (docs/accountability.md): a credential keeps the VRF key and identifier index its entries
+        // carry, the proof of that index (null for a bulk import until first served) and the opening of its issuance
+        // commitment; every format-2 entry's opening is kept by log index, to give out to the identifier's holders only.
+        // Rows logged before have nulls: their entries are format 1. A verified challenge records when, so a provider
+        // that has just proven control of an identifier may see its entries.
+        (16, "identifier-index", """
+            ALTER TABLE credentials ADD COLUMN vrf_key TEXT;
+            ALTER TABLE credentials ADD COLUMN identifier_index {bytes};
+            ALTER TABLE credentials ADD COLUMN vrf_proof {bytes};
+            ALTER TABLE credentials ADD COLUMN log_opening {bytes};
+            ALTER TABLE challenges ADD COLUMN verified_at {int64};
+            CREATE TABLE log_openings (
+                log_index {int64} PRIMARY KEY,
+                sii TEXT NOT NULL,
+                opening {bytes} NOT NULL,
+                value {bytes} NOT NULL);
+            """),
         // Witnesses (C2SP tlog-witness): the checkpoints sent to them, the cosignatures they returned, and per witness
         // (its verifier key) the largest size it cosigned, the old size of the next request to it.
         (17, "log-witnesses", """
@@ -344,7 +361,10 @@ public static partial class Migrations
     public static int LatestVersion => Math.Max(Steps[^1].Version, CodeSteps[^1].Version);
 
     /// <summary>Applies every missing migration; returns how many this call applied.</summary>
-    public static async Task<int> ApplyAsync(MimiDatabase database, ILogger logger, CancellationToken ct)
+    public static Task<int> ApplyAsync(MimiDatabase database, ILogger logger, CancellationToken ct) => ApplyAsync(database, int.MaxValue, logger, ct);
+
+    /// <summary>Applies the missing migrations up to <paramref name="throughVersion"/>: an upgrade test builds an earlier schema with it.</summary>
+    internal static async Task<int> ApplyAsync(MimiDatabase database, int throughVersion, ILogger logger, CancellationToken ct)
     {
         var dialect = database.Dialect;
         if (dialect.PreMigrationStatement is { } setup)
@@ -381,7 +401,7 @@ public static partial class Migrations
                 .OrderBy(s => s.Version);
             foreach (var (version, name, sql, apply) in steps)
             {
-                if (applied.Contains(version))
+                if (applied.Contains(version) || version > throughVersion)
                 {
                     continue;
                 }

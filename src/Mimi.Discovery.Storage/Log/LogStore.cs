@@ -12,6 +12,8 @@ namespace Mimi.Discovery.Storage;
 public sealed class LogStore : ITileReader
 {
     private static readonly BulkTable Entries = new("log_entries", ("idx", StoredType.Int64), ("data", StoredType.Bytes), ("created_at", StoredType.Int64));
+    private static readonly BulkTable Openings = new("log_openings", ("log_index", StoredType.Int64), ("sii", StoredType.Text), ("opening", StoredType.Bytes),
+        ("value", StoredType.Bytes));
     private readonly MimiDatabase _database;
     private readonly int _cacheLimit;
     private readonly ConcurrentDictionary<(int Level, long Index), byte[]> _tiles = new();
@@ -70,6 +72,8 @@ public sealed class LogStore : ITileReader
             var now = StoredTime.From(DateTimeOffset.UtcNow);
             await CredentialStore.InsertManyAsync(tx, _database.Dialect, credentials.OfType<CredentialRecord>().ToList(), change, ct);
             await _database.Dialect.InsertManyAsync(tx, Entries, accepted.Select(a => new object?[] { a.Index, a.Write.Entry, now }).ToList(), ct);
+            await _database.Dialect.InsertManyAsync(tx, Openings, accepted.Where(a => a.Write.Opening is not null)
+                .Select(a => new object?[] { a.Index, a.Write.Opening!.Sii, a.Write.Opening.Opening, a.Write.Opening.Value }).ToList(), ct);
 
             if (mark is not null)
             {
@@ -122,6 +126,22 @@ public sealed class LogStore : ITileReader
             while (await reader.ReadAsync(ct))
             {
                 list.Add((reader.GetInt64(0), reader.GetBytes(1)));
+            }
+
+            return list;
+        }, ct);
+
+    /// <summary>The stored openings of the entries at <paramref name="indexes"/> (format-1 entries have none). One query.</summary>
+    public Task<IReadOnlyList<LogOpening>> ReadOpeningsAsync(IReadOnlyCollection<long> indexes, CancellationToken ct) =>
+        indexes.Count == 0 ? Task.FromResult<IReadOnlyList<LogOpening>>([]) : _database.ReadAsync<IReadOnlyList<LogOpening>>(async c =>
+        {
+            await using var query = c.Command("");
+            query.CommandText = $"SELECT log_index, sii, opening, value FROM log_openings WHERE log_index IN ({CredentialStore.Parameters(query, "i", indexes.Cast<object>())})";
+            await using var reader = await query.ExecuteReaderAsync(ct);
+            var list = new List<LogOpening>();
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(new LogOpening(reader.GetInt64(0), reader.GetString(1), reader.GetBytes(2), reader.GetBytes(3)));
             }
 
             return list;

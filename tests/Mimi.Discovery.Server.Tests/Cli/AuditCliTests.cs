@@ -45,13 +45,14 @@ public sealed partial class AuditCliTests : IDisposable
         await _cli.MimiAsync("keys generate --out bob.key --alg ed25519");
         await _cli.MimiAsync($"issue --sii tel:+15550001111 --ssi mimi://beta.test/u/bob --public-key bob.key.pub --attest --out bob.json {beta}");
         await _cli.MimiAsync($"issue --sii tel:+15550002222 --ssi mimi://beta.test/u/ann --public-key bob.key.pub --attest {beta}");
-        var live = Flat(await _cli.MimiAsync("audit --state audit.json --credential bob.json --require-live"));
+        // The provider audits: a format-2 revocation is found by opening the entries under the credential's index.
+        var live = Flat(await _cli.MimiAsync($"audit --state audit.json --credential bob.json --require-live {beta}"));
         Assert.Contains("No revocation of the credential at log index 0", live, StringComparison.Ordinal);
 
         var serial = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_cli.Work, "bob.json"))).RootElement.GetProperty("serial").GetString();
         await _cli.MimiAsync($"revoke {serial} --reason keyCompromise {beta}");
-        var revoked = Flat(await _cli.MimiAsync("audit --state audit.json --credential bob.json"));
-        var required = Flat(await _cli.MimiAsync("audit --state audit.json --credential bob.json --require-live", expectedExitCode: 1));
+        var revoked = Flat(await _cli.MimiAsync($"audit --state audit.json --credential bob.json {beta}"));
+        var required = Flat(await _cli.MimiAsync($"audit --state audit.json --credential bob.json --require-live {beta}", expectedExitCode: 1));
 
         Assert.Contains($"REVOKED: the credential at log index 0 (serial {serial}) was revoked by log entry 2 at ", revoked, StringComparison.Ordinal);
         Assert.Contains("(reason keyCompromise)", revoked, StringComparison.Ordinal);

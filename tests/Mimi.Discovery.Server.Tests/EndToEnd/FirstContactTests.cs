@@ -50,7 +50,7 @@ public sealed class FirstContactTests(PostgresServer postgres) : IAsyncLifetime
         var discovery = _network.Discovery.Anonymous();
         var credential = await _network["beta.test"].AtDiscovery().GetCredentialAsync(serial);
         var audit = await new LogAuditor(discovery).AuditAsync(null, await discovery.GetLogVerifierKeyAsync(),
-            [new CredentialToCheck(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(credential.Certificate).RawData, logIndex)]);
+            [CredentialToCheck.From(credential) with { LogIndex = logIndex }]);
         Assert.True(audit.Ok, string.Join("\n", audit.Findings));
 
         var mapping = await FindBobPrivatelyAsync();

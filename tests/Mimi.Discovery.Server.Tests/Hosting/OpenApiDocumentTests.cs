@@ -34,7 +34,7 @@ public sealed class OpenApiDocumentTests : IDisposable
         foreach (var (path, operation) in operations)
         {
             var id = operation.GetProperty("operationId").GetString()!;
-            var endpoint = id == "GetPartialTile" ? "GetTile" : id;
+            var endpoint = id switch { "GetPartialTile" => "GetTile", "GetPartialEntryBundle" => "GetEntryBundle", _ => id };
             if (anonymous[endpoint])
             {
                 Assert.False(operation.TryGetProperty("security", out _), $"{id} is anonymous but states security");
@@ -68,6 +68,9 @@ public sealed class OpenApiDocumentTests : IDisposable
         Assert.DoesNotContain(paths, p => p.Contains("{path}", StringComparison.Ordinal));
         Assert.Contains("/log/tile/{L}/{N}", paths);
         Assert.Contains("/log/tile/{L}/{N}.p/{W}", paths);
+        Assert.Contains("/log/tile/entries/{N}", paths);
+        Assert.Contains("/log/tile/entries/{N}.p/{W}", paths);
+        Assert.Equal("application/octet-stream", ContentType(operations, "GetEntryBundle"));
         Assert.Empty(IntegerOrString(document, "#"));
     }
 

@@ -89,11 +89,11 @@ public sealed class LogApiTests : IDisposable
         var credentials = await IssueAsync(5);
         var auditor = new LogAuditor(_service.Anonymous());
         var key = await _service.Anonymous().GetLogVerifierKeyAsync();
-        var first = await auditor.AuditAsync(null, key, [new CredentialToCheck(Der(credentials[2]), credentials[2].LogIndex)]);
+        var first = await auditor.AuditAsync(null, key, [CredentialToCheck.From(credentials[2])]);
         Assert.True(first.Ok, string.Join("\n", first.Findings));
 
         var more = await IssueAsync(4, start: 5);
-        var second = await auditor.AuditAsync(first.State, key, [new CredentialToCheck(Der(more[0]), more[0].LogIndex)]);
+        var second = await auditor.AuditAsync(first.State, key, [CredentialToCheck.From(more[0])]);
         Assert.True(second.Ok, string.Join("\n", second.Findings));
 
         await IssueAsync(2, start: 9);
@@ -125,8 +125,6 @@ public sealed class LogApiTests : IDisposable
         Assert.False(report.Ok);
         Assert.Contains(report.Findings, f => f.Contains("shrank"));
     }
-
-    private static byte[] Der(Credential credential) => System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(credential.Certificate).RawData;
 
     private async Task<List<Credential>> IssueAsync(int count, int start = 0)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Mimi.Discovery.Transparency.Tests.Support;
 
 namespace Mimi.Discovery.Transparency.Tests.Entries;
 
@@ -93,27 +94,10 @@ public sealed class LogEntryContentTests
     [Fact]
     public void Random_and_mutated_bytes_never_throw()
     {
-        var random = new Random(13);
         var valid = LogEntryContent.Write(LogEntryType.Issuance, Time, "0123456789abcdef", new byte[32], new byte[32]);
         var value = LogCommitment.RevocationValue("tel:+15550001111", "beta.test", "0a1b", "operator", "x");
-        for (var i = 0; i < 20_000; i++)
+        foreach (var bytes in Mutations.Of(13, 20_000, 300, valid, value))
         {
-            var source = i % 2 == 0 ? valid : value;
-            var bytes = i % 3 == 0 ? new byte[random.Next(0, 300)] : (byte[])source.Clone();
-            if (i % 3 == 0)
-            {
-                random.NextBytes(bytes);
-            }
-            else
-            {
-                for (var m = random.Next(1, 4); m > 0; m--)
-                {
-                    bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-                }
-
-                bytes = bytes[..random.Next(bytes.Length + 1)];
-            }
-
             LogEntryContent.TryParse(bytes, out _);
             CommittedValue.TryParse(bytes, out _);
         }

@@ -78,7 +78,7 @@ internal sealed class ChallengeService(
             return (false, left > 0 ? $"Wrong code; {left} attempt(s) left." : "Wrong code; no attempts left.");
         }
 
-        return await store.ConsumeAsync(challengeId, ct) ? (true, "") : (false, "The challenge was used by a concurrent request.");
+        return await store.ConsumeAsync(challengeId, time.GetUtcNow(), ct) ? (true, "") : (false, "The challenge was used by a concurrent request.");
     }
 
     private byte[] Hash(string challengeId, string code) =>

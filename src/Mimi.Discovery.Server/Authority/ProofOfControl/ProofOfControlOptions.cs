@@ -8,6 +8,12 @@ internal sealed partial class ProofOfControlOptions
 {
     public const string Section = "ProofOfControl";
 
+    /// <summary>
+    /// How long a verified code still shows control of its identifier: the provider may read the identifier's log
+    /// index and entry openings for this long without holding a credential for it (docs/accountability.md §4).
+    /// </summary>
+    public static readonly TimeSpan ProvenControlWindow = TimeSpan.FromHours(1);
+
     public GatewayKind Gateway { get; set; } = GatewayKind.DevelopmentLog;
 
     [ValidateObjectMembers]
