@@ -254,7 +254,8 @@ internal sealed partial class ImportService(
             var (entry, opening) = entries[i];
             writes.Add(new IssueCredentialWrite(entry, logIndex => new CredentialRecord(credential.SerialHex, provider, c.Sii.Value, c.Ssi.Value, c.Tags,
                 Attestation.Provider, credential.Der, CredentialRecord.AssertionSignedOnFirstUse, credential.NotBefore, credential.NotAfter, logIndex, now,
-                VrfKeyId: kid, IdentifierIndex: index, LogOpening: opening.Opening)) { Opening = opening });
+                VrfKeyId: kid, IdentifierIndex: index, LogOpening: opening.Opening))
+            { Opening = opening });
         }
 
         return new SignedBatch(writes, rejected, source);
