@@ -85,8 +85,8 @@ public sealed class CredentialVerifier
             var (sii, ssi) = Identifiers(certificate);
             checks.Add(CheckChain(certificate, bundle.Chain, at ?? DateTimeOffset.UtcNow));
 
-            var proof = Base64(transparency.VrfProof, EcVrfLengths.Proof);
-            var claimedIndex = Base64(transparency.IdentifierIndex, EcVrfLengths.Output);
+            var proof = Base64(transparency.VrfProof, EcVrf.ProofLength);
+            var claimedIndex = Base64(transparency.IdentifierIndex, EcVrf.OutputLength);
             checks.Add(CheckVrfProof(sii, transparency.VrfKey, proof, claimedIndex, _vrfKeys ?? bundle.VrfKeys));
             checks.Add(CheckExtension(certificate, transparency.VrfKey, proof));
 
@@ -159,7 +159,7 @@ public sealed class CredentialVerifier
 
         if (proof is null)
         {
-            return new CredentialCheck(name, false, $"The proof beside the credential is not base64 of {EcVrfLengths.Proof} bytes.");
+            return new CredentialCheck(name, false, $"The proof beside the credential is not base64 of {EcVrf.ProofLength} bytes.");
         }
 
         var published = keys?.Keys?.FirstOrDefault(k => k.Kid == kid);
@@ -173,7 +173,7 @@ public sealed class CredentialVerifier
             return new CredentialCheck(name, false, $"The published VRF key {kid} is not a P-256 point named by that key id.");
         }
 
-        var beta = new byte[EcVrfLengths.Output];
+        var beta = new byte[EcVrf.OutputLength];
         if (!key.Verify(Encoding.UTF8.GetBytes(sii), proof, beta))
         {
             return new CredentialCheck(name, false, $"The proof does not verify for {sii} under the VRF key {kid}.");
@@ -259,7 +259,7 @@ public sealed class CredentialVerifier
     private static CredentialCheck CheckIndex(LogEntryContent entry, CredentialTransparency transparency, byte[]? proof)
     {
         const string name = CredentialCheck.Index;
-        var beta = new byte[EcVrfLengths.Output];
+        var beta = new byte[EcVrf.OutputLength];
         if (proof is null || !EcVrf.TryProofToHash(proof, beta))
         {
             return new CredentialCheck(name, false, "The proof beside the credential yields no VRF output.");

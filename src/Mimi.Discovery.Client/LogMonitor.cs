@@ -208,11 +208,11 @@ public sealed class LogMonitor
     private static bool VerifyGrant(IdentifierIndexGrant grant, VrfKeys keys)
     {
         var published = keys.Keys.FirstOrDefault(k => k.Kid == grant.VrfKey);
-        var beta = new byte[EcVrfLengths.Output];
+        var beta = new byte[EcVrf.OutputLength];
         return published is not null
             && CredentialVerifier.Base64(published.PublicKey, 33) is { } encoded && VrfPublicKey.TryParse(encoded, out var key) && key.KeyId == grant.VrfKey
-            && CredentialVerifier.Base64(grant.Proof, EcVrfLengths.Proof) is { } proof && key.Verify(Encoding.UTF8.GetBytes(grant.Identifier), proof, beta)
-            && CredentialVerifier.Base64(grant.IdentifierIndex, EcVrfLengths.Output) is { } index && beta.AsSpan().SequenceEqual(index);
+            && CredentialVerifier.Base64(grant.Proof, EcVrf.ProofLength) is { } proof && key.Verify(Encoding.UTF8.GetBytes(grant.Identifier), proof, beta)
+            && CredentialVerifier.Base64(grant.IdentifierIndex, EcVrf.OutputLength) is { } index && beta.AsSpan().SequenceEqual(index);
     }
 
     /// <summary>
@@ -421,7 +421,7 @@ public sealed class LogMonitor
         private readonly Dictionary<IndexKey, List<(string Identifier, string VrfKey, long ScannedTo)>> _watched = [];
         private readonly MerkleFrontier _edge;
         private readonly CheckpointFollower.Trusted? _trusted;
-        private readonly byte[] _index = new byte[EcVrfLengths.Output];
+        private readonly byte[] _index = new byte[EcVrf.OutputLength];
 
         public Scan(List<WatchedIdentifier> watched, MerkleFrontier edge, CheckpointFollower.Trusted? trusted)
         {
@@ -431,7 +431,7 @@ public sealed class LogMonitor
             {
                 foreach (var index in w.Indexes)
                 {
-                    if (CredentialVerifier.Base64(index.IdentifierIndex, EcVrfLengths.Output) is { } bytes)
+                    if (CredentialVerifier.Base64(index.IdentifierIndex, EcVrf.OutputLength) is { } bytes)
                     {
                         var key = IndexKey.From(bytes);
                         var list = _watched.TryGetValue(key, out var l) ? l : _watched[key] = [];
@@ -482,7 +482,7 @@ public sealed class LogMonitor
             {
                 var rest = entry[(at + Member.Length)..];
                 if (rest.Length > 44 && rest[44] == (byte)'"'
-                    && Base64.DecodeFromUtf8(rest[..44], _index, out _, out var written) == System.Buffers.OperationStatus.Done && written == EcVrfLengths.Output)
+                    && Base64.DecodeFromUtf8(rest[..44], _index, out _, out var written) == System.Buffers.OperationStatus.Done && written == EcVrf.OutputLength)
                 {
                     key = IndexKey.From(_index);
                     return true;

@@ -65,7 +65,7 @@ public sealed class LogEntryContent
     public static byte[] Write(LogEntryType type, DateTimeOffset time, string vrfKeyId, ReadOnlySpan<byte> identifierIndex, ReadOnlySpan<byte> commitment)
     {
         ArgumentException.ThrowIfNullOrEmpty(vrfKeyId);
-        if (identifierIndex.Length != EcVrfLengths.Output || commitment.Length != LogCommitment.Length)
+        if (identifierIndex.Length != EcVrf.OutputLength || commitment.Length != LogCommitment.Length)
         {
             throw new ArgumentException("The identifier index and the commitment are 32 bytes each.");
         }
@@ -165,7 +165,7 @@ public sealed class LogEntryContent
         if (f.Count != 6 || f["v"] != "2" || !f.TryGetValue("type", out var typeText) || !TryParseType(typeText, out var type)
             || !f.TryGetValue("time", out var timeText) || !TryParseTime(timeText, out var time)
             || !f.TryGetValue("vrfKey", out var kid) || kid.Length is 0 or > 64
-            || !TryBase64(f, "identifierIndex", EcVrfLengths.Output, out var index) || !TryBase64(f, "commitment", LogCommitment.Length, out var commitment))
+            || !TryBase64(f, "identifierIndex", EcVrf.OutputLength, out var index) || !TryBase64(f, "commitment", LogCommitment.Length, out var commitment))
         {
             return null;
         }

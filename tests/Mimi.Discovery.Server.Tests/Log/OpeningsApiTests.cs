@@ -69,7 +69,7 @@ public sealed class OpeningsApiTests : IDisposable
         Assert.Equal("""{"indexes":[],"refused":[{"identifier":"tel:+15550009999","reason":"not-holder"}]}""", unknownIndex.GetRawText());
         Assert.DoesNotContain(othersOpening.GetProperty("openings").EnumerateArray(), o => o.GetProperty("logIndex").GetInt64() == bob.LogIndex);
         Assert.Equal(
-            new (long, string?)[] { (bob.LogIndex, OpeningRefusal.NotHolder), (1_000_000, OpeningRefusal.NotFound) },
+            new (long, string?)[] { (bob.LogIndex, OpeningRefusalReasons.NotHolder), (1_000_000, OpeningRefusalReasons.NotFound) },
             othersOpening.GetProperty("refused").EnumerateArray().Select(r => (r.GetProperty("logIndex").GetInt64(), r.GetProperty("reason").GetString())));
         Assert.Equal(carol.LogIndex, Assert.Single(othersOpening.GetProperty("openings").EnumerateArray()).GetProperty("logIndex").GetInt64());
     }
@@ -102,7 +102,7 @@ public sealed class OpeningsApiTests : IDisposable
 
         Assert.Equal("", await RefusedAsync(service, beta, Bob, probes[Bob]));
         Assert.Equal("", await RefusedAsync(service, delta, Carol, probes[Carol]));
-        Assert.Equal(OpeningRefusal.NotHolder, await RefusedAsync(service, epsilon, Dave, probes[Dave]));
+        Assert.Equal(OpeningRefusalReasons.NotHolder, await RefusedAsync(service, epsilon, Dave, probes[Dave]));
         // Its own entries stay open to epsilon: they tell it nothing it does not know.
         var own = await PostAsync(await IndexedLog.BearerAsync(service, epsilon), "/v1/log/openings",
             new { logIndexes = new[] { dave.LogIndex, daveRevoked.RevocationLogIndex!.Value } });
@@ -110,12 +110,12 @@ public sealed class OpeningsApiTests : IDisposable
 
         // Six minutes on: beta's credential has expired; delta's code was verified six minutes ago.
         time.Advance(TimeSpan.FromMinutes(6));
-        Assert.Equal(OpeningRefusal.NotHolder, await RefusedAsync(service, beta, Bob, probes[Bob]));
+        Assert.Equal(OpeningRefusalReasons.NotHolder, await RefusedAsync(service, beta, Bob, probes[Bob]));
         Assert.Equal("", await RefusedAsync(service, delta, Carol, probes[Carol]));
 
         // An hour after the code: delta no longer shows control.
         time.Advance(TimeSpan.FromMinutes(55));
-        Assert.Equal(OpeningRefusal.NotHolder, await RefusedAsync(service, delta, Carol, probes[Carol]));
+        Assert.Equal(OpeningRefusalReasons.NotHolder, await RefusedAsync(service, delta, Carol, probes[Carol]));
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public abstract class LogUpgradeContract : IDisposable
         Assert.Equal(current, revocation.VrfKeyId);
         var openings = await (await http.PostAsJsonAsync("/v1/log/openings", new { logIndexes = new[] { 1, revoked.RevocationLogIndex!.Value } }))
             .Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(OpeningRefusal.FormatOne, openings.GetProperty("refused")[0].GetProperty("reason").GetString());
+        Assert.Equal(OpeningRefusalReasons.FormatOne, openings.GetProperty("refused")[0].GetProperty("reason").GetString());
         Assert.True(CommittedValue.TryParse(IndexedLog.Base64(openings.GetProperty("openings")[0], "value"), out var value));
         Assert.Equal((LogEntryType.Revocation, revoked.Serial, "tel:+15550400000"), (value!.Type, value.Serial, value.Sii));
     }

@@ -73,7 +73,7 @@ internal static class OpeningsApi
         {
             if (!allowed.Contains(sii))
             {
-                refusals.Add(new IdentifierRefusalView(sii, OpeningRefusal.NotHolder));
+                refusals.Add(new IdentifierRefusalView(sii, OpeningRefusalReasons.NotHolder));
                 continue;
             }
 
@@ -120,7 +120,7 @@ internal static class OpeningsApi
         {
             if (index >= head.Size)
             {
-                refusals.Add(new OpeningRefusalView(index, OpeningRefusal.NotFound));
+                refusals.Add(new OpeningRefusalView(index, OpeningRefusalReasons.NotFound));
             }
             else if (stored.TryGetValue(index, out var opening))
             {
@@ -132,7 +132,7 @@ internal static class OpeningsApi
                 }
                 else
                 {
-                    refusals.Add(new OpeningRefusalView(index, OpeningRefusal.NotHolder));
+                    refusals.Add(new OpeningRefusalView(index, OpeningRefusalReasons.NotHolder));
                 }
             }
             else
@@ -141,7 +141,7 @@ internal static class OpeningsApi
                 // must treat like one it will not open.
                 var entry = await log.ReadEntriesAsync(index, 1, ct);
                 var format1 = entry.Count == 1 && LogEntryContent.TryParse(entry[0].Data, out var content) && content!.Format == 1;
-                refusals.Add(new OpeningRefusalView(index, format1 ? OpeningRefusal.FormatOne : OpeningRefusal.NotHolder));
+                refusals.Add(new OpeningRefusalView(index, format1 ? OpeningRefusalReasons.FormatOne : OpeningRefusalReasons.NotHolder));
             }
         }
 

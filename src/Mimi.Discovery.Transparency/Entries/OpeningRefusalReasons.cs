@@ -4,7 +4,7 @@ namespace Mimi.Discovery.Transparency;
 /// Why the authority gives no index or opening for an item of <c>POST /v1/log/indexes</c> or
 /// <c>POST /v1/log/openings</c> (docs/accountability.md §4): the <c>reason</c> of a refused item.
 /// </summary>
-public static class OpeningRefusal
+public static class OpeningRefusalReasons
 {
     /// <summary>
     /// The caller neither holds a live credential for the identifier nor proved control of it in the last hour; also
