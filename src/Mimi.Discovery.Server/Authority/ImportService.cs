@@ -27,7 +27,8 @@ internal sealed partial class ImportService(
     IOptions<AuthorityOptions> authority,
     IOptions<ImportOptions> options,
     TimeProvider time,
-    ILogger<ImportService> logger)
+    ILogger<ImportService> logger,
+    Log.Witnessing.LogCosigner? cosigner = null)
 {
     /// <summary>
     /// Imports the lines of <paramref name="body"/>, numbered from <paramref name="firstLine"/>. With an
@@ -203,8 +204,13 @@ internal sealed partial class ImportService(
         return (next, signed.Writes.Count == 0 && mark is null ? null : AppendAsync(signed.Writes, mark, signed.Source.ThroughLine, ct));
     }
 
-    private async Task<AppendedBatch> AppendAsync(List<LogWrite> writes, ImportMark? mark, long throughLine, CancellationToken ct) =>
-        new(await log.AppendAsync(writes, mark, ct), throughLine);
+    private async Task<AppendedBatch> AppendAsync(List<LogWrite> writes, ImportMark? mark, long throughLine, CancellationToken ct)
+    {
+        var results = await log.AppendAsync(writes, mark, ct);
+        // Imports append past the sequencer, so they ask for cosigning themselves (signals coalesce; nothing waits).
+        cosigner?.Signal();
+        return new(results, throughLine);
+    }
 
     /// <summary>
     /// Issues the certificates of a batch and computes their identifier indexes across cores; the rows take their log

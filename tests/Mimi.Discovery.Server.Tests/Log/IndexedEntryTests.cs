@@ -47,36 +47,6 @@ public sealed class IndexedEntryTests : IDisposable
     }
 
     [Fact]
-    public async Task No_entry_of_thousands_of_issuances_contains_an_identifier_user_provider_or_serial()
-    {
-        var (gate, _) = await _service.EnrolAsync("gate.test", trusted: true);
-        var key = Convert.ToBase64String(_user.SubjectPublicKeyInfo);
-        var rows = Enumerable.Range(0, 3000).Select(i => Authority.ImportTests.Row($"tel:+1555060{i:D4}", $"mimi://gate.test/u/user{i}", key)).ToList();
-        var imported = await gate.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(string.Join("\n", rows))));
-        Assert.Equal(3000, imported.Imported);
-        var serials = (await (await IndexedLog.BearerAsync(_service, gate)).GetFromJsonAsync<JsonElement>("/v1/authority/credentials?limit=1000"))
-            .EnumerateArray().Select(c => c.GetProperty("serial").GetString()!).ToList();
-
-        var log = new StringBuilder();
-        for (long start = 0; start < 3000; start += 1000)
-        {
-            foreach (var entry in (await _service.Anonymous().GetLogEntriesAsync(start, 1000)).Entries)
-            {
-                log.Append(Encoding.UTF8.GetString(Convert.FromBase64String(entry.Data))).Append('\n');
-            }
-        }
-
-        var text = log.ToString();
-        Assert.Equal(3000, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        foreach (var secret in new[] { "gate.test", "tel:", "+15550", "mimi://", "/u/user" }.Concat(serials))
-        {
-            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
-        }
-
-        Assert.DoesNotMatch("15550[0-9]{5}", text);
-    }
-
-    [Fact]
     public async Task The_entry_index_is_the_vrf_output_of_the_proof_in_the_certificate_and_assertion_under_the_published_key()
     {
         var (beta, _) = await _service.EnrolAsync("beta.test", trusted: true);

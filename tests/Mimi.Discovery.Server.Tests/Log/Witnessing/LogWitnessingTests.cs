@@ -78,6 +78,26 @@ public sealed class LogWitnessingTests : IDisposable
     }
 
     [Fact]
+    public async Task Regression_an_import_is_cosigned_at_once_not_at_the_next_timer_tick()
+    {
+        // Imports append past the sequencer; they used to wait for the timer (30 s by default) to be cosigned.
+        var settings = Settings();
+        settings["Log:Witnesses:Interval"] = "01:00:00";
+        var cli = Own(new CliSession(settings));
+        var logKey = await cli.Service.Anonymous().GetLogVerifierKeyAsync();
+        await StartWitnessAsync(logKey);
+        var (gate, _) = await cli.Service.EnrolAsync("gate.test", trusted: true);
+        using var user = ClientCredentials.GenerateEs256("u");
+        var key = Convert.ToBase64String(user.SubjectPublicKeyInfo);
+        var rows = string.Join("\n", Enumerable.Range(0, 3).Select(i => Authority.ImportTests.Row($"tel:+1555034{i:D4}", $"mimi://gate.test/u/i{i}", key)));
+
+        Assert.Equal(3, (await gate.ImportAsync(Authority.ImportTests.Ndjson(rows))).Imported);
+
+        var cosigned = await CosignedAsync(cli.Service.Anonymous(), new CheckpointTrust(NoteVerifier.Parse(logKey), [_witnessKey.Verifier], 1), size: 3);
+        Assert.Equal("witness.example/w1", Assert.Single(cosigned.Cosignatures).Name);
+    }
+
+    [Fact]
     public async Task With_the_witness_down_issuance_succeeds_at_once_and_the_checkpoint_is_cosigned_once_it_is_back()
     {
         // A witness that accepts connections and never answers: a request to it waits for the whole timeout.
