@@ -7,6 +7,8 @@
 # MIMI_BENCH_ROUNDS=3 the alternating bare/service pairs per size (the median ratio is printed, with all of them).
 # The import figure sends MIMI_BENCH_IMPORT_ROWS (200000) rows through POST /v1/authority/import into PostgreSQL;
 # MIMI_BENCH_VERBOSE=1 adds the per-row component rates (X.509 credential, assertion) on every core.
+# vrf measures on one thread MIMI_BENCH_ROUNDS rounds of ECDSA P-256 signing, raw P-256 multiplication and VRF evaluate,
+# prove and verify, one after the other (the median rate and median ratio to ECDSA are printed).
 # The monitor figure fills a log of MIMI_BENCH_MONITOR_ENTRIES (1000000) format-2 entries in PostgreSQL, then times one
 # LogMonitor pass against downloading the same entry bundles.
 # consent and resolve use SQLite and a dnsmasq started here (SRV records for two local instances and for

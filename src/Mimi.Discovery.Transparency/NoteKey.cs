@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
 
 namespace Mimi.Discovery.Transparency;
 
@@ -20,6 +23,9 @@ internal static class NoteKey
     public const int KeyLength = 32;
 
     public const int SignatureLength = 64;
+
+    /// <summary>The prefix of secret signer keys, as Go's sumdb/note writes them.</summary>
+    public const string SignerKeyPrefix = "PRIVATE+KEY+";
 
     /// <summary>Key names are non-empty and have no Unicode space and no plus.</summary>
     public static bool IsValidName(string? name)
@@ -96,5 +102,96 @@ internal static class NoteKey
         name = candidate;
         key = typed.Slice(1, KeyLength).ToArray();
         return true;
+    }
+
+    /// <summary>
+    /// Parses a verifier key of <paramref name="type"/>: its key ID must match its name and key, and the key must be a
+    /// point on the curve. Never throws.
+    /// </summary>
+    public static bool TryParseVerifier(string? text, byte type, out string name, out uint keyId, out byte[] publicKey,
+        [NotNullWhen(true)] out Ed25519PublicKeyParameters? key)
+    {
+        key = null;
+        name = string.Empty;
+        keyId = 0;
+        publicKey = [];
+        if (text is null || text.Length > 1024 || !TryDecode(text, out name, out keyId, out publicKey, type) || KeyId(name, publicKey, type) != keyId)
+        {
+            return false;
+        }
+
+        try
+        {
+            key = new Ed25519PublicKeyParameters(publicKey);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            // Not a point on the curve.
+            return false;
+        }
+    }
+
+    /// <summary>Parses a secret signer key <c>PRIVATE+KEY+name+hex8(keyid)+base64(type ‖ seed)</c> into its parts (the key ID unchecked). Never throws.</summary>
+    public static bool TryParseSigner(string? text, byte type, out string name, out uint keyId, out byte[] seed)
+    {
+        name = string.Empty;
+        keyId = 0;
+        seed = [];
+        return text is not null && text.Length <= 1024 && text.StartsWith(SignerKeyPrefix, StringComparison.Ordinal)
+            && TryDecode(text[SignerKeyPrefix.Length..], out name, out keyId, out seed, type);
+    }
+
+    /// <summary>Throws unless <paramref name="name"/> is a key name and <paramref name="seed"/> an Ed25519 seed.</summary>
+    /// <exception cref="ArgumentException">Either is not.</exception>
+    public static void CheckNameAndSeed(string name, ReadOnlySpan<byte> seed)
+    {
+        if (!IsValidName(name))
+        {
+            throw new ArgumentException("A note key name is non-empty and has no spaces, plus signs or control characters.", nameof(name));
+        }
+
+        if (seed.Length != KeyLength)
+        {
+            throw new ArgumentException($"An Ed25519 seed is {KeyLength} bytes.", nameof(seed));
+        }
+    }
+
+    /// <summary>A signer made by <paramref name="create"/> from a fresh random seed, wiped afterwards.</summary>
+    public static T Generate<T>(string name, Func<string, ReadOnlySpan<byte>, T> create)
+    {
+        Span<byte> seed = stackalloc byte[KeyLength];
+        RandomNumberGenerator.Fill(seed);
+        try
+        {
+            return create(name, seed);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    /// <summary>The 64-byte Ed25519 signature of <paramref name="message"/>.</summary>
+    public static byte[] Sign(Ed25519PrivateKeyParameters key, ReadOnlySpan<byte> message)
+    {
+        var signer = new Ed25519Signer();
+        signer.Init(true, key);
+        signer.BlockUpdate(message);
+        return signer.GenerateSignature();
+    }
+
+    /// <summary>Whether <paramref name="signature"/> is <paramref name="key"/>'s Ed25519 signature of <paramref name="message"/>.</summary>
+    public static bool Verify(Ed25519PublicKeyParameters key, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    {
+        if (signature.Length != SignatureLength)
+        {
+            return false;
+        }
+
+        var verifier = new Ed25519Signer();
+        verifier.Init(false, key);
+        verifier.BlockUpdate(message);
+        return verifier.VerifySignature(signature.ToArray());
     }
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
 
 namespace Mimi.Discovery.Transparency;
 
@@ -11,8 +9,6 @@ namespace Mimi.Discovery.Transparency;
 /// </summary>
 public sealed class NoteSigner
 {
-    private const string SignerKeyPrefix = "PRIVATE+KEY+";
-
     private readonly Ed25519PrivateKeyParameters _key;
     private readonly byte[] _seed;
 
@@ -40,35 +36,19 @@ public sealed class NoteSigner
     public string VerifierKey => Verifier.VerifierKey;
 
     /// <summary>The secret signer key, <c>PRIVATE+KEY+name+hex8(keyid)+base64(0x01 ‖ seed)</c>; keep it out of logs.</summary>
-    public string SignerKey => SignerKeyPrefix + NoteKey.Encode(Name, KeyId, _seed);
+    public string SignerKey => NoteKey.SignerKeyPrefix + NoteKey.Encode(Name, KeyId, _seed);
 
     /// <summary>A signer from a key name and a 32-byte Ed25519 seed (RFC 8032 private key).</summary>
     /// <exception cref="ArgumentException">The name is not a valid key name or the seed is not 32 bytes.</exception>
     public static NoteSigner Create(string name, ReadOnlySpan<byte> seed)
     {
-        if (!NoteKey.IsValidName(name))
-        {
-            throw new ArgumentException("A note key name is non-empty and has no spaces, plus signs or control characters.", nameof(name));
-        }
-
-        if (seed.Length != NoteKey.KeyLength)
-        {
-            throw new ArgumentException($"An Ed25519 seed is {NoteKey.KeyLength} bytes.", nameof(seed));
-        }
-
+        NoteKey.CheckNameAndSeed(name, seed);
         return new NoteSigner(name, seed.ToArray());
     }
 
     /// <summary>A signer with a new random key.</summary>
     /// <exception cref="ArgumentException">The name is not a valid key name.</exception>
-    public static NoteSigner Generate(string name)
-    {
-        Span<byte> seed = stackalloc byte[NoteKey.KeyLength];
-        RandomNumberGenerator.Fill(seed);
-        var signer = Create(name, seed);
-        CryptographicOperations.ZeroMemory(seed);
-        return signer;
-    }
+    public static NoteSigner Generate(string name) => NoteKey.Generate(name, Create);
 
     /// <summary>
     /// This key under another name (and so another key ID). A log's key name should be its checkpoint origin
@@ -85,31 +65,17 @@ public sealed class NoteSigner
     /// <summary>Parses a secret signer key, checking that its key ID matches the public key the seed gives; never throws.</summary>
     public static bool TryParseSignerKey(string? signerKey, [NotNullWhen(true)] out NoteSigner? signer)
     {
-        signer = null;
-        if (signerKey is null || signerKey.Length > 1024 || !signerKey.StartsWith(SignerKeyPrefix, StringComparison.Ordinal)
-            || !NoteKey.TryDecode(signerKey[SignerKeyPrefix.Length..], out var name, out var keyId, out var seed))
+        signer = NoteKey.TryParseSigner(signerKey, NoteKey.Ed25519Type, out var name, out var keyId, out var seed) ? new NoteSigner(name, seed) : null;
+        if (signer?.KeyId != keyId)
         {
-            return false;
+            signer = null;
         }
 
-        var candidate = new NoteSigner(name, seed);
-        if (candidate.KeyId != keyId)
-        {
-            return false;
-        }
-
-        signer = candidate;
-        return true;
+        return signer is not null;
     }
 
     /// <summary>The 64-byte Ed25519 signature of <paramref name="message"/>.</summary>
-    public byte[] Sign(ReadOnlySpan<byte> message)
-    {
-        var signer = new Ed25519Signer();
-        signer.Init(true, _key);
-        signer.BlockUpdate(message);
-        return signer.GenerateSignature();
-    }
+    public byte[] Sign(ReadOnlySpan<byte> message) => NoteKey.Sign(_key, message);
 
     /// <inheritdoc/>
     public override string ToString() => VerifierKey;

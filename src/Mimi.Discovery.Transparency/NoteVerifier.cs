@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
 
 namespace Mimi.Discovery.Transparency;
 
@@ -42,42 +41,14 @@ public sealed class NoteVerifier
     /// <summary>Parses a verifier key, checking that its key ID matches its name and key; never throws.</summary>
     public static bool TryParse(string? verifierKey, [NotNullWhen(true)] out NoteVerifier? verifier)
     {
-        verifier = null;
-        if (verifierKey is null || verifierKey.Length > 1024
-            || !NoteKey.TryDecode(verifierKey, out var name, out var keyId, out var publicKey)
-            || NoteKey.KeyId(name, publicKey) != keyId)
-        {
-            return false;
-        }
-
-        Ed25519PublicKeyParameters key;
-        try
-        {
-            key = new Ed25519PublicKeyParameters(publicKey);
-        }
-        catch (ArgumentException)
-        {
-            // Not a point on the curve.
-            return false;
-        }
-
-        verifier = new NoteVerifier(name, keyId, publicKey, key);
-        return true;
+        verifier = NoteKey.TryParseVerifier(verifierKey, NoteKey.Ed25519Type, out var name, out var keyId, out var publicKey, out var key)
+            ? new NoteVerifier(name, keyId, publicKey, key)
+            : null;
+        return verifier is not null;
     }
 
     /// <summary>Whether <paramref name="signature"/> is this key's Ed25519 signature of <paramref name="message"/>.</summary>
-    public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
-    {
-        if (signature.Length != NoteKey.SignatureLength)
-        {
-            return false;
-        }
-
-        var signer = new Ed25519Signer();
-        signer.Init(false, _key);
-        signer.BlockUpdate(message);
-        return signer.VerifySignature(signature.ToArray());
-    }
+    public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) => NoteKey.Verify(_key, message, signature);
 
     /// <inheritdoc/>
     public override string ToString() => VerifierKey;

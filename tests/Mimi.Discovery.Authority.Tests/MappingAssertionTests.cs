@@ -111,6 +111,49 @@ public sealed class MappingAssertionTests : IDisposable
     }
 
     [Fact]
+    public void The_transparency_claims_of_a_format_2_credential_round_trip_and_jose_reads_them()
+    {
+        var transparency = new AssertionTransparency("one-time-code", "0123456789abcdef", [.. Enumerable.Range(0, 81).Select(i => (byte)i)], new byte[32]);
+        var claims = Claims() with { Transparency = transparency };
+        var token = new MappingAssertionSigner(Issuer, _ring).Sign(claims);
+        using var verifier = new MappingAssertionVerifier(_ring.Jwks, Issuer);
+
+        var result = verifier.Verify(token, Now);
+        var jose = JosePeer.Verify(_work, _ring.Jwks, token, Issuer);
+
+        Assert.True(result.IsValid);
+        Assert.Equal(("one-time-code", "0123456789abcdef"), (result.Claims!.Transparency!.Attestation, result.Claims.Transparency.VrfKeyId));
+        Assert.Equal(transparency.VrfProof, result.Claims.Transparency.VrfProof);
+        Assert.Equal(transparency.LogOpening, result.Claims.Transparency.LogOpening);
+        Assert.True(jose.ExitCode == 0, jose.Output);
+        using var verified = JsonDocument.Parse(jose.Stdout);
+        var payload = verified.RootElement.GetProperty("payload");
+        Assert.Equal(transparency.VrfProof, Base64Url.DecodeFromChars(payload.GetProperty("vrf_proof").GetString()));
+        Assert.Equal("0123456789abcdef", payload.GetProperty("vrf_kid").GetString());
+        Assert.Null(verifier.Verify(new MappingAssertionSigner(Issuer, _ring).Sign(Claims()), Now).Claims!.Transparency);
+    }
+
+    [Theory]
+    [InlineData("\"attestation\":\"provider\"")]
+    [InlineData("\"attestation\":\"trust-me\",\"vrf_kid\":\"k\",\"vrf_proof\":\"AAAA\",\"log_opening\":\"AAAA\"")]
+    public void Incomplete_or_malformed_transparency_claims_make_the_assertion_malformed(string members)
+    {
+        // Signed as they are, so only the claims are wrong.
+        var token = new MappingAssertionSigner(Issuer, _ring).Sign(Claims());
+        var parts = token.Split('.');
+        var payload = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1]));
+        var forged = payload[..^1] + "," + members + "}";
+        var input = Encoding.ASCII.GetBytes(parts[0] + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(forged)));
+        var signature = _ring.SigningKey.SignData(input, System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Security.Cryptography.DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        using var verifier = new MappingAssertionVerifier(_ring.Jwks, Issuer);
+
+        var result = verifier.Verify(Encoding.ASCII.GetString(input) + "." + Base64Url.EncodeToString(signature), Now);
+
+        Assert.Equal(MappingAssertionStatus.Malformed, result.Status);
+    }
+
+    [Fact]
     public void Our_verifier_rejects_tampering_expiry_wrong_issuer_unknown_keys_and_other_headers()
     {
         var signer = new MappingAssertionSigner(Issuer, _ring);

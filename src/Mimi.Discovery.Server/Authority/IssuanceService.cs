@@ -42,17 +42,18 @@ internal sealed class IssuanceService(
         var (entry, opening) = IndexedLogEntries.Issuance(now, kid, index, sii.Value, value);
 
         CredentialRecord? record = null;
-        await log.AppendAsync(new IssueCredentialWrite(entry, logIndex =>
-        {
-            record = new CredentialRecord(issued.SerialHex, provider, sii.Value, ssi.Value, tags, attestation, issued.Der, "",
-                issued.NotBefore, issued.NotAfter, logIndex, now, VrfKeyId: kid, IdentifierIndex: index, VrfProof: proof, LogOpening: opening.Opening);
-            record = record with { Assertion = assertions.Sign(StoredAssertions.Claims(record)) };
-            return record;
-        })
-        { Opening = opening }, ct);
+        await log.AppendAsync(new IssueCredentialWrite(entry, Credential) { Opening = opening }, ct);
         // The private-lookup record costs an OPRF evaluation: built by the background builder, batched, not here.
         privateRecords.Request();
         return record!;
+
+        // The assertion carries the log index, known only once the entry is sequenced.
+        CredentialRecord Credential(long logIndex)
+        {
+            var unsigned = new CredentialRecord(issued.SerialHex, provider, sii.Value, ssi.Value, tags, attestation, issued.Der, "",
+                issued.NotBefore, issued.NotAfter, logIndex, now, VrfKeyId: kid, IdentifierIndex: index, VrfProof: proof, LogOpening: opening.Opening);
+            return record = unsigned with { Assertion = assertions.Sign(StoredAssertions.Claims(unsigned)) };
+        }
     }
 
     /// <summary>

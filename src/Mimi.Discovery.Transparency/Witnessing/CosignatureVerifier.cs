@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
 
 namespace Mimi.Discovery.Transparency;
 
@@ -44,27 +43,10 @@ public sealed class CosignatureVerifier
     /// <summary>Parses a cosigner verifier key, checking that its key ID matches its name and key; never throws.</summary>
     public static bool TryParse(string? verifierKey, [NotNullWhen(true)] out CosignatureVerifier? verifier)
     {
-        verifier = null;
-        if (verifierKey is null || verifierKey.Length > 1024
-            || !NoteKey.TryDecode(verifierKey, out var name, out var keyId, out var publicKey, NoteKey.CosignatureV1Type)
-            || NoteKey.KeyId(name, publicKey, NoteKey.CosignatureV1Type) != keyId)
-        {
-            return false;
-        }
-
-        Ed25519PublicKeyParameters key;
-        try
-        {
-            key = new Ed25519PublicKeyParameters(publicKey);
-        }
-        catch (ArgumentException)
-        {
-            // Not a point on the curve.
-            return false;
-        }
-
-        verifier = new CosignatureVerifier(name, keyId, publicKey, key);
-        return true;
+        verifier = NoteKey.TryParseVerifier(verifierKey, NoteKey.CosignatureV1Type, out var name, out var keyId, out var publicKey, out var key)
+            ? new CosignatureVerifier(name, keyId, publicKey, key)
+            : null;
+        return verifier is not null;
     }
 
     /// <summary>Whether <paramref name="cosignature"/> carries this key's name and key ID.</summary>
@@ -86,10 +68,7 @@ public sealed class CosignatureVerifier
             return false;
         }
 
-        var signer = new Ed25519Signer();
-        signer.Init(false, _key);
-        signer.BlockUpdate(Cosignature.SignedMessage(checkpointBody, cosignature.Timestamp));
-        return signer.VerifySignature(cosignature.Signature);
+        return NoteKey.Verify(_key, Cosignature.SignedMessage(checkpointBody, cosignature.Timestamp), cosignature.Signature);
     }
 
     /// <inheritdoc/>

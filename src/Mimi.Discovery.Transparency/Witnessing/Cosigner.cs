@@ -1,7 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
 
 namespace Mimi.Discovery.Transparency;
 
@@ -12,8 +10,6 @@ namespace Mimi.Discovery.Transparency;
 /// </summary>
 public sealed class Cosigner
 {
-    private const string SignerKeyPrefix = "PRIVATE+KEY+";
-
     private readonly Ed25519PrivateKeyParameters _key;
     private readonly byte[] _seed;
 
@@ -39,35 +35,19 @@ public sealed class Cosigner
     public string VerifierKey => Verifier.VerifierKey;
 
     /// <summary>The secret signer key, <c>PRIVATE+KEY+name+hex8(keyid)+base64(0x04 ‖ seed)</c>; keep it out of logs.</summary>
-    public string SignerKey => SignerKeyPrefix + NoteKey.Encode(Name, KeyId, _seed, NoteKey.CosignatureV1Type);
+    public string SignerKey => NoteKey.SignerKeyPrefix + NoteKey.Encode(Name, KeyId, _seed, NoteKey.CosignatureV1Type);
 
     /// <summary>A cosigner from a key name and a 32-byte Ed25519 seed (RFC 8032 private key).</summary>
     /// <exception cref="ArgumentException">The name is not a valid key name or the seed is not 32 bytes.</exception>
     public static Cosigner Create(string name, ReadOnlySpan<byte> seed)
     {
-        if (!NoteKey.IsValidName(name))
-        {
-            throw new ArgumentException("A note key name is non-empty and has no spaces, plus signs or control characters.", nameof(name));
-        }
-
-        if (seed.Length != NoteKey.KeyLength)
-        {
-            throw new ArgumentException($"An Ed25519 seed is {NoteKey.KeyLength} bytes.", nameof(seed));
-        }
-
+        NoteKey.CheckNameAndSeed(name, seed);
         return new Cosigner(name, seed.ToArray());
     }
 
     /// <summary>A cosigner with a new random key.</summary>
     /// <exception cref="ArgumentException">The name is not a valid key name.</exception>
-    public static Cosigner Generate(string name)
-    {
-        Span<byte> seed = stackalloc byte[NoteKey.KeyLength];
-        RandomNumberGenerator.Fill(seed);
-        var cosigner = Create(name, seed);
-        CryptographicOperations.ZeroMemory(seed);
-        return cosigner;
-    }
+    public static Cosigner Generate(string name) => NoteKey.Generate(name, Create);
 
     /// <summary>Parses a secret cosigner key, checking that its key ID matches the public key the seed gives.</summary>
     /// <exception cref="FormatException">The text is not a valid cosigner key.</exception>
@@ -79,21 +59,13 @@ public sealed class Cosigner
     /// <summary>Parses a secret cosigner key, checking that its key ID matches the public key the seed gives; never throws.</summary>
     public static bool TryParseSignerKey(string? signerKey, [NotNullWhen(true)] out Cosigner? cosigner)
     {
-        cosigner = null;
-        if (signerKey is null || signerKey.Length > 1024 || !signerKey.StartsWith(SignerKeyPrefix, StringComparison.Ordinal)
-            || !NoteKey.TryDecode(signerKey[SignerKeyPrefix.Length..], out var name, out var keyId, out var seed, NoteKey.CosignatureV1Type))
+        cosigner = NoteKey.TryParseSigner(signerKey, NoteKey.CosignatureV1Type, out var name, out var keyId, out var seed) ? new Cosigner(name, seed) : null;
+        if (cosigner?.KeyId != keyId)
         {
-            return false;
+            cosigner = null;
         }
 
-        var candidate = new Cosigner(name, seed);
-        if (candidate.KeyId != keyId)
-        {
-            return false;
-        }
-
-        cosigner = candidate;
-        return true;
+        return cosigner is not null;
     }
 
     /// <summary>
@@ -111,10 +83,7 @@ public sealed class Cosigner
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(timestamp);
-        var signer = new Ed25519Signer();
-        signer.Init(true, _key);
-        signer.BlockUpdate(Cosignature.SignedMessage(checkpointBody, timestamp));
-        return new Cosignature(Name, KeyId, timestamp, signer.GenerateSignature());
+        return new Cosignature(Name, KeyId, timestamp, NoteKey.Sign(_key, Cosignature.SignedMessage(checkpointBody, timestamp)));
     }
 
     /// <summary>Cosigns <paramref name="checkpoint"/> (its <see cref="Checkpoint.Format"/> text) at <paramref name="timestamp"/>.</summary>

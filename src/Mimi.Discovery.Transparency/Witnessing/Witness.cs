@@ -108,9 +108,8 @@ public sealed class Witness
 
             if (!MerkleProof.VerifyConsistency(size, checkpoint.Size, root, checkpoint.RootHash, request.Proof))
             {
-                return Text(WitnessOutcome.BadProof,
-                    $"The consistency proof from size {size} to {checkpoint.Size} does not verify against the checkpoint this witness cosigned.") with
-                { Checkpoint = checkpoint };
+                var reason = $"The consistency proof from size {size} to {checkpoint.Size} does not verify against the checkpoint this witness cosigned.";
+                return Text(WitnessOutcome.BadProof, reason) with { Checkpoint = checkpoint };
             }
 
             if (latest is null || checkpoint.Size > size)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Mimi.Discovery.Client;
@@ -116,6 +117,57 @@ public sealed class ImportTests : IDisposable
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Imported_credentials_get_the_proof_of_their_index_where_first_served_and_it_verifies()
+    {
+        var (gate, _) = await _service.EnrolAsync("gate.test", trusted: true);
+        using var user = ClientCredentials.GenerateEs256("u");
+        var key = Convert.ToBase64String(user.SubjectPublicKeyInfo);
+        var result = await gate.ImportAsync(Ndjson(Row("tel:+15550350001", "mimi://gate.test/u/a", key) + "\n" + Row("tel:+15550350002", "mimi://gate.test/u/b", key)));
+        var (current, keys) = await IndexedLog.VrfKeysAsync(_service);
+        Assert.Equal([null, null], await StoredProofsAsync());
+
+        // A lookup serves the first: its assertion carries a proof of the index its entry shows.
+        var looked = Assert.Single((await gate.LookupAsync(["tel:+15550350001"])).Results[0].Mappings);
+        var claims = IndexedLog.Claims(looked.Assertion);
+        var entry = (await IndexedLog.EntryAsync(_service, result.FirstLogIndex!.Value)).Entry;
+        Assert.Equal((2, current), (entry.Format, entry.VrfKeyId));
+        Assert.Equal(current, claims.GetProperty("vrf_kid").GetString());
+        Assert.Equal(entry.IdentifierIndex, IndexedLog.VerifiedIndex(keys[current], "tel:+15550350001", IndexedLog.Base64Url(claims, "vrf_proof")));
+        Assert.Equal("provider", claims.GetProperty("attestation").GetString());
+
+        // A credential read serves the second: the proof beside the certificate (which has no extension), kept in its row.
+        var http = await IndexedLog.BearerAsync(_service, gate);
+        var list = await http.GetFromJsonAsync<JsonElement>("/v1/authority/credentials");
+        var second = list.EnumerateArray().Single(c => c.GetProperty("sii").GetString() == "tel:+15550350002");
+        var transparency = second.GetProperty("transparency");
+        var secondEntry = (await IndexedLog.EntryAsync(_service, result.LastLogIndex!.Value)).Entry;
+        Assert.Null(Mimi.Discovery.Authority.IdentifierIndexProof.Find(
+            System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(second.GetProperty("certificate").GetString()!)));
+        Assert.Equal(secondEntry.IdentifierIndex, IndexedLog.VerifiedIndex(keys[current], "tel:+15550350002", IndexedLog.Base64(transparency, "vrfProof")));
+        Assert.True(Mimi.Discovery.Transparency.LogCommitment.Opens(secondEntry.Commitment, IndexedLog.Base64(transparency, "opening"),
+            IndexedLog.Base64(transparency, "value")));
+        Assert.Equal(IndexedLog.Base64(transparency, "vrfProof"), IndexedLog.Base64Url(IndexedLog.Claims(second.GetProperty("assertion").GetString()!), "vrf_proof"));
+        Assert.Equal(2, (await StoredProofsAsync()).Count(p => p is { Length: 81 }));
+    }
+
+    /// <summary>The stored VRF proofs of the credentials, in log order.</summary>
+    private async Task<List<byte[]?>> StoredProofsAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_service.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT vrf_proof FROM credentials ORDER BY log_index";
+        await using var reader = await query.ExecuteReaderAsync();
+        var proofs = new List<byte[]?>();
+        while (await reader.ReadAsync())
+        {
+            proofs.Add(reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0));
+        }
+
+        return proofs;
     }
 
     [Fact]

@@ -45,6 +45,11 @@ public sealed class IssuanceTests : IDisposable
         Assert.Contains("URI:tel:+15550001111", text);
         Assert.Contains("1.3.6.1.5.5.7.3.40", text);
         Assert.Contains("1.3.6.1.5.5.7.1.26", text);
+        // The identifier index proof: a non-critical extension that the strict verification above accepted.
+        Assert.Contains("2.25.158306642210682432174046967317967032336.2:", text);
+        var (parsed, structure) = await Tools.RunAsync("openssl", $"asn1parse -in {leaf} -i");
+        Assert.True(parsed == 0, structure);
+        Assert.Contains(":2.25.158306642210682432174046967317967032336.2", structure);
     }
 
     [Fact]
@@ -66,6 +71,10 @@ public sealed class IssuanceTests : IDisposable
         Assert.Equal("beta.test", payload.GetProperty("provider").GetString());
         Assert.Equal(credential.LogIndex, payload.GetProperty("log_index").GetInt64());
         Assert.Equal(["mobile", "work"], payload.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("one-time-code", payload.GetProperty("attestation").GetString());
+        Assert.Equal(16, payload.GetProperty("vrf_kid").GetString()!.Length);
+        Assert.Equal(81, System.Buffers.Text.Base64Url.DecodeFromChars(payload.GetProperty("vrf_proof").GetString()!).Length);
+        Assert.Equal(32, System.Buffers.Text.Base64Url.DecodeFromChars(payload.GetProperty("log_opening").GetString()!).Length);
     }
 
     [Fact]
@@ -143,8 +152,10 @@ public sealed class IssuanceTests : IDisposable
 
         Assert.Equal(403, refused.Status);
         Assert.Equal("provider", attested.Attestation);
+        // The log commits to the attestation; the credential's opening shows it.
         var entry = await _service.Anonymous().GetLogEntriesAsync(attested.LogIndex, 1);
-        var logged = JsonDocument.Parse(Convert.FromBase64String(entry.Entries[0].Data)).RootElement;
+        var view = await IndexedLog.CredentialViewAsync(await IndexedLog.BearerAsync(_service, gatekeeper), attested.Serial);
+        var logged = JsonDocument.Parse(IndexedLog.Base64(view.GetProperty("transparency"), "value")).RootElement;
         Assert.Equal("provider", logged.GetProperty("attestation").GetString());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(attested.Certificate).RawData)),
             logged.GetProperty("certificateSha256").GetString());

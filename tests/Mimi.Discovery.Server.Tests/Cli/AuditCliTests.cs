@@ -72,7 +72,7 @@ public sealed partial class AuditCliTests : IDisposable
     }
 
     /// <summary>Output with line breaks folded into spaces (a console may wrap long lines).</summary>
-    private static string Flat(string output) => WhiteSpace().Replace(output, " ");
+    internal static string Flat(string output) => WhiteSpace().Replace(output, " ");
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhiteSpace();

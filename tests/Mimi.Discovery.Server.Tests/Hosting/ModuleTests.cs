@@ -34,7 +34,7 @@ public sealed class ModuleTests
         var paths = openApi.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("/v1/lookup", paths);
         Assert.DoesNotContain(paths, p => p.StartsWith("/v1/delivery", StringComparison.Ordinal) || p.StartsWith("/v1/client", StringComparison.Ordinal)
-            || p.StartsWith("/mimi", StringComparison.Ordinal) || p.StartsWith("/.well-known/mimi", StringComparison.Ordinal));
+            || p.StartsWith("/mimi", StringComparison.Ordinal) || p.StartsWith("/.well-known/mimi-protocol", StringComparison.Ordinal));
 
         // A Mimi-Peer token meets no peer scheme: the caller is simply not authenticated.
         var operatorRoute = new HttpRequestMessage(HttpMethod.Get, "/v1/providers");

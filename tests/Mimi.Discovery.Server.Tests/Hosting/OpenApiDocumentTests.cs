@@ -108,7 +108,7 @@ public sealed class OpenApiDocumentTests : IDisposable
         Assert.Equal(marked.Order(StringComparer.Ordinal), with429.Order(StringComparer.Ordinal));
         // The endpoints that check a quota or relay a peer's 429 today.
         Assert.Equal(
-            ["ClaimKeyMaterial", "CreateChallenge", "EvaluatePrivateLookup", "GetPrivateLookupBucket", "Lookup", "MimiIdentifierQuery", "MimiKeyMaterial",
+            ["ClaimKeyMaterial", "CreateChallenge", "EvaluatePrivateLookup", "GetEntryOpenings", "GetIdentifierIndexes", "GetPrivateLookupBucket", "Lookup", "MimiIdentifierQuery", "MimiKeyMaterial",
                 "MimiRequestConsent", "RequestConsent", "RequestRoomGroupInfo", "SubmitRoomMessage", "UpdateRoom"],
             with429.Order(StringComparer.Ordinal));
     }

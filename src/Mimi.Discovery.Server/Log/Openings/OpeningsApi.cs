@@ -15,17 +15,14 @@ namespace Mimi.Discovery.Server.Log.Openings;
 /// <summary>
 /// What a monitoring provider asks of the authority (docs/accountability.md §4): the identifier indexes of its users'
 /// identifiers, and the openings of the entries found under them. Both are given only for identifiers the caller
-/// holds a live credential for or has just proven control of (<see cref="EntryAccess"/>), and both count against the
+/// holds a live credential for or has just proven control of (<see cref="EntryAccess"/>; an entry about one of the
+/// caller's own credentials is always opened to it), and both count against the
 /// caller's lookup quota, one unit per item: an index or an opening tells as much as a lookup.
 /// </summary>
 internal static class OpeningsApi
 {
     /// <summary>Items per request.</summary>
     public const int MaxItems = 100;
-
-    public const string NotHolder = "not-holder";
-    public const string NotFound = "not-found";
-    public const string FormatOne = "format-1";
 
     public static IEndpointRouteBuilder MapOpeningsApi(this IEndpointRouteBuilder app)
     {
@@ -76,7 +73,7 @@ internal static class OpeningsApi
         {
             if (!allowed.Contains(sii))
             {
-                refusals.Add(new IdentifierRefusalView(sii, NotHolder));
+                refusals.Add(new IdentifierRefusalView(sii, OpeningRefusal.NotHolder));
                 continue;
             }
 
@@ -123,19 +120,19 @@ internal static class OpeningsApi
         {
             if (index >= head.Size)
             {
-                refusals.Add(new OpeningRefusalView(index, NotFound));
+                refusals.Add(new OpeningRefusalView(index, OpeningRefusal.NotFound));
             }
             else if (stored.TryGetValue(index, out var opening))
             {
-                // A provider may always open the entries that name it (its own issuances and revocations): a monitor or
-                // auditor must see the revocation of a credential it no longer holds.
-                if (allowed.Contains(opening.Sii) || (CommittedValue.TryParse(opening.Value, out var named) && named!.Provider == user.ClientId()))
+                // The issuance or revocation of the caller's own credential tells it nothing new, even once that credential
+                // is revoked or expired: a monitor still sees its own entries as expected.
+                if (allowed.Contains(opening.Sii) || (CommittedValue.TryParse(opening.Value, out var value) && value!.Provider == user.ClientId()))
                 {
                     openings.Add(new OpeningView(index, Convert.ToBase64String(opening.Opening), Convert.ToBase64String(opening.Value)));
                 }
                 else
                 {
-                    refusals.Add(new OpeningRefusalView(index, NotHolder));
+                    refusals.Add(new OpeningRefusalView(index, OpeningRefusal.NotHolder));
                 }
             }
             else
@@ -144,7 +141,7 @@ internal static class OpeningsApi
                 // must treat like one it will not open.
                 var entry = await log.ReadEntriesAsync(index, 1, ct);
                 var format1 = entry.Count == 1 && LogEntryContent.TryParse(entry[0].Data, out var content) && content!.Format == 1;
-                refusals.Add(new OpeningRefusalView(index, format1 ? FormatOne : NotHolder));
+                refusals.Add(new OpeningRefusalView(index, format1 ? OpeningRefusal.FormatOne : OpeningRefusal.NotHolder));
             }
         }
 
