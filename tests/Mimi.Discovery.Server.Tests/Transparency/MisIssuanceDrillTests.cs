@@ -66,6 +66,21 @@ public sealed class MisIssuanceDrillTests(PostgresServer postgres) : IAsyncLifet
         Assert.Contains("refuses to open", alerts[unopenedIndex].Reason);
         Assert.All(alerts.Values, a => Assert.Equal(Bob, a.Identifier));
         Assert.Equal(disguisedIndex + 1, second.State!.Size);
+
+        // An identifier beta starts to hold later is scanned from the start: an entry written for it before is found.
+        const string dave = "tel:+15550003333";
+        var early = _log.Forge(dave, "mimi://evil.test/u/mallory", "evil.test");
+        var (earlyIndex, _) = await _log.LogAsync(early, early.Index);
+        var daveCredential = await AccountableService.IssueAsync(beta, dave, "mimi://beta.test/u/dave");
+        await _log.WaitCosignedAsync(daveCredential.LogIndex + 1);
+
+        var third = await monitor.RunAsync(second.State, []);
+
+        Assert.True(third.LogVerified, string.Join("\n", third.Checks));
+        var daveAlert = Assert.Single(third.Alerts);
+        Assert.Equal((dave, earlyIndex, "evil.test"), (daveAlert.Identifier, daveAlert.LogIndex, daveAlert.Provider));
+        Assert.Contains(third.Findings, f => !f.Alert && f.LogIndex == daveCredential.LogIndex);
+        Assert.DoesNotContain(third.Findings, f => f.Identifier == Bob);
     }
 
     [Fact]
