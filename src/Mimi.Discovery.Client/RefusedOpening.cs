@@ -1,4 +1,4 @@
 namespace Mimi.Discovery.Client;
 
-/// <summary>An entry the authority would not open, and why (<see cref="Transparency.OpeningRefusal"/>: not-holder, not-found or format-1).</summary>
+/// <summary>An entry the authority would not open, and why (<see cref="Transparency.OpeningRefusalReasons"/>: not-holder, not-found or format-1).</summary>
 public sealed record RefusedOpening(long LogIndex, string Reason);
