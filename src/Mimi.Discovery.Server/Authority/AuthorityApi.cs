@@ -169,7 +169,7 @@ internal static partial class AuthorityApi
             return Problems.Forbidden("A provider lists only its own credentials.");
         }
 
-        var list = await ServedAsync(await store.ListByProviderAsync(owner, Math.Clamp(limit ?? 100, 1, 1000), ct), proofs, store, ct);
+        var list = await proofs.CompleteAndKeepAsync(await store.ListByProviderAsync(owner, Math.Clamp(limit ?? 100, 1, 1000), ct), ct);
         return TypedResults.Ok(list.Select(c => CredentialView.From(c, assertions.AssertionOf(c), null)).ToArray());
     }
 
@@ -182,7 +182,7 @@ internal static partial class AuthorityApi
             return Problems.InvalidSerial(error);
         }
 
-        return await FindOwnedAsync(parsed, user, store, ct) is { } found && (await ServedAsync([found], proofs, store, ct))[0] is var c
+        return await FindOwnedAsync(parsed, user, store, ct) is { } found && (await proofs.CompleteAndKeepAsync([found], ct))[0] is var c
             ? TypedResults.Ok(CredentialView.From(c, assertions.AssertionOf(c), ca.ChainPem))
             : NotOwned(parsed);
     }
@@ -219,7 +219,7 @@ internal static partial class AuthorityApi
             return Problems.Conflict($"Credential {parsed} was revoked by a concurrent request.");
         }
 
-        var served = (await ServedAsync([revoked], proofs, store, ct))[0];
+        var served = (await proofs.CompleteAndKeepAsync([revoked], ct))[0];
         return TypedResults.Ok(CredentialView.From(served, assertions.AssertionOf(served), null));
     }
 
@@ -236,19 +236,6 @@ internal static partial class AuthorityApi
         return File.Exists(path)
             ? TypedResults.File(KeyFiles.ReadPem(path, "X509 CRL")[0], "application/pkix-crl")
             : Problems.NotFound("No root CRL is installed (copy root.crl from the root ceremony into the CA directory).");
-    }
-
-    /// <summary>
-    /// The credentials as served: a bulk-imported one gets the proof of its identifier index here, where it is first
-    /// served, and keeps it in its row so the next read does not compute it again.
-    /// </summary>
-    private static async Task<IReadOnlyList<CredentialRecord>> ServedAsync(IReadOnlyList<CredentialRecord> list, IndexProofs proofs, CredentialStore store,
-        CancellationToken ct)
-    {
-        var served = list.Select(proofs.Complete).ToArray();
-        var computed = served.Where((c, i) => c.VrfProof is not null && list[i].VrfProof is null).Select(c => (c.Serial, c.VrfProof!)).ToList();
-        await store.SetProofsAsync(computed, ct);
-        return served;
     }
 
     /// <summary>A provider sees only its own credentials; someone else's answer exactly like an unknown serial.</summary>

@@ -23,7 +23,7 @@ internal static class AuthorityModule
 
         services.AddSingleton(sp => sp.GetRequiredService<ServiceKeys>().Ca);
         services.AddSingleton(sp => sp.GetRequiredService<ServiceKeys>().AssertionKeys);
-        services.AddSingleton(sp => new IndexProofs(sp.GetRequiredService<ServiceKeys>().VrfKeys));
+        services.AddSingleton(sp => new IndexProofs(sp.GetRequiredService<ServiceKeys>().VrfKeys, sp.GetRequiredService<CredentialStore>()));
         services.AddSingleton(sp => new MappingAssertionSigner(
             sp.GetRequiredService<IOptions<AuthorityOptions>>().Value.Issuer.TrimEnd('/'), sp.GetRequiredService<MappingAssertionKeyRing>()));
 

@@ -10,7 +10,7 @@ namespace Mimi.Discovery.Server.Authority;
 /// multiplication per row); the proof of an imported credential is computed here where it is first served, like its
 /// assertion. Proofs are deterministic (RFC 9381 with RFC 6979 nonces), so every replica computes the same bytes.
 /// </summary>
-internal sealed class IndexProofs(VrfKeyRing keys)
+internal sealed class IndexProofs(VrfKeyRing keys, CredentialStore store)
 {
     public VrfKeyRing Keys => keys;
 
@@ -22,6 +22,22 @@ internal sealed class IndexProofs(VrfKeyRing keys)
     /// <summary>The credential with its proof: as it is when it has one or is not indexed, else with the proof computed now.</summary>
     public CredentialRecord Complete(CredentialRecord credential) =>
         credential.IsIndexed && credential.VrfProof is null ? credential with { VrfProof = Prove(credential.VrfKeyId!, credential.Sii) } : credential;
+
+    /// <summary>
+    /// The credentials <see cref="Complete"/>d, keeping each proof computed now in its row, so the next read (a list, a
+    /// record rebuild) does not compute it again.
+    /// </summary>
+    public async Task<IReadOnlyList<CredentialRecord>> CompleteAndKeepAsync(IReadOnlyList<CredentialRecord> list, CancellationToken ct)
+    {
+        var completed = list.Select(Complete).ToArray();
+        var computed = completed.Where((c, i) => c.VrfProof is not null && list[i].VrfProof is null).Select(c => (c.Serial, c.VrfProof!)).ToList();
+        if (computed.Count > 0)
+        {
+            await store.SetProofsAsync(computed, ct);
+        }
+
+        return completed;
+    }
 
     /// <summary>The transparency claims of a credential's assertion (null before format 2); the credential must be <see cref="Complete"/>.</summary>
     public static AssertionTransparency? Claims(CredentialRecord c) => c.IsIndexed

@@ -10,7 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Oprf;
+using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Lookup.Private;
+using Mimi.Discovery.Storage;
 using Mimi.Discovery.Server.Tests.Fixtures;
 
 namespace Mimi.Discovery.Server.Tests.Lookup;
@@ -71,6 +73,23 @@ public sealed class PrivateLookupTests : IDisposable
 
         Assert.Equal("mimi://gate.test/u/imported", Assert.Single(answer.Results[0].Mappings).Ssi);
         Assert.Equal(1, client.Evaluations);
+    }
+
+    [Fact]
+    public async Task Record_rebuild_keeps_the_index_proof_of_an_imported_credential_in_its_row()
+    {
+        var (gate, _) = await _service.EnrolAsync("gate.test", trusted: true);
+        var row = $"{{\"sii\": \"tel:+15550006002\", \"ssi\": \"mimi://gate.test/u/kept\", \"publicKey\": \"{Convert.ToBase64String(_userKey.SubjectPublicKeyInfo)}\", \"tags\": []}}";
+        Assert.Equal(1, (await gate.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(row)))).Imported);
+        var credentials = _service.Services.GetRequiredService<CredentialStore>();
+        var serial = Assert.Single(await credentials.ListByProviderAsync("gate.test", 10, default)).Serial;
+        Assert.Null((await credentials.GetAsync(serial, default))!.VrfProof);
+
+        await RecordsAsync(_service);
+
+        var proof = (await credentials.GetAsync(serial, default))!.VrfProof;
+        Assert.NotNull(proof);
+        Assert.Equal(proof, _service.Services.GetRequiredService<IndexProofs>().Complete((await credentials.GetAsync(serial, default))! with { VrfProof = null }).VrfProof);
     }
 
     [Fact]

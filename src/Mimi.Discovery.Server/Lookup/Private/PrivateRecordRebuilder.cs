@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Oprf;
+using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Lookup.Private;
@@ -9,10 +10,11 @@ namespace Mimi.Discovery.Server.Lookup.Private;
 /// Rebuilds every record under the current key after a rotation (or when the key is new), in the background; then
 /// drops the records of retired keys and moves evaluations to the new key. Between rotations it adds, when an issuance
 /// asks and at least every <see cref="PrivateLookupOptions.CatchUpInterval"/>, the records of mappings that have none (new issuances, bulk imports, a
-/// record that could not be stored at issuance), after reading the key file again in case another replica rotated.
+/// record that could not be stored at issuance), after reading the key file again in case another replica rotated. A
+/// bulk-imported mapping's index proof, computed for its record, is kept in its row.
 /// </summary>
 internal sealed partial class PrivateRecordRebuilder(
-    PrivateLookupKeys keys, PrivateRecordBuilder builder, PrivateRecordStore store, IOptions<PrivateLookupOptions> options, TimeProvider time,
+    PrivateLookupKeys keys, PrivateRecordBuilder builder, IndexProofs proofs, PrivateRecordStore store, IOptions<PrivateLookupOptions> options, TimeProvider time,
     ILogger<PrivateRecordRebuilder> logger) : BackgroundService
 {
     private const int PageSize = 500;
@@ -88,7 +90,7 @@ internal sealed partial class PrivateRecordRebuilder(
                     break;
                 }
 
-                await store.UpsertAsync(page.Select(m => builder.Build(server, m)).ToArray(), ct);
+                await store.UpsertAsync((await proofs.CompleteAndKeepAsync(page, ct)).Select(m => builder.Build(server, m)).ToArray(), ct);
                 after = page[^1].LogIndex;
                 count += page.Count;
             }
@@ -129,13 +131,7 @@ internal sealed partial class PrivateRecordRebuilder(
                 break;
             }
 
-            var records = new PrivateRecord[page.Count];
-            for (var i = 0; i < page.Count; i++)
-            {
-                records[i] = builder.Build(server, page[i]);
-            }
-
-            await store.UpsertAsync(records, ct);
+            await store.UpsertAsync((await proofs.CompleteAndKeepAsync(page, ct)).Select(m => builder.Build(server, m)).ToArray(), ct);
             count += page.Count;
             after = page[^1].Serial;
         }
