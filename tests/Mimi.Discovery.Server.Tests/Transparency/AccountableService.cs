@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.Client;
@@ -19,9 +18,9 @@ internal sealed class AccountableService : IAsyncDisposable
 {
     public const string Origin = "localhost/test-log";
 
-    private readonly Process _witness;
+    private readonly ServiceProcess _witness;
 
-    private AccountableService(ServiceFactory service, int port, Process witness, string work, string logKey, string witnessKey)
+    private AccountableService(ServiceFactory service, int port, ServiceProcess witness, string work, string logKey, string witnessKey)
     {
         Service = service;
         Port = port;
@@ -69,36 +68,11 @@ internal sealed class AccountableService : IAsyncDisposable
         var logKey = await service.Anonymous().GetLogVerifierKeyAsync();
 
         // The witness starts after the log, as a real one would be configured: until then cosigning waits, issuance does not.
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = work };
-        foreach (var argument in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "mimi.dll"), "witness", "serve", "--key", $"{work}/witness.key", "--state", $"{work}/witness-state.json",
-                     "--log", $"{Origin}={logKey}", "--listen", $"http://127.0.0.1:{witnessPort}",
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var witness = Process.Start(start)!;
-        witness.OutputDataReceived += (_, _) => { };
-        witness.ErrorDataReceived += (_, _) => { };
-        witness.BeginOutputReadLine();
-        witness.BeginErrorReadLine();
-        var drill = new AccountableService(service, port, witness, work, logKey, witnessKey) { WitnessUrl = new Uri($"http://127.0.0.1:{witnessPort}/add-checkpoint") };
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{witnessPort}") };
-        await Loopback.WaitUntilAsync(async () =>
-        {
-            Assert.False(witness.HasExited, "mimi witness serve exited");
-            try
-            {
-                using var answer = await http.PostAsync("/add-checkpoint", new StringContent("not a request"));
-                return true;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(60), () => "the witness never answered");
+        var url = $"http://127.0.0.1:{witnessPort}";
+        var witness = ServiceProcess.StartCli(work,
+            ["witness", "serve", "--key", $"{work}/witness.key", "--state", $"{work}/witness-state.json", "--log", $"{Origin}={logKey}", "--listen", url], url);
+        var drill = new AccountableService(service, port, witness, work, logKey, witnessKey) { WitnessUrl = new Uri($"{url}/add-checkpoint") };
+        await witness.WaitUntilAnsweringAsync(new Uri(url), "/");
         return drill;
     }
 
@@ -185,13 +159,7 @@ internal sealed class AccountableService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_witness.HasExited)
-        {
-            _witness.Kill(entireProcessTree: true);
-            await _witness.WaitForExitAsync();
-        }
-
-        _witness.Dispose();
+        await _witness.DisposeAsync();
         await Service.DisposeAsync();
         Directory.Delete(Work, recursive: true);
     }
