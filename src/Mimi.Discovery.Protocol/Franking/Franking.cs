@@ -58,6 +58,30 @@ public static class Franking
     }
 
     /// <summary>
+    /// The <c>franking_tag</c> a PrivateMessage carries in the <c>frank_aad</c> item of its <c>authenticated_data</c>;
+    /// false for another wire format, no SafeAAD, no such item or a tag that is not 32 bytes. Never throws.
+    /// </summary>
+    public static bool TryGetFrankingTag(MlsMessage message, out ByteString frankingTag)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        frankingTag = default;
+        if (message.WireFormat != MlsWireFormat.PrivateMessage)
+        {
+            return false;
+        }
+
+        // MLSMessage header, then PrivateMessage: group_id<V>, epoch, content_type, authenticated_data<V>, ...
+        var r = new TlsReader(message.Encoded.Span);
+        return r.TryReadUInt16("version", out _)
+            && r.TryReadUInt16("wire_format", out _)
+            && r.TrySkipOpaque("group_id", TlsLengthPrefix.Varint)
+            && r.TryReadUInt64("epoch", out _)
+            && r.TryReadUInt8("content_type", out _)
+            && r.TryReadOpaque("authenticated_data", TlsLengthPrefix.Varint, out ReadOnlySpan<byte> aad)
+            && SafeAad.TryFindFrankingTag(aad, out frankingTag);
+    }
+
+    /// <summary>
     /// Whether <paramref name="frank"/>'s server frank is the one <paramref name="hubKey"/> gives for the tag and context
     /// (compared in constant time) — what only the hub can check.
     /// </summary>
