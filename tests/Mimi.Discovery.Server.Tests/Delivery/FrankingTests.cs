@@ -25,9 +25,10 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
 
         // Gus (at the follower) sends through beta → submitMessage → alpha's hub: the frank comes back with the answer.
         var (gusContent, gusMessage) = await FrankedAsync(gus, "hello from beta");
+        var franSeen = await LastSeqAsync(fran);
         var gusAnswer = Submitted(await gus.Client.SubmitMessageAsync(Room, gusMessage));
         Assert.NotNull(gusAnswer.Frank);
-        var atFran = Assert.Single(await InboxAsync(fran.Client, 1, await LastSeqAsync(fran)));
+        var atFran = Assert.Single(await InboxAsync(fran.Client, 1, franSeen));
         Assert.Equal(gusContent, (await fixture.Mls.ProcessAsync("fran", atFran.MessageBytes)).Plaintext);
 
         // A receiver checks the integrity signature with the franking key the hub publishes in its directory document.
@@ -41,9 +42,10 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
 
         // Fran (local to the hub) sends; Gus, at the follower, receives the message; beta reports it to the hub.
         var (franContent, franMessage) = await FrankedAsync(fran, "something abusive");
+        var gusSeen = await LastSeqAsync(gus);
         var franAnswer = Submitted(await fran.Client.SubmitMessageAsync(Room, franMessage));
         Assert.NotNull(franAnswer.Frank);
-        var atGus = Assert.Single(await InboxAsync(gus.Client, 1, await LastSeqAsync(gus)));
+        var atGus = Assert.Single(await InboxAsync(gus.Client, 1, gusSeen));
         Assert.Equal(franContent, (await fixture.Mls.ProcessAsync("gus", atGus.MessageBytes)).Plaintext);
         var real = new AbusiveMessage(ByteString.CopyFrom(franContent), franAnswer.Frank!, franAnswer.AcceptedTimestamp);
         Assert.Equal(201, (await ReportAsync(gus, fran, real)).Status);
