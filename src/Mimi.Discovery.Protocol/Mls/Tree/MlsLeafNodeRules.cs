@@ -130,22 +130,23 @@ public static class MlsLeafNodeRules
             }
         }
 
+        // Indexed rather than through tree.Leaves, which a changed tree lists afresh: this runs per proposal.
         var credential = (ushort)node.Credential.CredentialType;
-        foreach (var member in tree.Leaves)
+        for (var i = 0u; i < tree.LeafCount; i++)
         {
-            if (member.LeafIndex == leafIndex)
+            if (i == leafIndex || tree.LeafAt(i) is not { } member)
             {
                 continue;
             }
 
-            if (!KeyPackageValidator.Contains(member.Node.Capabilities.Credentials, credential))
+            if (!KeyPackageValidator.Contains(member.Capabilities.Credentials, credential))
             {
-                return $"The leaf node's credential type {node.Credential.CredentialType} is not supported by the member at leaf {member.LeafIndex}.";
+                return $"The leaf node's credential type {node.Credential.CredentialType} is not supported by the member at leaf {i}.";
             }
 
-            if (!KeyPackageValidator.Contains(capabilities.Credentials, (ushort)member.Node.Credential.CredentialType))
+            if (!KeyPackageValidator.Contains(capabilities.Credentials, (ushort)member.Credential.CredentialType))
             {
-                return $"The leaf node does not support credential type {member.Node.Credential.CredentialType} of the member at leaf {member.LeafIndex}.";
+                return $"The leaf node does not support credential type {member.Credential.CredentialType} of the member at leaf {i}.";
             }
         }
 
@@ -161,21 +162,21 @@ public static class MlsLeafNodeRules
             return $"The leaf node's encryption key is the one leaf {leafIndex} has now.";
         }
 
-        foreach (var member in tree.Leaves)
+        for (var i = 0u; i < tree.LeafCount; i++)
         {
-            if (member.LeafIndex == leafIndex)
+            if (i == leafIndex || tree.LeafAt(i) is not { } member)
             {
                 continue;
             }
 
-            if (member.Node.SignatureKey.Equals(node.SignatureKey))
+            if (member.SignatureKey.Equals(node.SignatureKey))
             {
-                return $"The leaf node's signature key is already used by the member at leaf {member.LeafIndex}.";
+                return $"The leaf node's signature key is already used by the member at leaf {i}.";
             }
 
-            if (member.Node.EncryptionKey.Equals(node.EncryptionKey))
+            if (member.EncryptionKey.Equals(node.EncryptionKey))
             {
-                return $"The leaf node's encryption key is already used by the member at leaf {member.LeafIndex}.";
+                return $"The leaf node's encryption key is already used by the member at leaf {i}.";
             }
         }
 

@@ -20,22 +20,39 @@ public sealed class MlsPublicTree
     private const byte LeafType = 1;
     private const byte ParentType = 2;
 
-    private readonly List<MlsLeafNode?> _leaves;
+    private const int ChunkNodes = 256;
+
+    // Chunks shared with clones until written (see CopyOnWriteChunks): a commit changes one path of a large tree.
+    private readonly CopyOnWriteChunks<MlsLeafNode?> _leaves;
 
     // The parent at odd node index x is _parents[x >> 1].
-    private readonly List<MlsParentNode?> _parents;
+    private readonly CopyOnWriteChunks<MlsParentNode?> _parents;
     private readonly Lock _hashLock = new();
     private HashAlgorithmName _hashName;
     private MlsCipherSuite _hashSuite;
     private int _hashSize;
-    private byte[] _hashes = [];
-    private bool[] _fresh = [];
+    private CopyOnWriteChunks<byte> _hashes = new(1, 0);
+    private CopyOnWriteChunks<bool> _fresh = new(1, 0);
     private IReadOnlyList<MlsTreeLeaf>? _members;
 
-    private MlsPublicTree(List<MlsLeafNode?> leaves, List<MlsParentNode?> parents)
+    private MlsPublicTree(CopyOnWriteChunks<MlsLeafNode?> leaves, CopyOnWriteChunks<MlsParentNode?> parents)
     {
         _leaves = leaves;
         _parents = parents;
+    }
+
+    private MlsPublicTree(List<MlsLeafNode?> leaves, List<MlsParentNode?> parents)
+        : this(new CopyOnWriteChunks<MlsLeafNode?>(ChunkNodes, leaves.Count), new CopyOnWriteChunks<MlsParentNode?>(ChunkNodes, parents.Count))
+    {
+        for (var i = 0; i < leaves.Count; i++)
+        {
+            _leaves.Set(i, leaves[i]);
+        }
+
+        for (var i = 0; i < parents.Count; i++)
+        {
+            _parents.Set(i, parents[i]);
+        }
     }
 
     /// <summary>The number of leaves, blank ones included: a power of two.</summary>
@@ -183,14 +200,14 @@ public sealed class MlsPublicTree
     /// <summary>A copy that changes independently of this tree, with the cached hashes.</summary>
     public MlsPublicTree Clone()
     {
-        var copy = new MlsPublicTree([.. _leaves], [.. _parents]) { _members = _members };
+        var copy = new MlsPublicTree(_leaves.Share(), _parents.Share()) { _members = _members };
         lock (_hashLock)
         {
             copy._hashName = _hashName;
             copy._hashSuite = _hashSuite;
             copy._hashSize = _hashSize;
-            copy._hashes = (byte[])_hashes.Clone();
-            copy._fresh = (bool[])_fresh.Clone();
+            copy._hashes = _hashes.Share();
+            copy._fresh = _fresh.Share();
         }
 
         return copy;
@@ -254,7 +271,7 @@ public sealed class MlsPublicTree
     /// </summary>
     public uint FirstBlankLeaf()
     {
-        var index = _leaves.IndexOf(null);
+        var index = IndexOfBlankLeaf();
         return index < 0 ? LeafCount : (uint)index;
     }
 
@@ -265,20 +282,20 @@ public sealed class MlsPublicTree
     public uint AddLeaf(MlsLeafNode leaf)
     {
         ArgumentNullException.ThrowIfNull(leaf);
-        var index = _leaves.IndexOf(null);
+        var index = IndexOfBlankLeaf();
         if (index < 0)
         {
             index = _leaves.Count;
             Extend();
         }
 
-        _leaves[index] = leaf;
+        _leaves.Set(index, leaf);
         var node = (uint)index * 2;
         foreach (var above in MlsTreeMath.DirectPath(node, LeafCount))
         {
             if (_parents[(int)(above >> 1)] is { } parent)
             {
-                _parents[(int)(above >> 1)] = parent with { UnmergedLeaves = new ValueArray<uint>(parent.UnmergedLeaves.Items.Add((uint)index)) };
+                _parents.Set((int)(above >> 1), parent with { UnmergedLeaves = new ValueArray<uint>(parent.UnmergedLeaves.Items.Add((uint)index)) });
             }
         }
 
@@ -294,7 +311,7 @@ public sealed class MlsPublicTree
     public void RemoveLeaf(uint leaf)
     {
         CheckOccupied(leaf);
-        _leaves[(int)leaf] = null;
+        _leaves.Set((int)leaf, null);
         BlankDirectPath(leaf * 2);
         Changed(leaf * 2);
         Truncate();
@@ -306,7 +323,7 @@ public sealed class MlsPublicTree
     {
         ArgumentNullException.ThrowIfNull(node);
         CheckOccupied(leaf);
-        _leaves[(int)leaf] = node;
+        _leaves.Set((int)leaf, node);
         BlankDirectPath(leaf * 2);
         Changed(leaf * 2);
     }
@@ -374,36 +391,49 @@ public sealed class MlsPublicTree
         lock (_hashLock)
         {
             UseSuite(suite);
+            parentHashes = PathParentHashes(filtered, i => path.Nodes[i].EncryptionKey);
+        }
 
-            // Top down: the highest node's parent hash is empty; each node's is the parent hash of the one above it,
-            // whose copath child is unchanged by the merge and has no unmerged leaves to leave out.
-            parentHashes = new byte[filtered.Count][];
-            var above = Array.Empty<byte>();
-            for (var i = filtered.Count - 1; i >= 0; i--)
-            {
-                parentHashes[i] = above;
-                var next = new byte[_hashSize];
-                ParentHashOf(path.Nodes[i].EncryptionKey.Span, above, NodeHash(filtered[i].Copath), next);
-                above = next;
-            }
-
-            if (!path.LeafNode.ParentHash.Span.SequenceEqual(above))
-            {
-                detail = "The UpdatePath's leaf node has a parent_hash other than the one computed from the path (RFC 9420 §7.9).";
-                return false;
-            }
+        if (!path.LeafNode.ParentHash.Span.SequenceEqual(parentHashes[^1]))
+        {
+            detail = "The UpdatePath's leaf node has a parent_hash other than the one computed from the path (RFC 9420 §7.9).";
+            return false;
         }
 
         BlankDirectPath(sender * 2);
         for (var i = 0; i < filtered.Count; i++)
         {
-            _parents[(int)(filtered[i].Node >> 1)] = new MlsParentNode(path.Nodes[i].EncryptionKey, ByteString.Wrap(parentHashes[i]), default);
+            _parents.Set((int)(filtered[i].Node >> 1), new MlsParentNode(path.Nodes[i].EncryptionKey, ByteString.Wrap(parentHashes[i]), default));
         }
 
-        _leaves[(int)sender] = path.LeafNode;
+        _leaves.Set((int)sender, path.LeafNode);
         Changed(sender * 2);
         detail = string.Empty;
         return true;
+    }
+
+    /// <summary>
+    /// The <c>parent_hash</c> a committer's new leaf node must carry (RFC 9420 §7.9) for an UpdatePath whose nodes have
+    /// <paramref name="pathKeys"/>, one per node of its filtered direct path, lowest first, on this tree (with the
+    /// commit's proposals applied). For building commits in tests and benchmarks; the tree does not change.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key count is not the length of the sender's filtered direct path.</exception>
+    /// <exception cref="NotSupportedException">The suite's hash is not known here.</exception>
+    public ByteString LeafParentHash(MlsCipherSuite suite, uint sender, IReadOnlyList<ByteString> pathKeys)
+    {
+        ArgumentNullException.ThrowIfNull(pathKeys);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sender, LeafCount);
+        var filtered = FilteredDirectPath(sender);
+        if (filtered.Count != pathKeys.Count)
+        {
+            throw new ArgumentException($"The committer's filtered direct path has {filtered.Count} nodes, not {pathKeys.Count}.", nameof(pathKeys));
+        }
+
+        lock (_hashLock)
+        {
+            UseSuite(suite);
+            return ByteString.Wrap(PathParentHashes(filtered, i => pathKeys[i])[^1]);
+        }
     }
 
     /// <summary>
@@ -427,6 +457,38 @@ public sealed class MlsPublicTree
         }
 
         return path;
+    }
+
+    // The parent hash of each node of a filtered direct path given its new keys, lowest first, then the leaf's. Top down:
+    // the highest node's parent hash is empty; each node's is the parent hash of the one above it, whose copath child is
+    // unchanged by the merge and has no unmerged leaves to leave out. Called under the hash lock.
+    private byte[][] PathParentHashes(List<(uint Node, uint Copath)> filtered, Func<int, ByteString> key)
+    {
+        var hashes = new byte[filtered.Count + 1][];
+        var above = Array.Empty<byte>();
+        for (var i = filtered.Count - 1; i >= 0; i--)
+        {
+            hashes[i] = above;
+            var next = new byte[_hashSize];
+            ParentHashOf(key(i).Span, above, NodeHash(filtered[i].Copath), next);
+            above = next;
+        }
+
+        hashes[^1] = above;
+        return hashes;
+    }
+
+    private int IndexOfBlankLeaf()
+    {
+        for (var i = 0; i < _leaves.Count; i++)
+        {
+            if (_leaves[i] is null)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private bool IsBlank(uint node) =>
@@ -505,22 +567,34 @@ public sealed class MlsPublicTree
         return ResolutionSize(MlsTreeMath.Left(node), excludedLeaves) + ResolutionSize(MlsTreeMath.Right(node), excludedLeaves);
     }
 
-    // RFC 9420 §12.4.2: none of the UpdatePath's public keys may already be in the tree.
+    // RFC 9420 §12.4.2: none of the UpdatePath's public keys may already be in the tree. This scans every node of the
+    // tree once per commit, so it compares 8-byte prefixes first and whole keys only when a prefix matches.
     private string? FindReusedPathKey(uint sender, MlsUpdatePath path)
     {
-        var keys = new HashSet<ByteString> { path.LeafNode.EncryptionKey };
-        foreach (var node in path.Nodes)
+        var keys = new ByteString[path.Nodes.Count + 1];
+        var prefixes = new ulong[keys.Length];
+        keys[0] = path.LeafNode.EncryptionKey;
+        for (var i = 0; i < path.Nodes.Count; i++)
         {
-            if (!keys.Add(node.EncryptionKey))
+            keys[i + 1] = path.Nodes[i].EncryptionKey;
+        }
+
+        for (var i = 0; i < keys.Length; i++)
+        {
+            prefixes[i] = Prefix(keys[i]);
+            for (var j = 0; j < i; j++)
             {
-                return "The UpdatePath carries one public key twice.";
+                if (keys[i].Equals(keys[j]))
+                {
+                    return "The UpdatePath carries one public key twice.";
+                }
             }
         }
 
         for (var i = 0; i < _leaves.Count; i++)
         {
             var leaf = _leaves[i];
-            if (leaf is not null && keys.Contains(leaf.EncryptionKey) && !(i == sender && leaf.Equals(path.LeafNode)))
+            if (leaf is not null && Reuses(leaf.EncryptionKey) && !(i == sender && leaf.Equals(path.LeafNode)))
             {
                 return $"A public key of the UpdatePath is already the encryption key of leaf {i}.";
             }
@@ -528,13 +602,40 @@ public sealed class MlsPublicTree
 
         for (var i = 0; i < _parents.Count; i++)
         {
-            if (_parents[i] is { } parent && keys.Contains(parent.EncryptionKey))
+            if (_parents[i] is { } parent && Reuses(parent.EncryptionKey))
             {
                 return $"A public key of the UpdatePath is already the key of parent node {(2 * i) + 1}.";
             }
         }
 
         return null;
+
+        bool Reuses(ByteString key)
+        {
+            var prefix = Prefix(key);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (prefixes[i] == prefix && keys[i].Equals(key))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        static ulong Prefix(ByteString key)
+        {
+            if (key.Length >= 8)
+            {
+                return BinaryPrimitives.ReadUInt64LittleEndian(key.Span);
+            }
+
+            Span<byte> first = stackalloc byte[8];
+            first.Clear();
+            key.Span.CopyTo(first);
+            return BinaryPrimitives.ReadUInt64LittleEndian(first);
+        }
     }
 
     private void BlankDirectPath(uint node)
@@ -543,22 +644,22 @@ public sealed class MlsPublicTree
         while (node != root)
         {
             node = MlsTreeMath.Parent(node, LeafCount);
-            _parents[(int)(node >> 1)] = null;
+            _parents.Set((int)(node >> 1), null);
         }
     }
 
     private void Extend()
     {
         var count = _leaves.Count;
-        _leaves.AddRange(Enumerable.Repeat<MlsLeafNode?>(null, count));
-        _parents.AddRange(Enumerable.Repeat<MlsParentNode?>(null, count));
+        _leaves.Resize(2 * count);
+        _parents.Resize((2 * count) - 1);
         lock (_hashLock)
         {
-            if (_hashSize > 0 && _fresh.Length < NodeCount)
+            if (_hashSize > 0)
             {
                 // The old tree is the new left subtree, at the same node indexes: its hashes stay valid.
-                Array.Resize(ref _fresh, (int)NodeCount);
-                Array.Resize(ref _hashes, (int)NodeCount * _hashSize);
+                _fresh.Resize((int)NodeCount);
+                _hashes.Resize((int)NodeCount * _hashSize);
             }
         }
     }
@@ -576,16 +677,16 @@ public sealed class MlsPublicTree
                 }
             }
 
-            var oldWidth = (int)NodeCount;
-            _leaves.RemoveRange(half, half);
-            _parents.RemoveRange(half - 1, half);
+            _leaves.Resize(half);
+            _parents.Resize(half - 1);
             lock (_hashLock)
             {
-                // The left subtree keeps its node indexes and hashes; what lay beyond it must be hashed again if the
-                // tree grows back.
+                // The left subtree keeps its node indexes and hashes; what lay beyond it is dropped, so it is hashed
+                // afresh if the tree grows back.
                 if (_hashSize > 0)
                 {
-                    Array.Clear(_fresh, (int)NodeCount, oldWidth - (int)NodeCount);
+                    _fresh.Resize((int)NodeCount);
+                    _hashes.Resize((int)NodeCount * _hashSize);
                 }
             }
         }
@@ -604,7 +705,7 @@ public sealed class MlsPublicTree
             var root = RootNode;
             while (true)
             {
-                _fresh[node] = false;
+                _fresh.Set((int)node, false);
                 if (node == root)
                 {
                     return;
@@ -630,32 +731,33 @@ public sealed class MlsPublicTree
         _hashName = name;
         _hashSuite = suite;
         _hashSize = name == HashAlgorithmName.SHA256 ? 32 : name == HashAlgorithmName.SHA384 ? 48 : 64;
-        _hashes = new byte[(int)NodeCount * _hashSize];
-        _fresh = new bool[NodeCount];
+        _hashes = new CopyOnWriteChunks<byte>(ChunkNodes / 2 * _hashSize, (int)NodeCount * _hashSize);
+        _fresh = new CopyOnWriteChunks<bool>(ChunkNodes, (int)NodeCount);
     }
 
     // The cached tree hash of a node, computed (with the children's) when stale. Called under the hash lock.
     private ReadOnlySpan<byte> NodeHash(uint node)
     {
-        var slot = _hashes.AsSpan((int)node * _hashSize, _hashSize);
-        if (_fresh[node])
+        var start = (int)node * _hashSize;
+        if (_fresh[(int)node])
         {
-            return slot;
+            return _hashes.Slice(start, _hashSize);
         }
 
         if (MlsTreeMath.IsLeaf(node))
         {
-            LeafHash(node / 2, _leaves[(int)(node / 2)], slot);
+            LeafHash(node / 2, _leaves[(int)(node / 2)], _hashes.WritableSlice(start, _hashSize));
         }
         else
         {
+            // Spans into shared chunks stay valid: a shared chunk is copied before a write, never written in place.
             var left = NodeHash(MlsTreeMath.Left(node));
             var right = NodeHash(MlsTreeMath.Right(node));
-            ParentNodeHash(_parents[(int)(node >> 1)], default, left, right, slot);
+            ParentNodeHash(_parents[(int)(node >> 1)], default, left, right, _hashes.WritableSlice(start, _hashSize));
         }
 
-        _fresh[node] = true;
-        return slot;
+        _fresh.Set((int)node, true);
+        return _hashes.Slice(start, _hashSize);
     }
 
     // The tree hash of a node with the leaves in 'excluded' blanked and left out of every unmerged list: the original
