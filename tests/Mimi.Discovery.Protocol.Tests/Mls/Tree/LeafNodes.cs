@@ -52,16 +52,7 @@ internal static class LeafNodes
             MlsSamples.Codes(w, spec.ExtensionCapabilities);
             MlsSamples.Codes(w, spec.ProposalCapabilities);
             MlsSamples.Codes(w, spec.CredentialCapabilities);
-            w.WriteUInt8((byte)spec.Source);
-            if (spec.Source == MlsLeafNodeSource.KeyPackage)
-            {
-                w.WriteUInt64(spec.NotBefore);
-                w.WriteUInt64(spec.NotAfter);
-            }
-            else if (spec.Source == MlsLeafNodeSource.Commit)
-            {
-                w.WriteOpaque(spec.ParentHash, TlsLengthPrefix.Varint);
-            }
+            MlsSamples.LeafNodeSource(w, spec.Source, spec.NotBefore, spec.NotAfter, spec.ParentHash);
 
             MlsSamples.Extensions(w, spec.Extensions);
         });
