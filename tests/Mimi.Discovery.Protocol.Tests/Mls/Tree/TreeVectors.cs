@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Mimi.Discovery.Protocol.Tls;
 
 namespace Mimi.Discovery.Protocol.Tests.Mls.Tree;
 
@@ -21,32 +20,23 @@ internal static class TreeVectors
 
     public static MlsCipherSuite Suite(JsonObject entry) => (MlsCipherSuite)(ushort)entry["cipher_suite"]!;
 
-    /// <summary>
-    /// Applies a bare Proposal (RFC 9420 §12.1) of type add, update or remove to the tree, as the sender's proposal.
-    /// </summary>
-    public static void Apply(MlsPublicTree tree, byte[] proposal, uint sender)
+    /// <summary>Applies a bare Proposal (RFC 9420 §12.1) of type add, update or remove to the tree, as the sender's proposal.</summary>
+    public static void Apply(MlsPublicTree tree, byte[] bytes, uint sender)
     {
-        var reader = new TlsReader(proposal);
-        Assert.True(reader.TryReadUInt16("proposal_type", out var type));
-        switch (type)
+        Assert.True(MlsProposal.TryDecode(bytes, out var proposal, out var error), error.Message);
+        switch (proposal.Type)
         {
-            case 1:
-                Assert.True(reader.TryReadStruct<MlsKeyPackage>("add", MlsKeyPackage.TryRead, out var keyPackage), reader.Error.Message);
-                Assert.True(reader.TryFinish("proposal"), reader.Error.Message);
-                tree.AddLeaf(keyPackage.LeafNode);
+            case MlsProposalType.Add:
+                tree.AddLeaf(proposal.Add!.LeafNode);
                 break;
-            case 2:
-                Assert.True(reader.TryReadStruct<MlsLeafNode>("update", MlsLeafNode.TryRead, out var leaf), reader.Error.Message);
-                Assert.True(reader.TryFinish("proposal"), reader.Error.Message);
-                tree.UpdateLeaf(sender, leaf);
+            case MlsProposalType.Update:
+                tree.UpdateLeaf(sender, proposal.Update!);
                 break;
-            case 3:
-                Assert.True(reader.TryReadUInt32("removed", out var removed));
-                Assert.True(reader.TryFinish("proposal"), reader.Error.Message);
-                tree.RemoveLeaf(removed);
+            case MlsProposalType.Remove:
+                tree.RemoveLeaf(proposal.Removed!.Value);
                 break;
             default:
-                Assert.Fail($"proposal type {type} is not a tree operation");
+                Assert.Fail($"proposal type {proposal.Type} is not a tree operation");
                 break;
         }
     }
