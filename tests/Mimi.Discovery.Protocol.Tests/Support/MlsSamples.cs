@@ -38,22 +38,25 @@ internal static class MlsSamples
         Codes(w, [.. grease]);
         Codes(w, [.. grease]);
         Codes(w, [1, .. grease]);
-        w.WriteUInt8((byte)source);
-        switch (source)
-        {
-            case MlsLeafNodeSource.KeyPackage:
-                w.WriteUInt64(1_700_000_000);
-                w.WriteUInt64(1_900_000_000);
-                break;
-            case MlsLeafNodeSource.Commit:
-                w.WriteOpaque(new byte[32], TlsLengthPrefix.Varint);
-                break;
-            default:
-                break;
-        }
+        LeafNodeSource(w, source, 1_700_000_000, 1_900_000_000, new byte[32]);
 
         Extensions(w, grease);
         w.WriteOpaque(signature, TlsLengthPrefix.Varint);
+    }
+
+    /// <summary>A LeafNode's source and what it carries: the lifetime of a KeyPackage leaf, the parent hash of a Commit leaf.</summary>
+    public static void LeafNodeSource(TlsWriter w, MlsLeafNodeSource source, ulong notBefore, ulong notAfter, byte[] parentHash)
+    {
+        w.WriteUInt8((byte)source);
+        if (source == MlsLeafNodeSource.KeyPackage)
+        {
+            w.WriteUInt64(notBefore);
+            w.WriteUInt64(notAfter);
+        }
+        else if (source == MlsLeafNodeSource.Commit)
+        {
+            w.WriteOpaque(parentHash, TlsLengthPrefix.Varint);
+        }
     }
 
     public static void Extensions(TlsWriter w, ushort[] types)

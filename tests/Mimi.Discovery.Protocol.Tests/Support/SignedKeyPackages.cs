@@ -43,16 +43,7 @@ internal static class SignedKeyPackages
             MlsSamples.Codes(w, spec.Extensions);
             MlsSamples.Codes(w, []);
             MlsSamples.Codes(w, spec.Credentials);
-            w.WriteUInt8((byte)spec.Source);
-            if (spec.Source == MlsLeafNodeSource.KeyPackage)
-            {
-                w.WriteUInt64(spec.NotBefore);
-                w.WriteUInt64(spec.NotAfter);
-            }
-            else if (spec.Source == MlsLeafNodeSource.Commit)
-            {
-                w.WriteOpaque(new byte[32], TlsLengthPrefix.Varint);
-            }
+            MlsSamples.LeafNodeSource(w, spec.Source, spec.NotBefore, spec.NotAfter, new byte[32]);
 
             MlsSamples.Extensions(w, spec.LeafExtensions);
         });
