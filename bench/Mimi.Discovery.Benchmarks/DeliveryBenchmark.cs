@@ -47,8 +47,10 @@ internal static class DeliveryBenchmark
             return;
         }
 
-        await using var network = await BenchNetwork.StartAsync(postgres);
         await using var mls = await MlsPeer.StartAsync(mlsDirectory);
+        await HubVerificationBenchmark.RunAsync(mls, duration);
+
+        await using var network = await BenchNetwork.StartAsync(postgres);
         var room = await network.BuildRoomAsync(mls);
 
         await using var bare = await BareEndpoint.StartAsync();
