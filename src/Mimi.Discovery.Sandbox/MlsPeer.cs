@@ -216,11 +216,14 @@ public sealed class MlsPeer : IAsyncDisposable
         return new MlsPeerKeyPackage(Bytes(r, "keyPackage"), Bytes(r, "keyPackageRef"));
     }
 
-    /// <summary><c>createGroup</c>: the client creates group <paramref name="groupId"/> (epoch 0) with itself as the only member.</summary>
-    public async Task<ulong> CreateGroupAsync(string name, string groupId)
+    /// <summary>
+    /// <c>createGroup</c>: the client creates group <paramref name="groupId"/> (epoch 0) with itself as the only member.
+    /// Returns the epoch-0 GroupInfo and ratchet tree with it.
+    /// </summary>
+    public async Task<MlsPeerGroup> CreateGroupAsync(string name, string groupId)
     {
         var r = await CallAsync("createGroup", new() { ["name"] = name, ["groupId"] = groupId });
-        return r.GetProperty("epoch").GetUInt64();
+        return new MlsPeerGroup(r.GetProperty("groupId").GetString()!, r.GetProperty("epoch").GetUInt64(), Bytes(r, "groupInfo"), Bytes(r, "ratchetTree"));
     }
 
     /// <summary>
@@ -249,7 +252,7 @@ public sealed class MlsPeer : IAsyncDisposable
     }
 
     private static MlsPeerCommit Committed(JsonElement r) =>
-        new(Bytes(r, "commit"), [], Bytes(r, "groupInfo"), Bytes(r, "ratchetTree"), r.GetProperty("epoch").GetUInt64());
+        new(Bytes(r, "commit"), r.TryGetProperty("welcome", out _) ? Bytes(r, "welcome") : [], Bytes(r, "groupInfo"), Bytes(r, "ratchetTree"), r.GetProperty("epoch").GetUInt64());
 
     /// <summary><c>addMember</c> with one KeyPackage.</summary>
     public Task<MlsPeerCommit> AddMemberAsync(string name, string groupId, byte[] keyPackage, bool privateCommit = false, bool ratchetTreeInWelcome = false) =>
@@ -271,10 +274,19 @@ public sealed class MlsPeer : IAsyncDisposable
         return (r.GetProperty("groupId").GetString()!, r.GetProperty("epoch").GetUInt64());
     }
 
-    /// <summary><c>encrypt</c>: an application message (MLSMessage, PrivateMessage) from the client to the group.</summary>
-    public async Task<byte[]> EncryptAsync(string name, string groupId, byte[] plaintext)
+    /// <summary>
+    /// <c>encrypt</c>: an application message (MLSMessage, PrivateMessage) from the client to the group, with
+    /// <paramref name="authenticatedData"/> as its authenticated_data (empty when null).
+    /// </summary>
+    public async Task<byte[]> EncryptAsync(string name, string groupId, byte[] plaintext, byte[]? authenticatedData = null)
     {
-        var r = await CallAsync("encrypt", new() { ["name"] = name, ["groupId"] = groupId, ["plaintext"] = Convert.ToBase64String(plaintext) });
+        var arguments = new JsonObject { ["name"] = name, ["groupId"] = groupId, ["plaintext"] = Convert.ToBase64String(plaintext) };
+        if (authenticatedData is not null)
+        {
+            arguments["authenticatedData"] = Convert.ToBase64String(authenticatedData);
+        }
+
+        var r = await CallAsync("encrypt", arguments);
         return Bytes(r, "message");
     }
 
@@ -308,6 +320,71 @@ public sealed class MlsPeer : IAsyncDisposable
         var r = await CallAsync("removeMember", new() { ["name"] = name, ["groupId"] = groupId, ["identity"] = identity });
         return Committed(r);
     }
+
+    /// <summary>
+    /// <c>groupState</c>: the client's view of the group — epoch, tree hash, transcript hashes, members by leaf index
+    /// and its own leaf index.
+    /// </summary>
+    public async Task<MlsPeerGroupState> GroupStateAsync(string name, string groupId)
+    {
+        var r = await CallAsync("groupState", new() { ["name"] = name, ["groupId"] = groupId });
+        return new MlsPeerGroupState(
+            r.GetProperty("epoch").GetUInt64(),
+            Bytes(r, "treeHash"),
+            Bytes(r, "confirmedTranscriptHash"),
+            Bytes(r, "interimTranscriptHash"),
+            [.. r.GetProperty("members").EnumerateArray().Select(e => e.GetString()!)],
+            [.. r.GetProperty("leafIndices").EnumerateArray().Select(e => e.GetUInt32())],
+            r.GetProperty("leafIndex").GetUInt32());
+    }
+
+    /// <summary>
+    /// <c>update</c>: the client commits (PublicMessage) an empty proposal list, so the commit carries an UpdatePath
+    /// that refreshes its leaf and direct path. Proposals pending at the client are left out of it.
+    /// </summary>
+    public async Task<MlsPeerCommit> UpdateAsync(string name, string groupId) =>
+        Committed(await CallAsync("update", new() { ["name"] = name, ["groupId"] = groupId }));
+
+    /// <summary>
+    /// <c>propose</c>: a standalone proposal (PublicMessage) from the client, which keeps it pending as if received:
+    /// <see cref="MlsPeerProposalKind.Add"/> needs <paramref name="keyPackage"/> (MLSMessage),
+    /// <see cref="MlsPeerProposalKind.Remove"/> the member's credential <paramref name="identity"/>, and
+    /// <see cref="MlsPeerProposalKind.Update"/> nothing (a fresh leaf key the client uses once another member commits it).
+    /// </summary>
+    public async Task<MlsPeerProposal> ProposeAsync(string name, string groupId, MlsPeerProposalKind kind, byte[]? keyPackage = null, string? identity = null)
+    {
+        var arguments = new JsonObject
+        {
+            ["name"] = name,
+            ["groupId"] = groupId,
+            ["kind"] = kind switch
+            {
+                MlsPeerProposalKind.Add => "add",
+                MlsPeerProposalKind.Remove => "remove",
+                MlsPeerProposalKind.Update => "update",
+                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a proposal kind."),
+            },
+        };
+        if (keyPackage is not null)
+        {
+            arguments["keyPackage"] = Convert.ToBase64String(keyPackage);
+        }
+
+        if (identity is not null)
+        {
+            arguments["identity"] = identity;
+        }
+
+        var r = await CallAsync("propose", arguments);
+        return new MlsPeerProposal(Bytes(r, "message"), Bytes(r, "proposalRef"));
+    }
+
+    /// <summary>
+    /// <c>commitPending</c>: the client commits (PublicMessage), by reference, every proposal it has sent or received in
+    /// the epoch (its own Update proposals excepted). The Welcome is empty unless the proposals add members.
+    /// </summary>
+    public async Task<MlsPeerCommit> CommitPendingAsync(string name, string groupId) =>
+        Committed(await CallAsync("commitPending", new() { ["name"] = name, ["groupId"] = groupId }));
 
     /// <summary><c>signWithLabel</c>: RFC 9420 SignWithLabel with the client's signature key (<paramref name="label"/> without "MLS 1.0 ").</summary>
     public async Task<byte[]> SignWithLabelAsync(string name, string label, byte[] content)

@@ -12,7 +12,8 @@
 //                 keyPackage: MLSMessage (mls_key_package). notBefore/notAfter in Unix seconds (default now - 60 s
 //                 and now + 7 days). lastResort adds the last_resort KeyPackage extension (0x000A) and lists it in
 //                 the leaf's capabilities. The private keys stay here so the client can join later.
-//   createGroup   { name, groupId }                           -> { groupId, epoch }
+//   createGroup   { name, groupId }                           -> { groupId, epoch, groupInfo, ratchetTree }
+//                 groupInfo: the epoch-0 GroupInfo (MLSMessage, with external_pub); ratchetTree: the TLS-encoded tree.
 //   addMember     { name, groupId, keyPackage | keyPackages, privateCommit?, ratchetTreeInWelcome? }
 //                 -> { commit, welcome, groupInfo, ratchetTree, epoch }
 //                 The adder merges its own commit at once (epoch is the new one). commit: MLSMessage, a
@@ -20,7 +21,8 @@
 //                 ratchet_tree extension data (optional<Node> list) of the new epoch.
 //   join          { name, welcome, ratchetTree? }             -> { groupId, epoch }
 //                 Without ratchetTree the Welcome's GroupInfo must carry the ratchet_tree extension.
-//   encrypt       { name, groupId, plaintext }                -> { message }   (MLSMessage, PrivateMessage)
+//   encrypt       { name, groupId, plaintext, authenticatedData? } -> { message }   (MLSMessage, PrivateMessage)
+//                 authenticatedData: base64, the PrivateMessage's authenticated_data (default empty).
 //   process       { name, message, groupId? }                 -> { kind, epoch, plaintext? }
 //                 kind: "application" (with plaintext), "commit" or "proposal". groupId defaults to the message's.
 //   epoch         { name, groupId }                           -> { epoch }
@@ -37,6 +39,23 @@
 //                 Joins by external commit (a PublicMessage from a new_member_commit sender) from a GroupInfo
 //                 MLSMessage carrying external_pub and the TLS-encoded ratchet tree; the client is in the group at
 //                 once (epoch is the new one).
+//   groupState    { name, groupId }
+//                 -> { epoch, treeHash, confirmedTranscriptHash, interimTranscriptHash, members, leafIndices, leafIndex }
+//                 The client's view: hashes in base64 (treeHash is the group context's, which ts-mls sets to the
+//                 root tree hash of the current tree); members: UTF-8 credential identities by leaf index, blanks
+//                 skipped, with their leafIndices alongside; leafIndex: the client's own leaf.
+//   update        { name, groupId }                           -> { commit, groupInfo, ratchetTree, epoch }
+//                 A self-update: a PublicMessage commit with an empty proposal list and so an UpdatePath. Proposals
+//                 pending at the client are left out (they lapse at the new epoch).
+//   propose       { name, groupId, kind, keyPackage?, identity? } -> { message, proposalRef }
+//                 A standalone proposal as a PublicMessage (MLSMessage); the client keeps it pending like one it
+//                 received. kind: "add" (keyPackage: MLSMessage), "remove" (identity: the member's credential
+//                 identity) or "update" (a fresh leaf HPKE key; the private key is used once a commit covers it).
+//                 proposalRef: base64 ProposalRef (RFC 9420 §5.2) as ts-mls computes it.
+//   commitPending { name, groupId }                           -> { commit, groupInfo, ratchetTree, epoch, welcome? }
+//                 A PublicMessage commit covering, by reference, every proposal the client has sent or received in
+//                 this epoch (its own Update proposals excepted, which a committer may not commit). welcome: when
+//                 the proposals add members.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import {
@@ -44,6 +63,7 @@ import {
     createCommit,
     createGroup,
     createGroupInfoWithExternalPub,
+    createProposal,
     joinGroupExternal,
     decodeMlsMessage,
     defaultCapabilities,
@@ -61,6 +81,9 @@ import { decryptWithLabel } from 'ts-mls/crypto/hpke.js';
 import { signWithLabel } from 'ts-mls/crypto/signature.js';
 import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
 import { getGroupMembers } from 'ts-mls/clientState.js';
+import { makeProposalRef } from 'ts-mls/authenticatedContent.js';
+import { signLeafNodeCommit } from 'ts-mls/leafNode.js';
+import { createInterimHash } from 'ts-mls/transcriptHash.js';
 import { decodeRatchetTree, encodeRatchetTree } from 'ts-mls/ratchetTree.js';
 
 const LAST_RESORT = 0x000a;
@@ -106,14 +129,50 @@ function decodeTree(value, field) {
 async function committed(owner, newState, commit) {
     const groupId = fromUtf8.decode(newState.groupContext.groupId);
     owner.groups.set(groupId, newState);
-    const groupInfo = await createGroupInfoWithExternalPub(newState, [], owner.impl);
+    owner.pendingUpdates.delete(groupId);
+    return { commit: b64(encodeMlsMessage(commit)), ...(await published(owner, newState)) };
+}
+
+// What a member publishes for the current epoch: a GroupInfo with external_pub and the ratchet tree.
+async function published(owner, state) {
+    const groupInfo = await createGroupInfoWithExternalPub(state, [], owner.impl);
     return {
-        commit: b64(encodeMlsMessage(commit)),
         groupInfo: encode({ wireformat: 'mls_group_info', groupInfo }),
-        ratchetTree: b64(encodeRatchetTree(newState.ratchetTree)),
-        groupId,
-        epoch: Number(newState.groupContext.epoch),
+        ratchetTree: b64(encodeRatchetTree(state.ratchetTree)),
+        groupId: fromUtf8.decode(state.groupContext.groupId),
+        epoch: Number(state.groupContext.epoch),
     };
+}
+
+function leafOf(state, identity, groupId) {
+    const wanted = text(identity, 'identity');
+    // Leaf i sits at node 2i of the array representation.
+    const node = state.ratchetTree.findIndex((n, i) => i % 2 === 0 && n?.nodeType === 'leaf'
+        && fromUtf8.decode(n.leaf.credential.identity) === wanted);
+    if (node < 0) {
+        throw new Error(`no member '${wanted}' in group '${groupId}'`);
+    }
+
+    return node / 2;
+}
+
+// An Update proposal's leaf: the client's own leaf with a fresh HPKE key, re-signed over the group id and leaf index.
+async function updatedLeaf(owner, state) {
+    const leafIndex = state.privatePath.leafIndex;
+    const current = state.ratchetTree[leafIndex * 2].leaf;
+    const keys = await owner.impl.hpke.generateKeyPair();
+    const signed = await signLeafNodeCommit({
+        hpkePublicKey: await owner.impl.hpke.exportPublicKey(keys.publicKey),
+        signaturePublicKey: current.signaturePublicKey,
+        credential: current.credential,
+        capabilities: current.capabilities,
+        leafNodeSource: 'update',
+        extensions: current.extensions,
+        groupId: state.groupContext.groupId,
+        leafIndex,
+    }, state.signaturePrivateKey, owner.impl.signature);
+    const { groupId: _, leafIndex: __, ...leafNode } = signed;
+    return { leafNode, privateKey: await owner.impl.hpke.exportPrivateKey(keys.privateKey) };
 }
 
 function group(owner, groupId) {
@@ -190,6 +249,8 @@ const operations = {
             signatureKeys,
             keyPackages: [],
             groups: new Map(),
+            // groupId -> { ref (base64), privateKey }: the client's own Update proposal awaiting a commit.
+            pendingUpdates: new Map(),
         });
         return { name, cipherSuite, signatureKey: b64(signatureKeys.publicKey) };
     },
@@ -212,7 +273,7 @@ const operations = {
         const own = await newKeyPackage(owner);
         const state = await createGroup(utf8.encode(groupId), own.publicPackage, own.privatePackage, [], owner.impl);
         owner.groups.set(groupId, state);
-        return { groupId, epoch: Number(state.groupContext.epoch) };
+        return published(owner, state);
     },
 
     addMember: async ({ name, groupId, keyPackage, keyPackages, privateCommit, ratchetTreeInWelcome }) => {
@@ -259,9 +320,10 @@ const operations = {
         return { groupId, epoch: Number(state.groupContext.epoch) };
     },
 
-    encrypt: async ({ name, groupId, plaintext }) => {
+    encrypt: async ({ name, groupId, plaintext, authenticatedData }) => {
         const owner = client(name);
-        const result = await createApplicationMessage(group(owner, groupId), bytes(plaintext, 'plaintext'), owner.impl);
+        const aad = authenticatedData === undefined || authenticatedData === null ? undefined : bytes(authenticatedData, 'authenticatedData');
+        const result = await createApplicationMessage(group(owner, groupId), bytes(plaintext, 'plaintext'), owner.impl, aad);
         owner.groups.set(groupId, result.newState);
         return { message: encode({ wireformat: 'mls_private_message', privateMessage: result.privateMessage }) };
     },
@@ -286,7 +348,15 @@ const operations = {
         }
 
         const id = groupId ?? fromUtf8.decode(messageGroup);
-        const state = group(owner, id);
+        let state = group(owner, id);
+        const pending = owner.pendingUpdates.get(id);
+        if (pending && contentType === 'commit' && decoded.wireformat === 'mls_public_message'
+            && decoded.publicMessage.content.commit.proposals.some((p) => p.proposalOrRefType === 'reference' && b64(p.reference) === pending.ref)) {
+            // The commit applies this client's Update: its new leaf key decrypts the path secret, so ts-mls must hold it.
+            const leafNode = state.privatePath.leafIndex * 2;
+            state = { ...state, privatePath: { ...state.privatePath, privateKeys: { ...state.privatePath.privateKeys, [leafNode]: pending.privateKey } } };
+        }
+
         if (decoded.wireformat === 'mls_private_message') {
             result = await processPrivateMessage(state, decoded.privateMessage, emptyPskIndex, owner.impl);
         } else {
@@ -294,6 +364,10 @@ const operations = {
         }
 
         owner.groups.set(id, result.newState);
+        if (result.newState.groupContext.epoch !== state.groupContext.epoch) {
+            owner.pendingUpdates.delete(id);
+        }
+
         const epoch = Number(result.newState.groupContext.epoch);
         if (result.kind === 'applicationMessage') {
             return { kind: 'application', epoch, plaintext: b64(result.message) };
@@ -316,19 +390,83 @@ const operations = {
     removeMember: async ({ name, groupId, identity }) => {
         const owner = client(name);
         const state = group(owner, groupId);
-        const wanted = text(identity, 'identity');
-        // Leaf i sits at node 2i of the array representation.
-        const node = state.ratchetTree.findIndex((n, i) => i % 2 === 0 && n?.nodeType === 'leaf'
-            && fromUtf8.decode(n.leaf.credential.identity) === wanted);
-        if (node < 0) {
-            throw new Error(`no member '${wanted}' in group '${groupId}'`);
-        }
-
         const result = await createCommit(
             { state, cipherSuite: owner.impl },
-            { extraProposals: [{ proposalType: 'remove', remove: { removed: node / 2 } }], wireAsPublicMessage: true },
+            { extraProposals: [{ proposalType: 'remove', remove: { removed: leafOf(state, identity, groupId) } }], wireAsPublicMessage: true },
         );
         return committed(owner, result.newState, result.commit);
+    },
+
+    groupState: async ({ name, groupId }) => {
+        const owner = client(name);
+        const state = group(owner, groupId);
+        const context = state.groupContext;
+        const leaves = state.ratchetTree.flatMap((n, i) => (i % 2 === 0 && n?.nodeType === 'leaf' ? [[i / 2, n.leaf]] : []));
+        return {
+            epoch: Number(context.epoch),
+            treeHash: b64(context.treeHash),
+            confirmedTranscriptHash: b64(context.confirmedTranscriptHash),
+            interimTranscriptHash: b64(await createInterimHash(context.confirmedTranscriptHash, state.confirmationTag, owner.impl.hash)),
+            members: leaves.map(([, leaf]) => fromUtf8.decode(leaf.credential.identity)),
+            leafIndices: leaves.map(([index]) => index),
+            leafIndex: state.privatePath.leafIndex,
+        };
+    },
+
+    update: async ({ name, groupId }) => {
+        const owner = client(name);
+        // No proposals at all, so RFC 9420 §12.4 requires the path: pending proposals are set aside for this commit.
+        const state = { ...group(owner, groupId), unappliedProposals: {} };
+        const result = await createCommit({ state, cipherSuite: owner.impl }, { wireAsPublicMessage: true });
+        return committed(owner, result.newState, result.commit);
+    },
+
+    propose: async ({ name, groupId, kind, keyPackage, identity }) => {
+        const owner = client(name);
+        const state = group(owner, groupId);
+        let proposal;
+        let update;
+        switch (kind) {
+            case 'add':
+                proposal = { proposalType: 'add', add: { keyPackage: decode(keyPackage, 'keyPackage', 'mls_key_package').keyPackage } };
+                break;
+            case 'remove':
+                proposal = { proposalType: 'remove', remove: { removed: leafOf(state, identity, groupId) } };
+                break;
+            case 'update':
+                update = await updatedLeaf(owner, state);
+                proposal = { proposalType: 'update', update: { leafNode: update.leafNode } };
+                break;
+            default:
+                throw new Error(`'kind' must be add, remove or update, not '${kind}'`);
+        }
+
+        const result = await createProposal(state, true, proposal, owner.impl);
+        const content = result.message.publicMessage;
+        const ref = b64(await makeProposalRef({ wireformat: 'mls_public_message', content: content.content, auth: content.auth }, owner.impl.hash));
+        owner.groups.set(groupId, result.newState);
+        if (update) {
+            owner.pendingUpdates.set(groupId, { ref, privateKey: update.privateKey });
+        }
+
+        return { message: b64(encodeMlsMessage(result.message)), proposalRef: ref };
+    },
+
+    commitPending: async ({ name, groupId }) => {
+        const owner = client(name);
+        const current = group(owner, groupId);
+        const own = current.privatePath.leafIndex;
+        const unappliedProposals = Object.fromEntries(Object.entries(current.unappliedProposals)
+            .filter(([, p]) => !(p.proposal.proposalType === 'update' && p.senderLeafIndex === own)));
+        if (Object.keys(unappliedProposals).length === 0) {
+            throw new Error(`client '${name}' has no pending proposals to commit in '${groupId}'`);
+        }
+
+        const result = await createCommit({ state: { ...current, unappliedProposals }, cipherSuite: owner.impl }, { wireAsPublicMessage: true });
+        return {
+            ...(await committed(owner, result.newState, result.commit)),
+            ...(result.welcome ? { welcome: encode({ wireformat: 'mls_welcome', welcome: result.welcome }) } : {}),
+        };
     },
 
     signWithLabel: async ({ name, label, content }) => {
