@@ -4,10 +4,10 @@ using Mimi.Discovery.Protocol.Tls;
 namespace Mimi.Discovery.Protocol;
 
 /// <summary>
-/// An MLSMessage (RFC 9420 §6), carried as its exact encoding. Decoding walks the outer framing so the message
-/// can sit inside a MIMI structure, and exposes what a delivery service routes on: the wire format, the group,
-/// epoch and content type of a framed message, and the Welcome, GroupInfo or KeyPackage it carries. Nothing is
-/// decrypted or verified. Equality is by encoding.
+/// An MLSMessage (RFC 9420 §6), carried as its exact encoding. Decoding exposes what a delivery service routes on (the
+/// wire format, the group, epoch and content type of a framed message), a PublicMessage fully decoded (its proposal
+/// or commit, for a server to check), and the Welcome, GroupInfo or KeyPackage it carries. Nothing is decrypted or
+/// verified here. Equality is by encoding.
 /// </summary>
 public sealed class MlsMessage : IEquatable<MlsMessage>
 {
@@ -41,6 +41,9 @@ public sealed class MlsMessage : IEquatable<MlsMessage>
     /// signature key and credential).
     /// </summary>
     public MlsLeafNode? CommitPathLeaf { get; private init; }
+
+    /// <summary>The decoded PublicMessage of a public message (wire format mls_public_message); null for other wire formats.</summary>
+    public MlsPublicMessage? PublicMessage { get; private init; }
 
     /// <summary>The Welcome of a welcome message.</summary>
     public MlsWelcome? Welcome { get; private init; }
@@ -166,57 +169,24 @@ public sealed class MlsMessage : IEquatable<MlsMessage>
     private static bool TryReadPublic(ref TlsReader r, int start, [MaybeNullWhen(false)] out MlsMessage value)
     {
         value = null;
-        if (!r.TryReadOpaque("public_message.content.group_id", TlsLengthPrefix.Varint, out ByteString groupId)
-            || !r.TryReadUInt64("public_message.content.epoch", out var epoch)
-            || !MlsFraming.TryReadSender(ref r, out var senderType, out var senderIndex)
-            || !r.TrySkipOpaque("public_message.content.authenticated_data", TlsLengthPrefix.Varint)
-            || !r.TryReadEnum8("public_message.content.content_type", out MlsContentType contentType))
+        if (!r.TryReadStruct<MlsPublicMessage>("public_message", MlsPublicMessage.TryRead, out var message))
         {
             return false;
         }
 
-        MlsLeafNode? pathLeaf = null;
-        var framed = contentType switch
-        {
-            MlsContentType.Application => r.TrySkipOpaque("application_data", TlsLengthPrefix.Varint),
-            MlsContentType.Proposal => MlsFraming.TrySkipProposal(ref r),
-            _ => MlsFraming.TryReadCommit(ref r, out pathLeaf),
-        };
-        if (!framed)
-        {
-            r.PrefixError(contentType switch
-            {
-                MlsContentType.Application => "public_message.content",
-                MlsContentType.Proposal => "public_message.content.proposal",
-                _ => "public_message.content.commit",
-            });
-            return false;
-        }
-
-        if (!r.TrySkipOpaque("public_message.auth.signature", TlsLengthPrefix.Varint)
-            || (contentType == MlsContentType.Commit && !r.TrySkipOpaque("public_message.auth.confirmation_tag", TlsLengthPrefix.Varint)))
-        {
-            return false;
-        }
-
-        // AuthenticatedContent = wire_format || content || auth: everything after the version so far.
-        var authenticated = ByteString.CopyFrom(r.Consumed(start + 2));
-        if (senderType == MlsSenderType.Member && !r.TrySkipOpaque("public_message.membership_tag", TlsLengthPrefix.Varint))
-        {
-            return false;
-        }
-
+        var content = message.Content;
         value = new MlsMessage
         {
             Encoded = ByteString.CopyFrom(r.Consumed(start)),
             WireFormat = MlsWireFormat.PublicMessage,
-            GroupId = groupId,
-            Epoch = epoch,
-            ContentType = contentType,
-            SenderType = senderType,
-            SenderIndex = senderType is MlsSenderType.Member or MlsSenderType.External ? senderIndex : null,
-            CommitPathLeaf = pathLeaf,
-            AuthenticatedContent = authenticated,
+            PublicMessage = message,
+            GroupId = content.GroupId,
+            Epoch = content.Epoch,
+            ContentType = content.ContentType,
+            SenderType = content.Sender.Type,
+            SenderIndex = content.Sender.HasIndex ? content.Sender.Index : null,
+            CommitPathLeaf = content.Commit?.Path?.LeafNode,
+            AuthenticatedContent = message.AuthenticatedContent,
         };
         return true;
     }

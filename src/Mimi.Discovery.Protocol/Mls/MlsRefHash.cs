@@ -45,11 +45,13 @@ public static class MlsRefHash
         using var w = new TlsWriter(value.Length + label.Length + 16);
         w.WriteUtf8(label, TlsLengthPrefix.Varint);
         w.WriteOpaque(value, TlsLengthPrefix.Varint);
-        var input = w.WrittenSpan;
-        reference = ByteString.Wrap(
-            hash == HashAlgorithmName.SHA256 ? SHA256.HashData(input)
-            : hash == HashAlgorithmName.SHA384 ? SHA384.HashData(input)
-            : SHA512.HashData(input));
+        reference = Hash(hash, w.WrittenSpan);
         return true;
     }
+
+    /// <summary>The digest of <paramref name="input"/> with one of the suites' hashes (SHA-256, SHA-384 or SHA-512).</summary>
+    internal static ByteString Hash(HashAlgorithmName hash, ReadOnlySpan<byte> input) => ByteString.Wrap(
+        hash == HashAlgorithmName.SHA256 ? SHA256.HashData(input)
+        : hash == HashAlgorithmName.SHA384 ? SHA384.HashData(input)
+        : SHA512.HashData(input));
 }
