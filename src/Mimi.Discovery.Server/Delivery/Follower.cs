@@ -95,12 +95,12 @@ internal sealed partial class Follower(
 
         if (!GroupInfoRatchetTreeTbe.TryDecode(response.Body, out var current, out var error))
         {
-            return (null, Refuse(roomId, hub, "bootstrap", $"The hub's roomState answer does not decode: {error.Message}"));
+            return (null, Refuse(roomId, hub, MlsGroupChecks.Name(MlsGroupCheck.Decoding), $"The hub's roomState answer does not decode: {error.Message}"));
         }
 
         if (current.RatchetTreeOption is not { Representation: RatchetTreeRepresentation.Full } tree)
         {
-            return (null, Refuse(roomId, hub, "bootstrap", "The hub's roomState answer carries no full ratchet tree."));
+            return (null, Refuse(roomId, hub, MlsGroupChecks.Name(MlsGroupCheck.Decoding), "The hub's roomState answer carries no full ratchet tree."));
         }
 
         var now = time.GetUtcNow();
