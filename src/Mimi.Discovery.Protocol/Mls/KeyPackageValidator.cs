@@ -168,26 +168,28 @@ public sealed class KeyPackageValidator
         KeyPackageValidation Refuse(KeyPackageProblem problem, string message) => KeyPackageValidation.Refuse(problem, message, keyPackage);
     }
 
-    private (KeyPackageProblem Problem, string Message)? CheckLifetime(ulong notBefore, ulong notAfter)
+    private (KeyPackageProblem Problem, string Message)? CheckLifetime(ulong notBefore, ulong notAfter) =>
+        CheckLifetime(notBefore, notAfter, _time.GetUtcNow().ToUnixTimeSeconds(), _skewSeconds, _maximumLifetimeSeconds);
+
+    internal static (KeyPackageProblem Problem, string Message)? CheckLifetime(ulong notBefore, ulong notAfter, long now, long skewSeconds, long? maximumLifetimeSeconds)
     {
-        var now = _time.GetUtcNow().ToUnixTimeSeconds();
         if (notAfter < notBefore)
         {
             return (KeyPackageProblem.LifetimeTooLong, $"The lifetime ends ({notAfter}) before it starts ({notBefore}).");
         }
 
         // Unix seconds past long.MaxValue are far in the future; compare without overflow.
-        if (notBefore > (ulong)long.MaxValue || (long)notBefore - _skewSeconds > now)
+        if (notBefore > (ulong)long.MaxValue || (long)notBefore - skewSeconds > now)
         {
             return (KeyPackageProblem.NotYetValid, $"The KeyPackage is valid from {notBefore}; it is {now} now.");
         }
 
-        if (notAfter <= (ulong)long.MaxValue && (long)notAfter + _skewSeconds < now)
+        if (notAfter <= (ulong)long.MaxValue && (long)notAfter + skewSeconds < now)
         {
             return (KeyPackageProblem.Expired, $"The KeyPackage expired at {notAfter}; it is {now} now.");
         }
 
-        if (_maximumLifetimeSeconds is { } maximum && notAfter - notBefore > (ulong)maximum)
+        if (maximumLifetimeSeconds is { } maximum && notAfter - notBefore > (ulong)maximum)
         {
             return (KeyPackageProblem.LifetimeTooLong, $"The lifetime of {notAfter - notBefore} s exceeds the {maximum} s accepted.");
         }
@@ -197,7 +199,7 @@ public sealed class KeyPackageValidator
 
     // RFC 9420 §7.2: every non-default extension type in use must be listed in capabilities.extensions. GREASE
     // extensions (§13.5) carry no meaning and are let through whether listed or not.
-    private static ushort? FindUnlistedExtension(ValueArray<MlsExtension> extensions, MlsCapabilities capabilities)
+    internal static ushort? FindUnlistedExtension(ValueArray<MlsExtension> extensions, MlsCapabilities capabilities)
     {
         foreach (var extension in extensions)
         {
@@ -211,7 +213,7 @@ public sealed class KeyPackageValidator
         return null;
     }
 
-    private static ushort? FindDuplicate(ValueArray<MlsExtension> extensions)
+    internal static ushort? FindDuplicate(ValueArray<MlsExtension> extensions)
     {
         for (var i = 1; i < extensions.Count; i++)
         {
@@ -227,7 +229,7 @@ public sealed class KeyPackageValidator
         return null;
     }
 
-    private static bool Contains(ValueArray<ushort> codes, ushort code)
+    internal static bool Contains(ValueArray<ushort> codes, ushort code)
     {
         foreach (var c in codes)
         {
