@@ -95,6 +95,18 @@ public sealed class MlsPublicMessage : IEquatable<MlsPublicMessage>
         return Create(content, ByteString.CopyFrom(signature), confirmationTag, membershipTag);
     }
 
+    /// <summary>
+    /// The encoded FramedContentTBS of <paramref name="content"/> in <paramref name="context"/>: what the sender signs with
+    /// label <c>"FramedContentTBS"</c>, for tools that sign elsewhere (an MLS client holding the key).
+    /// </summary>
+    public static byte[] SignatureContent(MlsFramedContent content, MlsGroupContext context)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(context);
+        using var tbs = ToBeSigned(content, context);
+        return tbs.ToArray();
+    }
+
     /// <summary>Decodes a bare PublicMessage that must span the whole input; never throws on malformed input.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> data, [NotNullWhen(true)] out MlsPublicMessage? value, out TlsError error) =>
         TlsCodec.TryDecode(data, null, "PublicMessage", TryRead, out value, out error);

@@ -3,7 +3,8 @@
 // A long-running process speaking JSON lines: one request object per line on stdin, one response per line on
 // stdout, in the order the requests came. Every request has an `id` (echoed back) and an `op`; a failure answers
 // `{ id, error }` and the process keeps running. Byte strings travel as base64; group ids as UTF-8 text (MIMI room
-// URIs); epochs as numbers. Any number of named clients live in memory until the process ends.
+// URIs); epochs as numbers. Any number of named clients live in memory until the process ends. The operations are
+// also exported (`operations`, each taking the request object) for transcript.mjs, which imports this file.
 //
 //   ping          {}                                         -> { version }               (ts-mls version)
 //   createClient  { name, identity, cipherSuite? }           -> { name, cipherSuite, signatureKey }
@@ -58,6 +59,7 @@
 //                 the proposals add members.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import {
     createApplicationMessage,
     createCommit,
@@ -225,7 +227,7 @@ async function newKeyPackage(owner, { lastResort = false, notBefore, notAfter } 
     return { publicPackage, privatePackage, ref: b64(ref), lastResort };
 }
 
-const operations = {
+export const operations = {
     ping: async () => ({ version }),
 
     createClient: async ({ name, identity, cipherSuite = 1 }) => {
@@ -522,18 +524,21 @@ async function handle(line) {
     }
 }
 
-// One request at a time, in order: client state must not change under a request in flight.
-let queue = Promise.resolve();
-const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-lines.on('line', (line) => {
-    if (line.trim().length === 0) {
-        return;
-    }
+// One request at a time, in order: client state must not change under a request in flight. The loop runs only when
+// this file is the program; transcript.mjs imports the operations and calls them itself.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+    let queue = Promise.resolve();
+    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    lines.on('line', (line) => {
+        if (line.trim().length === 0) {
+            return;
+        }
 
-    queue = queue.then(async () => {
-        process.stdout.write(JSON.stringify(await handle(line)) + '\n');
+        queue = queue.then(async () => {
+            process.stdout.write(JSON.stringify(await handle(line)) + '\n');
+        });
     });
-});
-lines.on('close', () => {
-    queue.then(() => process.exit(0));
-});
+    lines.on('close', () => {
+        queue.then(() => process.exit(0));
+    });
+}
