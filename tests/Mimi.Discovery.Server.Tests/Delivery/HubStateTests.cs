@@ -68,7 +68,7 @@ public sealed class HubStateTests(DeliveryFixture fixture) : IClassFixture<Deliv
             async (label, context, kem, ciphertext) => opened = await fixture.Mls.OpenWithLabelAsync(laptop.Name, label, context, kem, ciphertext));
         Assert.True(GroupInfoRatchetTreeTbe.TryDecode(opened, out var answered, out _));
         var answeredPending = Assert.Single(answered.PendingProposals);
-        Assert.Equal((erinAdd.Message, erinAcceptedAt), (answeredPending.Proposal.Encoded.ToArray(), answeredPending.HubAcceptedTime));
+        Assert.Equal((Convert.ToHexString(erinAdd.Message), erinAcceptedAt), (Convert.ToHexString(answeredPending.Proposal.Encoded.Span), answeredPending.HubAcceptedTime));
         var joined = await fixture.Mls.JoinExternalAsync(laptop.Name, groupInfo, tree);
         Assert.Equal(UpdateResponseCode.Success, (await room.SendAsync(laptop, CommitUpdate(joined with { Welcome = [] }))).ResponseCode);
         await room.CatchUpAsync(laptop);
