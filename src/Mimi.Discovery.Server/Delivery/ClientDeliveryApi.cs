@@ -288,9 +288,10 @@ internal static partial class ClientDeliveryApi
             return local.Status == HubStatus.MlsRefused ? MlsRefusal(local.Detail!, local.Check) : MimiApi.UpdateAnswer(local);
         }
 
-        // A client removed from the room speaks for itself no more: its provider does not forward for it (a new device's
-        // external commit, from a client that never was a member, goes on).
-        if (await store.FindRemovalAsync(roomId, user.ClientId(), ct) is { } removedAt)
+        // A client removed from the room speaks in it no more: its provider does not forward for it, unless it joins
+        // again by external commit (which the hub allows only after handing it the GroupInfo).
+        if (request.Bundle.ProposalOrCommit.SenderType != MlsSenderType.NewMemberCommit
+            && await store.FindRemovalAsync(roomId, user.ClientId(), ct) is { } removedAt)
         {
             return Removed(roomId, removedAt);
         }

@@ -75,11 +75,6 @@ internal sealed partial class Hub(
             return Finish(roomId, new HubOutcome(false, room.Epoch, []), 0, message.ContentType == MlsContentType.Commit ? "commit" : "proposal", epoch);
         }
 
-        if (message.WireFormat != MlsWireFormat.PublicMessage)
-        {
-            return HubAnswer.Refused(HubStatus.Invalid, "This hub checks every proposal and commit: send them as PublicMessages.");
-        }
-
         var now = time.GetUtcNow();
         if (RoomRoster.OfHostedRoom(room, now) is not { } state)
         {
