@@ -12,16 +12,16 @@ internal static class MlsProposalRules
     private static readonly ConcurrentDictionary<MlsCipherSuite, KeyPackageValidatorOptions> OptionsBySuite = new();
 
     /// <summary>An Add: the KeyPackage checks of §10.1 in the group's suite, and its leaf fits the tree and the group.</summary>
-    public static MlsGroupRefusal? CheckAdd(MlsGroupContext context, MlsPublicTree tree, MlsKeyPackage keyPackage, DateTimeOffset now)
-    {
-        var options = OptionsBySuite.GetOrAdd(context.CipherSuite, static suite => new KeyPackageValidatorOptions { CipherSuites = [suite] });
-        var validation = new KeyPackageValidator(options, new MlsFixedClock(now)).Validate(keyPackage);
-        if (!validation.IsValid)
-        {
-            return new(MlsGroupCheck.AddKeyPackage, validation.Message);
-        }
+    public static MlsGroupRefusal? CheckAdd(MlsGroupContext context, MlsPublicTree tree, MlsKeyPackage keyPackage, DateTimeOffset now) =>
+        CheckKeyPackage(context.CipherSuite, keyPackage, now)
+        ?? CheckAddedLeaf(context.CipherSuite, tree, keyPackage.LeafNode, context.GroupId, context.Extensions, now);
 
-        return CheckAddedLeaf(context.CipherSuite, tree, keyPackage.LeafNode, context.GroupId, context.Extensions, now);
+    /// <summary>The KeyPackage of an Add alone (§10.1): version, the group's suite, lifetime, keys, capabilities, signatures.</summary>
+    public static MlsGroupRefusal? CheckKeyPackage(MlsCipherSuite suite, MlsKeyPackage keyPackage, DateTimeOffset now)
+    {
+        var options = OptionsBySuite.GetOrAdd(suite, static s => new KeyPackageValidatorOptions { CipherSuites = [s] });
+        var validation = new KeyPackageValidator(options, new MlsFixedClock(now)).Validate(keyPackage);
+        return validation.IsValid ? null : new(MlsGroupCheck.AddKeyPackage, validation.Message);
     }
 
     /// <summary>The leaf of an Add against the tree it joins (unique keys, capabilities) and the group's extensions.</summary>

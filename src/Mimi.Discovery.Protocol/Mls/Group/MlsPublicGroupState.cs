@@ -427,14 +427,7 @@ public sealed class MlsPublicGroupState
         switch (sender.Type)
         {
             case MlsSenderType.Member:
-                if (Tree.LeafAt(sender.Index) is not { } leaf)
-                {
-                    refusal = new(MlsGroupCheck.Sender, $"Leaf {sender.Index} is not a member of the group.");
-                    return false;
-                }
-
-                key = leaf.SignatureKey;
-                return true;
+                return TryMemberKey(sender.Index, out key, out refusal);
             case MlsSenderType.External:
                 if (proposal.Type is not (MlsProposalType.Add or MlsProposalType.Remove or MlsProposalType.GroupContextExtensions))
                 {
@@ -456,6 +449,20 @@ public sealed class MlsPublicGroupState
                 refusal = new(MlsGroupCheck.Sender, "A new_member_commit sender sends commits, not proposals.");
                 return false;
         }
+    }
+
+    private bool TryMemberKey(uint leaf, out ByteString key, out MlsGroupRefusal refusal)
+    {
+        key = default;
+        refusal = default;
+        if (Tree.LeafAt(leaf) is not { } node)
+        {
+            refusal = new(MlsGroupCheck.Sender, $"Leaf {leaf} is not a member of the group.");
+            return false;
+        }
+
+        key = node.SignatureKey;
+        return true;
     }
 
     private bool TryExternalSenderKey(uint index, out ByteString key, out MlsGroupRefusal refusal)
@@ -494,14 +501,7 @@ public sealed class MlsPublicGroupState
         switch (sender.Type)
         {
             case MlsSenderType.Member:
-                if (Tree.LeafAt(sender.Index) is not { } leaf)
-                {
-                    refusal = new(MlsGroupCheck.Sender, $"Leaf {sender.Index} is not a member of the group.");
-                    return false;
-                }
-
-                key = leaf.SignatureKey;
-                return true;
+                return TryMemberKey(sender.Index, out key, out refusal);
             case MlsSenderType.NewMemberCommit:
                 if (commit.Path is null)
                 {
@@ -530,7 +530,10 @@ public sealed class MlsPublicGroupState
         switch (proposal.Type)
         {
             case MlsProposalType.Add:
-                return MlsProposalRules.CheckAdd(Context, Tree, proposal.Add!, now);
+                // A commit's inline Adds get their leaf checked against the tree as the commit changes it (TryApply).
+                return inline
+                    ? MlsProposalRules.CheckKeyPackage(Context.CipherSuite, proposal.Add!, now)
+                    : MlsProposalRules.CheckAdd(Context, Tree, proposal.Add!, now);
             case MlsProposalType.Update:
                 if (inline || sender.Type != MlsSenderType.Member)
                 {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Mimi.Discovery.Protocol.Tests.Support;
 using Mimi.Discovery.Protocol.Tls;
 
 namespace Mimi.Discovery.Protocol.Tests.Mls.Group;
@@ -11,6 +12,46 @@ namespace Mimi.Discovery.Protocol.Tests.Mls.Group;
 public class MlsPublicGroupStateTests(MlsPeerFixture fixture) : IClassFixture<MlsPeerFixture>
 {
     private MlsPeer Peer => fixture.Peer;
+
+    public static TheoryData<string> Transcripts => TsMlsTranscript.Names();
+
+    [Theory]
+    [MemberData(nameof(Transcripts))]
+    public void Replays_a_fixed_ts_mls_transcript_with_the_state_ts_mls_recorded(string name)
+    {
+        var transcript = TsMlsTranscript.Load(name);
+        var now = transcript.Now;
+        var creation = MlsGroupScene.GroupInfo(transcript.Creation.GroupInfo);
+        Assert.True(MlsPublicGroupState.TryCreate(creation, MlsGroupScene.TreeContents(transcript.Creation.RatchetTree), now, out var state, out var refusal), refusal.ToString());
+        var pending = 0;
+        foreach (var (step, index) in transcript.Steps.Select((s, i) => (s, i)))
+        {
+            var message = MlsGroupScene.Message(step.Message);
+            MlsPublicGroupState? next;
+            if (step.IsCommit)
+            {
+                var attachments = new MlsCommitAttachments(MlsGroupScene.GroupInfo(step.GroupInfo!), MlsGroupScene.TreeContents(step.RatchetTree!));
+                Assert.True(state.TryApplyCommit(message, attachments, now, out next, out refusal), $"{step.Label}: {refusal}");
+                pending = 0;
+            }
+            else
+            {
+                Assert.True(state.TryApplyProposal(message, (ulong)index, now, out next, out refusal), $"{step.Label}: {refusal}");
+                pending++;
+            }
+
+            // Stored and read back after every step: the hub restarts between any two messages.
+            Assert.True(MlsPublicGroupState.TryDecode(next.Encode(), out state, out var error), error.Message);
+            Assert.Equal(step.Epoch, state.Context.Epoch);
+            Assert.Equal(step.TreeHash, state.Context.TreeHash.ToHex());
+            Assert.Equal(step.TreeHash, state.Tree.TreeHash(state.Context.CipherSuite).ToHex());
+            Assert.Equal(step.ConfirmedTranscriptHash, state.Context.ConfirmedTranscriptHash.ToHex());
+            Assert.Equal(step.Members, state.Members.Select(m => m.Node.Credential.BasicIdentity!).ToArray());
+            Assert.Equal(pending, state.PendingProposals.Count);
+        }
+
+        Assert.Contains(transcript.Steps, s => s.IsCommit);
+    }
 
     [Theory]
     [InlineData(MlsCipherSuite.X25519Aes128GcmSha256Ed25519)]
