@@ -30,7 +30,7 @@ internal static class ConsentMimiApi
         mimi.MapPost(MimiPaths.Route(MimiEndpoint.UpdateConsent), UpdateConsentAsync).WithName("MimiUpdateConsent")
             .WithSummary("A peer says its user granted or revoked consent to one of this provider's users (ConsentEntry). Peers only.");
         mimi.MapPost(MimiPaths.Route(MimiEndpoint.ReportAbuse), ReportAbuseAsync).WithName("MimiReportAbuse")
-            .WithSummary("A peer reports abuse in a room hosted here (AbuseReport); stored for this instance's operator. Peers only.");
+            .WithSummary("A peer reports abuse in a room hosted here (AbuseReport); each reported message's frank must be this hub's. Stored for this instance's operator. Peers only.");
         return app;
     }
 
@@ -116,7 +116,7 @@ internal static class ConsentMimiApi
     }
 
     private static async Task<Results<Created, ProblemHttpResult>> ReportAbuseAsync(
-        string roomId, HttpContext http, ClaimsPrincipal user, ConsentService consent, IOptions<ConsentOptions> options,
+        string roomId, HttpContext http, ClaimsPrincipal user, ConsentService consent, HubKeys keys, IOptions<ConsentOptions> options,
         IOptions<DeliveryOptions> delivery, CancellationToken ct)
     {
         var source = user.PeerDomain();
@@ -140,6 +140,11 @@ internal static class ConsentMimiApi
             && (!Ssi.TryParse(report.ReportingUser, out var reporter, out _) || reporter.Kind != SsiKind.User || reporter.Domain != source))
         {
             return Problems.Forbidden($"reportingUser must be empty or a user of the calling provider, {source}.");
+        }
+
+        if (AbuseReportFranks.Check(report, room.Value, keys) is { } unfranked)
+        {
+            return unfranked;
         }
 
         if (!TryMessageId(http, out var messageId, out var problem))

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Authority;
 
@@ -18,14 +19,22 @@ internal static class DirectoryDocumentApi
     }
 
     private static ContentHttpResult GetDirectory(
-        IOptions<DeliveryOptions> delivery, IOptions<AuthorityOptions> authority, HttpContext http)
+        IOptions<DeliveryOptions> delivery, IOptions<AuthorityOptions> authority, HubKeys keys, HttpContext http)
     {
-        var document = Build(delivery.Value, authority.Value);
+        var document = Build(delivery.Value, authority.Value, keys);
         http.Response.Headers.CacheControl = "public, max-age=600";
         return TypedResults.Content(document, "application/json");
     }
 
-    internal static string Build(DeliveryOptions delivery, AuthorityOptions authority)
+    /// <summary>The name of the member that publishes the hub's franking keys (not an endpoint; resolvers ignore it).</summary>
+    internal const string FrankingAgentsMember = "frankingAgents";
+
+    /// <summary>
+    /// The document: every endpoint's URL template and, with <paramref name="keys"/>, <see cref="FrankingAgentsMember"/>:
+    /// by cipher suite number, the base64 <c>FrankingAgentData</c> whose key verifies this hub's franks in rooms of that
+    /// suite (draft-ietf-mimi-protocol-06 §5.4.1 puts it in the <c>franking_agent</c> GroupContext component instead).
+    /// </summary>
+    internal static string Build(DeliveryOptions delivery, AuthorityOptions authority, HubKeys? keys = null)
     {
         var baseUrl = (delivery.PublicUrl ?? authority.Issuer).TrimEnd('/') + MimiPaths.Base;
         using var buffer = new MemoryStream();
@@ -35,6 +44,17 @@ internal static class DirectoryDocumentApi
             foreach (var (endpoint, route) in MimiPaths.Routes)
             {
                 json.WriteString(MimiDirectory.NameOf(endpoint), baseUrl + route);
+            }
+
+            if (keys is not null)
+            {
+                json.WriteStartObject(FrankingAgentsMember);
+                foreach (var suite in Enum.GetValues<MlsCipherSuite>().Where(MlsSignature.IsSupported))
+                {
+                    json.WriteBase64String(((ushort)suite).ToString(System.Globalization.CultureInfo.InvariantCulture), keys.FrankingAgent(suite).Encode());
+                }
+
+                json.WriteEndObject();
             }
 
             json.WriteEndObject();

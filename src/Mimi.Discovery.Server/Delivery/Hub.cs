@@ -16,7 +16,8 @@ namespace Mimi.Discovery.Server.Delivery;
 /// KeyPackageRefs of the Welcome, matched against the claims this provider recorded.
 /// </summary>
 internal sealed partial class Hub(
-    RoomStore store, Outbox outbox, InboxSignals signals, WelcomeRouter welcomes, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<Hub> logger)
+    RoomStore store, Outbox outbox, InboxSignals signals, WelcomeRouter welcomes, HubKeys keys, IOptions<DeliveryOptions> options, TimeProvider time,
+    ILogger<Hub> logger)
 {
     private string OwnDomain => options.Value.HostedDomain;
 
@@ -166,7 +167,12 @@ internal sealed partial class Hub(
         }
     }
 
-    public async Task<HubAnswer> SubmitAsync(string roomId, MlsMessage message, HubSender sender, CancellationToken ct)
+    /// <summary>
+    /// Accepts an application message for the room's current epoch and fans it out. When its authenticated data carries
+    /// a <c>frank_aad</c> franking tag, the hub franks it for <paramref name="sendingUri"/> (the <c>sendingUri</c> of a
+    /// follower's SubmitMessageRequest; a local client's own URI otherwise) and sends the frank with it.
+    /// </summary>
+    public async Task<HubAnswer> SubmitAsync(string roomId, MlsMessage message, HubSender sender, CancellationToken ct, string? sendingUri = null)
     {
         var (room, refusal, _) = await AuthorizeAsync(roomId, message, sender, ct);
         if (room is null)
@@ -180,10 +186,27 @@ internal sealed partial class Hub(
         }
 
         var timestamp = (ulong)time.GetUtcNow().ToUnixTimeMilliseconds();
-        var notifyBody = new FanoutMessage(timestamp, message, null, null, default, default).Encode();
+        var frank = FrankOf(room, message, sendingUri ?? sender.ClientUri, timestamp);
+        var notifyBody = new FanoutMessage(timestamp, message, frank, null, default, default).Encode();
         var outcome = await store.AcceptAsync(new HubAcceptance(roomId, OwnDomain, message.Epoch!.Value, false, null, null, sender.ClientUri,
             InboxKind.Application, message.Encoded.ToArray(), notifyBody, [], [], []), time.GetUtcNow(), ct);
-        return Finish(roomId, outcome, timestamp, "application", message.Epoch!.Value);
+        var answer = Finish(roomId, outcome, timestamp, "application", message.Epoch!.Value);
+        return answer.Status == HubStatus.Accepted ? answer with { Frank = frank } : answer;
+    }
+
+    // The frank is signed with the franking key of the room's suite, read from its latest GroupInfo; a room without one
+    // yet, or a message without a franking tag, is not franked.
+    private Frank? FrankOf(HostedRoom room, MlsMessage message, string? senderUri, ulong timestamp)
+    {
+        if (senderUri is null || !Protocol.Franking.TryGetFrankingTag(message, out var tag)
+            || room.GroupInfo is null || !MlsGroupInfo.TryDecode(room.GroupInfo, out var groupInfo, out _)
+            || !MlsSignature.IsSupported(groupInfo.CipherSuite))
+        {
+            return null;
+        }
+
+        return Protocol.Franking.Create(keys.FrankingHubKey, keys.FrankingKey(groupInfo.CipherSuite), tag.Span,
+            new ServerFrankingContext(senderUri, room.RoomId, timestamp));
     }
 
     private HubAnswer Finish(string roomId, HubOutcome outcome, ulong timestamp, string kind, ulong epoch)

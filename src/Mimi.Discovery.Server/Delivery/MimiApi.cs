@@ -105,7 +105,7 @@ internal static partial class MimiApi
             return Problems.Forbidden($"sendingUri must name a user or client of the submitting provider {user.PeerDomain()}.");
         }
 
-        return SubmitAnswer(await hub.SubmitAsync(roomId, request.AppMessage, new HubSender(null, user.PeerDomain()), ct));
+        return SubmitAnswer(await hub.SubmitAsync(roomId, request.AppMessage, new HubSender(null, user.PeerDomain()), ct, request.SendingUri));
     }
 
     private static async Task<Results<Created, ProblemHttpResult>> NotifyAsync(
@@ -256,7 +256,7 @@ internal static partial class MimiApi
 
     internal static Results<FileContentHttpResult, ProblemHttpResult> SubmitAnswer(HubAnswer answer) => answer.Status switch
     {
-        HubStatus.Accepted => TypedResults.File(SubmitMessageResponse.Accepted(answer.Timestamp).Encode(), MediaType),
+        HubStatus.Accepted => TypedResults.File(SubmitMessageResponse.Accepted(answer.Timestamp, answer.Frank).Encode(), MediaType),
         HubStatus.WrongEpoch => TypedResults.File(
             new SubmitMessageResponse(MimiProtocol.Mls10, SubmitResponseCode.EpochTooOld, 0, null, answer.CurrentEpoch).Encode(), MediaType),
         _ => Refusal(answer),

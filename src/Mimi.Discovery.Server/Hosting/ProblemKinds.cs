@@ -19,6 +19,9 @@ internal static class ProblemKinds
     /// <summary>400: a TLS-encoded MIMI body does not decode, is over its size limit, or the hub refuses it.</summary>
     public const string InvalidMessage = "invalid-message";
 
+    /// <summary>400: a message of an abuse report has no frank this hub made (<c>messageIndex</c> names it).</summary>
+    public const string InvalidFrank = "invalid-frank";
+
     /// <summary>400: an uploaded KeyPackage fails RFC 9420 §10.1.</summary>
     public const string InvalidKeyPackage = "invalid-key-package";
 

@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Mimi.Discovery.Protocol;
+using Mimi.Discovery.Protocol.Tls;
+using Mimi.Discovery.Resolution;
+using Mimi.Discovery.Server.Peers;
+using static Mimi.Discovery.Server.Tests.Delivery.DeliveryFixture;
+
+namespace Mimi.Discovery.Server.Tests.Delivery;
+
+/// <summary>
+/// Franking (draft-ietf-mimi-protocol-06 §5.4.1, §5.9) with ts-mls clients: alpha.test hosts the room (hub), beta.test
+/// follows it. Messages are MIMI content with the salt and URIs inside and the franking tag in the Safe AAD.
+/// </summary>
+public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<DeliveryFixture>
+{
+    private const string Room = "mimi://alpha.test/r/franked";
+
+    [Fact]
+    public async Task Franked_messages_verify_with_the_published_key_and_abuse_reports_need_the_hubs_frank()
+    {
+        var (fran, gus) = await RoomOfTwoAsync();
+
+        // Gus (at the follower) sends through beta → submitMessage → alpha's hub: the frank comes back with the answer.
+        var (gusContent, gusMessage) = await FrankedAsync(gus, "hello from beta");
+        var franSeen = await LastSeqAsync(fran);
+        var gusAnswer = Submitted(await gus.Client.SubmitMessageAsync(Room, gusMessage));
+        Assert.NotNull(gusAnswer.Frank);
+        var atFran = Assert.Single(await InboxAsync(fran.Client, 1, franSeen));
+        Assert.Equal(gusContent, (await fixture.Mls.ProcessAsync("fran", atFran.MessageBytes)).Plaintext);
+
+        // A receiver checks the integrity signature with the franking key the hub publishes in its directory document.
+        var agent = await FrankingAgentAsync(MlsCipherSuite.X25519Aes128GcmSha256Ed25519);
+        Assert.Equal("mimi://alpha.test", agent.Credential.BasicIdentity);
+        var gusContext = new ServerFrankingContext(gus.ClientUri, Room, gusAnswer.AcceptedTimestamp);
+        Assert.Equal(MlsSignatureCheck.Valid, Franking.VerifySignature(gusAnswer.Frank!, gusContext, agent.FrankingSignatureKey.Span));
+        Assert.Equal(MlsCipherSuite.X25519Aes128GcmSha256Ed25519, gusAnswer.Frank!.FrankingSignatureCipherSuite);
+        Assert.NotEqual(MlsSignatureCheck.Valid,
+            Franking.VerifySignature(gusAnswer.Frank, gusContext with { SenderUri = fran.ClientUri }, agent.FrankingSignatureKey.Span));
+
+        // Fran (local to the hub) sends; Gus, at the follower, receives the message; beta reports it to the hub.
+        var (franContent, franMessage) = await FrankedAsync(fran, "something abusive");
+        var gusSeen = await LastSeqAsync(gus);
+        var franAnswer = Submitted(await fran.Client.SubmitMessageAsync(Room, franMessage));
+        Assert.NotNull(franAnswer.Frank);
+        var atGus = Assert.Single(await InboxAsync(gus.Client, 1, gusSeen));
+        Assert.Equal(franContent, (await fixture.Mls.ProcessAsync("gus", atGus.MessageBytes)).Plaintext);
+        var real = new AbusiveMessage(ByteString.CopyFrom(franContent), franAnswer.Frank!, franAnswer.AcceptedTimestamp);
+        Assert.Equal(201, (await ReportAsync(gus, fran, real)).Status);
+
+        // A made-up message with a real frank on it, and the real message with another timestamp, are refused by index.
+        var madeUp = real with
+        {
+            MessageContent = ByteString.CopyFrom(MimiContentFranking.EncodeText(RandomNumberGenerator.GetBytes(16), fran.ClientUri, Room, "never sent")),
+        };
+        AssertRefused(await ReportAsync(gus, fran, madeUp), 0);
+        AssertRefused(await ReportAsync(gus, fran, real, real with { AcceptedTimestamp = real.AcceptedTimestamp + 1 }), 1);
+        AssertRefused(await ReportAsync(gus, fran, real with { MessageContent = ByteString.CopyFrom("not CBOR"u8.ToArray()) }), 0);
+
+        // A message without frank_aad is accepted and not franked.
+        var plain = await fixture.Mls.EncryptAsync("fran", Room, "no franking"u8.ToArray());
+        Assert.Null(Submitted(await fran.Client.SubmitMessageAsync(Room, plain)).Frank);
+    }
+
+    private async Task<(Member Fran, Member Gus)> RoomOfTwoAsync()
+    {
+        var fran = await fixture.MemberAsync(fixture.Alpha, "fran");
+        var gus = await fixture.MemberAsync(fixture.Beta, "gus");
+        var kp = await fixture.Mls.KeyPackageAsync("gus");
+        Assert.Equal(1, await gus.Client.UploadKeyPackagesAsync([kp.KeyPackage]));
+        await fixture.Mls.CreateGroupAsync("fran", Room);
+        await fran.Client.CreateRoomAsync("franked", Encoding.UTF8.GetBytes(Room));
+        var claim = Decode(await fran.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(fran, gus.UserUri, Room)));
+        var commit = await fixture.Mls.AddMemberAsync("fran", Room, AsMessage(Assert.Single(claim.Clients).KeyPackage!));
+        Assert.Equal(UpdateResponseCode.Success, DecodeUpdate(await fran.Client.UpdateRoomAsync(Room, CommitUpdate(commit))).ResponseCode);
+        var welcome = Assert.Single(await InboxAsync(gus.Client, 1));
+        await fixture.Mls.JoinAsync("gus", welcome.MessageBytes, welcome.RatchetTreeBytes);
+        return (fran, gus);
+    }
+
+    // A MIMI content message from the member, and the PrivateMessage carrying it with its franking tag in frank_aad.
+    private async Task<(byte[] Content, byte[] Message)> FrankedAsync(Member sender, string text)
+    {
+        var salt = RandomNumberGenerator.GetBytes(MimiContentFranking.SaltLength);
+        var content = MimiContentFranking.EncodeText(salt, sender.ClientUri, Room, text);
+        var aad = SafeAad.Encode((SafeAad.FrankAadComponent, Franking.Tag(salt, content)));
+        return (content, await fixture.Mls.EncryptAsync(sender.Name, Room, content, aad));
+    }
+
+    private static SubmitMessageResponse Submitted(byte[] body)
+    {
+        Assert.True(SubmitMessageResponse.TryDecode(body, out var response, out var error), error.Message);
+        Assert.Equal(SubmitResponseCode.Accepted, response.StatusCode);
+        return response;
+    }
+
+    private static async Task<long> LastSeqAsync(Member member) => (await member.Client.ReadInboxAsync()).Items.Select(i => i.Seq).DefaultIfEmpty(0).Max();
+
+    private async Task<FrankingAgentData> FrankingAgentAsync(MlsCipherSuite suite)
+    {
+        using var http = fixture.Alpha.Service!.CreateClient();
+        using var document = JsonDocument.Parse(await http.GetStringAsync(ProviderResolver.DirectoryPath));
+        var encoded = document.RootElement.GetProperty("frankingAgents").GetProperty(((ushort)suite).ToString(System.Globalization.CultureInfo.InvariantCulture)).GetBytesFromBase64();
+        Assert.True(FrankingAgentData.TryDecode(encoded, out var agent, out var error), error.Message);
+        return agent;
+    }
+
+    private async Task<PeerResponse> ReportAsync(Member reporter, Member abuser, params AbusiveMessage[] messages)
+    {
+        var report = new AbuseReport(reporter.UserUri, abuser.UserUri, 0, "franking test", ValueArray.Create(messages), AppDataDictionary.Empty);
+        var peers = reporter.Provider.Service!.Services.GetRequiredService<PeerClient>();
+        return await peers.SendAsync("alpha.test", MimiEndpoint.ReportAbuse, Room, report.Encode(), null, default);
+    }
+
+    private static void AssertRefused(PeerResponse response, int index)
+    {
+        Assert.Equal(400, response.Status);
+        using var problem = JsonDocument.Parse(response.Body);
+        Assert.Equal("urn:mimi-discovery:problem:invalid-frank", problem.RootElement.GetProperty("type").GetString());
+        Assert.Equal(index, problem.RootElement.GetProperty("messageIndex").GetInt32());
+        Assert.StartsWith($"messages[{index}]", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+}
