@@ -209,8 +209,8 @@ internal sealed class BenchNetwork : IAsyncDisposable
         var creator = Hub.Members[0];
         var roomId = $"mimi://{Hub.Domain}/r/bench";
         var groupId = Encoding.UTF8.GetBytes(roomId);
-        await mls.CreateGroupAsync(creator.Name, roomId);
-        await creator.Client.CreateRoomAsync("bench", groupId);
+        var created = await mls.CreateGroupAsync(creator.Name, roomId);
+        await creator.Client.CreateRoomAsync("bench", created.GroupInfo, created.RatchetTree);
         var keyPackages = new List<byte[]>();
         foreach (var member in members.Skip(1))
         {

@@ -6,7 +6,7 @@ internal sealed record KeyPackageUploadBody(string[] KeyPackages);
 
 internal sealed record KeyPackageUploadAnswer(int Added);
 
-internal sealed record CreateRoomBody(string Name, string GroupId);
+internal sealed record CreateRoomBody(string Name, string GroupInfo, string RatchetTree);
 
 internal sealed record AckBody(long UpTo);
 

@@ -22,12 +22,20 @@ public sealed partial class MimiDiscoveryClient
     public Task<byte[]> ClaimKeyMaterialAsync(byte[] keyMaterialRequest, CancellationToken ct = default) =>
         PostBytesAsync("/v1/client/keyMaterial", keyMaterialRequest, ct);
 
-    /// <summary>Creates a room hosted by this client's provider for the MLS group <paramref name="groupId"/>.</summary>
-    public Task<RoomInfo> CreateRoomAsync(string name, byte[] groupId, CancellationToken ct = default) =>
-        SendAsync(HttpMethod.Post, "/v1/client/rooms", new CreateRoomBody(name, Convert.ToBase64String(groupId)), DeliveryClientJson.Default.CreateRoomBody,
-            DeliveryClientJson.Default.RoomInfo, ct);
+    /// <summary>
+    /// Creates a room hosted by this client's provider for the MLS group this client created: its GroupInfo
+    /// (<paramref name="groupInfo"/>, a TLS MLSMessage) and ratchet tree (<paramref name="ratchetTree"/>, the
+    /// <c>ratchet_tree</c> extension data), from which the hub starts the room's public group state.
+    /// </summary>
+    public Task<RoomInfo> CreateRoomAsync(string name, byte[] groupInfo, byte[] ratchetTree, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "/v1/client/rooms", new CreateRoomBody(name, Convert.ToBase64String(groupInfo), Convert.ToBase64String(ratchetTree)),
+            DeliveryClientJson.Default.CreateRoomBody, DeliveryClientJson.Default.RoomInfo, ct);
 
-    /// <summary>The latest GroupInfo and ratchet tree of a room hosted by this client's provider.</summary>
+    /// <summary>
+    /// The latest GroupInfo and ratchet tree of a room: at the room's hub, the committer's GroupInfo and the hub's tree;
+    /// at a follower (a room hosted elsewhere), the epoch and tree of the state the follower verified, without a GroupInfo.
+    /// A client removed from the room gets a 403.
+    /// </summary>
     public Task<RoomGroupInfo> GetRoomGroupInfoAsync(string room, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, $"/v1/client/rooms/{Uri.EscapeDataString(room)}/groupInfo", DeliveryClientJson.Default.RoomGroupInfo, ct);
 

@@ -18,6 +18,7 @@ public sealed class MimiDirectory
         ["identifierQuery"] = MimiEndpoint.IdentifierQuery,
         ["reportAbuse"] = MimiEndpoint.ReportAbuse,
         ["proxyDownload"] = MimiEndpoint.ProxyDownload,
+        ["roomState"] = MimiEndpoint.RoomState,
     };
 
     internal MimiDirectory(Uri source, IReadOnlyDictionary<MimiEndpoint, string> endpoints, IReadOnlyList<string> ignoredMembers)

@@ -32,4 +32,10 @@ public enum MimiEndpoint
 
     /// <summary><c>proxyDownload</c>: download an asset through the hub.</summary>
     ProxyDownload,
+
+    /// <summary>
+    /// <c>roomState</c> (this implementation's extension, not in draft-ietf-mimi-protocol-06): a follower fetches a
+    /// room's GroupInfo, ratchet tree and pending proposals from its hub, to start keeping the room's public group state.
+    /// </summary>
+    RoomState,
 }

@@ -114,8 +114,8 @@ internal sealed class DemoFlow(DemoNetwork network, string peerDirectory)
         }, c => $"{c.ClientUri}: one KeyPackage");
         var welcome = await DemoCommand.Step("Alice creates the room at alpha.demo's hub and adds Bob; the Welcome goes to beta.demo (notify)", async () =>
         {
-            await mls.CreateGroupAsync("alice", Room);
-            await alice.CreateRoomAsync("first-contact", System.Text.Encoding.UTF8.GetBytes(Room), ct);
+            var created = await mls.CreateGroupAsync("alice", Room);
+            await alice.CreateRoomAsync("first-contact", created.GroupInfo, created.RatchetTree, ct);
             var commit = await mls.AddMemberAsync("alice", Room, DeliveryMessages.KeyPackageMessage(keyPackage.KeyPackage!));
             var answer = DeliveryMessages.DecodeUpdate(await alice.UpdateRoomAsync(Room,
                 DeliveryMessages.CommitUpdate(commit.Commit, commit.Welcome, commit.GroupInfo, commit.RatchetTree), ct));

@@ -31,9 +31,9 @@ internal static partial class ClientDeliveryApi
         group.MapPost("/keyMaterial", ClaimKeyMaterialAsync).WithName("ClaimKeyMaterial").RateLimited().Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
             .WithSummary("Claims a user's KeyPackages (TLS KeyMaterialRequest → KeyMaterialResponse), through the target's provider when remote.");
         group.MapPost("/rooms", CreateRoomAsync).WithName("CreateRoom")
-            .WithSummary("Creates a room hosted here for an MLS group (epoch 0) with this client as its first member.");
+            .WithSummary("Creates a room hosted here for the MLS group this client created, from its GroupInfo and ratchet tree (checked: the hub keeps the room's public group state from them).");
         group.MapGet("/rooms/{room}/groupInfo", GetGroupInfoAsync).WithName("GetRoomGroupInfo")
-            .WithSummary("The latest GroupInfo and ratchet tree of a room hosted here (members only).");
+            .WithSummary("The latest GroupInfo and ratchet tree of a room hosted here, or the epoch and tree this follower verified (members only; 403 for a removed client).");
         group.MapPost("/rooms/{room}/groupInfo", RequestGroupInfoAsync).WithName("RequestRoomGroupInfo").RateLimited().Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
             .WithSummary("For an external join: a signed TLS GroupInfoRequest to the room's hub (here or through its provider) → GroupInfoResponse. This client's user must already take part in the room.");
         group.MapPost("/rooms/{room}/update", UpdateRoomAsync).WithName("UpdateRoom").RateLimited().Accepts<byte[]>(MimiApi.MediaType).Produces<byte[]>(200, MimiApi.MediaType)
@@ -164,41 +164,67 @@ internal static partial class ClientDeliveryApi
             return problem!;
         }
 
-        byte[] groupId;
-        try
+        if (!TryBase64(request.GroupInfo, out var groupInfoBytes) || !MlsMessage.TryDecode(groupInfoBytes, out var message, out _) || message.GroupInfo is not { } groupInfo)
         {
-            groupId = Convert.FromBase64String(request.GroupId ?? "");
-        }
-        catch (FormatException)
-        {
-            return Problems.InvalidRequest("groupId", "groupId must be base64.");
+            return Problems.InvalidRequest("groupInfo", "groupInfo must be the group's GroupInfo as a base64 MLSMessage (wire format mls_group_info).");
         }
 
-        if (groupId.Length is 0 or > 255)
+        if (!TryBase64(request.RatchetTree, out var treeBytes) || !MlsRatchetTree.TryReadExtensionData(treeBytes, out var contents, out var treeError))
         {
-            return Problems.InvalidRequest("groupId", "groupId must be 1 to 255 bytes.");
+            return Problems.InvalidRequest("ratchetTree", "ratchetTree must be base64 ratchet_tree extension data (the node vector with its length).");
         }
 
-        if (!await store.TryCreateRoomAsync(roomId!, groupId, new RoomMember(user.ClientId(), options.Value.HostedDomain), time.GetUtcNow(), ct))
+        // The hub starts the room's public state from what the creator sent, and trusts it only once it verifies.
+        var now = time.GetUtcNow();
+        if (!MlsPublicGroupState.TryCreate(groupInfo, contents, now, out var state, out var refusal))
+        {
+            var check = MlsGroupChecks.Name(refusal.Check);
+            return MlsRefusal($"{check}: {refusal.Detail}", check);
+        }
+
+        var roster = RoomRoster.Of(state);
+        if (!roster.Any(m => m.ClientUri == user.ClientId()))
+        {
+            return Problems.Forbidden("The group's ratchet tree has no leaf for this client: create the room for a group this client is a member of.", "ratchetTree");
+        }
+
+        var room = new NewRoom(roomId!, groupInfo.GroupId.ToArray(), groupInfo.Epoch, groupInfo.Encoded.ToArray(), contents.ToArray(), state.Encode(), roster);
+        if (!await store.TryCreateRoomAsync(room, now, ct))
         {
             return Problems.Conflict($"Room '{roomId}' exists already.");
         }
 
-        return TypedResults.Created($"/v1/client/rooms/{Uri.EscapeDataString(roomId!)}", new RoomView(roomId!, 0));
+        return TypedResults.Created($"/v1/client/rooms/{Uri.EscapeDataString(roomId!)}", new RoomView(roomId!, groupInfo.Epoch));
     }
 
     private static async Task<Results<Ok<GroupInfoView>, ProblemHttpResult>> GetGroupInfoAsync(
         string room, ClaimsPrincipal user, RoomStore store, CancellationToken ct)
     {
         var roomId = Uri.UnescapeDataString(room);
-        var found = await store.FindRoomAsync(roomId, ct);
-        if (found is null || !await store.IsMemberAsync(roomId, user.ClientId(), ct))
+        var client = user.ClientId();
+        if (await store.FindRemovalAsync(roomId, client, ct) is { } removedAt)
+        {
+            return Removed(roomId, removedAt);
+        }
+
+        if (!await store.IsMemberAsync(roomId, client, ct))
         {
             // Non-members cannot tell a room they are not in from one that does not exist.
             return Problems.NotFound($"No room '{roomId}' with this client as a member.");
         }
 
-        return TypedResults.Ok(new GroupInfoView(roomId, found.Epoch, B64(found.GroupInfo), B64(WelcomeRouter.InboxTree(found.RatchetTree))));
+        if (await store.FindRoomAsync(roomId, ct) is { } hosted)
+        {
+            return TypedResults.Ok(new GroupInfoView(roomId, hosted.Epoch, B64(hosted.GroupInfo), B64(WelcomeRouter.InboxTree(hosted.RatchetTree))));
+        }
+
+        // A room followed here: the state this provider verified from the hub's notifies (the GroupInfo stays at the hub).
+        if (await store.FindFollowedRoomAsync(roomId, ct) is { } followed && MlsPublicGroupState.TryDecode(followed.State, out var state, out _))
+        {
+            return TypedResults.Ok(new GroupInfoView(roomId, state.Context.Epoch, null, B64(WelcomeRouter.InboxTree(state.Tree.EncodeContents()))));
+        }
+
+        return Problems.NotFound($"This provider holds no state of '{roomId}' yet.");
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> RequestGroupInfoAsync(
@@ -258,7 +284,16 @@ internal static partial class ClientDeliveryApi
 
         if (domain == options.Value.HostedDomain)
         {
-            return MimiApi.UpdateAnswer(await hub.UpdateAsync(roomId, request, new HubSender(user.ClientId(), null), ct));
+            var local = await hub.UpdateAsync(roomId, request, new HubSender(user.ClientId(), null), ct);
+            return local.Status == HubStatus.MlsRefused ? MlsRefusal(local.Detail!, local.Check) : MimiApi.UpdateAnswer(local);
+        }
+
+        // A client removed from the room speaks in it no more: its provider does not forward for it, unless it joins
+        // again by external commit (which the hub allows only after handing it the GroupInfo).
+        if (request.Bundle.ProposalOrCommit.SenderType != MlsSenderType.NewMemberCommit
+            && await store.FindRemovalAsync(roomId, user.ClientId(), ct) is { } removedAt)
+        {
+            return Removed(roomId, removedAt);
         }
 
         await store.RecordSentAsync(Hub.Hash(request.Bundle.ProposalOrCommit.Encoded.Span), user.ClientId(), time.GetUtcNow(), ct);
@@ -266,6 +301,14 @@ internal static partial class ClientDeliveryApi
         if (Forwarded(http, response, domain) is { } failure)
         {
             return failure;
+        }
+
+        // The hub's MLS refusal (notAllowed, invalidProposal) reaches the client as the problem a local hub's would be.
+        if (UpdateRoomResponse.TryDecode(response.Body, out var refused, out _)
+            && refused.ResponseCode is UpdateResponseCode.NotAllowed or UpdateResponseCode.InvalidProposal)
+        {
+            var colon = refused.ErrorDescription.IndexOf(':', StringComparison.Ordinal);
+            return MlsRefusal(refused.ErrorDescription, colon > 0 ? refused.ErrorDescription[..colon] : null);
         }
 
         // A client that joined by external commit is now a local member of the room this provider follows: the hub's
@@ -418,6 +461,28 @@ internal static partial class ClientDeliveryApi
         }
 
         return PeerFailed(response.Error ?? $"{domain} refused the request.", response.Status);
+    }
+
+    /// <summary>The problem of a commit or proposal the room's public group state refused (at the hub, or a follower's check of a notify).</summary>
+    internal static ProblemHttpResult MlsRefusal(string detail, string? check) =>
+        Problems.Create(StatusCodes.Status400BadRequest, ProblemKinds.MlsCommitRefused, "The room's MLS group state refuses this commit or proposal.", detail,
+            check is null ? null : new Dictionary<string, object?> { ["check"] = check });
+
+    private static ProblemHttpResult Removed(string roomId, ulong epoch) =>
+        Problems.Forbidden($"This client was removed from '{roomId}' at epoch {epoch}; nothing of the room after that is for it.");
+
+    private static bool TryBase64(string? value, out byte[] bytes)
+    {
+        try
+        {
+            bytes = Convert.FromBase64String(value ?? "");
+            return bytes.Length > 0;
+        }
+        catch (FormatException)
+        {
+            bytes = [];
+            return false;
+        }
     }
 
     private static ProblemHttpResult PeerFailed(string detail, int status = 0) =>

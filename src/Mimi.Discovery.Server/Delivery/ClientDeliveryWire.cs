@@ -6,7 +6,7 @@ internal sealed record KeyPackageUploadView(int Added);
 
 internal sealed record KeyPackageCountView(long Available, long LastResort);
 
-internal sealed record CreateRoomRequest(string? Name, string? GroupId);
+internal sealed record CreateRoomRequest(string? Name, string? GroupInfo, string? RatchetTree);
 
 internal sealed record RoomView(string Room, ulong Epoch);
 

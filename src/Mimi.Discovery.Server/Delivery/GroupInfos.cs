@@ -54,15 +54,13 @@ internal sealed partial class GroupInfos(
         }
 
         var room = await store.FindRoomAsync(roomId, ct);
-        if (room?.GroupInfo is null || room.RatchetTree is null || !await store.HasMemberAtAsync(roomId, requesterDomain, ct)
-            || !MlsGroupInfo.TryDecode(room.GroupInfo, out var groupInfo, out _))
+        if (room is null || !await store.HasMemberAtAsync(roomId, requesterDomain, ct) || Current(room) is not { } current)
         {
             LogRefused(logger, roomId, client, room is null ? "no such room" : room.GroupInfo is null ? "no GroupInfo yet" : "the provider hosts no member");
             return TypedResults.File(GroupInfoResponse.Failure(roomId, GroupInfoCode.NotAuthorized).Encode(), MimiApi.MediaType);
         }
 
-        var plaintext = new GroupInfoRatchetTreeTbe(groupInfo,
-            new RatchetTreeOption(RatchetTreeRepresentation.Full, ByteString.CopyFrom(room.RatchetTree), null, default), default).Encode();
+        var plaintext = current.Encode();
         HpkeCiphertext sealedText;
         try
         {
@@ -80,6 +78,40 @@ internal sealed partial class GroupInfos(
         LogGranted(logger, roomId, client, room.Epoch);
         return TypedResults.File(response.Encode(), MimiApi.MediaType);
     }
+
+    /// <summary>
+    /// The follower's side of bootstrapping (<c>roomState</c>, this implementation's extension): the room's latest
+    /// GroupInfo, ratchet tree and pending proposals, in the clear, for a provider hosting a member of the room. The
+    /// follower trusts none of it until it verified it (the GroupInfo signed by a member, the tree's hash in it).
+    /// Unknown rooms and providers hosting no member both get 404, so the endpoint does not reveal which rooms exist.
+    /// </summary>
+    public async Task<Results<FileContentHttpResult, ProblemHttpResult>> RoomStateAsync(string roomId, string requesterDomain, CancellationToken ct)
+    {
+        var room = await store.FindRoomAsync(roomId, ct);
+        if (room is null || !await store.HasMemberAtAsync(roomId, requesterDomain, ct) || Current(room) is not { } current)
+        {
+            return Problems.NotFound($"No room '{roomId}' with a member at {requesterDomain}.");
+        }
+
+        LogRoomState(logger, roomId, requesterDomain, room.Epoch);
+        return TypedResults.File(current.Encode(), MimiApi.MediaType);
+    }
+
+    /// <summary>The room's latest GroupInfo (the committer's, checked by the hub), the hub's tree and the pending proposals; null without a GroupInfo.</summary>
+    private GroupInfoRatchetTreeTbe? Current(HostedRoom room)
+    {
+        if (room.GroupInfo is null || room.RatchetTree is null || !MlsGroupInfo.TryDecode(room.GroupInfo, out var groupInfo, out _))
+        {
+            return null;
+        }
+
+        var pending = RoomRoster.OfHostedRoom(room, time.GetUtcNow())?.PendingProposals ?? [];
+        return new GroupInfoRatchetTreeTbe(groupInfo, new RatchetTreeOption(RatchetTreeRepresentation.Full, ByteString.CopyFrom(room.RatchetTree), null, default),
+            ValueArray.Create(pending.Select(p => new PendingProposal(p.Message, p.AcceptedTime)).ToArray()));
+    }
+
+    [LoggerMessage(EventId = 6072, Level = LogLevel.Debug, Message = "Hub gave {Domain} the state of {Room} at epoch {Epoch} (roomState)")]
+    private static partial void LogRoomState(ILogger logger, string room, string domain, ulong epoch);
 
     [LoggerMessage(EventId = 6070, Level = LogLevel.Information, Message = "Hub gave {Client} the GroupInfo of {Room} at epoch {Epoch} for an external join")]
     private static partial void LogGranted(ILogger logger, string room, string client, ulong epoch);

@@ -1,18 +1,19 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Model;
 using Mimi.Discovery.Protocol;
+using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Server.Peers;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Delivery;
 
 /// <summary>
-/// The hub of the rooms this provider hosts: orders handshake messages one epoch at a time, accepts application
-/// messages for the current epoch, and fans everything out — to local members' inboxes directly and to follower
-/// providers through the durable outbox (<c>notify</c>). It learns new members from the KeyPackageRefs of a Welcome,
-/// matched against the claims this provider recorded.
+/// The hub of the rooms this provider hosts: keeps each room's public MLS group state, checks every proposal and
+/// commit against it and orders them one epoch at a time, accepts application messages for the current epoch, and fans
+/// everything out — to local members' inboxes directly and to follower providers through the durable outbox
+/// (<c>notify</c>). The room's members are the leaves of its own tree; Welcomes are routed to them by the
+/// KeyPackageRefs of the Welcome, matched against the claims this provider recorded.
 /// </summary>
 internal sealed partial class Hub(
     RoomStore store, Outbox outbox, InboxSignals signals, WelcomeRouter welcomes, HubKeys keys, IOptions<DeliveryOptions> options, TimeProvider time,
@@ -20,16 +21,16 @@ internal sealed partial class Hub(
 {
     private string OwnDomain => options.Value.HostedDomain;
 
+    /// <summary>
+    /// Accepts a proposal or commit that the room's public group state accepts (RFC 9420 §6, §7, §12: signature, sender,
+    /// proposals, UpdatePath, and for a commit the attached GroupInfo and tree), stores the next state with the
+    /// acceptance, and fans the message out; a refusal names the check and nothing is fanned out. A change computed
+    /// from a state that another message changed meanwhile is computed again from the new one.
+    /// </summary>
     public async Task<HubAnswer> UpdateAsync(string roomId, UpdateRequest request, HubSender sender, CancellationToken ct)
     {
         var bundle = request.Bundle;
         var message = bundle.ProposalOrCommit;
-        var (room, refusal, joiner) = await AuthorizeAsync(roomId, message, sender, ct);
-        if (room is null)
-        {
-            return refusal;
-        }
-
         if (message.ContentType is not (MlsContentType.Commit or MlsContentType.Proposal))
         {
             return HubAnswer.Refused(HubStatus.Invalid, $"update carries handshake messages; this one has content type {message.ContentType}.");
@@ -40,63 +41,130 @@ internal sealed partial class Hub(
             return HubAnswer.Refused(HubStatus.Invalid, "Send each proposal in its own update (moreProposals is not accepted by this hub).");
         }
 
-        var isCommit = message.ContentType == MlsContentType.Commit;
-        var timestamp = (ulong)time.GetUtcNow().ToUnixTimeMilliseconds();
-        var tree = bundle.RatchetTreeOption is { Representation: RatchetTreeRepresentation.Full } option ? option.RatchetTree.ToArray() : null;
-        IReadOnlyList<RoomMember>? roster = null;
-        if (isCommit && tree is not null)
+        for (var attempt = 1; ; attempt++)
         {
-            if (!MlsRatchetTree.TryDecodeContents(tree, out var ratchetTree, out var treeError))
+            var (room, refusal, joiner) = await AuthorizeAsync(roomId, message, sender, ct);
+            if (room is null)
             {
-                return HubAnswer.Refused(HubStatus.Invalid, $"The commit's ratchet tree cannot be read: {treeError.Message}");
+                return refusal;
             }
 
-            roster = Roster(ratchetTree);
-        }
-        var groupInfo = bundle.GroupInfoOption?.GroupInfo?.Encoded.ToArray();
-        var notifyBody = new FanoutMessage(timestamp, message, null, null, default, default).Encode();
+            var answer = await TryAcceptAsync(room, bundle, sender, joiner, ct);
+            if (answer is { } done)
+            {
+                return done;
+            }
 
-        var newMembers = new List<RoomMember>();
+            if (attempt == MaxStateAttempts)
+            {
+                // Other messages keep changing the state first: answer like a lost race for the epoch.
+                return new HubAnswer(HubStatus.WrongEpoch, room.Epoch, 0, $"The room's state changed {attempt} times while this message was checked; send it again.");
+            }
+        }
+    }
+
+    private const int MaxStateAttempts = 5;
+
+    /// <summary>The answer, or null when the room's state changed between reading it and writing the next one.</summary>
+    private async Task<HubAnswer?> TryAcceptAsync(HostedRoom room, HandshakeBundle bundle, HubSender sender, GroupInfoGrant? joiner, CancellationToken ct)
+    {
+        var roomId = room.RoomId;
+        var message = bundle.ProposalOrCommit;
+        var epoch = message.Epoch!.Value;
+        if (epoch != room.Epoch)
+        {
+            return Finish(roomId, new HubOutcome(false, room.Epoch, []), 0, message.ContentType == MlsContentType.Commit ? "commit" : "proposal", epoch);
+        }
+
+        var now = time.GetUtcNow();
+        if (RoomRoster.OfHostedRoom(room, now) is not { } state)
+        {
+            return HubAnswer.Refused(HubStatus.Invalid, "The room has no MLS group state (it was created before the hub kept one, and without a GroupInfo); create it again.");
+        }
+
+        var isCommit = message.ContentType == MlsContentType.Commit;
+        var timestamp = (ulong)now.ToUnixTimeMilliseconds();
+        MlsGroupInfo? groupInfo = null;
+        MlsPublicGroupState? next;
+        MlsGroupRefusal check;
+        if (isCommit)
+        {
+            if (bundle.GroupInfoOption is not { Representation: GroupInfoRepresentation.Full, GroupInfo: { } full })
+            {
+                return HubAnswer.Refused(HubStatus.Invalid, "This hub serves the GroupInfo of each epoch: send the commit's GroupInfo in full (a partial one is not supported).");
+            }
+
+            groupInfo = full;
+            var attached = bundle.RatchetTreeOption is { Representation: RatchetTreeRepresentation.Full } option ? option.RatchetTree.ToArray() : null;
+            state.TryApplyCommit(message, new MlsCommitAttachments(groupInfo, attached), now, out next, out check);
+        }
+        else
+        {
+            state.TryApplyProposal(message, timestamp, now, out next, out check);
+        }
+
+        if (next is null)
+        {
+            var name = MlsGroupChecks.Name(check.Check);
+            LogMlsRefused(logger, isCommit ? "commit" : "proposal", roomId, epoch, name, check.Detail);
+            return new HubAnswer(HubStatus.MlsRefused, room.Epoch, 0, $"{name}: {check.Detail}")
+            {
+                Check = name,
+                InvalidProposals = !isCommit && message.TryComputeProposalRef(state.Context.CipherSuite, out var reference) ? ValueArray.Create(reference) : default,
+            };
+        }
+
+        var notifyBody = new FanoutMessage(timestamp, message, null, null, default, default).Encode();
         var localWelcomes = new List<InboxDelivery>();
         var remoteWelcomes = new List<FollowerNotify>();
-        if (isCommit && bundle.Welcome is { } welcome)
+        List<RoomMember>? roster = null;
+        byte[]? tree = null;
+        if (isCommit)
         {
-            var welcomeMessage = WelcomeMessage(welcome);
-            var routes = await welcomes.RouteAsync(roomId, welcome, ct);
-            var treeOption = bundle.RatchetTreeOption ?? new RatchetTreeOption(RatchetTreeRepresentation.OutOfBand, default, null, default);
-            foreach (var route in routes)
+            roster = RoomRoster.Of(next);
+            tree = next.Tree.EncodeContents();
+            if (bundle.Welcome is { } welcome)
             {
-                newMembers.Add(new RoomMember(route.ClientUri, route.Domain));
-            }
-
-            foreach (var local in routes.Where(r => r.Domain == OwnDomain))
-            {
-                localWelcomes.Add(await welcomes.DeliveryAsync(local, roomId, welcomeMessage.Encoded.ToArray(), tree, ct));
-            }
-
-            foreach (var domain in routes.Select(r => r.Domain).Where(d => d != OwnDomain).Distinct(StringComparer.Ordinal))
-            {
-                remoteWelcomes.Add(new FollowerNotify(domain, new FanoutMessage(timestamp, welcomeMessage, null, treeOption, default, default).Encode()));
-            }
-
-            if (routes.Count < welcome.Secrets.Count)
-            {
-                LogUnroutedWelcome(logger, roomId, welcome.Secrets.Count - routes.Count);
+                await RouteWelcomeAsync(roomId, welcome, roster, tree, timestamp, localWelcomes, remoteWelcomes, ct);
             }
         }
 
-        if (joiner is not null && roster is null)
-        {
-            newMembers.Add(new RoomMember(joiner.ClientUri, joiner.Domain));
-        }
-
-        var outcome = await store.AcceptAsync(new HubAcceptance(roomId, OwnDomain, message.Epoch!.Value, isCommit, groupInfo, tree, sender.ClientUri,
-            InboxKind.Handshake, message.Encoded.ToArray(), notifyBody, newMembers, localWelcomes, remoteWelcomes)
+        var outcome = await store.AcceptAsync(new HubAcceptance(roomId, OwnDomain, epoch, isCommit, groupInfo?.Encoded.ToArray(), tree, sender.ClientUri,
+            InboxKind.Handshake, message.Encoded.ToArray(), notifyBody, [], localWelcomes, remoteWelcomes)
         {
             Roster = roster,
             ConsumedGrant = joiner?.ClientUri,
-        }, time.GetUtcNow(), ct);
-        return Finish(roomId, outcome, timestamp, isCommit ? "commit" : "proposal", message.Epoch!.Value);
+            State = next.Encode(),
+            StateSeq = room.StateSeq,
+        }, now, ct);
+        return !outcome.Accepted && outcome.CurrentEpoch == epoch ? null : Finish(roomId, outcome, timestamp, isCommit ? "commit" : "proposal", epoch);
+    }
+
+    /// <summary>
+    /// Routes a commit's Welcome by the claims recorded here, to the new members the hub's own tree has: a claim for a
+    /// client that is not a leaf of the new tree is not routed. The Welcome travels with the hub's tree.
+    /// </summary>
+    private async Task RouteWelcomeAsync(string roomId, MlsWelcome welcome, List<RoomMember> roster, byte[] tree, ulong timestamp,
+        List<InboxDelivery> localWelcomes, List<FollowerNotify> remoteWelcomes, CancellationToken ct)
+    {
+        var welcomeMessage = WelcomeMessage(welcome);
+        var members = roster.Select(m => m.ClientUri).ToHashSet(StringComparer.Ordinal);
+        var routes = (await welcomes.RouteAsync(roomId, welcome, ct)).Where(r => members.Contains(r.ClientUri)).ToList();
+        foreach (var local in routes.Where(r => r.Domain == OwnDomain))
+        {
+            localWelcomes.Add(await welcomes.DeliveryAsync(local, roomId, welcomeMessage.Encoded.ToArray(), tree, ct));
+        }
+
+        var treeOption = new RatchetTreeOption(RatchetTreeRepresentation.Full, ByteString.CopyFrom(tree), null, default);
+        foreach (var domain in routes.Select(r => r.Domain).Where(d => d != OwnDomain).Distinct(StringComparer.Ordinal))
+        {
+            remoteWelcomes.Add(new FollowerNotify(domain, new FanoutMessage(timestamp, welcomeMessage, null, treeOption, default, default).Encode()));
+        }
+
+        if (routes.Count < welcome.Secrets.Count)
+        {
+            LogUnroutedWelcome(logger, roomId, welcome.Secrets.Count - routes.Count);
+        }
     }
 
     /// <summary>
@@ -213,21 +281,6 @@ internal sealed partial class Hub(
         return grant is not null && fromJoiner && CryptographicOperations.FixedTimeEquals(grant.SignatureKey, leaf.SignatureKey.Span) ? grant : null;
     }
 
-    /// <summary>The members a ratchet tree names: leaves whose basic credential is a MIMI client URI (others cannot be routed to).</summary>
-    private static List<RoomMember>? Roster(MlsRatchetTree tree)
-    {
-        var roster = new List<RoomMember>();
-        foreach (var leaf in tree.Leaves)
-        {
-            if (leaf.Node.Credential.BasicIdentity is { } identity && Ssi.TryParse(identity, out var client, out _) && client.Kind == SsiKind.Client)
-            {
-                roster.Add(new RoomMember(client.Value, client.Domain));
-            }
-        }
-
-        return roster.Count == 0 ? null : roster;
-    }
-
     /// <summary>Wraps a Welcome as the MLSMessage clients join from (version mls10, wire format mls_welcome).</summary>
     internal static MlsMessage WelcomeMessage(MlsWelcome welcome)
     {
@@ -244,6 +297,9 @@ internal sealed partial class Hub(
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Hub refused a {Kind} for {Room} at epoch {Epoch}: the room is at {Current}")]
     private static partial void LogWrongEpoch(ILogger logger, string kind, string room, ulong epoch, ulong current);
 
-    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "{Count} new member(s) of a Welcome for {Room} match no KeyPackage claim recorded here; they are not routed")]
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "{Count} new member(s) of a Welcome for {Room} match no KeyPackage claim recorded here or no leaf of the hub's tree; they are not routed")]
     private static partial void LogUnroutedWelcome(ILogger logger, string room, int count);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Hub refused a {Kind} for {Room} at epoch {Epoch}: {Check}: {Detail}")]
+    private static partial void LogMlsRefused(ILogger logger, string kind, string room, ulong epoch, string check, string detail);
 }

@@ -8,4 +8,7 @@ internal enum HubStatus
     NoSuchRoom,
     NotMember,
     Invalid,
+
+    /// <summary>The room's public group state refused the proposal or commit (an MLS check failed); the detail names the check.</summary>
+    MlsRefused,
 }

@@ -35,6 +35,8 @@ internal static partial class MimiApi
             .WithSummary("The hub of a room fans out messages to this follower (FanoutMessage…). Mimi-Message-Id makes retries idempotent.");
         group.MapPost(MimiPaths.Route(MimiEndpoint.GroupInfo), GroupInfoAsync).WithName("MimiGroupInfo")
             .WithSummary("A client of the requesting provider fetches a room's GroupInfo and ratchet tree for an external join (GroupInfoRequest → GroupInfoResponse, HPKE-encrypted and hub-signed).");
+        group.MapPost(MimiPaths.Route(MimiEndpoint.RoomState), RoomStateAsync).WithName("MimiRoomState")
+            .WithSummary("This implementation's extension: a provider hosting a member of a room hosted here fetches the room's GroupInfo, ratchet tree and pending proposals (→ GroupInfoRatchetTreeTBE, in the clear) to start following its public group state.");
         group.MapPost(MimiPaths.Route(MimiEndpoint.IdentifierQuery), IdentifierQueryAsync).WithName("MimiIdentifierQuery").RateLimited()
             .WithSummary("Finds discoverable users of this provider by handle or nickname (IdentifierRequest → IdentifierResponse).");
         return app;
@@ -129,10 +131,17 @@ internal static partial class MimiApi
         }
 
         // A message id applied before (or being applied concurrently) is applied once; this retry succeeds too.
-        await follower.ApplyAsync(user.PeerDomain(), id, roomId, messages, ct);
+        if (await follower.ApplyAsync(user.PeerDomain(), id, roomId, messages, ct) is { } refused)
+        {
+            return refused;
+        }
 
         return TypedResults.Created();
     }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> RoomStateAsync(
+        string roomId, ClaimsPrincipal user, GroupInfos groupInfos, CancellationToken ct) =>
+        await groupInfos.RoomStateAsync(Uri.UnescapeDataString(roomId), user.PeerDomain(), ct);
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GroupInfoAsync(
         string roomId, HttpContext http, ClaimsPrincipal user, GroupInfos groupInfos, CancellationToken ct)
@@ -239,6 +248,9 @@ internal static partial class MimiApi
     {
         HubStatus.Accepted => TypedResults.File(UpdateRoomResponse.Accepted(answer.Timestamp).Encode(), MediaType),
         HubStatus.WrongEpoch => TypedResults.File(UpdateRoomResponse.WrongEpoch(answer.CurrentEpoch, answer.Detail ?? "").Encode(), MediaType),
+        // A refused standalone proposal is the draft's invalidProposal (with its ref); a refused commit, notAllowed.
+        HubStatus.MlsRefused => TypedResults.File(new UpdateRoomResponse(answer.InvalidProposals.Count > 0 ? UpdateResponseCode.InvalidProposal : UpdateResponseCode.NotAllowed,
+            answer.Detail ?? "", 0, 0, answer.InvalidProposals).Encode(), MediaType),
         _ => Refusal(answer),
     };
 

@@ -24,6 +24,7 @@ internal static class MimiPaths
         [MimiEndpoint.UpdateConsent] = "/updateConsent/{requesterUser}",
         [MimiEndpoint.IdentifierQuery] = "/identifierQuery/{domain}",
         [MimiEndpoint.ReportAbuse] = "/reportAbuse/{roomId}",
+        [MimiEndpoint.RoomState] = "/roomState/{roomId}",
     };
 
     /// <summary>The route to map for <paramref name="endpoint"/> inside the <see cref="Base"/> group.</summary>

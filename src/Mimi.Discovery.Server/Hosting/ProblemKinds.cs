@@ -25,6 +25,9 @@ internal static class ProblemKinds
     /// <summary>400: an uploaded KeyPackage fails RFC 9420 §10.1.</summary>
     public const string InvalidKeyPackage = "invalid-key-package";
 
+    /// <summary>400: the room's public MLS group state refuses a commit or proposal (<c>check</c> names the failed check); also a follower refusing a notify.</summary>
+    public const string MlsCommitRefused = "mls-commit-refused";
+
     /// <summary>400: a wrong, expired, used or exhausted one-time code.</summary>
     public const string ProofOfControlFailed = "proof-of-control-failed";
 

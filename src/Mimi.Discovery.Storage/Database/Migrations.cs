@@ -348,6 +348,25 @@ public static partial class Migrations
                 cosigned_size {int64} NOT NULL,
                 updated_at {int64} NOT NULL);
             """),
+        // The room's public MLS group state (Protocol's MlsPublicGroupState, encoded, pending proposals inside), kept by
+        // the hub with its room and by a follower per room it follows; state_seq orders writes of the state, so two
+        // changes made from one read cannot both land. A client removed from a room is remembered with the epoch of its
+        // removal, to refuse its later requests about the room as such rather than as a stranger's.
+        (18, "room-group-state", """
+            ALTER TABLE rooms ADD COLUMN state {bytes};
+            ALTER TABLE rooms ADD COLUMN state_seq {int64} NOT NULL DEFAULT 0;
+            CREATE TABLE followed_rooms (
+                room_id TEXT PRIMARY KEY,
+                state {bytes} NOT NULL,
+                state_seq {int64} NOT NULL,
+                updated_at {int64} NOT NULL);
+            CREATE TABLE removed_members (
+                room_id TEXT NOT NULL,
+                client_uri TEXT NOT NULL,
+                epoch {int64} NOT NULL,
+                removed_at {int64} NOT NULL,
+                PRIMARY KEY (room_id, client_uri));
+            """),
     ];
 
     // Data migrations that need code rather than SQL, applied in version order among the SQL steps, in the same

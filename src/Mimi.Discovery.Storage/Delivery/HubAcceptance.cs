@@ -23,11 +23,20 @@ public sealed record HubAcceptance(
     IReadOnlyList<FollowerNotify> RemoteWelcomes)
 {
     /// <summary>
-    /// The room's members after this commit, read from the ratchet tree the committer sent; when set it replaces the
-    /// member list (after the commit is fanned out to the old one), so removals stop fan-out. Null keeps the list and
-    /// adds <see cref="NewMembers"/>.
+    /// The room's members after this commit, read from the hub's own ratchet tree; when set it replaces the member list
+    /// (after the commit is fanned out to the old one), so removals stop fan-out, and the removed are recorded at the
+    /// new epoch. Null keeps the list and adds <see cref="NewMembers"/>.
     /// </summary>
     public IReadOnlyList<RoomMember>? Roster { get; init; }
+
+    /// <summary>
+    /// The room's public group state after this message; when set it is written only if the stored state is still the
+    /// one of sequence number <see cref="StateSeq"/> (else nothing is accepted and the current epoch is answered).
+    /// </summary>
+    public byte[]? State { get; init; }
+
+    /// <summary>The sequence number of the state <see cref="State"/> was computed from.</summary>
+    public long StateSeq { get; init; }
 
     /// <summary>An external commit's GroupInfo grant to consume: the joiner's client.</summary>
     public string? ConsumedGrant { get; init; }

@@ -3,36 +3,62 @@ using System.Data.Common;
 namespace Mimi.Discovery.Storage;
 
 /// <summary>
-/// Rooms as the delivery core keeps them: the rooms this instance hosts (epoch, latest GroupInfo and ratchet tree, the
-/// hub's acceptance of each message and its GroupInfo grants) and the members of every room it hosts or follows.
-/// Every multi-step change is one transaction, with its inbox deliveries and outbox messages in it.
+/// Rooms as the delivery core keeps them: the rooms this instance hosts (epoch, public group state, latest GroupInfo and
+/// ratchet tree, the hub's acceptance of each message and its GroupInfo grants), the public group state of the rooms it
+/// follows, the members of every room it hosts or follows and the clients removed from them. Every multi-step change is
+/// one transaction, with its inbox deliveries and outbox messages in it.
 /// </summary>
 public sealed class RoomStore(MimiDatabase database)
 {
-    /// <summary>Creates a hosted room at epoch 0 with its creator as the first member; false when the room id is taken.</summary>
-    public Task<bool> TryCreateRoomAsync(string roomId, byte[] groupId, RoomMember creator, DateTimeOffset now, CancellationToken ct) =>
+    /// <summary>Creates a hosted room with its group state and first members; false when the room id is taken.</summary>
+    public Task<bool> TryCreateRoomAsync(NewRoom room, DateTimeOffset now, CancellationToken ct) =>
         database.WriteAsync(async tx =>
         {
-            await using (var insert = tx.Command("INSERT INTO rooms (room_id, group_id, epoch, created_at) VALUES (@r, @g, 0, @t) ON CONFLICT (room_id) DO NOTHING"))
+            await using (var insert = tx.Command("""
+                INSERT INTO rooms (room_id, group_id, epoch, group_info, ratchet_tree, state, state_seq, created_at) VALUES (@r, @g, @e, @gi, @rt, @s, 1, @t)
+                ON CONFLICT (room_id) DO NOTHING
+                """))
             {
-                if (await insert.With("r", roomId).With("g", groupId).With("t", StoredTime.From(now)).ExecuteNonQueryAsync(ct) == 0)
+                if (await insert.With("r", room.RoomId).With("g", room.GroupId).With("e", (long)room.Epoch).With("gi", room.GroupInfo).With("rt", room.RatchetTree)
+                    .With("s", room.State).With("t", StoredTime.From(now)).ExecuteNonQueryAsync(ct) == 0)
                 {
                     return false;
                 }
             }
 
-            await AddMemberAsync(tx, roomId, creator, now, ct);
+            foreach (var member in room.Members)
+            {
+                await AddMemberAsync(tx, room.RoomId, member, now, ct);
+            }
+
             return true;
         }, ct);
 
     /// <summary>A hosted room, or null.</summary>
     public Task<HostedRoom?> FindRoomAsync(string roomId, CancellationToken ct) => database.ReadAsync(async c =>
     {
-        await using var query = c.Command("SELECT room_id, group_id, epoch, group_info, ratchet_tree, created_at FROM rooms WHERE room_id = @r");
+        await using var query = c.Command("SELECT room_id, group_id, epoch, group_info, ratchet_tree, created_at, state, state_seq FROM rooms WHERE room_id = @r");
         await using var reader = await query.With("r", roomId).ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
             ? new HostedRoom(reader.GetString(0), reader.GetBytes(1), (ulong)reader.GetInt64(2), reader.GetNullableBytes(3), reader.GetNullableBytes(4),
-                StoredTime.To(reader.GetInt64(5)))
+                StoredTime.To(reader.GetInt64(5)), reader.GetNullableBytes(6), reader.GetInt64(7))
+            : null;
+    }, ct);
+
+    /// <summary>The public group state this instance keeps for a room it follows, or null before its first local member joined.</summary>
+    public Task<FollowedRoom?> FindFollowedRoomAsync(string roomId, CancellationToken ct) => database.ReadAsync(async c =>
+    {
+        await using var query = c.Command("SELECT state, state_seq FROM followed_rooms WHERE room_id = @r");
+        await using var reader = await query.With("r", roomId).ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new FollowedRoom(roomId, reader.GetBytes(0), reader.GetInt64(1)) : null;
+    }, ct);
+
+    /// <summary>The epoch at which <paramref name="clientUri"/> was removed from the room, or null if it never was (or joined again since).</summary>
+    public Task<ulong?> FindRemovalAsync(string roomId, string clientUri, CancellationToken ct) => database.ReadAsync(async c =>
+    {
+        await using var query = c.Command("SELECT epoch FROM removed_members WHERE room_id = @r AND client_uri = @c");
+        return await query.With("r", roomId).With("c", clientUri).ExecuteScalarAsync(ct) is { } epoch
+            ? (ulong?)Convert.ToInt64(epoch, System.Globalization.CultureInfo.InvariantCulture)
             : null;
     }, ct);
 
@@ -66,15 +92,22 @@ public sealed class RoomStore(MimiDatabase database)
 
     /// <summary>
     /// Applies a hub decision atomically (see <see cref="HubAcceptance"/>). The epoch check is a conditional update, so
-    /// of two commits for one epoch exactly one advances it; the other gets the current epoch back.
+    /// of two commits for one epoch exactly one advances it; the other gets the current epoch back. With a state, the
+    /// update is also conditional on the state's sequence number: of two changes computed from one state, one lands.
     /// </summary>
     public Task<HubOutcome> AcceptAsync(HubAcceptance a, DateTimeOffset now, CancellationToken ct) => database.WriteAsync(async tx =>
     {
         var epoch = (long)a.Epoch;
-        var sets = !a.AdvanceEpoch ? "epoch = epoch"
-            : "epoch = epoch + 1" + (a.GroupInfo is null ? "" : ", group_info = @gi") + (a.RatchetTree is null ? "" : ", ratchet_tree = @rt");
-        await using (var update = tx.Command($"UPDATE rooms SET {sets} WHERE room_id = @r AND epoch = @e"))
+        var sets = (!a.AdvanceEpoch ? "epoch = epoch"
+            : "epoch = epoch + 1" + (a.GroupInfo is null ? "" : ", group_info = @gi") + (a.RatchetTree is null ? "" : ", ratchet_tree = @rt"))
+            + (a.State is null ? "" : ", state = @s, state_seq = state_seq + 1");
+        await using (var update = tx.Command($"UPDATE rooms SET {sets} WHERE room_id = @r AND epoch = @e{(a.State is null ? "" : " AND state_seq = @v")}"))
         {
+            if (a.State is not null)
+            {
+                update.With("s", a.State).With("v", a.StateSeq);
+            }
+
             if (a.AdvanceEpoch && a.GroupInfo is not null)
             {
                 update.With("gi", a.GroupInfo);
@@ -121,7 +154,12 @@ public sealed class RoomStore(MimiDatabase database)
 
         if (a.Roster is { } roster)
         {
-            await ReplaceMembersAsync(tx, a.RoomId, members, roster, now, ct);
+            var keep = roster.Select(m => m.ClientUri).ToHashSet(StringComparer.Ordinal);
+            await RemoveMembersAsync(tx, a.RoomId, members.Select(m => m.ClientUri).Where(c => !keep.Contains(c)), a.Epoch + 1, now, ct);
+            foreach (var member in roster)
+            {
+                await AddMemberAsync(tx, a.RoomId, member, now, ct);
+            }
         }
         else
         {
@@ -157,12 +195,27 @@ public sealed class RoomStore(MimiDatabase database)
     /// members of the room), other messages to every local member of the room except the client that sent it through
     /// this provider. Returns the clients whose inbox grew; empty for a duplicate.
     /// </summary>
-    public Task<IReadOnlyList<string>> ApplyNotifyAsync(string source, string messageId, string roomId, IReadOnlyList<NotifyItem> items, DateTimeOffset now,
-        CancellationToken ct) => database.WriteAsync<IReadOnlyList<string>>(async tx =>
+    public async Task<IReadOnlyList<string>> ApplyNotifyAsync(string source, string messageId, string roomId, IReadOnlyList<NotifyItem> items, DateTimeOffset now,
+        CancellationToken ct) => (await ApplyNotifyAsync(source, messageId, roomId, items, null, now, ct)).Notified;
+
+    /// <summary>
+    /// Applies a follower's notify as <see cref="ApplyNotifyAsync(string, string, string, IReadOnlyList{NotifyItem}, DateTimeOffset, CancellationToken)"/>
+    /// does, and writes the room's followed state <paramref name="state"/> with it, unless the stored state changed since
+    /// it was read (then nothing is applied: <see cref="NotifyOutcome.StateConflict"/>). A commit item's
+    /// <see cref="NotifyItem.Roster"/> removes the local members it no longer names, after the commit reached them.
+    /// </summary>
+    public Task<NotifyOutcome> ApplyNotifyAsync(string source, string messageId, string roomId, IReadOnlyList<NotifyItem> items, FollowedStateWrite? state,
+        DateTimeOffset now, CancellationToken ct) => database.WriteAsync(async tx =>
         {
+            if (state is not null && !await WriteFollowedStateAsync(tx, roomId, state, now, ct))
+            {
+                return new NotifyOutcome(true, []);
+            }
+
+            // A duplicate's state is the stored one again: the follower computed it skipping what was already applied.
             if (!await InboundMessageStore.TryRecordAsync(tx, source, messageId, now, ct))
             {
-                return [];
+                return new NotifyOutcome(false, []);
             }
 
             var notified = new List<string>();
@@ -205,10 +258,30 @@ public sealed class RoomStore(MimiDatabase database)
                     await InboxStore.DeliverAsync(tx, new InboxDelivery(client, item.Kind, roomId, item.Message, null), now, ct);
                     notified.Add(client);
                 }
+
+                if (item.Roster is { } roster)
+                {
+                    await RemoveMembersAsync(tx, roomId, locals.Where(c => !roster.Contains(c)), item.Epoch, now, ct);
+                }
             }
 
-            return notified;
+            return new NotifyOutcome(false, notified);
         }, ct);
+
+    private static async Task<bool> WriteFollowedStateAsync(DbTransaction tx, string roomId, FollowedStateWrite state, DateTimeOffset now, CancellationToken ct)
+    {
+        // Conditional writes: a state computed from another than the stored one changes nothing (and nothing else is written).
+        await using var write = tx.Command(state.ExpectedSeq is null
+            ? "INSERT INTO followed_rooms (room_id, state, state_seq, updated_at) VALUES (@r, @s, 1, @t) ON CONFLICT (room_id) DO NOTHING"
+            : "UPDATE followed_rooms SET state = @s, state_seq = state_seq + 1, updated_at = @t WHERE room_id = @r AND state_seq = @v");
+        write.With("r", roomId).With("s", state.State).With("t", StoredTime.From(now));
+        if (state.ExpectedSeq is { } expected)
+        {
+            write.With("v", expected);
+        }
+
+        return await write.ExecuteNonQueryAsync(ct) == 1;
+    }
 
     /// <summary>Remembers that a local client sent this message (by hash) through the hub, so its echo is not delivered back to it.</summary>
     public Task RecordSentAsync(string messageHash, string clientUri, DateTimeOffset now, CancellationToken ct) => database.WriteAsync(async tx =>
@@ -247,27 +320,38 @@ public sealed class RoomStore(MimiDatabase database)
         return await reader.ReadAsync(ct) ? new GroupInfoGrant(roomId, clientUri, reader.GetString(0), reader.GetBytes(1)) : null;
     }, ct);
 
-    private static async Task ReplaceMembersAsync(DbTransaction tx, string roomId, List<RoomMember> current, IReadOnlyList<RoomMember> roster, DateTimeOffset now,
-        CancellationToken ct)
+    /// <summary>Deletes the memberships of <paramref name="clients"/> and records each removal at <paramref name="epoch"/>.</summary>
+    private static async Task RemoveMembersAsync(DbTransaction tx, string roomId, IEnumerable<string> clients, ulong epoch, DateTimeOffset now, CancellationToken ct)
     {
-        var keep = roster.Select(m => m.ClientUri).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in current.Where(m => !keep.Contains(m.ClientUri)))
+        foreach (var client in clients.ToList())
         {
-            await using var delete = tx.Command("DELETE FROM room_members WHERE room_id = @r AND client_uri = @c");
-            await delete.With("r", roomId).With("c", gone.ClientUri).ExecuteNonQueryAsync(ct);
-        }
+            await using (var delete = tx.Command("DELETE FROM room_members WHERE room_id = @r AND client_uri = @c"))
+            {
+                await delete.With("r", roomId).With("c", client).ExecuteNonQueryAsync(ct);
+            }
 
-        foreach (var member in roster)
-        {
-            await AddMemberAsync(tx, roomId, member, now, ct);
+            await using var removal = tx.Command("""
+                INSERT INTO removed_members (room_id, client_uri, epoch, removed_at) VALUES (@r, @c, @e, @t)
+                ON CONFLICT (room_id, client_uri) DO UPDATE SET epoch = excluded.epoch, removed_at = excluded.removed_at
+                """);
+            await removal.With("r", roomId).With("c", client).With("e", (long)epoch).With("t", StoredTime.From(now)).ExecuteNonQueryAsync(ct);
         }
     }
 
     private static async Task AddMemberAsync(DbTransaction tx, string roomId, RoomMember member, DateTimeOffset now, CancellationToken ct)
     {
-        await using var insert = tx.Command("""
+        await using (var insert = tx.Command("""
             INSERT INTO room_members (room_id, client_uri, domain, joined_at) VALUES (@r, @c, @d, @t) ON CONFLICT (room_id, client_uri) DO NOTHING
-            """);
-        await insert.With("r", roomId).With("c", member.ClientUri).With("d", member.Domain).With("t", StoredTime.From(now)).ExecuteNonQueryAsync(ct);
+            """))
+        {
+            if (await insert.With("r", roomId).With("c", member.ClientUri).With("d", member.Domain).With("t", StoredTime.From(now)).ExecuteNonQueryAsync(ct) == 0)
+            {
+                return;
+            }
+        }
+
+        // A client that joins again is a member, no longer a removed one.
+        await using var rejoined = tx.Command("DELETE FROM removed_members WHERE room_id = @r AND client_uri = @c");
+        await rejoined.With("r", roomId).With("c", member.ClientUri).ExecuteNonQueryAsync(ct);
     }
 }

@@ -16,8 +16,8 @@ public sealed class ClientDeliveryApiTests(DeliveryFixture fixture) : IClassFixt
         var pim = await fixture.MemberAsync(fixture.Beta, "pim");
         const string room = "mimi://alpha.test/r/stream";
         await pim.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("pim")).KeyPackage]);
-        await fixture.Mls.CreateGroupAsync("ola", room);
-        await ola.Client.CreateRoomAsync("stream", Encoding.UTF8.GetBytes(room));
+        var created = await fixture.Mls.CreateGroupAsync("ola", room);
+        await ola.Client.CreateRoomAsync("stream", created.GroupInfo, created.RatchetTree);
         var claim = Decode(await ola.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(ola, pim.UserUri, room)));
         await ola.Client.UpdateRoomAsync(room, CommitUpdate(await fixture.Mls.AddMemberAsync("ola", room, AsMessage(claim.Clients[0].KeyPackage!))));
         string[] texts = ["one", "two", "three"];

@@ -22,8 +22,8 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         var kp = await fixture.Mls.KeyPackageAsync("bob");
         Assert.Equal(1, await bob.Client.UploadKeyPackagesAsync([kp.KeyPackage]));
 
-        await fixture.Mls.CreateGroupAsync("alice", room);
-        Assert.Equal(room, (await alice.Client.CreateRoomAsync("club", Encoding.UTF8.GetBytes(room))).Room);
+        var created = await fixture.Mls.CreateGroupAsync("alice", room);
+        Assert.Equal(room, (await alice.Client.CreateRoomAsync("club", created.GroupInfo, created.RatchetTree)).Room);
 
         var claim = Decode(await alice.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(alice, bob.UserUri, room)));
         Assert.Equal(KeyMaterialUserCode.Success, claim.UserStatus);
@@ -82,8 +82,8 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         var ben = await fixture.MemberAsync(fixture.Beta, "ben");
         const string room = "mimi://alpha.test/r/dup";
         await ben.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("ben")).KeyPackage]);
-        await fixture.Mls.CreateGroupAsync("ann", room);
-        await ann.Client.CreateRoomAsync("dup", Encoding.UTF8.GetBytes(room));
+        var created = await fixture.Mls.CreateGroupAsync("ann", room);
+        await ann.Client.CreateRoomAsync("dup", created.GroupInfo, created.RatchetTree);
         var claim = Decode(await ann.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(ann, ben.UserUri, room)));
         var commit = await fixture.Mls.AddMemberAsync("ann", room, AsMessage(claim.Clients[0].KeyPackage!));
         await ann.Client.UpdateRoomAsync(room, CommitUpdate(commit));
@@ -117,29 +117,32 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         var dee = await fixture.MemberAsync(fixture.Beta, "dee");
         const string room = "mimi://alpha.test/r/race";
         await dee.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("dee")).KeyPackage, (await fixture.Mls.KeyPackageAsync("dee")).KeyPackage]);
-        await cy.Client.CreateRoomAsync("race", Encoding.UTF8.GetBytes(room));
+        var created = await fixture.Mls.CreateGroupAsync("cy", room);
+        await cy.Client.CreateRoomAsync("race", created.GroupInfo, created.RatchetTree);
 
-        // Two MLS states of the same client at epoch 0, each committing a different Add: two epoch-0 commits.
-        await fixture.Mls.CreateClientAsync("cy-a", cy.ClientUri);
-        await fixture.Mls.CreateClientAsync("cy-b", cy.ClientUri);
-        await fixture.Mls.CreateGroupAsync("cy-a", room);
-        await fixture.Mls.CreateGroupAsync("cy-b", room);
+        // Cy's tablet joins (its Welcome is taken straight from ts-mls): two members at epoch 1, each committing a
+        // different Add, make two valid epoch-1 commits.
+        var (tablet, _) = await fixture.Alpha.AddUserAsync("cy", "cy-tablet");
+        await fixture.Mls.CreateClientAsync("cy-tablet", "mimi://alpha.test/d/cy-tablet");
+        var toTablet = await fixture.Mls.AddMemberAsync("cy", room, (await fixture.Mls.KeyPackageAsync("cy-tablet")).KeyPackage);
+        Assert.Equal(UpdateResponseCode.Success, DecodeUpdate(await cy.Client.UpdateRoomAsync(room, CommitUpdate(toTablet))).ResponseCode);
+        await fixture.Mls.JoinAsync("cy-tablet", toTablet.Welcome, toTablet.RatchetTree);
         var first = Decode(await cy.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(cy, dee.UserUri, room))).Clients[0].KeyPackage!;
         var second = Decode(await cy.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(cy, dee.UserUri, room))).Clients[0].KeyPackage!;
         Assert.NotEqual(first.Encoded, second.Encoded);
-        var a = CommitUpdate(await fixture.Mls.AddMemberAsync("cy-a", room, AsMessage(first)));
-        var b = CommitUpdate(await fixture.Mls.AddMemberAsync("cy-b", room, AsMessage(second)));
+        var a = CommitUpdate(await fixture.Mls.AddMemberAsync("cy", room, AsMessage(first)));
+        var b = CommitUpdate(await fixture.Mls.AddMemberAsync("cy-tablet", room, AsMessage(second)));
 
-        var answers = await Task.WhenAll(cy.Client.UpdateRoomAsync(room, a), cy.Client.UpdateRoomAsync(room, b));
+        var answers = await Task.WhenAll(cy.Client.UpdateRoomAsync(room, a), tablet.UpdateRoomAsync(room, b));
         var decoded = answers.Select(DecodeUpdate).ToArray();
         Assert.Single(decoded, d => d.ResponseCode == UpdateResponseCode.Success);
         var loser = Assert.Single(decoded, d => d.ResponseCode == UpdateResponseCode.WrongEpoch);
-        Assert.Equal(1UL, loser.CurrentEpoch);
+        Assert.Equal(2UL, loser.CurrentEpoch);
 
         var stale = DecodeUpdate(await cy.Client.UpdateRoomAsync(room, a));
         Assert.Equal(UpdateResponseCode.WrongEpoch, stale.ResponseCode);
-        Assert.Equal(1UL, stale.CurrentEpoch);
-        Assert.Equal(1UL, (await cy.Client.GetRoomGroupInfoAsync(room)).Epoch);
+        Assert.Equal(2UL, stale.CurrentEpoch);
+        Assert.Equal(2UL, (await cy.Client.GetRoomGroupInfoAsync(room)).Epoch);
 
         // Only the winner's Welcome went out.
         var welcome = Assert.Single(await InboxAsync(dee.Client, 1));
@@ -229,8 +232,8 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
     {
         var jo = await fixture.MemberAsync(fixture.Alpha, "jo");
         const string room = "mimi://alpha.test/r/bodies";
-        await fixture.Mls.CreateGroupAsync("jo", room);
-        await jo.Client.CreateRoomAsync("bodies", Encoding.UTF8.GetBytes(room));
+        var created = await fixture.Mls.CreateGroupAsync("jo", room);
+        await jo.Client.CreateRoomAsync("bodies", created.GroupInfo, created.RatchetTree);
         var message = await fixture.Mls.EncryptAsync("jo", room, Encoding.UTF8.GetBytes("x"));
 
         var truncated = await Assert.ThrowsAsync<MimiApiException>(() => jo.Client.SubmitMessageAsync(room, message[..^5]));
@@ -278,8 +281,8 @@ public sealed class DeliveryFlowTests(DeliveryFixture fixture) : IClassFixture<D
         var nia = await fixture.MemberAsync(fixture.Beta, "nia", "quarantine");
         const string room = "mimi://alpha.test/r/held";
         await nia.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("nia")).KeyPackage]);
-        await fixture.Mls.CreateGroupAsync("max", room);
-        await max.Client.CreateRoomAsync("held", Encoding.UTF8.GetBytes(room));
+        var created = await fixture.Mls.CreateGroupAsync("max", room);
+        await max.Client.CreateRoomAsync("held", created.GroupInfo, created.RatchetTree);
         var claim = Decode(await max.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(max, nia.UserUri, room)));
         Assert.Equal(KeyMaterialUserCode.Success, claim.UserStatus);
         await max.Client.UpdateRoomAsync(room, CommitUpdate(await fixture.Mls.AddMemberAsync("max", room, AsMessage(claim.Clients[0].KeyPackage!))));

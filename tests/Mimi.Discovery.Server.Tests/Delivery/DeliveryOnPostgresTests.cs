@@ -21,8 +21,8 @@ public sealed class DeliveryOnPostgresTests(PostgresServer postgres)
             var sam = await fixture.MemberAsync(fixture.Beta, "sam");
             const string room = "mimi://alpha.test/r/pg";
             await sam.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("sam")).KeyPackage]);
-            await fixture.Mls.CreateGroupAsync("ria", room);
-            await ria.Client.CreateRoomAsync("pg", Encoding.UTF8.GetBytes(room));
+            var created = await fixture.Mls.CreateGroupAsync("ria", room);
+            await ria.Client.CreateRoomAsync("pg", created.GroupInfo, created.RatchetTree);
             var claim = Decode(await ria.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(ria, sam.UserUri, room)));
             Assert.Equal(KeyMaterialUserCode.Success, claim.UserStatus);
             var accepted = DecodeUpdate(await ria.Client.UpdateRoomAsync(room, CommitUpdate(await fixture.Mls.AddMemberAsync("ria", room, AsMessage(claim.Clients[0].KeyPackage!)))));

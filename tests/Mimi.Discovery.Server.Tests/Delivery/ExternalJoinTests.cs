@@ -21,8 +21,8 @@ public sealed class ExternalJoinTests(DeliveryFixture fixture) : IClassFixture<D
         var alice = await fixture.MemberAsync(fixture.Alpha, "alice");
         var bob = await fixture.MemberAsync(fixture.Beta, "bob");
         var carol = await fixture.MemberAsync(fixture.Beta, "carol");
-        await fixture.Mls.CreateGroupAsync("alice", Room);
-        await alice.Client.CreateRoomAsync("book-club", Encoding.UTF8.GetBytes(Room));
+        var created = await fixture.Mls.CreateGroupAsync("alice", Room);
+        await alice.Client.CreateRoomAsync("book-club", created.GroupInfo, created.RatchetTree);
         await bob.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("bob")).KeyPackage]);
         await carol.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("carol")).KeyPackage]);
         var claimed = new List<byte[]>();
@@ -100,8 +100,8 @@ public sealed class ExternalJoinTests(DeliveryFixture fixture) : IClassFixture<D
         var dana = await fixture.MemberAsync(fixture.Alpha, "dana");
         var erin = await fixture.MemberAsync(fixture.Beta, "erin");
         const string room = "mimi://alpha.test/r/closed";
-        await fixture.Mls.CreateGroupAsync("dana", room);
-        await dana.Client.CreateRoomAsync("closed", Encoding.UTF8.GetBytes(room));
+        var created = await fixture.Mls.CreateGroupAsync("dana", room);
+        await dana.Client.CreateRoomAsync("closed", created.GroupInfo, created.RatchetTree);
         await erin.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("erin")).KeyPackage]);
         var claim = Decode(await dana.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(dana, erin.UserUri, room)));
         var added = await fixture.Mls.AddMemberAsync("dana", room, AsMessage(Assert.Single(claim.Clients).KeyPackage!));

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Protocol;
@@ -70,8 +69,8 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
         var gus = await fixture.MemberAsync(fixture.Beta, "gus");
         var kp = await fixture.Mls.KeyPackageAsync("gus");
         Assert.Equal(1, await gus.Client.UploadKeyPackagesAsync([kp.KeyPackage]));
-        await fixture.Mls.CreateGroupAsync("fran", Room);
-        await fran.Client.CreateRoomAsync("franked", Encoding.UTF8.GetBytes(Room));
+        var created = await fixture.Mls.CreateGroupAsync("fran", Room);
+        await fran.Client.CreateRoomAsync("franked", created.GroupInfo, created.RatchetTree);
         var claim = Decode(await fran.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(fran, gus.UserUri, Room)));
         var commit = await fixture.Mls.AddMemberAsync("fran", Room, AsMessage(Assert.Single(claim.Clients).KeyPackage!));
         Assert.Equal(UpdateResponseCode.Success, DecodeUpdate(await fran.Client.UpdateRoomAsync(Room, CommitUpdate(commit))).ResponseCode);

@@ -25,11 +25,12 @@ public sealed class ProviderNetworkTests : IAsyncLifetime
         Assert.Equal($"http://alpha.test:{alpha.Port}/mimi/v1/keyMaterial/{{targetUser}}", document.RootElement.GetProperty("keyMaterial").GetString());
         Assert.Equal($"http://alpha.test:{alpha.Port}/mimi/v1/requestConsent/{{targetUser}}", document.RootElement.GetProperty("requestConsent").GetString());
         Assert.Equal($"http://alpha.test:{alpha.Port}/mimi/v1/groupInfo/{{roomId}}", document.RootElement.GetProperty("groupInfo").GetString());
-        Assert.Equal(9, document.RootElement.EnumerateObject().Count(m => m.Value.ValueKind == JsonValueKind.String));
+        Assert.Equal($"http://alpha.test:{alpha.Port}/mimi/v1/roomState/{{roomId}}", document.RootElement.GetProperty("roomState").GetString());
+        Assert.Equal(10, document.RootElement.EnumerateObject().Count(m => m.Value.ValueKind == JsonValueKind.String));
 
         // Besides the endpoints, the hub's franking keys by cipher suite (resolvers ignore the member).
         Assert.Equal(JsonValueKind.Object, document.RootElement.GetProperty("frankingAgents").ValueKind);
-        Assert.Equal(10, document.RootElement.EnumerateObject().Count());
+        Assert.Equal(11, document.RootElement.EnumerateObject().Count());
     }
 
     [Fact]

@@ -92,8 +92,8 @@ public sealed class FirstContactTests(PostgresServer postgres) : IAsyncLifetime
         Assert.Equal(KeyMaterialUserCode.Success, claim.UserStatus);
         var claimed = Assert.Single(claim.Clients).KeyPackage!;
         Assert.Equal(keyPackage.KeyPackage, DeliveryFixture.AsMessage(claimed));
-        await _mls.CreateGroupAsync("alice", Room);
-        await alice.CreateRoomAsync("first-contact", System.Text.Encoding.UTF8.GetBytes(Room));
+        var created = await _mls.CreateGroupAsync("alice", Room);
+        await alice.CreateRoomAsync("first-contact", created.GroupInfo, created.RatchetTree);
         var commit = await _mls.AddMemberAsync("alice", Room, DeliveryFixture.AsMessage(claimed));
         Assert.Equal(UpdateResponseCode.Success, DeliveryFixture.DecodeUpdate(await alice.UpdateRoomAsync(Room, DeliveryFixture.CommitUpdate(commit))).ResponseCode);
         var welcome = Assert.Single(await DeliveryFixture.InboxAsync(bob, 1));

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using Mimi.Discovery.Server.Tests.Delivery;
 using static Mimi.Discovery.Server.Tests.Delivery.DeliveryFixture;
 
@@ -34,8 +33,8 @@ public sealed class JsonAnswerTests(DeliveryFixture fixture) : IClassFixture<Del
         var pim = await fixture.MemberAsync(fixture.Beta, "pim");
         const string room = "mimi://alpha.test/r/plus";
         await pim.Client.UploadKeyPackagesAsync([(await fixture.Mls.KeyPackageAsync("pim")).KeyPackage]);
-        await fixture.Mls.CreateGroupAsync("ola", room);
-        await ola.Client.CreateRoomAsync("plus", Encoding.UTF8.GetBytes(room));
+        var created = await fixture.Mls.CreateGroupAsync("ola", room);
+        await ola.Client.CreateRoomAsync("plus", created.GroupInfo, created.RatchetTree);
         var claim = Decode(await ola.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(ola, pim.UserUri, room)));
         await ola.Client.UpdateRoomAsync(room, CommitUpdate(await fixture.Mls.AddMemberAsync("ola", room, AsMessage(claim.Clients[0].KeyPackage!))));
 

@@ -221,6 +221,73 @@ public abstract class StorageContract : IAsyncLifetime
         Assert.Equal(IncomingOutcome.Duplicate, await second);
     }
 
+    [Fact]
+    public async Task A_rooms_state_is_written_only_over_the_state_it_was_computed_from_and_removals_are_recorded_at_their_epoch()
+    {
+        var rooms = new RoomStore(Database);
+        const string room = "mimi://alpha.test/r/state";
+        RoomMember Member(string name) => new($"mimi://alpha.test/d/{name}", "alpha.test");
+        Assert.True(await rooms.TryCreateRoomAsync(new NewRoom(room, [7], 0, [1], [2], [3], [Member("a"), Member("b")]), Now, default));
+        Assert.False(await rooms.TryCreateRoomAsync(new NewRoom(room, [7], 0, [1], [2], [3], [Member("a")]), Now, default));
+        var created = (await rooms.FindRoomAsync(room, default))!;
+        Assert.Equal(("03", 1L, "01", "02"), (Hex(created.State), created.StateSeq, Hex(created.GroupInfo), Hex(created.RatchetTree)));
+
+        HubAcceptance Accept(long seq, bool commit, byte[] state, IReadOnlyList<RoomMember>? roster = null) =>
+            new(room, "alpha.test", 0, commit, commit ? [4] : null, commit ? [5] : null, null, InboxKind.Handshake, [9], [9], [], [], []) { State = state, StateSeq = seq, Roster = roster };
+
+        // Two changes computed from state 1: the first lands, the second (same epoch, stale state) changes nothing.
+        Assert.True((await rooms.AcceptAsync(Accept(1, commit: false, [10]), Now, default)).Accepted);
+        var stale = await rooms.AcceptAsync(Accept(1, commit: true, [11], [Member("a")]), Now, default);
+        Assert.Equal((false, 0UL), (stale.Accepted, stale.CurrentEpoch));
+        var proposed = (await rooms.FindRoomAsync(room, default))!;
+        Assert.Equal(("0a", 2L, 0UL), (Hex(proposed.State), proposed.StateSeq, proposed.Epoch));
+
+        // A commit over the current state advances the epoch; the roster drops b, recorded as removed at epoch 1.
+        Assert.True((await rooms.AcceptAsync(Accept(2, commit: true, [12], [Member("a")]), Now, default)).Accepted);
+        var after = (await rooms.FindRoomAsync(room, default))!;
+        Assert.Equal(("0c", 3L, 1UL, "04", "05"), (Hex(after.State), after.StateSeq, after.Epoch, Hex(after.GroupInfo), Hex(after.RatchetTree)));
+        Assert.Equal([Member("a").ClientUri], (await rooms.ListMembersAsync(room, default)).Select(m => m.ClientUri));
+        Assert.Equal(1UL, await rooms.FindRemovalAsync(room, Member("b").ClientUri, default));
+        Assert.Null(await rooms.FindRemovalAsync(room, Member("a").ClientUri, default));
+
+        // Joining again clears the removal.
+        await rooms.AddMembersAsync(room, [Member("b")], Now, default);
+        Assert.Null(await rooms.FindRemovalAsync(room, Member("b").ClientUri, default));
+    }
+
+    [Fact]
+    public async Task A_followers_state_is_written_with_its_notify_only_over_the_state_it_was_computed_from()
+    {
+        var rooms = new RoomStore(Database);
+        var inbox = new InboxStore(Database);
+        const string room = "mimi://beta.test/r/followed";
+        const string ann = "mimi://alpha.test/d/ann";
+        const string bob = "mimi://alpha.test/d/bob";
+        await rooms.AddMembersAsync(room, [new RoomMember(ann, "alpha.test"), new RoomMember(bob, "alpha.test")], Now, default);
+        Assert.Null(await rooms.FindFollowedRoomAsync(room, default));
+        var message = new NotifyItem(InboxKind.Application, [1], "h-1", null, null);
+
+        // The first state is inserted; a second first state (computed from none) is a conflict and delivers nothing.
+        Assert.Equal([ann, bob], (await rooms.ApplyNotifyAsync("beta.test", "n-1", room, [message], new FollowedStateWrite([20], null), Now, default)).Notified);
+        var conflict = await rooms.ApplyNotifyAsync("beta.test", "n-2", room, [message], new FollowedStateWrite([21], null), Now, default);
+        Assert.Equal((true, 0), (conflict.StateConflict, conflict.Notified.Count));
+        var followed = (await rooms.FindFollowedRoomAsync(room, default))!;
+        Assert.Equal(("14", 1L), (Hex(followed.State), followed.StateSeq));
+
+        // A commit removing bob reaches both, then bob is no member: the next message reaches ann only.
+        var commit = new NotifyItem(InboxKind.Handshake, [2], "h-2", null, null) { Roster = new HashSet<string>([ann], StringComparer.Ordinal), Epoch = 4 };
+        Assert.Equal([ann, bob], (await rooms.ApplyNotifyAsync("beta.test", "n-3", room, [commit, message], new FollowedStateWrite([22], 1), Now, default)).Notified.Take(2));
+        Assert.Equal(4UL, await rooms.FindRemovalAsync(room, bob, default));
+        Assert.Equal([ann], (await rooms.ListMembersAsync(room, default)).Select(m => m.ClientUri));
+        Assert.Equal(2, (await inbox.ReadInboxAsync(bob, 0, 10, default)).Count);
+        Assert.Equal(3, (await inbox.ReadInboxAsync(ann, 0, 10, default)).Count);
+        var stale = await rooms.ApplyNotifyAsync("beta.test", "n-4", room, [message], new FollowedStateWrite([23], 1), Now, default);
+        Assert.True(stale.StateConflict);
+        Assert.Equal(2L, (await rooms.FindFollowedRoomAsync(room, default))!.StateSeq);
+    }
+
+    private static string Hex(byte[]? bytes) => bytes is null ? "" : Convert.ToHexStringLower(bytes);
+
     /// <summary>Returns once <paramref name="writer"/> waits on the test's open write transaction (or has finished).</summary>
     protected abstract Task UntilWaitingAsync(Task writer);
 
