@@ -185,6 +185,7 @@ internal sealed class BenchNetwork : IAsyncDisposable
                 ["Delivery:ProviderKeyFile"] = keyFile,
                 ["Delivery:KeyPackageClaims:PerRequester"] = "10000000",
                 ["Delivery:KeyPackageClaims:Total"] = "100000000",
+                ["Delivery:IdentifierQueries:PerRequester"] = "10000000",
                 ["Resolution:NameServers:0"] = dns.EndPoint,
                 ["Resolution:AllowedAddressRanges:0"] = "127.0.0.0/8",
                 ["Resolution:AllowHttp"] = "true",
