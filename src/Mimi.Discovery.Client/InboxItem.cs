@@ -28,8 +28,13 @@ public sealed record InboxItem(long Seq, string Kind, string Room, string Messag
     /// <summary>The hub's frank, decoded; null when the item has none or it is not a well-formed <c>Frank</c>.</summary>
     public Protocol.Frank? ReadFrank()
     {
-        var bytes = Frank is null ? null : new byte[Frank.Length];
-        return bytes is not null && Convert.TryFromBase64String(Frank, bytes, out var written)
+        if (Frank is null)
+        {
+            return null;
+        }
+
+        var bytes = new byte[Frank.Length];
+        return Convert.TryFromBase64String(Frank, bytes, out var written)
             && Protocol.Frank.TryDecode(bytes.AsSpan(0, written), out var frank, out _) ? frank : null;
     }
 }
