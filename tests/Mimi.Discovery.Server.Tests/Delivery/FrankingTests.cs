@@ -80,7 +80,7 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
         var atHana = Assert.Single(await InboxAsync(hana.Client, 1, hanaSeen));
         Assert.Equal(ivoContent, (await fixture.Mls.ProcessAsync("hana", atHana.MessageBytes)).Plaintext);
         var hanasFrank = AssertFranked(atHana, ivo, room, agent);
-        Assert.Equal((ivoAnswer.Frank!.Encode(), ivoAnswer.AcceptedTimestamp), (hanasFrank.Encode(), atHana.AcceptedTimestamp!.Value));
+        Assert.Equal((Convert.ToHexString(ivoAnswer.Frank!.Encode()), ivoAnswer.AcceptedTimestamp), (Convert.ToHexString(hanasFrank.Encode()), atHana.AcceptedTimestamp!.Value));
 
         // Hana sends: Ivo, at the follower, reads them too, and reports the message with what his inbox item gave him.
         var (hanaContent, hanaMessage) = await FrankedAsync(hana, "from the hub", room);
@@ -89,7 +89,7 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
         var atIvo = Assert.Single(await InboxAsync(ivo.Client, 1, ivoSeen));
         Assert.Equal(hanaContent, (await fixture.Mls.ProcessAsync("ivo", atIvo.MessageBytes)).Plaintext);
         var ivosFrank = AssertFranked(atIvo, hana, room, agent);
-        Assert.Equal((hanaAnswer.Frank!.Encode(), hanaAnswer.AcceptedTimestamp), (ivosFrank.Encode(), atIvo.AcceptedTimestamp!.Value));
+        Assert.Equal((Convert.ToHexString(hanaAnswer.Frank!.Encode()), hanaAnswer.AcceptedTimestamp), (Convert.ToHexString(ivosFrank.Encode()), atIvo.AcceptedTimestamp!.Value));
         var reported = new AbusiveMessage(ByteString.CopyFrom(hanaContent), ivosFrank, atIvo.AcceptedTimestamp!.Value);
         Assert.Equal(201, (await ReportAsync(room, ivo, hana, reported)).Status);
         AssertRefused(await ReportAsync(room, ivo, hana, reported with { AcceptedTimestamp = reported.AcceptedTimestamp - 1 }), 0);
