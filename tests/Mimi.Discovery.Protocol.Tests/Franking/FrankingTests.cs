@@ -89,9 +89,10 @@ public class FrankingTests(MlsPeerFixture fixture) : IClassFixture<MlsPeerFixtur
         Assert.False(Protocol.Franking.IsServerFrank(RandomNumberGenerator.GetBytes(32), frank, tag, context));
         Assert.False(Protocol.Franking.IsServerFrank(hubKey, frank, RandomNumberGenerator.GetBytes(32), context));
 
-        // On its own (as an inbox item carries it): server_frank[32], uint16 suite, opaque signature<V>.
+        // On its own (as an inbox item carries it): server_frank[32], uint16 suite, opaque signature<V> (a P-256 DER
+        // signature is 64 bytes or more: a two-byte varint length).
         var alone = frank.Encode();
-        Assert.Equal(32 + 2 + 1 + frank.FrankingIntegritySignature.Length, alone.Length);
+        Assert.Equal(32 + 2 + 2 + frank.FrankingIntegritySignature.Length, alone.Length);
         Assert.True(Frank.TryDecode(alone, out var decoded, out var error), error.Message);
         Assert.Equal(MlsSignatureCheck.Valid, Protocol.Franking.VerifySignature(decoded, context, signing.PublicKey));
         Assert.False(Frank.TryDecode([.. alone, 0], out _, out _));
