@@ -64,7 +64,6 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
         Assert.Null(Submitted(await fran.Client.SubmitMessageAsync(Room, plain)).Frank);
     }
 
-    // A room hosted at alpha by its creator, with a member at beta (the follower) added and joined.
     [Fact]
     public async Task Regression_receivers_get_the_hubs_frank_with_the_message()
     {
@@ -74,32 +73,35 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
         var agent = await FrankingAgentAsync(MlsCipherSuite.X25519Aes128GcmSha256Ed25519);
 
         // Ivo, at the follower, sends: Hana, local to the hub, reads the frank and the hub's timestamp with the message.
-        var (ivoContent, ivoMessage) = await FrankedAsync(ivo, "from the follower", room);
-        var hanaSeen = await LastSeqAsync(hana);
-        var ivoAnswer = Submitted(await ivo.Client.SubmitMessageAsync(room, ivoMessage));
-        var atHana = Assert.Single(await InboxAsync(hana.Client, 1, hanaSeen));
-        Assert.Equal(ivoContent, (await fixture.Mls.ProcessAsync("hana", atHana.MessageBytes)).Plaintext);
-        var hanasFrank = AssertFranked(atHana, ivo, room, agent);
-        Assert.Equal((Convert.ToHexString(ivoAnswer.Frank!.Encode()), ivoAnswer.AcceptedTimestamp), (Convert.ToHexString(hanasFrank.Encode()), atHana.AcceptedTimestamp!.Value));
+        await ReceiveFrankedAsync(ivo, hana, "from the follower", room, agent);
 
         // Hana sends: Ivo, at the follower, reads them too, and reports the message with what his inbox item gave him.
-        var (hanaContent, hanaMessage) = await FrankedAsync(hana, "from the hub", room);
-        var ivoSeen = await LastSeqAsync(ivo);
-        var hanaAnswer = Submitted(await hana.Client.SubmitMessageAsync(room, hanaMessage));
-        var atIvo = Assert.Single(await InboxAsync(ivo.Client, 1, ivoSeen));
-        Assert.Equal(hanaContent, (await fixture.Mls.ProcessAsync("ivo", atIvo.MessageBytes)).Plaintext);
-        var ivosFrank = AssertFranked(atIvo, hana, room, agent);
-        Assert.Equal((Convert.ToHexString(hanaAnswer.Frank!.Encode()), hanaAnswer.AcceptedTimestamp), (Convert.ToHexString(ivosFrank.Encode()), atIvo.AcceptedTimestamp!.Value));
+        var (hanaContent, atIvo, ivosFrank) = await ReceiveFrankedAsync(hana, ivo, "from the hub", room, agent);
         var reported = new AbusiveMessage(ByteString.CopyFrom(hanaContent), ivosFrank, atIvo.AcceptedTimestamp!.Value);
         Assert.Equal(201, (await ReportAsync(room, ivo, hana, reported)).Status);
         AssertRefused(await ReportAsync(room, ivo, hana, reported with { AcceptedTimestamp = reported.AcceptedTimestamp - 1 }), 0);
 
         // A message without frank_aad reaches the receiver with the hub's timestamp and no frank.
-        ivoSeen = await LastSeqAsync(ivo);
+        var ivoSeen = await LastSeqAsync(ivo);
         var plainAnswer = Submitted(await hana.Client.SubmitMessageAsync(room, await fixture.Mls.EncryptAsync("hana", room, "no franking"u8.ToArray())));
         var plain = Assert.Single(await InboxAsync(ivo.Client, 1, ivoSeen));
         Assert.Equal((null, plainAnswer.AcceptedTimestamp), (plain.Frank, plain.AcceptedTimestamp));
         Assert.Null(plain.ReadFrank());
+    }
+
+    // The sender submits a franked message; the receiver reads it from its inbox with the same frank and timestamp the
+    // sender was answered, and checks the frank as a receiver does, with the key the hub publishes.
+    private async Task<(byte[] Content, InboxItem Item, Frank Frank)> ReceiveFrankedAsync(Member sender, Member receiver, string text, string room,
+        FrankingAgentData agent)
+    {
+        var (content, message) = await FrankedAsync(sender, text, room);
+        var seen = await LastSeqAsync(receiver);
+        var answer = Submitted(await sender.Client.SubmitMessageAsync(room, message));
+        var item = Assert.Single(await InboxAsync(receiver.Client, 1, seen));
+        Assert.Equal(content, (await fixture.Mls.ProcessAsync(receiver.Name, item.MessageBytes)).Plaintext);
+        var frank = AssertFranked(item, sender, room, agent);
+        Assert.Equal((Convert.ToHexString(answer.Frank!.Encode()), answer.AcceptedTimestamp), (Convert.ToHexString(frank.Encode()), item.AcceptedTimestamp!.Value));
+        return (content, item, frank);
     }
 
     // The receiver's check: the frank on its inbox item is signed, for the sender, room and the item's timestamp, by the
@@ -117,6 +119,7 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
         return frank;
     }
 
+    // A room hosted at alpha by its creator, with a member at beta (the follower) added and joined.
     private async Task<(Member AtHub, Member AtFollower)> RoomOfTwoAsync(string room, string creator, string joiner)
     {
         var atHub = await fixture.MemberAsync(fixture.Alpha, creator);
