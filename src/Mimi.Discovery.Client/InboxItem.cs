@@ -14,4 +14,27 @@ public sealed record InboxItem(long Seq, string Kind, string Room, string Messag
 
     /// <summary>The ratchet tree bytes, or null.</summary>
     public byte[]? RatchetTreeBytes => RatchetTree is null ? null : Convert.FromBase64String(RatchetTree);
+
+    /// <summary>
+    /// For an application message the room's hub franked (draft-ietf-mimi-protocol-06 §5.4.1): the encoded <c>Frank</c>
+    /// struct, base64; null when the message carried no franking tag. Verify it, and report the message, with
+    /// <see cref="AcceptedTimestamp"/>.
+    /// </summary>
+    public string? Frank { get; init; }
+
+    /// <summary>For an application message: when the room's hub accepted it, in milliseconds since the Unix epoch.</summary>
+    public ulong? AcceptedTimestamp { get; init; }
+
+    /// <summary>The hub's frank, decoded; null when the item has none or it is not a well-formed <c>Frank</c>.</summary>
+    public Protocol.Frank? ReadFrank()
+    {
+        if (Frank is null)
+        {
+            return null;
+        }
+
+        var bytes = new byte[Frank.Length];
+        return Convert.TryFromBase64String(Frank, bytes, out var written)
+            && Protocol.Frank.TryDecode(bytes.AsSpan(0, written), out var frank, out _) ? frank : null;
+    }
 }

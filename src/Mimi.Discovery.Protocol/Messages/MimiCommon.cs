@@ -78,6 +78,13 @@ public sealed record Frank(ByteString ServerFrank, MlsCipherSuite FrankingSignat
     /// <summary>The length of <see cref="ServerFrank"/>.</summary>
     public const int ServerFrankLength = 32;
 
+    /// <summary>Encodes the frank on its own, as a hub hands it to a receiving client with the message.</summary>
+    public byte[] Encode() => TlsCodec.Encode(this, static (x, w) => x.Write(w));
+
+    /// <summary>Decodes a frank encoded on its own (nothing may follow it); never throws on malformed input.</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> data, [NotNullWhen(true)] out Frank? value, out TlsError error) =>
+        TlsCodec.TryDecode(data, null, nameof(Frank), TryRead, out value, out error);
+
     internal static bool TryRead(ref TlsReader r, [MaybeNullWhen(false)] out Frank value)
     {
         value = null;

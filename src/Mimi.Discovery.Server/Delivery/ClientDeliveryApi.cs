@@ -493,7 +493,8 @@ internal static partial class ClientDeliveryApi
         Ssi.TryParse(roomId, out var ssi, out _) && ssi.Kind == SsiKind.Room ? ssi.Domain : null;
 
     private static InboxItemView View(InboxItem item) =>
-        new(item.Sequence, KindName(item.Kind), item.RoomId, Convert.ToBase64String(item.Message), B64(item.RatchetTree), item.CreatedAt);
+        new(item.Sequence, KindName(item.Kind), item.RoomId, Convert.ToBase64String(item.Message), B64(item.RatchetTree), item.CreatedAt, B64(item.Frank),
+            item.AcceptedTimestamp);
 
     private static string KindName(InboxKind kind) => kind switch
     {

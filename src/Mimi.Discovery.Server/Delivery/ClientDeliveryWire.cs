@@ -12,7 +12,7 @@ internal sealed record RoomView(string Room, ulong Epoch);
 
 internal sealed record GroupInfoView(string Room, ulong Epoch, string? GroupInfo, string? RatchetTree);
 
-internal sealed record InboxItemView(long Seq, string Kind, string Room, string Message, string? RatchetTree, DateTimeOffset CreatedAt);
+internal sealed record InboxItemView(long Seq, string Kind, string Room, string Message, string? RatchetTree, DateTimeOffset CreatedAt, string? Frank, ulong? AcceptedTimestamp);
 
 internal sealed record InboxView(InboxItemView[] Items, long Last);
 

@@ -144,7 +144,8 @@ internal sealed partial class Follower(
         var item = new NotifyItem(kind, message.Encoded.ToArray(), hash, null, null);
         if (kind == InboxKind.Application)
         {
-            return (item, null);
+            // The receivers need the hub's frank and its accepted timestamp to verify the frank and to report the message.
+            return (item with { Frank = fanout.Frank?.Encode(), AcceptedTimestamp = fanout.Timestamp }, null);
         }
 
         if (pass.State is null)

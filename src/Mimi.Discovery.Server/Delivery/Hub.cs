@@ -189,7 +189,11 @@ internal sealed partial class Hub(
         var frank = FrankOf(room, message, sendingUri ?? sender.ClientUri, timestamp);
         var notifyBody = new FanoutMessage(timestamp, message, frank, null, default, default).Encode();
         var outcome = await store.AcceptAsync(new HubAcceptance(roomId, OwnDomain, message.Epoch!.Value, false, null, null, sender.ClientUri,
-            InboxKind.Application, message.Encoded.ToArray(), notifyBody, [], [], []), time.GetUtcNow(), ct);
+            InboxKind.Application, message.Encoded.ToArray(), notifyBody, [], [], [])
+        {
+            Frank = frank?.Encode(),
+            AcceptedTimestamp = timestamp,
+        }, time.GetUtcNow(), ct);
         var answer = Finish(roomId, outcome, timestamp, "application", message.Epoch!.Value);
         return answer.Status == HubStatus.Accepted ? answer with { Frank = frank } : answer;
     }

@@ -367,6 +367,15 @@ public static partial class Migrations
                 removed_at {int64} NOT NULL,
                 PRIMARY KEY (room_id, client_uri));
             """),
+        // An application message's frank (the draft's Frank struct, encoded) and the hub's accepted timestamp (ms since
+        // the Unix epoch) travel with it to each receiver's inbox, through quarantine too, so a receiver can verify the
+        // frank and report the message.
+        (19, "inbox-frank", """
+            ALTER TABLE inbox ADD COLUMN frank {bytes};
+            ALTER TABLE inbox ADD COLUMN accepted_timestamp {int64};
+            ALTER TABLE quarantine ADD COLUMN frank {bytes};
+            ALTER TABLE quarantine ADD COLUMN accepted_timestamp {int64};
+            """),
     ];
 
     // Data migrations that need code rather than SQL, applied in version order among the SQL steps, in the same

@@ -40,4 +40,10 @@ public sealed record HubAcceptance(
 
     /// <summary>An external commit's GroupInfo grant to consume: the joiner's client.</summary>
     public string? ConsumedGrant { get; init; }
+
+    /// <summary>For an application message the hub franked: its <c>Frank</c> (draft-ietf-mimi-protocol-06 §5.4.1), encoded.</summary>
+    public byte[]? Frank { get; init; }
+
+    /// <summary>For an application message: when the hub accepted it, in milliseconds since the Unix epoch (the frank covers it).</summary>
+    public ulong? AcceptedTimestamp { get; init; }
 }

@@ -8,4 +8,11 @@ namespace Mimi.Discovery.Storage;
 /// that pair when held.
 /// </summary>
 public sealed record InboxDelivery(
-    string ClientUri, InboxKind Kind, string RoomId, byte[] Message, byte[]? RatchetTree, bool Hold = false, string? TargetUser = null, string? RequesterUser = null);
+    string ClientUri, InboxKind Kind, string RoomId, byte[] Message, byte[]? RatchetTree, bool Hold = false, string? TargetUser = null, string? RequesterUser = null)
+{
+    /// <summary>For an application message the hub franked: its <c>Frank</c> (draft-ietf-mimi-protocol-06 §5.4.1), encoded.</summary>
+    public byte[]? Frank { get; init; }
+
+    /// <summary>For an application message: when the hub accepted it, in milliseconds since the Unix epoch (the frank covers it).</summary>
+    public ulong? AcceptedTimestamp { get; init; }
+}

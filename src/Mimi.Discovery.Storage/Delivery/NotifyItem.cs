@@ -13,4 +13,10 @@ public sealed record NotifyItem(InboxKind Kind, byte[] Message, string MessageHa
 
     /// <summary>The epoch the commit starts (with <see cref="Roster"/>): removals are recorded at it.</summary>
     public ulong Epoch { get; init; }
+
+    /// <summary>For an application message the hub franked: its <c>Frank</c> (draft-ietf-mimi-protocol-06 §5.4.1), encoded.</summary>
+    public byte[]? Frank { get; init; }
+
+    /// <summary>For an application message: when the hub accepted it, in milliseconds since the Unix epoch (the frank covers it).</summary>
+    public ulong? AcceptedTimestamp { get; init; }
 }

@@ -141,7 +141,11 @@ public sealed class RoomStore(MimiDatabase database)
         {
             if (member.Domain == a.OwnDomain && member.ClientUri != a.SenderClient)
             {
-                await InboxStore.DeliverAsync(tx, new InboxDelivery(member.ClientUri, a.Kind, a.RoomId, a.Message, null), now, ct);
+                await InboxStore.DeliverAsync(tx, new InboxDelivery(member.ClientUri, a.Kind, a.RoomId, a.Message, null)
+                {
+                    Frank = a.Frank,
+                    AcceptedTimestamp = a.AcceptedTimestamp,
+                }, now, ct);
                 notified.Add(member.ClientUri);
             }
         }
@@ -255,7 +259,11 @@ public sealed class RoomStore(MimiDatabase database)
 
                 foreach (var client in locals.Where(c => c != sender))
                 {
-                    await InboxStore.DeliverAsync(tx, new InboxDelivery(client, item.Kind, roomId, item.Message, null), now, ct);
+                    await InboxStore.DeliverAsync(tx, new InboxDelivery(client, item.Kind, roomId, item.Message, null)
+                    {
+                        Frank = item.Frank,
+                        AcceptedTimestamp = item.AcceptedTimestamp,
+                    }, now, ct);
                     notified.Add(client);
                 }
 

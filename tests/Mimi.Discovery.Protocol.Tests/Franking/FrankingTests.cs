@@ -89,6 +89,15 @@ public class FrankingTests(MlsPeerFixture fixture) : IClassFixture<MlsPeerFixtur
         Assert.False(Protocol.Franking.IsServerFrank(RandomNumberGenerator.GetBytes(32), frank, tag, context));
         Assert.False(Protocol.Franking.IsServerFrank(hubKey, frank, RandomNumberGenerator.GetBytes(32), context));
 
+        // On its own (as an inbox item carries it): server_frank[32], uint16 suite, opaque signature<V> (a P-256 DER
+        // signature is 64 bytes or more: a two-byte varint length).
+        var alone = frank.Encode();
+        Assert.Equal(32 + 2 + 2 + frank.FrankingIntegritySignature.Length, alone.Length);
+        Assert.True(Frank.TryDecode(alone, out var decoded, out var error), error.Message);
+        Assert.Equal(MlsSignatureCheck.Valid, Protocol.Franking.VerifySignature(decoded, context, signing.PublicKey));
+        Assert.False(Frank.TryDecode([.. alone, 0], out _, out _));
+        Assert.False(Frank.TryDecode(alone.AsSpan(0, 31), out _, out _));
+
         // ServerFrankingContext: IdentifierUri<V> twice, then uint64.
         var encoded = context.Encode();
         Assert.Equal(1 + Sender.Length + 1 + Room.Length + 8, encoded.Length);
@@ -111,6 +120,7 @@ public class FrankingTests(MlsPeerFixture fixture) : IClassFixture<MlsPeerFixtur
             SafeAad.TryFind(bytes, SafeAad.FrankAadComponent, out _);
             MimiContentFranking.TryRead(bytes, out _, out _);
             FrankingAgentData.TryDecode(bytes, out _, out _);
+            Frank.TryDecode(bytes, out _, out _);
         });
 
     [Property(MaxTest = 300)]
@@ -119,12 +129,14 @@ public class FrankingTests(MlsPeerFixture fixture) : IClassFixture<MlsPeerFixtur
         {
             var content = MimiContentFranking.EncodeText(new byte[16], Sender, Room, "mutate me");
             var aad = SafeAad.Encode((3, [1, 2, 3]), (SafeAad.FrankAadComponent, new byte[32]));
-            foreach (var valid in new[] { content, aad })
+            var frank = new Frank(ByteString.CopyFrom(new byte[32]), MlsCipherSuite.P256Aes128GcmSha256P256, ByteString.CopyFrom(new byte[70])).Encode();
+            foreach (var valid in new[] { content, aad, frank })
             {
                 var mutated = valid.ToArray();
                 mutated[(int)((uint)position % (uint)mutated.Length)] = value;
                 SafeAad.TryFind(mutated, SafeAad.FrankAadComponent, out _);
                 MimiContentFranking.TryRead(mutated, out _, out _);
+                Frank.TryDecode(mutated, out _, out _);
                 MimiContentFranking.TryRead(mutated.AsSpan(0, (int)((uint)position % (uint)mutated.Length)), out _, out _);
             }
         });

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Resolution;
@@ -20,7 +21,7 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
     [Fact]
     public async Task Franked_messages_verify_with_the_published_key_and_abuse_reports_need_the_hubs_frank()
     {
-        var (fran, gus) = await RoomOfTwoAsync();
+        var (fran, gus) = await RoomOfTwoAsync(Room, "fran", "gus");
 
         // Gus (at the follower) sends through beta → submitMessage → alpha's hub: the frank comes back with the answer.
         var (gusContent, gusMessage) = await FrankedAsync(gus, "hello from beta");
@@ -63,29 +64,85 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
         Assert.Null(Submitted(await fran.Client.SubmitMessageAsync(Room, plain)).Frank);
     }
 
-    private async Task<(Member Fran, Member Gus)> RoomOfTwoAsync()
+    [Fact]
+    public async Task Regression_receivers_get_the_hubs_frank_with_the_message()
     {
-        var fran = await fixture.MemberAsync(fixture.Alpha, "fran");
-        var gus = await fixture.MemberAsync(fixture.Beta, "gus");
-        var kp = await fixture.Mls.KeyPackageAsync("gus");
-        Assert.Equal(1, await gus.Client.UploadKeyPackagesAsync([kp.KeyPackage]));
-        var created = await fixture.Mls.CreateGroupAsync("fran", Room);
-        await fran.Client.CreateRoomAsync("franked", created.GroupInfo, created.RatchetTree);
-        var claim = Decode(await fran.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(fran, gus.UserUri, Room)));
-        var commit = await fixture.Mls.AddMemberAsync("fran", Room, AsMessage(Assert.Single(claim.Clients).KeyPackage!));
-        Assert.Equal(UpdateResponseCode.Success, DecodeUpdate(await fran.Client.UpdateRoomAsync(Room, CommitUpdate(commit))).ResponseCode);
-        var welcome = Assert.Single(await InboxAsync(gus.Client, 1));
-        await fixture.Mls.JoinAsync("gus", welcome.MessageBytes, welcome.RatchetTreeBytes);
-        return (fran, gus);
+        // Receivers' inbox items carried only the MLSMessage: no frank to verify, no timestamp, nothing to report with.
+        const string room = "mimi://alpha.test/r/franked-inbox";
+        var (hana, ivo) = await RoomOfTwoAsync(room, "hana", "ivo");
+        var agent = await FrankingAgentAsync(MlsCipherSuite.X25519Aes128GcmSha256Ed25519);
+
+        // Ivo, at the follower, sends: Hana, local to the hub, reads the frank and the hub's timestamp with the message.
+        await ReceiveFrankedAsync(ivo, hana, "from the follower", room, agent);
+
+        // Hana sends: Ivo, at the follower, reads them too, and reports the message with what his inbox item gave him.
+        var (hanaContent, atIvo, ivosFrank) = await ReceiveFrankedAsync(hana, ivo, "from the hub", room, agent);
+        var reported = new AbusiveMessage(ByteString.CopyFrom(hanaContent), ivosFrank, atIvo.AcceptedTimestamp!.Value);
+        Assert.Equal(201, (await ReportAsync(room, ivo, hana, reported)).Status);
+        AssertRefused(await ReportAsync(room, ivo, hana, reported with { AcceptedTimestamp = reported.AcceptedTimestamp - 1 }), 0);
+
+        // A message without frank_aad reaches the receiver with the hub's timestamp and no frank.
+        var ivoSeen = await LastSeqAsync(ivo);
+        var plainAnswer = Submitted(await hana.Client.SubmitMessageAsync(room, await fixture.Mls.EncryptAsync("hana", room, "no franking"u8.ToArray())));
+        var plain = Assert.Single(await InboxAsync(ivo.Client, 1, ivoSeen));
+        Assert.Equal((null, plainAnswer.AcceptedTimestamp), (plain.Frank, plain.AcceptedTimestamp));
+        Assert.Null(plain.ReadFrank());
+    }
+
+    // The sender submits a franked message; the receiver reads it from its inbox with the same frank and timestamp the
+    // sender was answered, and checks the frank as a receiver does, with the key the hub publishes.
+    private async Task<(byte[] Content, InboxItem Item, Frank Frank)> ReceiveFrankedAsync(Member sender, Member receiver, string text, string room,
+        FrankingAgentData agent)
+    {
+        var (content, message) = await FrankedAsync(sender, text, room);
+        var seen = await LastSeqAsync(receiver);
+        var answer = Submitted(await sender.Client.SubmitMessageAsync(room, message));
+        var item = Assert.Single(await InboxAsync(receiver.Client, 1, seen));
+        Assert.Equal(content, (await fixture.Mls.ProcessAsync(receiver.Name, item.MessageBytes)).Plaintext);
+        var frank = AssertFranked(item, sender, room, agent);
+        Assert.Equal((Convert.ToHexString(answer.Frank!.Encode()), answer.AcceptedTimestamp), (Convert.ToHexString(frank.Encode()), item.AcceptedTimestamp!.Value));
+        return (content, item, frank);
+    }
+
+    // The receiver's check: the frank on its inbox item is signed, for the sender, room and the item's timestamp, by the
+    // key the hub publishes.
+    private static Frank AssertFranked(InboxItem item, Member sender, string room, FrankingAgentData agent)
+    {
+        Assert.Equal("application", item.Kind);
+        var frank = item.ReadFrank();
+        Assert.NotNull(frank);
+        Assert.NotNull(item.AcceptedTimestamp);
+        var context = new ServerFrankingContext(sender.ClientUri, room, item.AcceptedTimestamp.Value);
+        Assert.Equal(MlsSignatureCheck.Valid, Franking.VerifySignature(frank, context, agent.FrankingSignatureKey.Span));
+        Assert.NotEqual(MlsSignatureCheck.Valid, Franking.VerifySignature(frank, context with { AcceptedTimestamp = context.AcceptedTimestamp + 1 },
+            agent.FrankingSignatureKey.Span));
+        return frank;
+    }
+
+    // A room hosted at alpha by its creator, with a member at beta (the follower) added and joined.
+    private async Task<(Member AtHub, Member AtFollower)> RoomOfTwoAsync(string room, string creator, string joiner)
+    {
+        var atHub = await fixture.MemberAsync(fixture.Alpha, creator);
+        var atFollower = await fixture.MemberAsync(fixture.Beta, joiner);
+        var kp = await fixture.Mls.KeyPackageAsync(joiner);
+        Assert.Equal(1, await atFollower.Client.UploadKeyPackagesAsync([kp.KeyPackage]));
+        var created = await fixture.Mls.CreateGroupAsync(creator, room);
+        await atHub.Client.CreateRoomAsync(room[(room.LastIndexOf('/') + 1)..], created.GroupInfo, created.RatchetTree);
+        var claim = Decode(await atHub.Client.ClaimKeyMaterialAsync(await KeyMaterialRequestAsync(atHub, atFollower.UserUri, room)));
+        var commit = await fixture.Mls.AddMemberAsync(creator, room, AsMessage(Assert.Single(claim.Clients).KeyPackage!));
+        Assert.Equal(UpdateResponseCode.Success, DecodeUpdate(await atHub.Client.UpdateRoomAsync(room, CommitUpdate(commit))).ResponseCode);
+        var welcome = Assert.Single(await InboxAsync(atFollower.Client, 1));
+        await fixture.Mls.JoinAsync(joiner, welcome.MessageBytes, welcome.RatchetTreeBytes);
+        return (atHub, atFollower);
     }
 
     // A MIMI content message from the member, and the PrivateMessage carrying it with its franking tag in frank_aad.
-    private async Task<(byte[] Content, byte[] Message)> FrankedAsync(Member sender, string text)
+    private async Task<(byte[] Content, byte[] Message)> FrankedAsync(Member sender, string text, string room = Room)
     {
         var salt = RandomNumberGenerator.GetBytes(MimiContentFranking.SaltLength);
-        var content = MimiContentFranking.EncodeText(salt, sender.ClientUri, Room, text);
+        var content = MimiContentFranking.EncodeText(salt, sender.ClientUri, room, text);
         var aad = SafeAad.Encode((SafeAad.FrankAadComponent, Franking.Tag(salt, content)));
-        return (content, await fixture.Mls.EncryptAsync(sender.Name, Room, content, aad));
+        return (content, await fixture.Mls.EncryptAsync(sender.Name, room, content, aad));
     }
 
     private static SubmitMessageResponse Submitted(byte[] body)
@@ -106,11 +163,14 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
         return agent;
     }
 
-    private async Task<PeerResponse> ReportAsync(Member reporter, Member abuser, params AbusiveMessage[] messages)
+    private Task<PeerResponse> ReportAsync(Member reporter, Member abuser, params AbusiveMessage[] messages) =>
+        ReportAsync(Room, reporter, abuser, messages);
+
+    private static async Task<PeerResponse> ReportAsync(string room, Member reporter, Member abuser, params AbusiveMessage[] messages)
     {
         var report = new AbuseReport(reporter.UserUri, abuser.UserUri, 0, "franking test", ValueArray.Create(messages), AppDataDictionary.Empty);
         var peers = reporter.Provider.Service!.Services.GetRequiredService<PeerClient>();
-        return await peers.SendAsync("alpha.test", MimiEndpoint.ReportAbuse, Room, report.Encode(), null, default);
+        return await peers.SendAsync("alpha.test", MimiEndpoint.ReportAbuse, room, report.Encode(), null, default);
     }
 
     private static void AssertRefused(PeerResponse response, int index)

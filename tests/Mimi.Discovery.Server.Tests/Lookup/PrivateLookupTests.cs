@@ -12,8 +12,8 @@ using Mimi.Discovery.Client;
 using Mimi.Discovery.Oprf;
 using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Lookup.Private;
-using Mimi.Discovery.Storage;
 using Mimi.Discovery.Server.Tests.Fixtures;
+using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Tests.Lookup;
 

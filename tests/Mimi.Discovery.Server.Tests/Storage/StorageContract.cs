@@ -286,6 +286,44 @@ public abstract class StorageContract : IAsyncLifetime
         Assert.Equal(2L, (await rooms.FindFollowedRoomAsync(room, default))!.StateSeq);
     }
 
+    [Fact]
+    public async Task A_franked_message_reaches_inboxes_with_its_frank_and_timestamp_directly_through_quarantine_and_at_a_follower()
+    {
+        var rooms = new RoomStore(Database);
+        var inbox = new InboxStore(Database);
+        const string room = "mimi://alpha.test/r/franked";
+        RoomMember Member(string name) => new($"mimi://alpha.test/d/{name}", "alpha.test");
+        var (ann, bob, carol) = (Member("ann"), Member("bob"), Member("carol"));
+        Assert.True(await rooms.TryCreateRoomAsync(new NewRoom(room, [7], 0, [1], [2], [3], [ann, bob]), Now, default));
+
+        // Bob adds carol, whose user has not accepted bob's: her Welcome, and the room's later items, wait in quarantine.
+        var welcome = new InboxDelivery(carol.ClientUri, InboxKind.Welcome, room, [5], [6], Hold: true, "mimi://alpha.test/u/carol", "mimi://alpha.test/u/bob");
+        Assert.True((await rooms.AcceptAsync(new HubAcceptance(room, "alpha.test", 0, true, [3], [4], bob.ClientUri, InboxKind.Handshake, [8], [8], [carol], [welcome], []),
+            Now, default)).Accepted);
+        byte[] frank = [.. Enumerable.Range(0, 40).Select(i => (byte)i)];
+        const ulong accepted = 1_790_000_000_123;
+        Assert.True((await rooms.AcceptAsync(new HubAcceptance(room, "alpha.test", 1, false, null, null, bob.ClientUri, InboxKind.Application, [9], [9], [], [], [])
+        {
+            Frank = frank,
+            AcceptedTimestamp = accepted,
+        }, Now, default)).Accepted);
+
+        var atAnn = await inbox.ReadInboxAsync(ann.ClientUri, 0, 10, default);
+        Assert.Equal([(InboxKind.Handshake, "", (ulong?)null), (InboxKind.Application, Hex(frank), accepted)], atAnn.Select(i => (i.Kind, Hex(i.Frank), i.AcceptedTimestamp)));
+        Assert.Equal(2L, await inbox.CountHeldAsync(carol.ClientUri, default));
+        Assert.Equal([carol.ClientUri], await inbox.ReleaseAsync("mimi://alpha.test/u/carol", "mimi://alpha.test/u/bob", Now, default));
+        var atCarol = await inbox.ReadInboxAsync(carol.ClientUri, 0, 10, default);
+        Assert.Equal([(InboxKind.Welcome, "", (ulong?)null), (InboxKind.Application, Hex(frank), accepted)], atCarol.Select(i => (i.Kind, Hex(i.Frank), i.AcceptedTimestamp)));
+
+        // A follower delivers the frank and the hub's timestamp it was sent; any uint64 a hub sends comes back as sent.
+        const string followed = "mimi://beta.test/r/franked";
+        await rooms.AddMembersAsync(followed, [Member("dan")], Now, default);
+        var item = new NotifyItem(InboxKind.Application, [10], "h-f", null, null) { Frank = frank, AcceptedTimestamp = ulong.MaxValue - 1 };
+        Assert.Equal([Member("dan").ClientUri], await rooms.ApplyNotifyAsync("beta.test", "n-f", followed, [item], Now, default));
+        var atDan = Assert.Single(await inbox.ReadInboxAsync(Member("dan").ClientUri, 0, 10, default));
+        Assert.Equal((Hex(frank), (ulong?)(ulong.MaxValue - 1)), (Hex(atDan.Frank), atDan.AcceptedTimestamp));
+    }
+
     private static string Hex(byte[]? bytes) => bytes is null ? "" : Convert.ToHexStringLower(bytes);
 
     /// <summary>Returns once <paramref name="writer"/> waits on the test's open write transaction (or has finished).</summary>
