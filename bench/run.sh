@@ -13,7 +13,8 @@
 # LogMonitor pass against downloading the same entry bundles.
 # consent and resolve use SQLite and a dnsmasq started here (SRV records for two local instances and for
 # MIMI_BENCH_RESOLVE_PROVIDERS=1000 providers p<i>.bench).
-# The delivery figures start their own dnsmasq (dnsmasq-base) and use the ts-mls peer in tests/peers/mls (./test.sh installs both).
+# The delivery figures start their own dnsmasq (dnsmasq-base) and use the ts-mls peer in tests/peers/mls (./test.sh installs both);
+# they begin with the hub's MLS checks: commits of a 100-member room verified on one thread, next to their CPU bound.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-all}"
