@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Server.Hosting;
 
 namespace Mimi.Discovery.Server.Authentication;
 
@@ -7,7 +8,7 @@ internal sealed class ClientAuthenticationOptionsValidator : IValidateOptions<Cl
     public ValidateOptionsResult Validate(string? name, ClientAuthenticationOptions options)
     {
         var failures = new List<string>();
-        if (options.TokenSigningKey is { } key && (!TryBase64(key, out var bytes) || bytes.Length < 32))
+        if (options.TokenSigningKey is { } key && (!Base64Text.TryDecode(key, out var bytes) || bytes.Length < 32))
         {
             failures.Add("Authentication:TokenSigningKey must be base64 of at least 32 bytes.");
         }
@@ -31,17 +32,5 @@ internal sealed class ClientAuthenticationOptionsValidator : IValidateOptions<Cl
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static bool TryBase64(string value, out byte[] bytes)
-    {
-        bytes = new byte[value.Length];
-        if (Convert.TryFromBase64String(value, bytes, out var written))
-        {
-            bytes = bytes[..written];
-            return true;
-        }
-
-        return false;
     }
 }

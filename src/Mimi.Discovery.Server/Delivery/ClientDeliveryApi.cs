@@ -66,14 +66,12 @@ internal static partial class ClientDeliveryApi
         var messages = new List<byte[]>(encoded.Length);
         for (var i = 0; i < encoded.Length; i++)
         {
-            try
-            {
-                messages.Add(Convert.FromBase64String(encoded[i] ?? ""));
-            }
-            catch (FormatException)
+            if (!Base64Text.TryDecode(encoded[i] ?? "", out var bytes))
             {
                 return Problems.InvalidRequest($"keyPackages[{i}]", "Not base64.");
             }
+
+            messages.Add(bytes);
         }
 
         var (added, refusal) = await keyPackages.UploadAsync(user.ClientId(), messages, ct);
@@ -164,12 +162,12 @@ internal static partial class ClientDeliveryApi
             return problem!;
         }
 
-        if (!TryBase64(request.GroupInfo, out var groupInfoBytes) || !MlsMessage.TryDecode(groupInfoBytes, out var message, out _) || message.GroupInfo is not { } groupInfo)
+        if (!Base64Text.TryDecode(request.GroupInfo, out var groupInfoBytes) || !MlsMessage.TryDecode(groupInfoBytes, out var message, out _) || message.GroupInfo is not { } groupInfo)
         {
             return Problems.InvalidRequest("groupInfo", "groupInfo must be the group's GroupInfo as a base64 MLSMessage (wire format mls_group_info).");
         }
 
-        if (!TryBase64(request.RatchetTree, out var treeBytes) || !MlsRatchetTree.TryReadExtensionData(treeBytes, out var contents, out var treeError))
+        if (!Base64Text.TryDecode(request.RatchetTree, out var treeBytes) || !MlsRatchetTree.TryReadExtensionData(treeBytes, out var contents, out var treeError))
         {
             return Problems.InvalidRequest("ratchetTree", "ratchetTree must be base64 ratchet_tree extension data (the node vector with its length).");
         }
@@ -470,20 +468,6 @@ internal static partial class ClientDeliveryApi
 
     private static ProblemHttpResult Removed(string roomId, ulong epoch) =>
         Problems.Forbidden($"This client was removed from '{roomId}' at epoch {epoch}; nothing of the room after that is for it.");
-
-    private static bool TryBase64(string? value, out byte[] bytes)
-    {
-        try
-        {
-            bytes = Convert.FromBase64String(value ?? "");
-            return bytes.Length > 0;
-        }
-        catch (FormatException)
-        {
-            bytes = [];
-            return false;
-        }
-    }
 
     private static ProblemHttpResult PeerFailed(string detail, int status = 0) =>
         Problems.Create(StatusCodes.Status502BadGateway, ProblemKinds.PeerRefused, "The other provider refused the request.", detail,

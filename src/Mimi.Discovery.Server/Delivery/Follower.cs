@@ -207,7 +207,7 @@ internal sealed partial class Follower(
         pass.State = next;
         pass.Changed = true;
         return message.ContentType == MlsContentType.Commit
-            ? (item with { Roster = RoomRoster.Of(next).Select(m => m.ClientUri).ToHashSet(StringComparer.Ordinal), Epoch = next.Context.Epoch }, null)
+            ? (item with { Roster = RoomRoster.ClientsOf(next), Epoch = next.Context.Epoch }, null)
             : (item, null);
     }
 
@@ -224,7 +224,7 @@ internal sealed partial class Follower(
         // A Welcome makes a local client a member only if the follower's own tree has it.
         if (pass.State is { } state)
         {
-            var members = RoomRoster.Of(state).Select(m => m.ClientUri).ToHashSet(StringComparer.Ordinal);
+            var members = RoomRoster.ClientsOf(state);
             routes = routes.Where(r => members.Contains(r.ClientUri)).ToList();
         }
 

@@ -24,6 +24,9 @@ internal static class RoomRoster
         return roster;
     }
 
+    /// <summary>The client URIs of <see cref="Of"/>, to test membership.</summary>
+    public static HashSet<string> ClientsOf(MlsPublicGroupState state) => Of(state).Select(m => m.ClientUri).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>
     /// The state a hosted room keeps. A room created before the hub kept one is read from the GroupInfo and tree it
     /// stored then (checked as at creation); null when it has neither.

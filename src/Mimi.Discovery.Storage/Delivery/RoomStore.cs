@@ -197,16 +197,10 @@ public sealed class RoomStore(MimiDatabase database)
     /// <summary>
     /// Applies a follower's notify once per (source, message id): Welcomes to the clients they name (who become local
     /// members of the room), other messages to every local member of the room except the client that sent it through
-    /// this provider. Returns the clients whose inbox grew; empty for a duplicate.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> ApplyNotifyAsync(string source, string messageId, string roomId, IReadOnlyList<NotifyItem> items, DateTimeOffset now,
-        CancellationToken ct) => (await ApplyNotifyAsync(source, messageId, roomId, items, null, now, ct)).Notified;
-
-    /// <summary>
-    /// Applies a follower's notify as <see cref="ApplyNotifyAsync(string, string, string, IReadOnlyList{NotifyItem}, DateTimeOffset, CancellationToken)"/>
-    /// does, and writes the room's followed state <paramref name="state"/> with it, unless the stored state changed since
-    /// it was read (then nothing is applied: <see cref="NotifyOutcome.StateConflict"/>). A commit item's
-    /// <see cref="NotifyItem.Roster"/> removes the local members it no longer names, after the commit reached them.
+    /// this provider; returns the clients whose inbox grew (none for a duplicate). When <paramref name="state"/> is given
+    /// it writes the room's followed state with it, unless the stored state changed since it was read (then nothing is
+    /// applied: <see cref="NotifyOutcome.StateConflict"/>). A commit item's <see cref="NotifyItem.Roster"/> removes the
+    /// local members it no longer names, after the commit reached them.
     /// </summary>
     public Task<NotifyOutcome> ApplyNotifyAsync(string source, string messageId, string roomId, IReadOnlyList<NotifyItem> items, FollowedStateWrite? state,
         DateTimeOffset now, CancellationToken ct) => database.WriteAsync(async tx =>

@@ -55,8 +55,8 @@ public abstract class PurgeContract : IAsyncLifetime
         await keyPackages.RecordClaimsAsync([Claim("claim-recent")], Now.AddDays(-6), default);
         await rooms.RecordSentAsync("hash-old", Client, Now.AddDays(-8), default);
         await rooms.RecordSentAsync("hash-recent", Client, Now.AddHours(-1), default);
-        await rooms.ApplyNotifyAsync("beta.test", "message-old", Room, [], Now.AddDays(-32), default);
-        await rooms.ApplyNotifyAsync("beta.test", "message-recent", Room, [], Now.AddDays(-30), default);
+        await rooms.ApplyNotifyAsync("beta.test", "message-old", Room, [], null, Now.AddDays(-32), default);
+        await rooms.ApplyNotifyAsync("beta.test", "message-recent", Room, [], null, Now.AddDays(-30), default);
         await rooms.GrantGroupInfoAsync(new GroupInfoGrant(Room, "mimi://beta.test/d/unused", "beta.test", [1]), Now.AddSeconds(-1), default);
         await rooms.GrantGroupInfoAsync(new GroupInfoGrant(Room, "mimi://beta.test/d/live", "beta.test", [2]), Now.AddMinutes(5), default);
 
@@ -129,12 +129,12 @@ public abstract class PurgeContract : IAsyncLifetime
         var item = new NotifyItem(InboxKind.Application, [1, 2, 3], "hash-1", null, null);
         var worker = Worker(new PurgeOptions());
 
-        Assert.Equal([Client], await rooms.ApplyNotifyAsync("beta.test", "message-1", Room, [item], Now, default));
+        Assert.Equal([Client], (await rooms.ApplyNotifyAsync("beta.test", "message-1", Room, [item], null, Now, default)).Notified);
 
         // The hub's outbox retries for up to its MaxAge; a purge inside the retention keeps the id, so the retry is a no-op.
         _time.Advance(new PurgeOptions().InboundMessageRetention - TimeSpan.FromHours(1));
         Assert.Equal(0, (await worker.RunOnceAsync(default))[PurgeTarget.InboundMessages]);
-        Assert.Empty(await rooms.ApplyNotifyAsync("beta.test", "message-1", Room, [item], _time.GetUtcNow(), default));
+        Assert.Empty((await rooms.ApplyNotifyAsync("beta.test", "message-1", Room, [item], null, _time.GetUtcNow(), default)).Notified);
         Assert.Single(await inbox.ReadInboxAsync(Client, 0, 10, default));
 
         _time.Advance(TimeSpan.FromHours(2));

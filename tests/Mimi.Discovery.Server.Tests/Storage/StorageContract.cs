@@ -319,7 +319,7 @@ public abstract class StorageContract : IAsyncLifetime
         const string followed = "mimi://beta.test/r/franked";
         await rooms.AddMembersAsync(followed, [Member("dan")], Now, default);
         var item = new NotifyItem(InboxKind.Application, [10], "h-f", null, null) { Frank = frank, AcceptedTimestamp = ulong.MaxValue - 1 };
-        Assert.Equal([Member("dan").ClientUri], await rooms.ApplyNotifyAsync("beta.test", "n-f", followed, [item], Now, default));
+        Assert.Equal([Member("dan").ClientUri], (await rooms.ApplyNotifyAsync("beta.test", "n-f", followed, [item], null, Now, default)).Notified);
         var atDan = Assert.Single(await inbox.ReadInboxAsync(Member("dan").ClientUri, 0, 10, default));
         Assert.Equal((Hex(frank), (ulong?)(ulong.MaxValue - 1)), (Hex(atDan.Frank), atDan.AcceptedTimestamp));
     }
