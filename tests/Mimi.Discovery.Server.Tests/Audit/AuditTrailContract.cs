@@ -49,7 +49,7 @@ public abstract class AuditTrailContract : IAsyncLifetime
         }
 
         _gateway = new CodeGateway();
-        var settings = new Dictionary<string, string?>(_gateway.Settings()) { ["Delivery:Domain"] = Hosted, ["Delivery:ProviderKeyFile"] = providerKey };
+        var settings = new Dictionary<string, string?>(_gateway.Settings(TimeSpan.FromSeconds(15))) { ["Delivery:Domain"] = Hosted, ["Delivery:ProviderKeyFile"] = providerKey };
         Service = new ServiceFactory(await DatabaseAsync(), settings, dataDirectory: Path.Combine(_data, "service"));
         _http = Service.CreateDefaultClient(Traces);
         _operatorKey = ClientCredentials.Load("operator", Path.Combine(Service.KeyDirectory, "operator.key"));
