@@ -106,8 +106,13 @@ public sealed class ForgedCommitTests(DeliveryFixture fixture) : IClassFixture<D
             .GroupBy(m => (string)m.Tags["mimi.mls.check"]!).ToDictionary(g => g.Key, g => g.Sum(m => m.Value));
         Assert.Equal(new Dictionary<string, double>
         {
-            ["signature"] = 1, ["parent-hash"] = 1, ["attached-tree"] = 1, ["group-info-epoch"] = 1, ["group-info-tree-hash"] = 1,
-            ["add-key-package"] = 2, ["sender"] = 1,
+            ["signature"] = 1,
+            ["parent-hash"] = 1,
+            ["attached-tree"] = 1,
+            ["group-info-epoch"] = 1,
+            ["group-info-tree-hash"] = 1,
+            ["add-key-package"] = 2,
+            ["sender"] = 1,
         }, refused);
         Assert.Equal(0, hub.Sum("mimi.delivery.proposals.refused"));
         Assert.Equal(0, follower.Sum("mimi.delivery.commits.refused") + follower.Sum("mimi.delivery.follower.refusals"));
