@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Server.Delivery;
+using Mimi.Discovery.Server.Tests.Fixtures;
 using static Mimi.Discovery.Server.Tests.Consent.PeerRequests;
 
 namespace Mimi.Discovery.Server.Tests.Consent;
@@ -23,7 +24,10 @@ public sealed class ConsentNetworkFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Network.DisposeAsync();
 }
 
-/// <summary>Consent between users of two providers, end to end: client API, outbox, MIMI endpoints, gate.</summary>
+/// <summary>
+/// Consent between users of two providers, end to end: client API, outbox, MIMI endpoints, gate; and the count of
+/// requests received from peers by outcome, which only the receiver sees.
+/// </summary>
 public sealed class ConsentNetworkTests(ConsentNetworkFixture fixture) : IClassFixture<ConsentNetworkFixture>
 {
     private ProviderInstance Alpha => fixture.Network["alpha.test"];
@@ -89,6 +93,7 @@ public sealed class ConsentNetworkTests(ConsentNetworkFixture fixture) : IClassF
     {
         var (quinn, _) = await Beta.AddUserAsync("quinn", "quinn-phone", "quarantine");
         var quinnUri = User("beta.test", "quinn");
+        using var recorder = new InstrumentRecorder(Beta.Service!.Services);
         for (var i = 0; i < 4; i++)
         {
             var response = await PostAsync(Alpha, Beta, "requestConsent", quinnUri, Entry(ConsentOperation.Request, User("alpha.test", $"q{i}"), quinnUri));
@@ -114,6 +119,9 @@ public sealed class ConsentNetworkTests(ConsentNetworkFixture fixture) : IClassF
         Assert.Equal(ConsentDecision.Allowed, await BetaGate.CheckClaimAsync(User("alpha.test", "q0"), quinnUri, null, default));
         await PostAsync(Alpha, Beta, "requestConsent", quinnUri, Entry(ConsentOperation.Request, User("alpha.test", "q9"), quinnUri));
         Assert.Contains(User("alpha.test", "q9"), (await quinn.ListPendingConsentAsync()).Select(p => p.Requester));
+
+        // From the peer: q0, q1 and q9 recorded, q2 and q3 over the cap; the local requests are not requestConsent.
+        AssertOutcomes(recorder, ("recorded", 3), ("over-limit", 2));
     }
 
     [Fact]
@@ -124,6 +132,7 @@ public sealed class ConsentNetworkTests(ConsentNetworkFixture fixture) : IClassF
         await gus.BlockUserAsync(User("alpha.test", "mallory"));
         await fay.BlockDomainAsync("alpha.test");
         Assert.Equal(["alpha.test"], await fay.ListBlocksAsync());
+        using var recorder = new InstrumentRecorder(Beta.Service!.Services);
 
         var recorded = await PostAsync(Alpha, Beta, "requestConsent", User("beta.test", "gus"),
             Entry(ConsentOperation.Request, User("alpha.test", "honest"), User("beta.test", "gus")));
@@ -139,6 +148,7 @@ public sealed class ConsentNetworkTests(ConsentNetworkFixture fixture) : IClassF
         Assert.Equal(expected, await DescribeAsync(unknown));
         Assert.Equal(expected, await DescribeAsync(blockedUser));
         Assert.Equal(expected, await DescribeAsync(blockedDomain));
+        AssertOutcomes(recorder, ("recorded", 1), ("unknown-target", 1), ("blocked", 2));
 
         Assert.Equal([User("alpha.test", "honest")], (await gus.ListPendingConsentAsync()).Select(p => p.Requester));
         Assert.Empty(await fay.ListPendingConsentAsync());
@@ -166,6 +176,7 @@ public sealed class ConsentNetworkTests(ConsentNetworkFixture fixture) : IClassF
         var halUri = User("beta.test", "hal");
         var requester = User("alpha.test", "ivy");
         var request = Entry(ConsentOperation.Request, requester, halUri);
+        using var recorder = new InstrumentRecorder(Beta.Service!.Services);
         Assert.Equal(HttpStatusCode.Created, (await PostAsync(Alpha, Beta, "requestConsent", halUri, request, messageId: "msg-request-1")).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await PostAsync(Alpha, Beta, "requestConsent", halUri,
             Entry(ConsentOperation.Cancel, requester, halUri), messageId: "msg-cancel-1")).StatusCode);
@@ -176,9 +187,23 @@ public sealed class ConsentNetworkTests(ConsentNetworkFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.Created, replayed.StatusCode);
         Assert.Empty(await hal.ListPendingConsentAsync());
 
+        // A cancellation under a new id, with nothing pending: answered the same, nothing to do.
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(Alpha, Beta, "requestConsent", halUri,
+            Entry(ConsentOperation.Cancel, requester, halUri), messageId: "msg-cancel-2")).StatusCode);
+
         // Under a new id it is a new request.
         await PostAsync(Alpha, Beta, "requestConsent", halUri, request, messageId: "msg-request-2");
         Assert.Single(await hal.ListPendingConsentAsync());
+        AssertOutcomes(recorder, ("recorded", 3), ("duplicate", 1), ("nothing-to-cancel", 1));
+    }
+
+    // The requests beta received from its peer, by outcome, are exactly these (and their tags are bounded words).
+    private static void AssertOutcomes(InstrumentRecorder recorder, params (string Outcome, double Count)[] expected)
+    {
+        var counted = recorder.Measurements.Where(m => m.Instrument == "mimi.consent.requests")
+            .GroupBy(m => (string)m.Tags["mimi.consent.outcome"]!).ToDictionary(g => g.Key, g => g.Sum(m => m.Value));
+        Assert.Equal(expected.ToDictionary(e => e.Outcome, e => e.Count), counted);
+        TagValues.AssertBounded(recorder.Measurements, ["alpha.test", "beta.test"]);
     }
 
     [Theory]

@@ -6,6 +6,7 @@ using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Peers;
+using Mimi.Discovery.Server.Tests.Fixtures;
 using Mimi.Discovery.Storage;
 using static Mimi.Discovery.Server.Tests.Delivery.DeliveryFixture;
 
@@ -67,6 +68,7 @@ public sealed class FollowerStateTests(DeliveryFixture fixture) : IClassFixture<
         var peers = fixture.Alpha.Service!.Services.GetRequiredService<PeerClient>();
         var application = await fixture.Mls.EncryptAsync("kit", room.Id, Encoding.UTF8.GetBytes("not delivered"));
         Assert.True(MlsMessage.TryDecode(application, out var applicationMessage, out _));
+        using var follower = new InstrumentRecorder(fixture.Beta.Service!.Services);
 
         // Epoch 2's commit while beta is at epoch 1 skips an epoch: refused, and the message beside it is not delivered.
         var skipping = await NotifyAsync(peers, room.Id, secondMessage, applicationMessage);
@@ -91,6 +93,12 @@ public sealed class FollowerStateTests(DeliveryFixture fixture) : IClassFixture<
         var state = await betaPeers.SendAsync("alpha.test", MimiEndpoint.RoomState, room.Id, [], null, default);
         Assert.True(GroupInfoRatchetTreeTbe.TryDecode(state.Body, out var current, out _));
         Assert.Equal(3UL, current.GroupInfo.Epoch);
+
+        // Beta counted each refused notify once, by its check, and nothing of the honest ones.
+        Assert.Equal(1, follower.Sum("mimi.delivery.follower.refusals", ("mimi.mls.check", "epoch")));
+        Assert.Equal(1, follower.Sum("mimi.delivery.follower.refusals", ("mimi.mls.check", "signature")));
+        Assert.Equal(2, follower.Sum("mimi.delivery.follower.refusals"));
+        TagValues.AssertBounded(follower.Measurements, ["alpha.test", "beta.test"]);
     }
 
     /// <summary>alpha's provider notifies beta directly (as a forged hub could): the status, problem kind and check of the answer.</summary>

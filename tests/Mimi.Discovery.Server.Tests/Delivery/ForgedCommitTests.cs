@@ -2,6 +2,7 @@ using System.Text;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
+using Mimi.Discovery.Server.Tests.Fixtures;
 using static Mimi.Discovery.Server.Tests.Delivery.DeliveryFixture;
 
 namespace Mimi.Discovery.Server.Tests.Delivery;
@@ -21,6 +22,8 @@ public sealed class ForgedCommitTests(DeliveryFixture fixture) : IClassFixture<D
         var quinn = await fixture.MemberAsync(fixture.Alpha, "quinn");
         var room = await MlsRoom.CreateAsync(fixture, nat, "forgeries");
         await room.CommitAsync(nat, await fixture.Mls.AddMemberAsync("nat", room.Id, await room.ClaimAsync(nat, oz, pia)), oz, pia);
+        using var hub = new InstrumentRecorder(fixture.Alpha.Service!.Services);
+        using var follower = new InstrumentRecorder(fixture.Beta.Service!.Services);
 
         // Signed by a key that is not the sender's leaf (another member's).
         var update = await fixture.Mls.UpdateAsync("nat", room.Id);
@@ -96,6 +99,24 @@ public sealed class ForgedCommitTests(DeliveryFixture fixture) : IClassFixture<D
             var item = Assert.Single(await InboxAsync(member.Client, 1, room.Cursor(member)));
             Assert.Equal("still here", Encoding.UTF8.GetString((await fixture.Mls.ProcessAsync(member.Name, item.MessageBytes)).Plaintext!));
         }
+
+        // The hub counted each refused commit once, by its check (forwarded by beta or not); no proposal was refused, and
+        // beta, following the honest commits, refused nothing.
+        var refused = hub.Measurements.Where(m => m.Instrument == "mimi.delivery.commits.refused")
+            .GroupBy(m => (string)m.Tags["mimi.mls.check"]!).ToDictionary(g => g.Key, g => g.Sum(m => m.Value));
+        Assert.Equal(new Dictionary<string, double>
+        {
+            ["signature"] = 1,
+            ["parent-hash"] = 1,
+            ["attached-tree"] = 1,
+            ["group-info-epoch"] = 1,
+            ["group-info-tree-hash"] = 1,
+            ["add-key-package"] = 2,
+            ["sender"] = 1,
+        }, refused);
+        Assert.Equal(0, hub.Sum("mimi.delivery.proposals.refused"));
+        Assert.Equal(0, follower.Sum("mimi.delivery.commits.refused") + follower.Sum("mimi.delivery.follower.refusals"));
+        TagValues.AssertBounded(hub.Measurements.Concat(follower.Measurements), ["alpha.test", "beta.test"]);
     }
 
     /// <summary>The hub refuses <paramref name="update"/> with a 400 <c>mls-commit-refused</c> naming <paramref name="check"/>; nothing reaches the members.</summary>

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Protocol;
+using Mimi.Discovery.Server.Tests.Fixtures;
 using Mimi.Discovery.Storage;
 using static Mimi.Discovery.Server.Tests.Delivery.DeliveryFixture;
 
@@ -24,6 +25,8 @@ public sealed class HubStateTests(DeliveryFixture fixture) : IClassFixture<Deliv
         var erin = await fixture.MemberAsync(fixture.Beta, "erin");
         var room = await MlsRoom.CreateAsync(fixture, alice, "agreement");
         await room.AssertAgreesAsync();
+        using var hub = new InstrumentRecorder(fixture.Alpha.Service!.Services);
+        using var follower = new InstrumentRecorder(fixture.Beta.Service!.Services);
 
         // Adds across providers in one commit; beta starts following the room when the Welcome reaches its clients.
         await room.CommitAsync(alice, await fixture.Mls.AddMemberAsync("alice", room.Id, await room.ClaimAsync(alice, bob, carol)), bob, carol);
@@ -38,6 +41,13 @@ public sealed class HubStateTests(DeliveryFixture fixture) : IClassFixture<Deliv
         // A standalone proposal is kept with the hub's acceptance time (at the hub and at beta), then committed by
         // reference by a member of the other provider.
         var add = await fixture.Mls.ProposeAsync("alice", room.Id, MlsPeerProposalKind.Add, (await room.ClaimAsync(alice, dave))[0]);
+        // First the same proposal with one bit of its signature changed: the hub refuses it by the signature check.
+        Assert.True(MlsMessage.TryDecode(add.Message, out var honest, out _));
+        var forged = MlsPublicMessage.Create(honest.PublicMessage!.Content,
+            Mimi.Discovery.Protocol.Tls.ByteString.CopyFrom(Forgeries.Flip(honest.PublicMessage.Signature.Span, 0)), honest.PublicMessage.ConfirmationTag,
+            honest.PublicMessage.MembershipTag).ToMessage();
+        var refused = await Assert.ThrowsAsync<MimiApiException>(() => alice.Client.UpdateRoomAsync(room.Id, new UpdateRequest(HandshakeBundle.ForProposals(forged, default)).Encode()));
+        Assert.Equal((400, "signature"), (refused.Status, refused.Problem!.Extensions!["check"].GetString()));
         var acceptedAt = await room.ProposeAsync(alice, add);
         var pending = Assert.Single((await room.HubStateAsync()).PendingProposals);
         Assert.Equal((Convert.ToHexString(add.ProposalRef), acceptedAt), (Convert.ToHexString(pending.Reference.Span), pending.AcceptedTime));
@@ -85,6 +95,13 @@ public sealed class HubStateTests(DeliveryFixture fixture) : IClassFixture<Deliv
         }
 
         Assert.Empty((await carol.Client.ReadInboxAsync(room.Cursor(carol), TimeSpan.FromSeconds(1))).Items);
+
+        // The instruments: the forged proposal is the one refusal, at the hub; beta, following, refused nothing.
+        Assert.Equal(1, hub.Sum("mimi.delivery.proposals.refused", ("mimi.mls.check", "signature")));
+        Assert.Equal(1, hub.Sum("mimi.delivery.proposals.refused"));
+        Assert.Equal(0, hub.Sum("mimi.delivery.commits.refused"));
+        Assert.Equal(0, follower.Sum("mimi.delivery.follower.refusals"));
+        TagValues.AssertBounded(hub.Measurements.Concat(follower.Measurements), ["alpha.test", "beta.test"]);
     }
 
     [Fact]

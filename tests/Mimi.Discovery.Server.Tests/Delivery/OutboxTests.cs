@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Mimi.Discovery.Client;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Peers;
+using Mimi.Discovery.Server.Tests.Fixtures;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -13,7 +14,8 @@ namespace Mimi.Discovery.Server.Tests.Delivery;
 
 /// <summary>
 /// The durable outbox against a remote provider that misbehaves (WireMock.Net stands in for it, found through a real
-/// SRV record): retries honouring Retry-After, order per destination, permanent refusals, redirects never followed.
+/// SRV record): retries honouring Retry-After, order per destination, permanent refusals, redirects never followed; and
+/// the outbox's instruments (failed attempts, depth and oldest age per destination) as it goes.
 /// </summary>
 public sealed class OutboxTests : IAsyncLifetime
 {
@@ -26,7 +28,8 @@ public sealed class OutboxTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var port = _remote.Port;
-        _network = await ProviderNetwork.StartAsync(["alpha.test"], dnsRecords:
+        // The outbox gauges read a sample of the stored state: sampled often here, so the tests see it change.
+        _network = await ProviderNetwork.StartAsync(["alpha.test"], settings: new Dictionary<string, string?> { ["Metrics:SampleInterval"] = "00:00:00.100" }, dnsRecords:
             [$"--srv-host=_mimi._tcp.remote.test,remote.test,{port},0,10", "--host-record=remote.test,127.0.0.1"]);
         _remote.Given(Request.Create().WithPath(ProviderResolver.DirectoryPath).UsingGet()).RespondWith(Response.Create()
             .WithStatusCode(200).WithHeader("Content-Type", "application/json")
@@ -48,8 +51,11 @@ public sealed class OutboxTests : IAsyncLifetime
             .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1"));
         _remote.Given(Request.Create().WithPath("/notify/*").UsingPost()).InScenario("busy").WhenStateIs("ready")
             .RespondWith(Response.Create().WithStatusCode(201));
+        using var recorder = new InstrumentRecorder(Alpha.Service!.Services);
 
         await EnqueueAsync("first");
+        // While it waits out the remote's Retry-After, the message is the destination's depth.
+        await Loopback.WaitUntilAsync(() => Task.FromResult(Depth(recorder) == 1), TimeSpan.FromSeconds(10), () => "the depth of remote.test never read 1");
         await Loopback.WaitUntilAsync(async () => (await SummaryAsync()).GetProperty("pending").GetInt64() == 0, TimeSpan.FromSeconds(20));
 
         var attempts = Notifications();
@@ -59,6 +65,13 @@ public sealed class OutboxTests : IAsyncLifetime
         Assert.True(attempts[1].At - attempts[0].At >= TimeSpan.FromMilliseconds(900), $"second attempt after {attempts[1].At - attempts[0].At}");
         Assert.True(attempts[2].At - attempts[1].At >= TimeSpan.FromMilliseconds(900), $"third attempt after {attempts[2].At - attempts[1].At}");
         Assert.Single(attempts.Select(a => a.MessageId).Distinct());
+
+        // Two failed attempts, then nothing waits: the destination leaves the gauges.
+        Assert.Equal(2, recorder.Sum("mimi.outbox.failures", ("mimi.destination", "remote.test")));
+        Assert.Equal(2, recorder.Sum("mimi.outbox.failures"));
+        await Loopback.WaitUntilAsync(() => Task.FromResult(Depth(recorder) is null), TimeSpan.FromSeconds(10), () => $"remote.test still has depth {Depth(recorder)}");
+        Assert.DoesNotContain(recorder.Observe("mimi.outbox.oldest_pending.age"), m => Equals(m.Tags["mimi.destination"], "remote.test"));
+        TagValues.AssertBounded(recorder.Measurements, ["remote.test"]);
     }
 
     [Fact]
@@ -107,6 +120,7 @@ public sealed class OutboxTests : IAsyncLifetime
     {
         _remote.Given(Request.Create().WithPath("/notify/*").UsingPost().WithBody("bad")).RespondWith(Response.Create().WithStatusCode(400));
         _remote.Given(Request.Create().WithPath("/notify/*").UsingPost().WithBody("good")).RespondWith(Response.Create().WithStatusCode(201));
+        using var recorder = new InstrumentRecorder(Alpha.Service!.Services);
 
         await EnqueueAsync("bad", "good");
         await Loopback.WaitUntilAsync(async () => (await SummaryAsync()).GetProperty("pending").GetInt64() == 0, TimeSpan.FromSeconds(10));
@@ -117,6 +131,8 @@ public sealed class OutboxTests : IAsyncLifetime
         Assert.Equal("remote.test", failure.GetProperty("destination").GetString());
         Assert.Contains("400", failure.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.Equal(["bad", "good"], Notifications().Select(n => n.Body));
+        Assert.Equal(1, recorder.Sum("mimi.outbox.failures", ("mimi.destination", "remote.test")));
+        TagValues.AssertBounded(recorder.Measurements, ["remote.test"]);
     }
 
     [Fact]
@@ -140,6 +156,7 @@ public sealed class OutboxTests : IAsyncLifetime
         _remote.Given(Request.Create().WithPath(ProviderResolver.DirectoryPath).UsingGet()).RespondWith(Response.Create()
             .WithStatusCode(200).WithHeader("Content-Type", "application/json")
             .WithBody("""{"notify": "http://internal.example:8080/notify/{roomId}"}"""));
+        using var recorder = new InstrumentRecorder(Alpha.Service!.Services);
 
         await EnqueueAsync("elsewhere");
         await Task.Delay(1500);
@@ -147,7 +164,19 @@ public sealed class OutboxTests : IAsyncLifetime
         Assert.Empty(Notifications());
         var summary = await SummaryAsync();
         Assert.Equal(1, summary.GetProperty("pending").GetInt64());
+
+        // The message waits, and ages: the gauges say so for its destination, and each attempt counts as a failure.
+        await Loopback.WaitUntilAsync(() => Task.FromResult(Depth(recorder) == 1), TimeSpan.FromSeconds(10), () => $"remote.test has depth {Depth(recorder)}");
+        var age = Assert.Single(recorder.Observe("mimi.outbox.oldest_pending.age"));
+        Assert.Equal("remote.test", age.Tags["mimi.destination"]);
+        Assert.InRange(age.Value, 1.4, 60);
+        Assert.True(recorder.Sum("mimi.outbox.failures", ("mimi.destination", "remote.test")) >= 1);
+        TagValues.AssertBounded(recorder.Measurements, ["remote.test"]);
     }
+
+    // The outbox depth of remote.test as the gauge reads it now; null when it reports none.
+    private static double? Depth(InstrumentRecorder recorder) =>
+        recorder.Observe("mimi.outbox.depth").SingleOrDefault(m => Equals(m.Tags["mimi.destination"], "remote.test"))?.Value;
 
     private async Task EnqueueAsync(params string[] bodies)
     {

@@ -11,6 +11,7 @@ public sealed class PostgresFaultTests(PostgresServer server)
     public async Task A_database_outage_answers_503_then_recovers_and_loses_no_accepted_write()
     {
         using var service = new ServiceFactory(await server.CreateDatabaseAsync());
+        using var recorder = new InstrumentRecorder(service.Services, includeStatic: true);
         var (gate, _) = await service.EnrolAsync("gate.test", trusted: true);
         using var user = ClientCredentials.GenerateEs256("u");
         var accepted = new List<Credential>();
@@ -33,6 +34,9 @@ public sealed class PostgresFaultTests(PostgresServer server)
 
         Assert.Equal(503, outage.Status);
         Assert.Equal("urn:mimi-discovery:problem:storage-unavailable", outage.Problem?.Type);
+        // Storage's meter is the process's: at least this service's failed write counted as transient.
+        Assert.True(recorder.Sum("mimi.storage.errors", ("mimi.storage.error_kind", "transient")) >= 1);
+        TagValues.AssertBounded(recorder.Measurements, ["gate.test"]);
         var after = await Loopback.EventuallyAsync(() => gate.IssueCredentialAsync("tel:+15550109998", "mimi://gate.test/u/back", user.SubjectPublicKeyInfo, attested: true));
         Assert.Equal(accepted[^1].LogIndex + 1, after.LogIndex);
         foreach (var credential in accepted)

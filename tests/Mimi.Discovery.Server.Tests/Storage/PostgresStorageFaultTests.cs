@@ -71,6 +71,7 @@ public sealed class PostgresStorageFaultTests(PostgresServer server)
         var connectionString = await server.CreateDatabaseAsync();
         var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
         using var service = new ServiceFactory(connectionString);
+        using var recorder = new InstrumentRecorder(service.Services, includeStatic: true);
         var (gate, _) = await service.EnrolAsync("gate.test", trusted: true);
         using var user = ClientCredentials.GenerateEs256("u");
         var issued = await gate.IssueCredentialAsync("tel:+15550420000", "mimi://gate.test/u/before", user.SubjectPublicKeyInfo, attested: true);
@@ -96,6 +97,9 @@ public sealed class PostgresStorageFaultTests(PostgresServer server)
 
         Assert.Equal(503, refused.Status);
         Assert.Equal("urn:mimi-discovery:problem:storage-read-only", refused.Problem?.Type);
+        // Storage's meter is the process's: at least this service's refused write counted as read-only.
+        Assert.True(recorder.Sum("mimi.storage.errors", ("mimi.storage.error_kind", "read-only")) >= 1);
+        TagValues.AssertBounded(recorder.Measurements, ["gate.test"]);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
         Assert.Equal("unavailable: storage-read-only", (await readiness.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
 
