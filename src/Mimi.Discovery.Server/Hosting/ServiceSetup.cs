@@ -7,6 +7,7 @@ using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Server.Lookup;
 using Mimi.Discovery.Server.Peers;
 using Mimi.Discovery.Server.Purge;
+using Mimi.Discovery.Server.Telemetry;
 
 namespace Mimi.Discovery.Server.Hosting;
 
@@ -20,6 +21,7 @@ internal static class ServiceSetup
     public static WebApplicationBuilder AddMimiDiscovery(this WebApplicationBuilder builder)
     {
         builder.AddHostingModule();
+        builder.AddTelemetryModule();
         builder.AddAuthenticationModule();
         builder.AddAuthorityModule();
         builder.AddLogModule();
@@ -46,6 +48,7 @@ internal static class ServiceSetup
         app.UseAuthorization();
 
         app.MapHostingModule();
+        app.MapTelemetryModule();
         app.MapAuthenticationModule();
         app.MapAuthorityModule();
         app.MapLogModule();
