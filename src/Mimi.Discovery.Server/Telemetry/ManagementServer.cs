@@ -33,7 +33,9 @@ internal sealed partial class ManagementServer(IOptions<TelemetryOptions> option
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
         });
         var server = builder.Build();
-        server.UseOpenTelemetryPrometheusScrapingEndpoint(meters, predicate: null, path: MetricsPath, configureBranchedPipeline: null, optionsName: null);
+        // Exactly the path: the exporter's own path match would also take anything below it.
+        server.UseOpenTelemetryPrometheusScrapingEndpoint(meters, predicate: context => context.Request.Path == MetricsPath, path: null,
+            configureBranchedPipeline: null, optionsName: null);
 
         try
         {

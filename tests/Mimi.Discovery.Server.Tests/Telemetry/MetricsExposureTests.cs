@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Server.Telemetry;
 using Mimi.Discovery.Server.Tests.Deploy;
@@ -28,7 +31,7 @@ public sealed partial class MetricsExposureTests
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
         var text = await metrics.Content.ReadAsStringAsync();
         Assert.Contains("# TYPE http_server_request_duration_seconds histogram", text, StringComparison.Ordinal);
-        Assert.Contains("http_route=\"/v1/providers\"", text, StringComparison.Ordinal);
+        Assert.Contains("http_route=\"/v1/providers/\"", text, StringComparison.Ordinal);
 
         // Nothing but /metrics there: not the API, not health, not the OpenAPI document.
         foreach (var path in new[] { "/", "/healthz", "/readyz", "/v1/providers", "/openapi/v1.json", "/metrics/x", "/console" })
@@ -84,17 +87,36 @@ public sealed partial class MetricsExposureTests
     }
 
     [Fact]
-    public void A_management_port_already_taken_stops_start_up_with_one_line_naming_the_setting()
+    public async Task A_management_port_already_taken_stops_start_up_with_one_line_naming_the_setting()
     {
         using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
-        using var service = new ServiceFactory(settings: new Dictionary<string, string?> { ["Telemetry:Metrics:ManagementUrl"] = $"http://127.0.0.1:{port}" });
+        var data = Directory.CreateTempSubdirectory("mimi-config-").FullName;
+        try
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:DataDirectory"] = data,
+                ["Urls"] = "http://127.0.0.1:0",
+                ["Authority:Issuer"] = "http://127.0.0.1",
+                ["Telemetry:Metrics:ManagementUrl"] = $"http://127.0.0.1:{port}",
+            });
+            builder.Logging.ClearProviders();
+            builder.AddMimiDiscovery();
+            await using var app = builder.Build();
+            app.UseMimiDiscovery();
 
-        var error = Assert.ThrowsAny<Exception>(() => service.CreateClient());
+            var error = await Assert.ThrowsAsync<StartupException>(() => app.StartAsync());
 
-        var line = StartupException.Describe(error) ?? throw new Xunit.Sdk.XunitException($"not a start-up error: {error}");
-        Assert.StartsWith($"Telemetry:Metrics:ManagementUrl: cannot listen on http://127.0.0.1:{port}", line, StringComparison.Ordinal);
+            Assert.StartsWith($"Telemetry:Metrics:ManagementUrl: cannot listen on http://127.0.0.1:{port}", StartupException.Describe(error), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class PrometheusScrapeTests : IDisposable
         }
 
         await prometheus.WaitForValueAsync(Requests("/healthz", "GET", 200), 5);
-        await prometheus.WaitForValueAsync(Requests("/v1/providers", "GET", 401), 3);
+        await prometheus.WaitForValueAsync(Requests("/v1/providers/", "GET", 401), 3);
         await prometheus.WaitForValueAsync(Requests("/v1/lookup", "POST", 200), 5);
         await prometheus.WaitForValueAsync(Requests("/v1/lookup", "POST", 429), 2);
         await prometheus.WaitForValueAsync(Lookups("found"), 3);
