@@ -213,7 +213,7 @@ internal static partial class AuthorityApi
             return Problems.Conflict($"Credential {parsed} was revoked at {credential.RevokedAt:O}.");
         }
 
-        var revoked = await issuance.RevokeAsync(credential, user.ClientId(), reason, ct);
+        var revoked = await issuance.RevokeAsync(credential, user.ClientId(), user.IsOperator(), reason, ct);
         if (revoked is null)
         {
             return Problems.Conflict($"Credential {parsed} was revoked by a concurrent request.");

@@ -28,6 +28,7 @@ internal sealed partial class ImportService(
     IOptions<ImportOptions> options,
     TimeProvider time,
     ILogger<ImportService> logger,
+    AuthorityMetrics metrics,
     Log.Witnessing.LogCosigner? cosigner = null)
 {
     /// <summary>
@@ -104,6 +105,11 @@ internal sealed partial class ImportService(
 
             LogStopped(logger, e, provider, tally.Imported, importId ?? "(none)", tally.CommittedThrough);
             throw;
+        }
+        finally
+        {
+            // What was committed counts even when the import stopped part way.
+            metrics.Imported(provider, tally.Imported, tally.Rejected);
         }
 
         // Every imported mapping is findable on this replica once the import answers.
