@@ -29,6 +29,7 @@ public sealed class PrometheusScrapeTests : IDisposable
             ["Telemetry:Metrics:ManagementUrl"] = management.AbsoluteUri,
             // Four identifiers new to a requester per window: the fifth is refused.
             ["Lookup:LookupsPerRequester"] = "4",
+            ["Metrics:SampleInterval"] = "00:00:01",
         });
         await using var prometheus = await PrometheusServer.StartAsync(management);
         await prometheus.WaitForValueAsync("sum(up{job=\"mimi-discovery\"})", 1);
@@ -56,8 +57,9 @@ public sealed class PrometheusScrapeTests : IDisposable
         using var user = ClientCredentials.GenerateEs256("u");
         var key = Convert.ToBase64String(user.SubjectPublicKeyInfo);
         var imported = await gate.ImportAsync(ImportTests.Ndjson(ImportTests.Row("tel:+15550600001", "mimi://gate.test/u/a", key) + "\n"
+                                                                 + ImportTests.Row("tel:12", "mimi://gate.test/u/x", key) + "\n"
                                                                  + ImportTests.Row("tel:+15550600002", "mimi://gate.test/u/b", key)));
-        Assert.Equal(2, imported.Imported);
+        Assert.Equal((2, 1), (imported.Imported, imported.Rejected));
 
         Assert.Equal("found", (await asker.LookupAsync(["tel:+15550600001"])).Results[0].Status);
         Assert.Equal("found", (await asker.LookupAsync(["tel:+15550600002"])).Results[0].Status);
@@ -78,6 +80,14 @@ public sealed class PrometheusScrapeTests : IDisposable
         await prometheus.WaitForValueAsync(Lookups("refused-requester-quota"), 2);
         Assert.Null(await prometheus.ValueAsync("sum(mimi_lookup_requests_total{mimi_requester=\"gate.test\"})"));
         await prometheus.WaitForValueAsync("sum(mimi_lookup_index_size)", 2);
+
+        // Issuance and the log, from the same import.
+        await prometheus.WaitForValueAsync("sum(mimi_import_rows_total{mimi_import_outcome=\"accepted\",mimi_requester=\"gate.test\"})", 2);
+        await prometheus.WaitForValueAsync("sum(mimi_import_rows_total{mimi_import_outcome=\"rejected\",mimi_requester=\"gate.test\"})", 1);
+        await prometheus.WaitForValueAsync("sum(mimi_authority_issuances_total{mimi_attestation=\"provider\"})", 2);
+        await prometheus.WaitForValueAsync("sum(mimi_log_size)", 2);
+        await prometheus.WaitForValueAsync("sum(mimi_log_checkpoint_age_seconds)", 0); // no witnesses: the head is signed on request
+        Assert.Equal(0, (await prometheus.QueryAsync("mimi_log_witness_quorum")).GetArrayLength()); // none without witnesses
     }
 
     private static string Requests(string route, string method, int status) =>
