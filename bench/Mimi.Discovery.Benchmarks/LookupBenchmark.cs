@@ -10,7 +10,8 @@ namespace Mimi.Discovery.Benchmarks;
 
 /// <summary>
 /// Plain lookups per second (batch of one) measured with wrk against the service on PostgreSQL and Redis, at
-/// 10,000 and 1,000,000 mappings, next to a bare Kestrel endpoint in the same run; p50/p99 latency; resident memory.
+/// 10,000 and 1,000,000 mappings, next to a bare Kestrel endpoint in the same run; p50/p99 latency; the same with metrics
+/// and tracing on next to off (<see cref="TelemetryOverheadBenchmark"/>); resident memory.
 /// </summary>
 internal static partial class LookupBenchmark
 {
@@ -94,6 +95,7 @@ internal static partial class LookupBenchmark
         }
 
         Console.WriteLine();
+        await TelemetryOverheadBenchmark.RunAsync(postgres, redis, host.KeyDirectory, port, token, seeded, duration);
         await ReplicaMemoryAsync(postgres, host.KeyDirectory, port, seeded);
         Console.WriteLine("Targets: ≥ 0.40 of the bare endpoint's rate, flat between 10,000 and 1,000,000 mappings.");
         Console.WriteLine();
@@ -232,12 +234,12 @@ internal static partial class LookupBenchmark
     private static string Sii(long n) => $"tel:+1555{n:D7}";
 
     /// <summary>Loads <paramref name="url"/> until its code is final: connection pools, and the JIT's tiers (both servers run in this process).</summary>
-    private static Task WarmUpAsync(string url, string token, long numbers) =>
+    internal static Task WarmUpAsync(string url, string token, long numbers) =>
         Measure.UntilJitSettlesAsync(url, () => RunWrkAsync(url, token, numbers, TimeSpan.FromSeconds(3)), quiet: 10);
 
-    private readonly record struct WrkFigures(double Rate, double P50, double P99, long Failed);
+    internal readonly record struct WrkFigures(double Rate, double P50, double P99, long Failed);
 
-    private static async Task<WrkFigures> RunWrkAsync(string url, string token, long numbers, TimeSpan duration)
+    internal static async Task<WrkFigures> RunWrkAsync(string url, string token, long numbers, TimeSpan duration)
     {
         var script = Path.Combine(Path.GetTempPath(), $"mimi-wrk-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(script, $$"""

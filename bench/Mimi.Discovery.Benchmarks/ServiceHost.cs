@@ -30,6 +30,8 @@ internal sealed class ServiceHost : IAsyncDisposable
             ["Storage:DataDirectory"] = data,
             ["Storage:Provider"] = postgres is null ? "Sqlite" : "Postgres",
             ["Storage:ConnectionString"] = postgres,
+            // Metrics and tracing are measured as a pair of their own (lookups); the other figures run without them.
+            ["Telemetry:Metrics:Exposure"] = "Off",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -15,6 +15,10 @@ public abstract class KeyedRateLimiter : IDisposable
     /// <summary>The most partitions one acquisition may charge together.</summary>
     public const int MaxKeysPerAcquisition = 16;
 
+    private const string AcquireSpan = "ratelimit acquire";
+
+    private const string AcquireNewSpan = "ratelimit acquire-new";
+
     /// <summary>Takes <paramref name="permits"/> from the partition <paramref name="key"/>, blocking the caller.</summary>
     /// <param name="key">The partition key.</param>
     /// <param name="policy">The limit in force for the partition.</param>
@@ -24,7 +28,10 @@ public abstract class KeyedRateLimiter : IDisposable
     {
         var request = new RateLimitRequest(key, policy, permits);
         request.Validate();
-        return AcquireCore(request);
+        using var activity = RateLimiterTracing.Start(AcquireSpan, 1);
+        var decision = AcquireCore(request);
+        RateLimiterTracing.Decided(activity, decision);
+        return decision;
     }
 
     /// <summary>Takes <paramref name="permits"/> from the partition <paramref name="key"/>.</summary>
@@ -38,7 +45,9 @@ public abstract class KeyedRateLimiter : IDisposable
         var request = new RateLimitRequest(key, policy, permits);
         request.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        return AcquireCoreAsync(request, cancellationToken);
+        return RateLimiterTracing.Enabled
+            ? TracedAsync(AcquireSpan, 1, request, static (l, r, ct) => l.AcquireCoreAsync(r, ct), cancellationToken)
+            : AcquireCoreAsync(request, cancellationToken);
     }
 
     /// <summary>
@@ -50,7 +59,10 @@ public abstract class KeyedRateLimiter : IDisposable
     public RateLimitDecision Acquire(ReadOnlySpan<RateLimitRequest> requests)
     {
         Validate(requests);
-        return requests.Length == 1 ? AcquireCore(requests[0]) : AcquireCore(requests);
+        using var activity = RateLimiterTracing.Start(AcquireSpan, requests.Length);
+        var decision = requests.Length == 1 ? AcquireCore(requests[0]) : AcquireCore(requests);
+        RateLimiterTracing.Decided(activity, decision);
+        return decision;
     }
 
     /// <summary>
@@ -63,6 +75,12 @@ public abstract class KeyedRateLimiter : IDisposable
     {
         Validate(requests.Span);
         cancellationToken.ThrowIfCancellationRequested();
+        if (RateLimiterTracing.Enabled)
+        {
+            return TracedAsync(AcquireSpan, requests.Length, requests,
+                static (l, r, ct) => r.Length == 1 ? l.AcquireCoreAsync(r.Span[0], ct) : l.AcquireCoreAsync(r, ct), cancellationToken);
+        }
+
         return requests.Length == 1 ? AcquireCoreAsync(requests.Span[0], cancellationToken) : AcquireCoreAsync(requests, cancellationToken);
     }
 
@@ -108,7 +126,10 @@ public abstract class KeyedRateLimiter : IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return AcquireNewCoreAsync(seen, lifetime, partitions, items, cancellationToken);
+        return RateLimiterTracing.Enabled
+            ? TracedAsync(AcquireNewSpan, partitions.Length, (seen, lifetime, partitions, items),
+                static (l, a, ct) => l.AcquireNewCoreAsync(a.seen, a.lifetime, a.partitions, a.items, ct), cancellationToken)
+            : AcquireNewCoreAsync(seen, lifetime, partitions, items, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -145,6 +166,17 @@ public abstract class KeyedRateLimiter : IDisposable
     /// <param name="disposing">Whether called from <see cref="Dispose()"/>.</param>
     protected virtual void Dispose(bool disposing)
     {
+    }
+
+    // The span of an asynchronous decision, started and ended in a method of its own so that the caller's current
+    // activity is its own again when the decision returns.
+    private async ValueTask<RateLimitDecision> TracedAsync<TState>(string name, int partitions, TState state,
+        Func<KeyedRateLimiter, TState, CancellationToken, ValueTask<RateLimitDecision>> decide, CancellationToken cancellationToken)
+    {
+        using var activity = RateLimiterTracing.Start(name, partitions);
+        var decision = await decide(this, state, cancellationToken).ConfigureAwait(false);
+        RateLimiterTracing.Decided(activity, decision);
+        return decision;
     }
 
     private static void Validate(ReadOnlySpan<RateLimitRequest> requests)

@@ -33,6 +33,8 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
             ["Storage:ConnectionString"] = postgres,
             ["Authority:Issuer"] = "http://localhost",
             ["Log:Origin"] = "localhost/test-log",
+            // The management listener is a real port even in process: a free one, so instances never collide.
+            ["Telemetry:Metrics:ManagementUrl"] = "http://127.0.0.1:0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

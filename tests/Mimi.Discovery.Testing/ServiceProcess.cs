@@ -55,6 +55,7 @@ public sealed class ServiceProcess : IAsyncDisposable, IDisposable
             ["Authority:Issuer"] = url,
             ["Log:Origin"] = "localhost/test-log",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Telemetry:Metrics:ManagementUrl"] = "http://127.0.0.1:0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -100,7 +100,8 @@ internal sealed class DemoNetwork : IAsyncDisposable
     public async Task StartAsync(string name, CancellationToken ct)
     {
         var (url, settings) = _instances[name];
-        var app = MimiDiscoveryHost.Build(url, settings, logging =>
+        // Several instances share this process: none serves metrics (they would all want the one management port).
+        var app = MimiDiscoveryHost.Build(url, new Dictionary<string, string?>(settings) { ["Telemetry:Metrics:Exposure"] = "Off" }, logging =>
         {
             logging.ClearProviders();
             logging.SetMinimumLevel(LogLevel.Warning);

@@ -8,6 +8,7 @@ using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Server.Lookup;
 using Mimi.Discovery.Server.Peers;
 using Mimi.Discovery.Server.Purge;
+using Mimi.Discovery.Server.Telemetry;
 
 namespace Mimi.Discovery.Server.Hosting;
 
@@ -21,6 +22,7 @@ internal static class ServiceSetup
     public static WebApplicationBuilder AddMimiDiscovery(this WebApplicationBuilder builder)
     {
         builder.AddHostingModule();
+        builder.AddTelemetryModule();
         builder.AddAuthenticationModule();
         builder.AddAuditModule();
         builder.AddAuthorityModule();
@@ -48,6 +50,7 @@ internal static class ServiceSetup
         app.UseAuthorization();
 
         app.MapHostingModule();
+        app.MapTelemetryModule();
         app.MapAuthenticationModule();
         app.MapAuditModule();
         app.MapAuthorityModule();

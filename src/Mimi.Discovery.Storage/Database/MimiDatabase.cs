@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -38,8 +39,10 @@ public sealed class MimiDatabase
     }
 
     /// <summary>Runs <paramref name="read"/> on an open connection.</summary>
-    internal async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken ct)
+    internal async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken ct,
+        [CallerMemberName] string caller = "", [CallerFilePath] string callerFile = "")
     {
+        using var activity = StorageTracing.Start("read", Dialect, caller, callerFile);
         await using var connection = await OpenAsync(ct);
         try
         {
@@ -49,13 +52,16 @@ public sealed class MimiDatabase
         }
         catch (Exception e) when (Translate(e, writing: false, connection) is { } translated)
         {
+            StorageTracing.Failed(activity, translated.Kind);
             throw translated;
         }
     }
 
     /// <summary>Runs <paramref name="write"/> in a serializing write transaction and commits it.</summary>
-    internal async Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> write, CancellationToken ct)
+    internal async Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> write, CancellationToken ct,
+        [CallerMemberName] string caller = "", [CallerFilePath] string callerFile = "")
     {
+        using var activity = StorageTracing.Start("write", Dialect, caller, callerFile);
         await using var connection = await OpenAsync(ct);
         try
         {
@@ -67,6 +73,7 @@ public sealed class MimiDatabase
         }
         catch (Exception e) when (Translate(e, writing: true, connection) is { } translated)
         {
+            StorageTracing.Failed(activity, translated.Kind);
             throw translated;
         }
     }

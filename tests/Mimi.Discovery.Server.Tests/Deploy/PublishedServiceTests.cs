@@ -27,6 +27,7 @@ public sealed class PublishedServiceTests
         var data = Directory.CreateTempSubdirectory("mimi-published-").FullName;
         environment["ASPNETCORE_URLS"] = new UriBuilder(imageUrl) { Host = "127.0.0.1", Port = port }.Uri.AbsoluteUri.TrimEnd('/');
         environment["Storage__DataDirectory"] = data;
+        environment["Telemetry__Metrics__ManagementUrl"] = "http://127.0.0.1:0"; // tests run side by side
         try
         {
             await using var service = ServiceProcess.Start(published, environment);
@@ -56,6 +57,7 @@ public sealed class PublishedServiceTests
             {
                 ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
                 ["Storage__DataDirectory"] = data,
+                ["Telemetry__Metrics__ManagementUrl"] = "http://127.0.0.1:0",
             });
             await service.WaitUntilAnsweringAsync(new Uri($"http://127.0.0.1:{port}"), "/readyz");
 

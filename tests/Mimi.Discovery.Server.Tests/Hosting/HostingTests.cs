@@ -202,6 +202,7 @@ public sealed class HostingTests
     private static WebApplication Build(Dictionary<string, string?> settings)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Telemetry:Metrics:ManagementUrl"] = "http://127.0.0.1:0" });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.AddMimiDiscovery();
