@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Server.Log.Witnessing;
+using Mimi.Discovery.Server.Telemetry;
 using Mimi.Discovery.Storage;
 using Mimi.Discovery.Transparency;
 
@@ -8,11 +8,11 @@ namespace Mimi.Discovery.Server.Log;
 
 /// <summary>
 /// Reads the log's head, the checkpoint it serves and its witnesses' standing for <see cref="LogMetrics"/>, once per
-/// <see cref="MetricsOptions.SampleInterval"/>. Without witnesses the log signs its head on request, so its checkpoint
+/// <see cref="TelemetryMetricsOptions.SampleInterval"/>. Without witnesses the log signs its head on request, so its checkpoint
 /// always covers every entry; with them it serves the newest checkpoint that reached the quorum.
 /// </summary>
 internal sealed class LogStateSampler(
-    LogStore log, WitnessStore witnesses, LogMetrics metrics, IOptions<LogWitnessesOptions> witnessOptions, IOptions<MetricsOptions> options,
+    LogStore log, WitnessStore witnesses, LogMetrics metrics, IOptions<LogWitnessesOptions> witnessOptions, IOptions<TelemetryOptions> options,
     TimeProvider time, ILogger<LogStateSampler> logger) : StateSampler(options, time, logger)
 {
     private readonly (string Name, string Key)[] _witnesses = [.. witnessOptions.Value.List.Select(w => CosignatureVerifier.Parse(w.VerifierKey))

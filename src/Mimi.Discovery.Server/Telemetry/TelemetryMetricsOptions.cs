@@ -13,4 +13,11 @@ internal sealed class TelemetryMetricsOptions
     /// address or <c>localhost</c> and a port (0 takes a free one, listed at start-up), and no path.
     /// </summary>
     public string ManagementUrl { get; set; } = DefaultManagementUrl;
+
+    /// <summary>
+    /// How often the stored state behind the gauges (log, witnesses, outbox) is read again; a scrape reads the last
+    /// sample, never the database.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

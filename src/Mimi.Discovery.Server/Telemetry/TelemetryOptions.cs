@@ -7,7 +7,8 @@ internal sealed partial class TelemetryOptions
 {
     public const string Section = "Telemetry";
 
-    /// <summary>Checked by <see cref="TelemetryOptionsValidator"/> (an address, which annotations cannot check).</summary>
+    /// <summary>The sample interval by its annotation; the address by <see cref="TelemetryOptionsValidator"/>.</summary>
+    [ValidateObjectMembers]
     public TelemetryMetricsOptions Metrics { get; set; } = new();
 
     [ValidateObjectMembers]

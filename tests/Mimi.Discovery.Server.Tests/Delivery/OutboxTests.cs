@@ -29,7 +29,7 @@ public sealed class OutboxTests : IAsyncLifetime
     {
         var port = _remote.Port;
         // The outbox gauges read a sample of the stored state: sampled often here, so the tests see it change.
-        _network = await ProviderNetwork.StartAsync(["alpha.test"], settings: new Dictionary<string, string?> { ["Metrics:SampleInterval"] = "00:00:00.100" }, dnsRecords:
+        _network = await ProviderNetwork.StartAsync(["alpha.test"], settings: new Dictionary<string, string?> { ["Telemetry:Metrics:SampleInterval"] = "00:00:00.100" }, dnsRecords:
             [$"--srv-host=_mimi._tcp.remote.test,remote.test,{port},0,10", "--host-record=remote.test,127.0.0.1"]);
         _remote.Given(Request.Create().WithPath(ProviderResolver.DirectoryPath).UsingGet()).RespondWith(Response.Create()
             .WithStatusCode(200).WithHeader("Content-Type", "application/json")

@@ -30,7 +30,7 @@ public sealed class LogMetricsTests : IDisposable
     [Fact]
     public async Task Without_witnesses_the_size_is_the_checkpoints_and_no_entry_waits_for_a_checkpoint()
     {
-        var service = Own(new ServiceFactory(settings: new Dictionary<string, string?> { ["Metrics:SampleInterval"] = "00:00:00.100" }));
+        var service = Own(new ServiceFactory(settings: new Dictionary<string, string?> { ["Telemetry:Metrics:SampleInterval"] = "00:00:00.100" }));
         using var recorder = new InstrumentRecorder(service.Services);
         var (gate, _) = await service.EnrolAsync("gate.test", trusted: true);
         await IssueAsync(gate, 3);
@@ -51,7 +51,7 @@ public sealed class LogMetricsTests : IDisposable
         var port = Mimi.Discovery.Sandbox.LoopbackPorts.FreeTcpPort();
         var service = Own(new ServiceFactory(settings: new Dictionary<string, string?>
         {
-            ["Metrics:SampleInterval"] = "00:00:00.100",
+            ["Telemetry:Metrics:SampleInterval"] = "00:00:00.100",
             ["Log:Witnesses:Quorum"] = "1",
             ["Log:Witnesses:List:0:VerifierKey"] = witnessKey.VerifierKey,
             ["Log:Witnesses:List:0:Url"] = $"http://127.0.0.1:{port}",

@@ -29,7 +29,7 @@ public sealed class PrometheusScrapeTests : IDisposable
             ["Telemetry:Metrics:ManagementUrl"] = management.AbsoluteUri,
             // Four identifiers new to a requester per window: the fifth is refused.
             ["Lookup:LookupsPerRequester"] = "4",
-            ["Metrics:SampleInterval"] = "00:00:01",
+            ["Telemetry:Metrics:SampleInterval"] = "00:00:01",
         });
         await using var prometheus = await PrometheusServer.StartAsync(management);
         await prometheus.WaitForValueAsync("sum(up{job=\"mimi-discovery\"})", 1);

@@ -1,21 +1,21 @@
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Storage;
 
-namespace Mimi.Discovery.Server.Hosting;
+namespace Mimi.Discovery.Server.Telemetry;
 
 /// <summary>
-/// Reads stored state for a module's gauges once per <see cref="MetricsOptions.SampleInterval"/>, so that a scrape
+/// Reads stored state for a module's gauges once per <see cref="TelemetryMetricsOptions.SampleInterval"/>, so that a scrape
 /// costs no query and works while the database is down (the gauges then show the last sample, and ages keep growing
 /// from the stored times). A failed sample is logged and retried at the next tick.
 /// </summary>
-internal abstract partial class StateSampler(IOptions<MetricsOptions> options, TimeProvider time, ILogger logger) : BackgroundService
+internal abstract partial class StateSampler(IOptions<TelemetryOptions> options, TimeProvider time, ILogger logger) : BackgroundService
 {
     /// <summary>Reads the state once and hands it to the module's metrics.</summary>
     public abstract Task SampleAsync(CancellationToken ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.SampleInterval, time);
+        using var timer = new PeriodicTimer(options.Value.Metrics.SampleInterval, time);
         do
         {
             try
@@ -47,6 +47,6 @@ internal abstract partial class StateSampler(IOptions<MetricsOptions> options, T
         }
     }
 
-    [LoggerMessage(EventId = 1920, Message = "{Sampler} could not read the state behind its gauges; they show the last sample until the next one succeeds")]
+    [LoggerMessage(EventId = 2001, Message = "{Sampler} could not read the state behind its gauges; they show the last sample until the next one succeeds")]
     private static partial void LogSampleFailed(ILogger logger, LogLevel level, Exception exception, string sampler);
 }
