@@ -5,6 +5,7 @@ using Mimi.Discovery.Server.Consent;
 using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Server.Lookup;
+using Mimi.Discovery.Server.OperatorConsole;
 using Mimi.Discovery.Server.Peers;
 using Mimi.Discovery.Server.Purge;
 
@@ -25,6 +26,7 @@ internal static class ServiceSetup
         builder.AddLogModule();
         builder.AddLookupModule();
         builder.AddPurgeModule();
+        builder.AddOperatorConsoleModule();
         if (DeliveryOptions.IsConfigured(builder.Configuration))
         {
             builder.AddPeersModule();
@@ -50,6 +52,7 @@ internal static class ServiceSetup
         app.MapAuthorityModule();
         app.MapLogModule();
         app.MapLookupModule();
+        app.MapOperatorConsoleModule();
         if (DeliveryOptions.IsConfigured(app.Configuration))
         {
             app.MapPeersModule();

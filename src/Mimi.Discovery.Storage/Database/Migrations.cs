@@ -376,6 +376,24 @@ public static partial class Migrations
             ALTER TABLE quarantine ADD COLUMN frank {bytes};
             ALTER TABLE quarantine ADD COLUMN accepted_timestamp {int64};
             """),
+        // The operator console (issue 15): one-time sign-in links and the sessions they open, each kept only as the
+        // SHA-256 hash of its random token, so a copy of the database signs nobody in.
+        (21, "console-sessions", """
+            CREATE TABLE console_sign_in_links (
+                token_hash {bytes} PRIMARY KEY,
+                operator_id TEXT NOT NULL,
+                created_at {int64} NOT NULL,
+                expires_at {int64} NOT NULL,
+                used_at {int64});
+            CREATE INDEX ix_console_sign_in_links_expiry ON console_sign_in_links (expires_at);
+            CREATE TABLE console_sessions (
+                id_hash {bytes} PRIMARY KEY,
+                operator_id TEXT NOT NULL,
+                created_at {int64} NOT NULL,
+                expires_at {int64} NOT NULL,
+                ended_at {int64});
+            CREATE INDEX ix_console_sessions_expiry ON console_sessions (expires_at);
+            """),
     ];
 
     // Data migrations that need code rather than SQL, applied in version order among the SQL steps, in the same
