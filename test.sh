@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need when it is missing (PostgreSQL, Redis, dnsmasq, openssl,
-# Go with golang.org/x/mod for the independent log verifier, Python's cryptography for cosignatures, Node peers), then runs every test project.
+# Go with golang.org/x/mod for the independent log verifier, Python's cryptography for cosignatures, Node peers, Chromium), then runs every test project.
 # The test fixtures start their own servers on loopback ports; nothing is left running afterwards.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,6 +14,8 @@ command -v go >/dev/null || need+=(golang-go)
 [ -d /usr/share/gocode/src/golang.org/x/mod/sumdb ] || need+=(golang-golang-x-mod-dev)
 command -v node >/dev/null || need+=(nodejs npm)
 python3 -c 'import cryptography' 2>/dev/null || need+=(python3 python3-cryptography)
+# The console's browser tests drive Debian's Chromium through Playwright, never a browser Playwright downloads.
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing: ${need[*]}"

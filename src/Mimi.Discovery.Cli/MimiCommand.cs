@@ -54,6 +54,8 @@ internal static class MimiCommand
         root.Add(ConsentCommand.Build());
         root.Add(HostedUserCommands.Build());
         root.Add(HostedUserCommands.Outbox());
+        root.Add(OperationsCommands.Console());
+        root.Add(OperationsCommands.Traffic());
         return root;
     }
 

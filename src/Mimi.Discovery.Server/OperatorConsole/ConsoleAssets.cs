@@ -21,8 +21,8 @@ internal static class ConsoleAssets
     public static IEndpointRouteBuilder MapConsoleAssets(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/console").AllowAnonymous().ExcludeFromDescription();
-        group.MapGet("", () => TypedResults.Redirect("/console/")).WithName("ConsoleRoot");
-        group.MapGet("/", (HttpContext http) => Serve(http, "index.html")).WithName("ConsolePage");
+        // "/console" and "/console/" alike (routing ignores a trailing slash); the page names its files by absolute paths.
+        group.MapGet("", (HttpContext http) => Serve(http, "index.html")).WithName("ConsolePage");
         group.MapGet("/sign-in", (HttpContext http) => Serve(http, "sign-in.html")).WithName("ConsoleSignInPage");
         group.MapGet("/{**path}", (string path, HttpContext http) => Serve(http, path)).WithName("ConsoleAsset");
         return app;
