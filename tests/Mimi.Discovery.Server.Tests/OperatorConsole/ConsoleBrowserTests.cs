@@ -31,7 +31,14 @@ public sealed class ConsoleBrowserTests(ChromiumBrowser chromium) : IClassFixtur
         {
             if (message.Type == "error")
             {
-                errors.Add(message.Text);
+                errors.Add(message.Text + " " + message.Location);
+            }
+        };
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                errors.Add($"{response.Status} {response.Url}");
             }
         };
 
