@@ -45,6 +45,7 @@ internal static class MimiCommand
         root.Add(CredentialCommands.Revoke());
         root.Add(ImportCommand.Build());
         root.Add(AuditCommand.Build());
+        root.Add(AuditEventsCommand.Build());
         root.Add(VerifyCommand.Build());
         root.Add(MonitorCommand.Build());
         root.Add(WitnessCommand.Build());

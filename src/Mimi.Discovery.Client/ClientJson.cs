@@ -48,4 +48,5 @@ internal sealed record TrustBody(bool Trusted);
 [JsonSerializable(typeof(SettingsBody))]
 [JsonSerializable(typeof(ImportResult))]
 [JsonSerializable(typeof(ImportProgress))]
+[JsonSerializable(typeof(AuditEventsPage))]
 internal sealed partial class ClientJson : JsonSerializerContext;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Model;
+using Mimi.Discovery.Server.Audit;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;
 
@@ -58,7 +59,7 @@ internal static class ProvidersApi
     }
 
     private static async Task<Results<Created<ProviderView>, ProblemHttpResult>> EnrolAsync(
-        EnrolProviderRequest request, ProviderStore store, ClientDirectory directory, TimeProvider time, CancellationToken ct)
+        EnrolProviderRequest request, ProviderStore store, ClientDirectory directory, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (!ProviderDomain.TryNormalize(request.Domain, out var domain, out var domainError))
         {
@@ -94,7 +95,7 @@ internal static class ProvidersApi
 
         var record = new ProviderRecord(domain, request.DisplayName?.Trim() is { Length: > 0 } name ? name : domain, request.Contact.Trim(),
             request.Trusted ? ProviderTrust.Trusted : ProviderTrust.Standard, ProviderStatus.Active, now, now, keys);
-        if (!await store.CreateAsync(record, ct))
+        if (!await store.CreateAsync(record, AuditActors.From(http), ct))
         {
             return Problems.Conflict($"Provider '{domain}' is enrolled already.");
         }
@@ -113,7 +114,7 @@ internal static class ProvidersApi
         await store.GetAsync(domain, ct) is { } p ? TypedResults.Ok(ProviderView.From(p)) : Problems.NotFound($"No provider '{domain}'.");
 
     private static async Task<Results<Created<ProviderKeyView>, ProblemHttpResult>> AddKeyAsync(
-        string domain, JsonElement jwk, ProviderStore store, ClientDirectory directory, TimeProvider time, CancellationToken ct)
+        string domain, JsonElement jwk, ProviderStore store, ClientDirectory directory, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (!ClientKey.TryParse(jwk, out var key, out var error))
         {
@@ -121,7 +122,7 @@ internal static class ProvidersApi
         }
 
         var record = new ProviderKeyRecord(key!.Kid, key.Jwk, time.GetUtcNow(), null);
-        switch (await store.AddKeyAsync(domain, record, ct))
+        switch (await store.AddKeyAsync(domain, record, AuditActors.From(http), ct))
         {
             case KeyChange.NotFound:
                 return Problems.NotFound($"No provider '{domain}'.");
@@ -134,9 +135,9 @@ internal static class ProvidersApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RetireKeyAsync(
-        string domain, string kid, ProviderStore store, ClientDirectory directory, TimeProvider time, CancellationToken ct)
+        string domain, string kid, ProviderStore store, ClientDirectory directory, TimeProvider time, HttpContext http, CancellationToken ct)
     {
-        if (await store.RetireKeyAsync(domain, kid, time.GetUtcNow(), ct) == KeyChange.NotFound)
+        if (await store.RetireKeyAsync(domain, kid, time.GetUtcNow(), AuditActors.From(http), ct) == KeyChange.NotFound)
         {
             return Problems.NotFound($"Provider '{domain}' has no active key '{kid}'.");
         }
@@ -146,17 +147,17 @@ internal static class ProvidersApi
     }
 
     private static Task<Results<Ok<ProviderView>, ProblemHttpResult>> SuspendAsync(
-        string domain, ProviderStore store, ClientDirectory directory, TimeProvider time, CancellationToken ct) =>
-        ChangeAsync(domain, store, directory, ct, () => store.SetStatusAsync(domain, ProviderStatus.Suspended, time.GetUtcNow(), ct));
+        string domain, ProviderStore store, ClientDirectory directory, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        ChangeAsync(domain, store, directory, ct, () => store.SetStatusAsync(domain, ProviderStatus.Suspended, time.GetUtcNow(), AuditActors.From(http), ct));
 
     private static Task<Results<Ok<ProviderView>, ProblemHttpResult>> ReinstateAsync(
-        string domain, ProviderStore store, ClientDirectory directory, TimeProvider time, CancellationToken ct) =>
-        ChangeAsync(domain, store, directory, ct, () => store.SetStatusAsync(domain, ProviderStatus.Active, time.GetUtcNow(), ct));
+        string domain, ProviderStore store, ClientDirectory directory, TimeProvider time, HttpContext http, CancellationToken ct) =>
+        ChangeAsync(domain, store, directory, ct, () => store.SetStatusAsync(domain, ProviderStatus.Active, time.GetUtcNow(), AuditActors.From(http), ct));
 
     private static Task<Results<Ok<ProviderView>, ProblemHttpResult>> SetTrustAsync(
-        string domain, SetTrustRequest request, ProviderStore store, ClientDirectory directory, TimeProvider time, CancellationToken ct) =>
+        string domain, SetTrustRequest request, ProviderStore store, ClientDirectory directory, TimeProvider time, HttpContext http, CancellationToken ct) =>
         ChangeAsync(domain, store, directory, ct,
-            () => store.SetTrustAsync(domain, request.Trusted ? ProviderTrust.Trusted : ProviderTrust.Standard, time.GetUtcNow(), ct));
+            () => store.SetTrustAsync(domain, request.Trusted ? ProviderTrust.Trusted : ProviderTrust.Standard, time.GetUtcNow(), AuditActors.From(http), ct));
 
     private static async Task<Results<Ok<ProviderView>, ProblemHttpResult>> ChangeAsync(
         string domain, ProviderStore store, ClientDirectory directory, CancellationToken ct, Func<Task<bool>> change)

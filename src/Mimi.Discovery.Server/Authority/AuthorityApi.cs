@@ -189,7 +189,7 @@ internal static partial class AuthorityApi
 
     private static async Task<Results<Ok<CredentialView>, ProblemHttpResult>> RevokeAsync(
         string serial, RevokeRequest? request, ClaimsPrincipal user, CredentialStore store, IssuanceService issuance, MappingAssertionSigner assertions,
-        IndexProofs proofs, CancellationToken ct)
+        IndexProofs proofs, HttpContext http, CancellationToken ct)
     {
         var reason = request?.Reason ?? "unspecified";
         if (!RevocationReasons.Contains(reason))
@@ -213,7 +213,7 @@ internal static partial class AuthorityApi
             return Problems.Conflict($"Credential {parsed} was revoked at {credential.RevokedAt:O}.");
         }
 
-        var revoked = await issuance.RevokeAsync(credential, user.ClientId(), reason, ct);
+        var revoked = await issuance.RevokeAsync(credential, Audit.AuditActors.From(http), reason, ct);
         if (revoked is null)
         {
             return Problems.Conflict($"Credential {parsed} was revoked by a concurrent request.");

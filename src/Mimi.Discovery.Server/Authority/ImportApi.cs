@@ -71,7 +71,7 @@ internal static partial class ImportApi
 
         try
         {
-            return TypedResults.Ok(await import.ImportAsync(provider, http.Request.BodyReader, importId, first, done, ct));
+            return TypedResults.Ok(await import.ImportAsync(provider, http.Request.BodyReader, importId, first, done, Audit.AuditActors.From(http), ct));
         }
         catch (ImportReplayedException e)
         {

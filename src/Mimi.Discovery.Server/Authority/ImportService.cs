@@ -23,6 +23,7 @@ internal sealed partial class ImportService(
     CertificateAuthority ca,
     IndexProofs proofs,
     LogStore log,
+    AuditStore audit,
     Lookup.MappingIndex index,
     IOptions<AuthorityOptions> authority,
     IOptions<ImportOptions> options,
@@ -34,12 +35,14 @@ internal sealed partial class ImportService(
     /// Imports the lines of <paramref name="body"/>, numbered from <paramref name="firstLine"/>. With an
     /// <paramref name="importId"/> every batch records in its log transaction how far the import has got, and lines up
     /// to <paramref name="doneThrough"/> (what the import committed before) are skipped, so a resumed import logs no
-    /// line twice.
+    /// line twice. The upload is recorded in the audit trail, with its counts, in the transaction of its last batch.
     /// </summary>
-    public async Task<ImportSummary> ImportAsync(string provider, PipeReader body, string? importId, long firstLine, long doneThrough, CancellationToken ct)
+    public async Task<ImportSummary> ImportAsync(string provider, PipeReader body, string? importId, long firstLine, long doneThrough, AuditActor actor,
+        CancellationToken ct)
     {
         var o = options.Value;
-        var tally = new Tally(o.MaxReportedErrors, importId);
+        // An upload without an import id is named in the audit trail by an id of its own.
+        var tally = new Tally(o.MaxReportedErrors, importId, actor, provider, importId ?? Guid.NewGuid().ToString("N")[..16]);
         var batch = new Batch(Math.Max(firstLine, doneThrough + 1), o.BatchSize);
         // A three-stage pipeline, one batch per stage: lines are read and validated here while the batch before is
         // signed on the other cores and the one before that is appended to the log.
@@ -103,7 +106,14 @@ internal sealed partial class ImportService(
             }
 
             LogStopped(logger, e, provider, tally.Imported, importId ?? "(none)", tally.CommittedThrough);
+            await RecordStoppedAsync(tally);
             throw;
+        }
+
+        if (!tally.Audited)
+        {
+            // Nothing was appended (an empty upload): there is no batch transaction to record the upload in.
+            await audit.RecordAsync(actor, tally.Event(0, complete: true), time.GetUtcNow(), ct);
         }
 
         // Every imported mapping is findable on this replica once the import answers.
@@ -176,7 +186,8 @@ internal sealed partial class ImportService(
     /// <summary>
     /// Moves the pipeline one step: starts signing <paramref name="batch"/> in the background, then waits for the
     /// batch signed before it and for the append before that (its results are counted in order) and starts appending
-    /// the signed one, with the import's progress mark. Returns the signing and the append still running.
+    /// the signed one, with the import's progress mark. The last append (nothing is left to sign after it) also records
+    /// the upload in the audit trail, so it happens even without rows or a mark. Returns the signing and the append still running.
     /// </summary>
     private async Task<(Task<SignedBatch>? Signing, Task<AppendedBatch>? Appending)> AdvanceAsync(string provider, string? importId,
         Batch? batch, Task<SignedBatch>? signing, Task<AppendedBatch>? appending, Tally tally, CancellationToken ct)
@@ -201,15 +212,38 @@ internal sealed partial class ImportService(
         // A batch of rejected lines only is still marked done when the import is resumable, so a resume skips it too.
         var mark = importId is null ? null
             : new ImportMark(provider, importId, signed.Source.FirstLine, signed.Source.ThroughLine, signed.Source.Rejected + signed.Rejected.Count);
-        return (next, signed.Writes.Count == 0 && mark is null ? null : AppendAsync(signed.Writes, mark, signed.Source.ThroughLine, ct));
+        // Every write of an import is applied, so the last batch knows the upload's final counts before it commits.
+        var act = next is null ? new AuditedAct(tally.Actor, tally.Event(signed.Writes.Count, complete: true)) : null;
+        return (next, signed.Writes.Count == 0 && mark is null && act is null ? null : AppendAsync(signed.Writes, mark, act, signed.Source.ThroughLine, ct));
     }
 
-    private async Task<AppendedBatch> AppendAsync(List<LogWrite> writes, ImportMark? mark, long throughLine, CancellationToken ct)
+    private async Task<AppendedBatch> AppendAsync(List<LogWrite> writes, ImportMark? mark, AuditedAct? act, long throughLine, CancellationToken ct)
     {
-        var results = await log.AppendAsync(writes, mark, ct);
+        var results = await log.AppendAsync(writes, mark, act, ct);
         // Imports append past the sequencer, so they ask for cosigning themselves (signals coalesce; nothing waits).
         cosigner?.Signal();
-        return new(results, throughLine);
+        return new(results, throughLine, act is not null);
+    }
+
+    /// <summary>
+    /// An upload that stopped after committing batches has no record of its own (its last batch never came): record
+    /// what it committed, marked incomplete, if storage lets us; the original failure is what the caller hears of.
+    /// </summary>
+    private async Task RecordStoppedAsync(Tally tally)
+    {
+        if (tally.Audited || tally.Imported == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await audit.RecordAsync(tally.Actor, tally.Event(0, complete: false), time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (StorageException e)
+        {
+            LogStoppedUnrecorded(logger, e, tally.Provider, tally.Imported);
+        }
     }
 
     /// <summary>
@@ -269,7 +303,7 @@ internal sealed partial class ImportService(
 
     private sealed record SignedBatch(List<LogWrite> Writes, List<ImportError> Rejected, Batch Source);
 
-    private sealed record AppendedBatch(IReadOnlyList<LogWriteResult> Results, long ThroughLine);
+    private sealed record AppendedBatch(IReadOnlyList<LogWriteResult> Results, long ThroughLine, bool Audited);
 
     /// <summary>Lines [<see cref="FirstLine"/>, <see cref="ThroughLine"/>]: the good rows among them and how many were refused.</summary>
     private sealed class Batch(long firstLine, int capacity)
@@ -301,9 +335,13 @@ internal sealed partial class ImportService(
         Message = "Import by {Provider} stopped after {Imported} rows were issued and logged (import {ImportId}: lines through {ThroughLine} committed)")]
     private static partial void LogStopped(ILogger logger, Exception exception, string provider, long imported, string importId, long throughLine);
 
+    [LoggerMessage(EventId = 1580, Level = LogLevel.Error,
+        Message = "Import by {Provider} stopped after {Imported} rows were issued and logged, and the audit trail could not record it")]
+    private static partial void LogStoppedUnrecorded(ILogger logger, Exception exception, string provider, long imported);
+
     private sealed record Candidate(long Line, Sii Sii, Ssi Ssi, byte[] PublicKey, string[] Tags);
 
-    private sealed class Tally(int maxErrors, string? importId)
+    private sealed class Tally(int maxErrors, string? importId, AuditActor actor, string provider, string uploadId)
     {
         private readonly List<ImportError> _errors = [];
         private long? _first;
@@ -322,7 +360,18 @@ internal sealed partial class ImportService(
         /// <summary>The last line of the last batch committed by this upload.</summary>
         public long CommittedThrough { get; private set; }
 
+        /// <summary>Whether a committed batch recorded the upload in the audit trail.</summary>
+        public bool Audited { get; private set; }
+
+        public AuditActor Actor => actor;
+
+        public string Provider => provider;
+
         public void Read(long line) => LastLine = line;
+
+        /// <summary>The upload's audit event, with <paramref name="pending"/> rows of a batch not yet counted.</summary>
+        public AuditEvent Event(long pending, bool complete) => new(AuditActions.ImportRun, AuditTargets.Import(uploadId), provider, null,
+            AuditChange.Of(("imported", Imported + pending), ("rejected", Rejected), ("skipped", Skipped), ("lastLine", LastLine), ("complete", complete)));
 
         public void Reject(ImportError error)
         {
@@ -336,6 +385,7 @@ internal sealed partial class ImportService(
         public void Logged(AppendedBatch batch)
         {
             CommittedThrough = batch.ThroughLine;
+            Audited |= batch.Audited;
             foreach (var result in batch.Results)
             {
                 Imported++;

@@ -59,16 +59,16 @@ internal sealed class IssuanceService(
     /// <summary>
     /// Revokes a credential; null when it was revoked already by a concurrent request. The entry carries the
     /// credential's identifier index, under the key it was issued with (a credential logged before format 2 is indexed
-    /// under the current key).
+    /// under the current key), and names who revoked; the audit trail records the act in the same transaction.
     /// </summary>
-    public async Task<CredentialRecord?> RevokeAsync(CredentialRecord credential, string revokedBy, string reason, CancellationToken ct)
+    public async Task<CredentialRecord?> RevokeAsync(CredentialRecord credential, AuditActor revokedBy, string reason, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var (kid, index) = credential.IsIndexed
             ? (credential.VrfKeyId!, credential.IdentifierIndex!)
             : (proofs.Keys.Current.PublicKey.KeyId, proofs.Keys.Current.Evaluate(IndexedLogEntries.Alpha(credential.Sii)));
-        var (entry, opening) = IndexedLogEntries.Revocation(now, kid, index, credential.Sii, credential.Provider, credential.Serial, revokedBy, reason);
-        var result = await log.AppendAsync(new RevokeCredentialWrite(entry, credential.Serial, now, reason) { Opening = opening }, ct);
+        var (entry, opening) = IndexedLogEntries.Revocation(now, kid, index, credential.Sii, credential.Provider, credential.Serial, revokedBy.Id, reason);
+        var result = await log.AppendAsync(new RevokeCredentialWrite(entry, credential.Serial, now, reason) { Opening = opening, Actor = revokedBy }, ct);
         return result.Applied ? await credentials.GetAsync(credential.Serial, ct) : null;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Model;
+using Mimi.Discovery.Server.Audit;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Hosting;
 using Mimi.Discovery.Storage;
@@ -41,7 +42,7 @@ internal static class HostedUsersApi
     }
 
     private static async Task<Results<Created<HostedUserView>, ProblemHttpResult>> CreateUserAsync(
-        CreateHostedUserRequest request, HostedUserStore store, IOptions<DeliveryOptions> delivery, TimeProvider time, CancellationToken ct)
+        CreateHostedUserRequest request, HostedUserStore store, IOptions<DeliveryOptions> delivery, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (!TryUri(delivery.Value, "u", request.Name, "name", out var user, out var problem))
         {
@@ -55,7 +56,7 @@ internal static class HostedUsersApi
         }
 
         var record = new HostedUser(user!, mode, time.GetUtcNow());
-        if (!await store.TryCreateUserAsync(record, ct))
+        if (!await store.TryCreateUserAsync(record, AuditActors.From(http), ct))
         {
             return Problems.Conflict($"User '{user}' exists already.");
         }
@@ -67,14 +68,15 @@ internal static class HostedUsersApi
         TypedResults.Ok((await store.ListUsersAsync(ct)).Select(View).ToArray());
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteUserAsync(
-        string name, HostedUserStore store, ClientDirectory directory, IOptions<DeliveryOptions> delivery, TimeProvider time, CancellationToken ct)
+        string name, HostedUserStore store, ClientDirectory directory, IOptions<DeliveryOptions> delivery, TimeProvider time, HttpContext http,
+        CancellationToken ct)
     {
         if (!TryUri(delivery.Value, "u", name, "name", out var user, out var problem))
         {
             return problem!;
         }
 
-        if (!await store.DeleteUserAsync(user!, time.GetUtcNow(), ct))
+        if (!await store.DeleteUserAsync(user!, time.GetUtcNow(), AuditActors.From(http), ct))
         {
             return Problems.NotFound($"No hosted user '{user}'.");
         }
@@ -85,7 +87,7 @@ internal static class HostedUsersApi
 
     private static async Task<Results<Created<HostedClientView>, ProblemHttpResult>> AddClientAsync(
         string name, AddHostedClientRequest request, HostedUserStore store, ClientDirectory directory, IOptions<DeliveryOptions> delivery,
-        TimeProvider time, CancellationToken ct)
+        TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (!TryUri(delivery.Value, "u", name, "name", out var user, out var problem)
             || !TryUri(delivery.Value, "d", request.Name, "client name", out var client, out problem))
@@ -103,7 +105,7 @@ internal static class HostedUsersApi
             return Problems.InvalidRequest("jwk", error);
         }
 
-        if (!await store.TryAddClientAsync(new HostedClient(client!, user!, key!.Kid, key.Jwk, time.GetUtcNow()), ct))
+        if (!await store.TryAddClientAsync(new HostedClient(client!, user!, key!.Kid, key.Jwk, time.GetUtcNow()), AuditActors.From(http), ct))
         {
             return await store.FindUserAsync(user!, ct) is null
                 ? Problems.NotFound($"No hosted user '{user}'.")
@@ -115,14 +117,15 @@ internal static class HostedUsersApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveClientAsync(
-        string name, HostedUserStore store, ClientDirectory directory, IOptions<DeliveryOptions> delivery, TimeProvider time, CancellationToken ct)
+        string name, HostedUserStore store, ClientDirectory directory, IOptions<DeliveryOptions> delivery, TimeProvider time, HttpContext http,
+        CancellationToken ct)
     {
         if (!TryUri(delivery.Value, "d", name, "name", out var client, out var problem))
         {
             return problem!;
         }
 
-        if (!await store.RemoveClientAsync(client!, time.GetUtcNow(), ct))
+        if (!await store.RemoveClientAsync(client!, time.GetUtcNow(), AuditActors.From(http), ct))
         {
             return Problems.NotFound($"No client '{client}'.");
         }

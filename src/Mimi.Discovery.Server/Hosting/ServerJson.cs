@@ -22,6 +22,7 @@ namespace Mimi.Discovery.Server.Hosting;
 [JsonSerializable(typeof(ProviderView))]
 [JsonSerializable(typeof(ProviderView[]))]
 [JsonSerializable(typeof(ProviderKeyView))]
+[JsonSerializable(typeof(Audit.AuditEventsView))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(CreateChallengeRequest))]
 [JsonSerializable(typeof(ChallengeView))]

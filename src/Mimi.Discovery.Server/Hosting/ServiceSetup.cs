@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.Server.Audit;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Consent;
@@ -22,6 +23,7 @@ internal static class ServiceSetup
     {
         builder.AddHostingModule();
         builder.AddAuthenticationModule();
+        builder.AddAuditModule();
         builder.AddAuthorityModule();
         builder.AddLogModule();
         builder.AddLookupModule();
@@ -49,6 +51,7 @@ internal static class ServiceSetup
 
         app.MapHostingModule();
         app.MapAuthenticationModule();
+        app.MapAuditModule();
         app.MapAuthorityModule();
         app.MapLogModule();
         app.MapLookupModule();

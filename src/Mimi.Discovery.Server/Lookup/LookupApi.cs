@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Mimi.Discovery.Authority;
 using Mimi.Discovery.Identifiers;
 using Mimi.Discovery.Model;
+using Mimi.Discovery.Server.Audit;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Authority;
 using Mimi.Discovery.Server.Hosting;
@@ -75,7 +76,8 @@ internal static class LookupApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SetDiscoverabilityAsync(
-        string serial, DiscoverabilityRequest request, ClaimsPrincipal user, CredentialStore store, MappingIndex index, CancellationToken ct)
+        string serial, DiscoverabilityRequest request, ClaimsPrincipal user, CredentialStore store, MappingIndex index, TimeProvider time, HttpContext http,
+        CancellationToken ct)
     {
         if (request.Mode is null || !Modes.TryGetValue(request.Mode, out var mode))
         {
@@ -108,14 +110,14 @@ internal static class LookupApi
             return Problems.NotFound($"No mapping {parsed} of yours.");
         }
 
-        await store.SetDiscoverabilityAsync(mapping.Serial, mode, providers, ct);
+        await store.SetDiscoverabilityAsync(mapping.Serial, mode, providers, time.GetUtcNow(), AuditActors.From(http), ct);
         // This replica's next lookup already follows the new choice; other replicas within Lookup:IndexRefreshInterval.
         await index.CatchUpAfterWriteAsync(ct);
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
-        string serial, ClaimsPrincipal user, CredentialStore store, MappingIndex index, TimeProvider time, CancellationToken ct)
+        string serial, ClaimsPrincipal user, CredentialStore store, MappingIndex index, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (!CredentialSerial.TryParse(serial, out var parsed, out var serialError))
         {
@@ -127,7 +129,7 @@ internal static class LookupApi
             return Problems.NotFound($"No mapping {parsed} of yours.");
         }
 
-        var removed = await store.RemoveAsync(mapping.Serial, time.GetUtcNow(), ct);
+        var removed = await store.RemoveAsync(mapping.Serial, time.GetUtcNow(), AuditActors.From(http), ct);
         // Effective for the next lookup on this replica; other replicas within Lookup:IndexRefreshInterval.
         await index.CatchUpAfterWriteAsync(ct);
         return removed ? TypedResults.NoContent() : Problems.Conflict($"Mapping {parsed} was removed already.");
@@ -137,7 +139,8 @@ internal static class LookupApi
         TypedResults.Ok(QuotaView.From(directory.Find(user.ClientId())?.Quota, options.Value));
 
     private static async Task<Results<Ok<QuotaView>, ProblemHttpResult>> SetQuotaAsync(
-        QuotaView request, ClaimsPrincipal user, QuotaStore quotas, ClientDirectory directory, IOptions<LookupOptions> options, TimeProvider time, CancellationToken ct)
+        QuotaView request, ClaimsPrincipal user, QuotaStore quotas, ClientDirectory directory, IOptions<LookupOptions> options, TimeProvider time, HttpContext http,
+        CancellationToken ct)
     {
         foreach (var (name, value) in new[] { ("lookupsPerRequester", request.LookupsPerRequester), ("lookupsTotal", request.LookupsTotal),
                      ("claimsPerRequester", request.ClaimsPerRequester), ("claimsTotal", request.ClaimsTotal) })
@@ -155,13 +158,14 @@ internal static class LookupApi
 
         var quota = new OwnerQuota(user.ClientId(), request.LookupsPerRequester, request.LookupsTotal, request.ClaimsPerRequester, request.ClaimsTotal,
             TimeSpan.FromSeconds(request.WindowSeconds.Value), time.GetUtcNow());
-        await quotas.SetAsync(quota, ct);
+        await quotas.SetAsync(quota, AuditActors.From(http), ct);
         await directory.RefreshAsync(ct);
         return TypedResults.Ok(QuotaView.From(quota, options.Value));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SetSettingsAsync(
-        ProviderSettingsRequest request, ClaimsPrincipal user, ProviderStore providers, ClientDirectory directory, TimeProvider time, CancellationToken ct)
+        ProviderSettingsRequest request, ClaimsPrincipal user, ProviderStore providers, ClientDirectory directory, TimeProvider time, HttpContext http,
+        CancellationToken ct)
     {
         if (request.KeyMaterialUrl is { } url && (!Uri.TryCreate(url.Replace("{targetUser}", "x", StringComparison.Ordinal), UriKind.Absolute, out var parsed)
                 || parsed.Scheme is not ("https" or "http") || !url.Contains("{targetUser}", StringComparison.Ordinal) || url.Length > 512))
@@ -169,7 +173,7 @@ internal static class LookupApi
             return Problems.InvalidRequest("keyMaterialUrl", "keyMaterialUrl must be an absolute https URL template containing {targetUser}, at most 512 characters.");
         }
 
-        await providers.SetKeyMaterialUrlAsync(user.ClientId(), request.KeyMaterialUrl, time.GetUtcNow(), ct);
+        await providers.SetKeyMaterialUrlAsync(user.ClientId(), request.KeyMaterialUrl, time.GetUtcNow(), AuditActors.From(http), ct);
         await directory.RefreshAsync(ct);
         return TypedResults.NoContent();
     }

@@ -95,23 +95,62 @@ public sealed class CredentialStore(MimiDatabase database)
         return string.Join(", ", names);
     }
 
-    /// <summary>Changes who may discover a mapping; false if unknown.</summary>
-    public Task<bool> SetDiscoverabilityAsync(string serial, Discoverability mode, IReadOnlyList<string> providers, CancellationToken ct) =>
+    /// <summary>Changes who may discover a mapping, recording the act; false if unknown.</summary>
+    public Task<bool> SetDiscoverabilityAsync(string serial, Discoverability mode, IReadOnlyList<string> providers, DateTimeOffset at, AuditActor actor,
+        CancellationToken ct) =>
         database.WriteAsync(async tx =>
         {
             var change = await NextChangeAsync(tx, ct);
+            string owner;
+            JsonElement before;
+            await using (var query = tx.Command($"SELECT provider, discoverability, allowed_providers FROM credentials WHERE serial = @s{database.Dialect.ForUpdate}"))
+            await using (var reader = await query.With("s", serial).ExecuteReaderAsync(ct))
+            {
+                if (!await reader.ReadAsync(ct))
+                {
+                    return false;
+                }
+
+                owner = reader.GetString(0);
+                before = Visibility((Discoverability)reader.GetInt64(1), JsonSerializer.Deserialize(reader.GetString(2), StorageJson.Default.StringArray) ?? []);
+            }
+
             await using var update = tx.Command("UPDATE credentials SET discoverability = @d, allowed_providers = @a, change_seq = @c WHERE serial = @s");
-            return await update.With("d", (long)mode).With("a", JsonSerializer.Serialize(providers.ToArray(), StorageJson.Default.StringArray))
-                .With("c", change).With("s", serial).ExecuteNonQueryAsync(ct) == 1;
+            await update.With("d", (long)mode).With("a", JsonSerializer.Serialize(providers.ToArray(), StorageJson.Default.StringArray))
+                .With("c", change).With("s", serial).ExecuteNonQueryAsync(ct);
+            await AuditStore.AppendAsync(tx, actor, new AuditEvent(AuditActions.MappingDiscoverability, AuditTargets.Mapping(serial), owner, before,
+                Visibility(mode, providers)), at, ct);
+            return true;
         }, ct);
 
-    /// <summary>Removes a mapping from discovery (R9, R10): effective for the next lookup; false if unknown or removed already.</summary>
-    public Task<bool> RemoveAsync(string serial, DateTimeOffset at, CancellationToken ct) => database.WriteAsync(async tx =>
+    /// <summary>
+    /// Removes a mapping from discovery (R9, R10), recording the act: effective for the next lookup; false if unknown or
+    /// removed already.
+    /// </summary>
+    public Task<bool> RemoveAsync(string serial, DateTimeOffset at, AuditActor actor, CancellationToken ct) => database.WriteAsync(async tx =>
     {
         var change = await NextChangeAsync(tx, ct);
-        await using var update = tx.Command("UPDATE credentials SET removed_at = @t, change_seq = @c WHERE serial = @s AND removed_at IS NULL");
-        return await update.With("t", StoredTime.From(at)).With("c", change).With("s", serial).ExecuteNonQueryAsync(ct) == 1;
+        await using var update = tx.Command("UPDATE credentials SET removed_at = @t, change_seq = @c WHERE serial = @s AND removed_at IS NULL RETURNING provider");
+        if (await update.With("t", StoredTime.From(at)).With("c", change).With("s", serial).ExecuteScalarAsync(ct) is not string owner)
+        {
+            return false;
+        }
+
+        await AuditStore.AppendAsync(tx, actor, new AuditEvent(AuditActions.MappingRemove, AuditTargets.Mapping(serial), owner,
+            AuditChange.Of(("removed", false)), AuditChange.Of(("removed", true))), at, ct);
+        return true;
     }, ct);
+
+    // The wire names of the modes (PUT /v1/mappings/{serial}/discoverability), so an event reads like the request that caused it.
+    private static JsonElement Visibility(Discoverability mode, IReadOnlyList<string> providers) => AuditChange.Of(
+        ("mode", mode switch
+        {
+            Discoverability.Everyone => "everyone",
+            Discoverability.SameProvider => "same-provider",
+            Discoverability.ListedProviders => "providers",
+            _ => "nobody",
+        }),
+        ("providers", providers));
 
     /// <summary>The newest change sequence: every write to a credential row takes the next one, in commit order.</summary>
     public Task<long> GetChangeSequenceAsync(CancellationToken ct) => database.ReadAsync(async c =>
@@ -264,13 +303,14 @@ public sealed class CredentialStore(MimiDatabase database)
             c.VrfKeyId, c.IdentifierIndex, c.VrfProof, c.LogOpening,
         }).ToList(), ct);
 
-    internal static async Task<bool> RevokeAsync(DbTransaction tx, string serial, DateTimeOffset at, string reason, long logIndex, long change, CancellationToken ct)
+    /// <summary>Revokes inside a log transaction; the credential's provider, or null when unknown or revoked already.</summary>
+    internal static async Task<string?> RevokeAsync(DbTransaction tx, string serial, DateTimeOffset at, string reason, long logIndex, long change, CancellationToken ct)
     {
         await using var update = tx.Command("""
             UPDATE credentials SET revoked_at = @at, revocation_reason = @r, revocation_log_index = @idx, change_seq = @c
-            WHERE serial = @s AND revoked_at IS NULL
+            WHERE serial = @s AND revoked_at IS NULL RETURNING provider
             """);
         return await update.With("at", StoredTime.From(at)).With("r", reason).With("idx", logIndex).With("c", change).With("s", serial)
-            .ExecuteNonQueryAsync(ct) == 1;
+            .ExecuteScalarAsync(ct) as string;
     }
 }

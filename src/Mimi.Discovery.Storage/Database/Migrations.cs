@@ -376,6 +376,26 @@ public static partial class Migrations
             ALTER TABLE quarantine ADD COLUMN frank {bytes};
             ALTER TABLE quarantine ADD COLUMN accepted_timestamp {int64};
             """),
+        // The audit trail (AuditStore): every administrative act, appended in the act's own transaction and never changed.
+        // Pages are read newest first by id, filtered by actor, target, action or owner (a provider reads its own), or time.
+        (20, "audit-events", """
+            CREATE TABLE audit_events (
+                id {serial},
+                time {int64} NOT NULL,
+                actor_id TEXT NOT NULL,
+                actor_role TEXT NOT NULL,
+                request_id TEXT,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                owner TEXT,
+                before_json TEXT,
+                after_json TEXT);
+            CREATE INDEX ix_audit_events_actor ON audit_events (actor_id, id);
+            CREATE INDEX ix_audit_events_target ON audit_events (target, id);
+            CREATE INDEX ix_audit_events_action ON audit_events (action, id);
+            CREATE INDEX ix_audit_events_owner ON audit_events (owner, id);
+            CREATE INDEX ix_audit_events_time ON audit_events (time);
+            """),
         // The operator console (issue 15): one-time sign-in links and the sessions they open, each kept only as the
         // SHA-256 hash of its random token, so a copy of the database signs nobody in.
         (21, "console-sessions", """

@@ -5,8 +5,8 @@ namespace Mimi.Discovery.Storage;
 /// <summary>Hosted users and their clients. Changes bump the directory revision, so every replica's client cache follows.</summary>
 public sealed class HostedUserStore(MimiDatabase database)
 {
-    /// <summary>Creates a user; false if it already exists.</summary>
-    public Task<bool> TryCreateUserAsync(HostedUser user, CancellationToken ct) => database.WriteAsync(async tx =>
+    /// <summary>Creates a user, recording the act; false if it already exists.</summary>
+    public Task<bool> TryCreateUserAsync(HostedUser user, AuditActor actor, CancellationToken ct) => database.WriteAsync(async tx =>
     {
         await using var insert = tx.Command("""
             INSERT INTO hosted_users (user_uri, consent_mode, created_at) VALUES (@u, @m, @t) ON CONFLICT (user_uri) DO NOTHING
@@ -17,6 +17,8 @@ public sealed class HostedUserStore(MimiDatabase database)
         }
 
         await ProviderStore.BumpRevisionAsync(tx, ct);
+        await AuditStore.AppendAsync(tx, actor, new AuditEvent(AuditActions.HostedUserAdd, AuditTargets.User(user.UserUri), DomainOf(user.UserUri), null,
+            AuditChange.Of(("consentMode", ModeName(user.ConsentMode)))), user.CreatedAt, ct);
         return true;
     }, ct);
 
@@ -49,23 +51,25 @@ public sealed class HostedUserStore(MimiDatabase database)
         return await update.With("m", (long)mode).With("u", userUri).ExecuteNonQueryAsync(ct) == 1;
     }, ct);
 
-    /// <summary>Deletes a user and removes its clients; false when the user is unknown.</summary>
-    public Task<bool> DeleteUserAsync(string userUri, DateTimeOffset now, CancellationToken ct) => database.WriteAsync(async tx =>
+    /// <summary>Deletes a user and removes its clients, recording the act; false when the user is unknown.</summary>
+    public Task<bool> DeleteUserAsync(string userUri, DateTimeOffset now, AuditActor actor, CancellationToken ct) => database.WriteAsync(async tx =>
     {
-        await using var update = tx.Command("UPDATE hosted_users SET deleted_at = @t WHERE user_uri = @u AND deleted_at IS NULL");
-        if (await update.With("t", StoredTime.From(now)).With("u", userUri).ExecuteNonQueryAsync(ct) != 1)
+        await using var update = tx.Command("UPDATE hosted_users SET deleted_at = @t WHERE user_uri = @u AND deleted_at IS NULL RETURNING consent_mode");
+        if (await update.With("t", StoredTime.From(now)).With("u", userUri).ExecuteScalarAsync(ct) is not long mode)
         {
             return false;
         }
 
         await using var clients = tx.Command("UPDATE hosted_clients SET removed_at = @t WHERE user_uri = @u AND removed_at IS NULL");
-        await clients.With("t", StoredTime.From(now)).With("u", userUri).ExecuteNonQueryAsync(ct);
+        var removed = await clients.With("t", StoredTime.From(now)).With("u", userUri).ExecuteNonQueryAsync(ct);
         await ProviderStore.BumpRevisionAsync(tx, ct);
+        await AuditStore.AppendAsync(tx, actor, new AuditEvent(AuditActions.HostedUserRemove, AuditTargets.User(userUri), DomainOf(userUri),
+            AuditChange.Of(("consentMode", ModeName((ConsentMode)mode)), ("clients", removed)), null), now, ct);
         return true;
     }, ct);
 
-    /// <summary>Registers a client for an existing user; false if the client URI is taken or the user is unknown.</summary>
-    public Task<bool> TryAddClientAsync(HostedClient client, CancellationToken ct) => database.WriteAsync(async tx =>
+    /// <summary>Registers a client for an existing user, recording the act; false if the client URI is taken or the user is unknown.</summary>
+    public Task<bool> TryAddClientAsync(HostedClient client, AuditActor actor, CancellationToken ct) => database.WriteAsync(async tx =>
     {
         await using var user = tx.Command("SELECT 1 FROM hosted_users WHERE user_uri = @u AND deleted_at IS NULL");
         if (await user.With("u", client.UserUri).ExecuteScalarAsync(ct) is null)
@@ -83,19 +87,31 @@ public sealed class HostedUserStore(MimiDatabase database)
         }
 
         await ProviderStore.BumpRevisionAsync(tx, ct);
+        await AuditStore.AppendAsync(tx, actor, new AuditEvent(AuditActions.HostedClientAdd, AuditTargets.Client(client.ClientUri), DomainOf(client.ClientUri),
+            null, AuditChange.Of(("user", client.UserUri), ("key", AuditChange.Key(client.Kid, client.Jwk)))), client.CreatedAt, ct);
         return true;
     }, ct);
 
-    /// <summary>Removes a client (its tokens stop working on the next call); false when unknown.</summary>
-    public Task<bool> RemoveClientAsync(string clientUri, DateTimeOffset now, CancellationToken ct) => database.WriteAsync(async tx =>
+    /// <summary>Removes a client (its tokens stop working on the next call), recording the act; false when unknown.</summary>
+    public Task<bool> RemoveClientAsync(string clientUri, DateTimeOffset now, AuditActor actor, CancellationToken ct) => database.WriteAsync(async tx =>
     {
-        await using var update = tx.Command("UPDATE hosted_clients SET removed_at = @t WHERE client_uri = @c AND removed_at IS NULL");
-        if (await update.With("t", StoredTime.From(now)).With("c", clientUri).ExecuteNonQueryAsync(ct) != 1)
+        await using var update = tx.Command("""
+            UPDATE hosted_clients SET removed_at = @t WHERE client_uri = @c AND removed_at IS NULL RETURNING user_uri, kid, jwk
+            """);
+        string user, kid, jwk;
+        await using (var reader = await update.With("t", StoredTime.From(now)).With("c", clientUri).ExecuteReaderAsync(ct))
         {
-            return false;
+            if (!await reader.ReadAsync(ct))
+            {
+                return false;
+            }
+
+            (user, kid, jwk) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
         }
 
         await ProviderStore.BumpRevisionAsync(tx, ct);
+        await AuditStore.AppendAsync(tx, actor, new AuditEvent(AuditActions.HostedClientRemove, AuditTargets.Client(clientUri), DomainOf(clientUri),
+            AuditChange.Of(("user", user), ("key", AuditChange.Key(kid, jwk))), null), now, ct);
         return true;
     }, ct);
 
@@ -139,6 +155,16 @@ public sealed class HostedUserStore(MimiDatabase database)
         await using var update = tx.Command("UPDATE hosted_users SET discoverable = @d WHERE user_uri = @u AND deleted_at IS NULL");
         return await update.With("d", discoverable ? 1L : 0L).With("u", userUri).ExecuteNonQueryAsync(ct) == 1;
     }, ct);
+
+    // Hosted users and clients belong to the provider this instance hosts, named by their URIs.
+    private static string? DomainOf(string uri) => Mimi.Discovery.Identifiers.Ssi.TryParse(uri, out var ssi, out _) ? ssi.Domain : null;
+
+    private static string ModeName(ConsentMode mode) => mode switch
+    {
+        ConsentMode.Open => "open",
+        ConsentMode.Quarantine => "quarantine",
+        _ => "consent-required",
+    };
 
     /// <summary>Whether a hosted user exists and is discoverable.</summary>
     public Task<bool> IsDiscoverableAsync(string userUri, CancellationToken ct) => database.ReadAsync(async c =>

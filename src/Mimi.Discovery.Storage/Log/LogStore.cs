@@ -36,7 +36,16 @@ public sealed class LogStore : ITileReader
     /// <paramref name="mark"/> (an import's progress) in the same transaction.
     /// </summary>
     /// <exception cref="ImportReplayedException">The import has committed lines of this batch already; nothing was written.</exception>
-    public async Task<IReadOnlyList<LogWriteResult>> AppendAsync(IReadOnlyList<LogWrite> batch, ImportMark? mark, CancellationToken ct)
+    public Task<IReadOnlyList<LogWriteResult>> AppendAsync(IReadOnlyList<LogWrite> batch, ImportMark? mark, CancellationToken ct) =>
+        AppendAsync(batch, mark, null, ct);
+
+    /// <summary>
+    /// Appends a batch in one transaction, applying each write's state change with its entry, and records
+    /// <paramref name="mark"/> (an import's progress) and <paramref name="audit"/> (the audit event of the act the batch
+    /// completes, such as an import) in the same transaction, even when the batch holds no write.
+    /// </summary>
+    /// <exception cref="ImportReplayedException">The import has committed lines of this batch already; nothing was written.</exception>
+    public async Task<IReadOnlyList<LogWriteResult>> AppendAsync(IReadOnlyList<LogWrite> batch, ImportMark? mark, AuditedAct? audit, CancellationToken ct)
     {
         var written = new List<(TileCoordinate Tile, byte[] Hashes)>();
         var results = await _database.WriteAsync(async tx =>
@@ -55,7 +64,7 @@ public sealed class LogStore : ITileReader
                 {
                     IssueCredentialWrite => true,
                     // Revocations are rare and conditional: applied one by one, so a refused one takes no index.
-                    RevokeCredentialWrite revoke => await CredentialStore.RevokeAsync(tx, revoke.Serial, revoke.At, revoke.Reason, index, change, ct),
+                    RevokeCredentialWrite revoke => await RevokeAsync(tx, revoke, index, change, ct),
                     _ => throw new ArgumentException($"Unknown log write {batch[i].GetType().Name}.", nameof(batch)),
                 };
                 results[i] = applied ? new LogWriteResult(true, index) : new LogWriteResult(false, -1);
@@ -79,6 +88,11 @@ public sealed class LogStore : ITileReader
             {
                 await ImportProgressStore.RecordAsync(tx, mark, accepted.Count, accepted.Count > 0 ? accepted[0].Index : null,
                     accepted.Count > 0 ? accepted[^1].Index : null, now, ct);
+            }
+
+            if (audit is not null)
+            {
+                await AuditStore.AppendAsync(tx, audit.Actor, audit.Event, StoredTime.To(now), ct);
             }
 
             var leaves = accepted.Select(a => MerkleHash.LeafHash(a.Write.Entry)).ToList();
@@ -114,6 +128,23 @@ public sealed class LogStore : ITileReader
         }
 
         return results;
+    }
+
+    // Revocations are administrative acts: the audit trail records one in the transaction that applies it.
+    private static async Task<bool> RevokeAsync(DbTransaction tx, RevokeCredentialWrite revoke, long index, long change, CancellationToken ct)
+    {
+        if (await CredentialStore.RevokeAsync(tx, revoke.Serial, revoke.At, revoke.Reason, index, change, ct) is not { } owner)
+        {
+            return false;
+        }
+
+        if (revoke.Actor is { } actor)
+        {
+            await AuditStore.AppendAsync(tx, actor, new AuditEvent(AuditActions.CredentialRevoke, AuditTargets.Credential(revoke.Serial), owner,
+                AuditChange.Of(("status", "active")), AuditChange.Of(("status", "revoked"), ("reason", revoke.Reason), ("logIndex", index))), revoke.At, ct);
+        }
+
+        return true;
     }
 
     /// <summary>Entries from <paramref name="start"/>, at most <paramref name="count"/>, in index order.</summary>

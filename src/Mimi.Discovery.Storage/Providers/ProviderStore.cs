@@ -8,8 +8,8 @@ public sealed class ProviderStore(MimiDatabase database)
 {
     private const string Columns = "domain, display_name, contact, trust, status, created_at, updated_at, key_material_url";
 
-    /// <summary>Creates a provider with its first keys; false if the domain is enrolled already.</summary>
-    public Task<bool> CreateAsync(ProviderRecord provider, CancellationToken ct) => database.WriteAsync(async tx =>
+    /// <summary>Creates a provider with its first keys, recording the act; false if the domain is enrolled already.</summary>
+    public Task<bool> CreateAsync(ProviderRecord provider, AuditActor actor, CancellationToken ct) => database.WriteAsync(async tx =>
     {
         await using (var insert = tx.Command($"INSERT INTO providers ({Columns}) VALUES (@d, @n, @c, @t, @s, @ca, @ua, @k) ON CONFLICT (domain) DO NOTHING"))
         {
@@ -29,6 +29,9 @@ public sealed class ProviderStore(MimiDatabase database)
         }
 
         await BumpRevisionAsync(tx, ct);
+        await AuditStore.AppendAsync(tx, actor, new AuditEvent(AuditActions.ProviderEnrol, AuditTargets.Provider(provider.Domain), provider.Domain, null,
+            AuditChange.Of(("status", Name(provider.Status)), ("trust", Name(provider.Trust)),
+                ("keys", provider.Keys.Select(k => AuditChange.Key(k.Kid, k.Jwk))))), provider.CreatedAt, ct);
         return true;
     }, ct);
 
@@ -46,30 +49,38 @@ public sealed class ProviderStore(MimiDatabase database)
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }, ct);
 
-    /// <summary>Suspends (starting a new token generation) or reinstates; false if unknown.</summary>
-    public Task<bool> SetStatusAsync(string domain, ProviderStatus status, DateTimeOffset now, CancellationToken ct) =>
-        UpdateAsync(status == ProviderStatus.Suspended ? "status = @v, token_generation = token_generation + 1" : "status = @v", (long)status, domain, now, ct);
+    /// <summary>Suspends (starting a new token generation) or reinstates, recording the act; false if unknown.</summary>
+    public Task<bool> SetStatusAsync(string domain, ProviderStatus status, DateTimeOffset now, AuditActor actor, CancellationToken ct) =>
+        UpdateAsync(status == ProviderStatus.Suspended ? "status = @v, token_generation = token_generation + 1" : "status = @v", (long)status, domain, now,
+            status == ProviderStatus.Suspended ? AuditActions.ProviderSuspend : AuditActions.ProviderReinstate, "status", s => Name((ProviderStatus)s.Status),
+            actor, ct);
 
-    /// <summary>Changes the trust level; false if unknown.</summary>
-    public Task<bool> SetTrustAsync(string domain, ProviderTrust trust, DateTimeOffset now, CancellationToken ct) =>
-        UpdateAsync("trust = @v", (long)trust, domain, now, ct);
+    /// <summary>Changes the trust level, recording the act; false if unknown.</summary>
+    public Task<bool> SetTrustAsync(string domain, ProviderTrust trust, DateTimeOffset now, AuditActor actor, CancellationToken ct) =>
+        UpdateAsync("trust = @v", (long)trust, domain, now, AuditActions.ProviderTrust, "trust", s => Name((ProviderTrust)s.Trust), actor, ct);
 
-    /// <summary>Sets the URL template of the provider's MIMI keyMaterial endpoint (with <c>{targetUser}</c>); false if unknown.</summary>
-    public Task<bool> SetKeyMaterialUrlAsync(string domain, string? url, DateTimeOffset now, CancellationToken ct) =>
+    /// <summary>
+    /// Sets the URL template of the provider's MIMI keyMaterial endpoint (with <c>{targetUser}</c>), recording the act;
+    /// false if unknown.
+    /// </summary>
+    public Task<bool> SetKeyMaterialUrlAsync(string domain, string? url, DateTimeOffset now, AuditActor actor, CancellationToken ct) =>
         database.WriteAsync(async tx =>
         {
-            await using var update = tx.Command("UPDATE providers SET key_material_url = @k, updated_at = @u WHERE domain = @d");
-            var rows = await update.With("k", url).With("u", StoredTime.From(now)).With("d", domain).ExecuteNonQueryAsync(ct);
-            if (rows > 0)
+            if (await ReadStateAsync(tx, domain, ct) is not { } before)
             {
-                await BumpRevisionAsync(tx, ct);
+                return false;
             }
 
-            return rows > 0;
+            await using var update = tx.Command("UPDATE providers SET key_material_url = @k, updated_at = @u WHERE domain = @d");
+            await update.With("k", url).With("u", StoredTime.From(now)).With("d", domain).ExecuteNonQueryAsync(ct);
+            await BumpRevisionAsync(tx, ct);
+            await AuditStore.AppendAsync(tx, actor, new AuditEvent(AuditActions.SettingsSet, AuditTargets.Provider(domain), domain,
+                AuditChange.Of(("keyMaterialUrl", before.KeyMaterialUrl)), AuditChange.Of(("keyMaterialUrl", url))), now, ct);
+            return true;
         }, ct);
 
-    /// <summary>Adds a signing key (rotation step one).</summary>
-    public Task<KeyChange> AddKeyAsync(string domain, ProviderKeyRecord key, CancellationToken ct) => database.WriteAsync(async tx =>
+    /// <summary>Adds a signing key (rotation step one), recording the act.</summary>
+    public Task<KeyChange> AddKeyAsync(string domain, ProviderKeyRecord key, AuditActor actor, CancellationToken ct) => database.WriteAsync(async tx =>
     {
         await using (var provider = tx.Command($"SELECT 1 FROM providers WHERE domain = @d{database.Dialect.ForUpdate}"))
         {
@@ -93,37 +104,60 @@ public sealed class ProviderStore(MimiDatabase database)
 
         await TouchAsync(tx, domain, key.CreatedAt, ct);
         await BumpRevisionAsync(tx, ct);
+        await AuditStore.AppendAsync(tx, actor, new AuditEvent(AuditActions.ProviderKeyAdd, AuditTargets.Provider(domain), domain, null,
+            AuditChange.Key(key.Kid, key.Jwk)), key.CreatedAt, ct);
         return KeyChange.Done;
     }, ct);
 
-    /// <summary>Retires a signing key (rotation step two): assertions it signs are refused from now on.</summary>
-    public Task<KeyChange> RetireKeyAsync(string domain, string kid, DateTimeOffset now, CancellationToken ct) =>
+    /// <summary>Retires a signing key (rotation step two), recording the act: assertions it signs are refused from now on.</summary>
+    public Task<KeyChange> RetireKeyAsync(string domain, string kid, DateTimeOffset now, AuditActor actor, CancellationToken ct) =>
         database.WriteAsync(async tx =>
         {
-            await using var retire = tx.Command("UPDATE provider_keys SET retired_at = @t WHERE domain = @d AND kid = @k AND retired_at IS NULL");
-            var rows = await retire.With("t", StoredTime.From(now)).With("d", domain).With("k", kid).ExecuteNonQueryAsync(ct);
-            if (rows == 0)
+            await using var retire = tx.Command("UPDATE provider_keys SET retired_at = @t WHERE domain = @d AND kid = @k AND retired_at IS NULL RETURNING jwk");
+            if (await retire.With("t", StoredTime.From(now)).With("d", domain).With("k", kid).ExecuteScalarAsync(ct) is not string jwk)
             {
                 return KeyChange.NotFound;
             }
 
             await TouchAsync(tx, domain, now, ct);
             await BumpRevisionAsync(tx, ct);
+            await AuditStore.AppendAsync(tx, actor, new AuditEvent(AuditActions.ProviderKeyRetire, AuditTargets.Provider(domain), domain,
+                AuditChange.Key(kid, jwk), null), now, ct);
             return KeyChange.Done;
         }, ct);
 
-    private Task<bool> UpdateAsync(string assignment, long value, string domain, DateTimeOffset now, CancellationToken ct) =>
+    /// <summary>Changes one column of a provider and records <paramref name="action"/> with that field before and after.</summary>
+    private Task<bool> UpdateAsync(string assignment, long value, string domain, DateTimeOffset now, string action, string field,
+        Func<ProviderState, string> describe, AuditActor actor, CancellationToken ct) =>
         database.WriteAsync(async tx =>
         {
-            await using var update = tx.Command($"UPDATE providers SET {assignment}, updated_at = @u WHERE domain = @d");
-            var rows = await update.With("v", value).With("u", StoredTime.From(now)).With("d", domain).ExecuteNonQueryAsync(ct);
-            if (rows > 0)
+            if (await ReadStateAsync(tx, domain, ct) is not { } before)
             {
-                await BumpRevisionAsync(tx, ct);
+                return false;
             }
 
-            return rows > 0;
+            await using var update = tx.Command($"UPDATE providers SET {assignment}, updated_at = @u WHERE domain = @d");
+            await update.With("v", value).With("u", StoredTime.From(now)).With("d", domain).ExecuteNonQueryAsync(ct);
+            await BumpRevisionAsync(tx, ct);
+            var after = await ReadStateAsync(tx, domain, ct);
+            await AuditStore.AppendAsync(tx, actor, new AuditEvent(action, AuditTargets.Provider(domain), domain,
+                AuditChange.Of((field, describe(before))), AuditChange.Of((field, describe(after!)))), now, ct);
+            return true;
         }, ct);
+
+    /// <summary>What the audit trail says of a provider's state, read (and locked) inside a write.</summary>
+    private sealed record ProviderState(long Status, long Trust, string? KeyMaterialUrl);
+
+    private async Task<ProviderState?> ReadStateAsync(DbTransaction tx, string domain, CancellationToken ct)
+    {
+        await using var query = tx.Command($"SELECT status, trust, key_material_url FROM providers WHERE domain = @d{database.Dialect.ForUpdate}");
+        await using var reader = await query.With("d", domain).ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new ProviderState(reader.GetInt64(0), reader.GetInt64(1), reader.GetNullableString(2)) : null;
+    }
+
+    private static string Name(ProviderStatus status) => status == ProviderStatus.Suspended ? "suspended" : "active";
+
+    private static string Name(ProviderTrust trust) => trust == ProviderTrust.Trusted ? "trusted" : "standard";
 
     private static async Task<bool> TouchAsync(DbTransaction tx, string domain, DateTimeOffset now, CancellationToken ct)
     {

@@ -1,12 +1,32 @@
+using System.Text.Json;
+
 namespace Mimi.Discovery.Storage;
 
 /// <summary>Owner quotas; changes bump the directory revision that replicas poll.</summary>
 public sealed class QuotaStore(MimiDatabase database)
 {
-    /// <summary>Creates or replaces an owner's quota (and bumps the directory revision, so every replica reloads it).</summary>
-    public Task SetAsync(OwnerQuota quota, CancellationToken ct) => database.WriteAsync(async tx =>
+    /// <summary>
+    /// Creates or replaces an owner's quota, recording the act (and bumps the directory revision, so every replica
+    /// reloads it).
+    /// </summary>
+    public Task SetAsync(OwnerQuota quota, AuditActor actor, CancellationToken ct) => database.WriteAsync(async tx =>
     {
         await ProviderStore.BumpRevisionAsync(tx, ct);
+        JsonElement? before = null;
+        await using (var query = tx.Command("""
+            SELECT lookups_per_requester, lookups_total, claims_per_requester, claims_total, window_seconds FROM provider_quotas WHERE owner = @o
+            """))
+        await using (var reader = await query.With("o", quota.Owner).ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                before = Change(reader.GetNullableInt64(0), reader.GetNullableInt64(1), reader.GetNullableInt64(2), reader.GetNullableInt64(3), reader.GetInt64(4));
+            }
+        }
+
+        await AuditStore.AppendAsync(tx, actor, new AuditEvent(AuditActions.QuotaSet, AuditTargets.Provider(quota.Owner), quota.Owner, before,
+            Change(quota.LookupsPerRequester, quota.LookupsTotal, quota.ClaimsPerRequester, quota.ClaimsTotal, (long)quota.Window.TotalSeconds)),
+            quota.UpdatedAt, ct);
         await using var upsert = tx.Command("""
             INSERT INTO provider_quotas (owner, lookups_per_requester, lookups_total, claims_per_requester, claims_total, window_seconds, updated_at)
             VALUES (@o, @lr, @lt, @cr, @ct, @w, @u)
@@ -18,6 +38,10 @@ public sealed class QuotaStore(MimiDatabase database)
             .With("cr", (long?)quota.ClaimsPerRequester).With("ct", (long?)quota.ClaimsTotal).With("w", (long)quota.Window.TotalSeconds)
             .With("u", StoredTime.From(quota.UpdatedAt)).ExecuteNonQueryAsync(ct);
     }, ct);
+
+    private static JsonElement Change(long? lookupsPerRequester, long? lookupsTotal, long? claimsPerRequester, long? claimsTotal, long windowSeconds) =>
+        AuditChange.Of(("lookupsPerRequester", lookupsPerRequester), ("lookupsTotal", lookupsTotal), ("claimsPerRequester", claimsPerRequester),
+            ("claimsTotal", claimsTotal), ("windowSeconds", windowSeconds));
 
     /// <summary>Every owner's quota (a small table, cached by the service).</summary>
     public Task<IReadOnlyList<OwnerQuota>> ListAsync(CancellationToken ct) => database.ReadAsync<IReadOnlyList<OwnerQuota>>(async c =>

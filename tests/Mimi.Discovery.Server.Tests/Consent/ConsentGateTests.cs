@@ -39,7 +39,7 @@ public sealed class ConsentGateTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private Task AddAsync(string user, ConsentMode mode) => _users.TryCreateUserAsync(new HostedUser(user, mode, DateTimeOffset.UtcNow), default);
+    private Task AddAsync(string user, ConsentMode mode) => _users.TryCreateUserAsync(new HostedUser(user, mode, DateTimeOffset.UtcNow), AuditActor.Service, default);
 
     [Fact]
     public async Task Consent_required_target_refuses_until_it_grants_and_releases_on_accept()

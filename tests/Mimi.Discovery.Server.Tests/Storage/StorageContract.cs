@@ -41,13 +41,13 @@ public abstract class StorageContract : IAsyncLifetime
         var provider = new ProviderRecord("alpha.test", "Alpha", "ops@alpha.test", ProviderTrust.Trusted, ProviderStatus.Active, Now, Now,
             [new ProviderKeyRecord("k1", """{"kty":"EC"}""", Now, null)]);
 
-        Assert.True(await store.CreateAsync(provider, default));
-        Assert.False(await store.CreateAsync(provider, default));
-        Assert.Equal(KeyChange.Done, await store.AddKeyAsync("alpha.test", new ProviderKeyRecord("k2", "{}", Now, null), default));
-        Assert.Equal(KeyChange.Duplicate, await store.AddKeyAsync("alpha.test", new ProviderKeyRecord("k2", "{}", Now, null), default));
-        Assert.Equal(KeyChange.NotFound, await store.AddKeyAsync("nobody.test", new ProviderKeyRecord("k3", "{}", Now, null), default));
-        Assert.Equal(KeyChange.Done, await store.RetireKeyAsync("alpha.test", "k1", Now, default));
-        Assert.True(await store.SetStatusAsync("alpha.test", ProviderStatus.Suspended, Now, default));
+        Assert.True(await store.CreateAsync(provider, AuditActor.Service, default));
+        Assert.False(await store.CreateAsync(provider, AuditActor.Service, default));
+        Assert.Equal(KeyChange.Done, await store.AddKeyAsync("alpha.test", new ProviderKeyRecord("k2", "{}", Now, null), AuditActor.Service, default));
+        Assert.Equal(KeyChange.Duplicate, await store.AddKeyAsync("alpha.test", new ProviderKeyRecord("k2", "{}", Now, null), AuditActor.Service, default));
+        Assert.Equal(KeyChange.NotFound, await store.AddKeyAsync("nobody.test", new ProviderKeyRecord("k3", "{}", Now, null), AuditActor.Service, default));
+        Assert.Equal(KeyChange.Done, await store.RetireKeyAsync("alpha.test", "k1", Now, AuditActor.Service, default));
+        Assert.True(await store.SetStatusAsync("alpha.test", ProviderStatus.Suspended, Now, AuditActor.Service, default));
 
         var loaded = await store.GetAsync("alpha.test", default);
         Assert.NotNull(loaded);
@@ -147,8 +147,8 @@ public abstract class StorageContract : IAsyncLifetime
         Assert.All(paged, r => Assert.Equal(batch, r.ChangeSequence));
 
         var (first, second, third) = (Serial(entries[0]), Serial(entries[1]), Serial(entries[2]));
-        await credentials.SetDiscoverabilityAsync(first, Discoverability.ListedProviders, ["beta.test"], default);
-        await credentials.RemoveAsync(second, Now, default);
+        await credentials.SetDiscoverabilityAsync(first, Discoverability.ListedProviders, ["beta.test"], Now, AuditActor.Service, default);
+        await credentials.RemoveAsync(second, Now, AuditActor.Service, default);
         await log.AppendAsync([new RevokeCredentialWrite("r"u8.ToArray(), third, Now, "superseded")], default);
 
         var changes = await credentials.ListChangesAsync(batch, null, 100, default);

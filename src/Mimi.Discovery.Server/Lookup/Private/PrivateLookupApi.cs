@@ -32,7 +32,7 @@ internal static class PrivateLookupApi
         group.MapGet("/buckets/{bucket}", GetBucketAsync).WithName("GetPrivateLookupBucket").RateLimited()
             .WithSummary("The encrypted records of a bucket the caller may see, padded with decoys to at least k. Providers only.")
             .RequireAuthorization(Policies.Provider);
-        group.MapPost("/rotate", Rotate).WithName("RotatePrivateLookupKey")
+        group.MapPost("/rotate", RotateAsync).WithName("RotatePrivateLookupKey")
             .WithSummary("Rotates the OPRF key; the previous key answers until the records under the new one are built. Operator only.")
             .RequireAuthorization(Policies.Operator);
         return app;
@@ -123,7 +123,8 @@ internal static class PrivateLookupApi
         return TypedResults.Ok(new PrivateBucketView(keyId, number, [.. served]));
     }
 
-    private static Results<Accepted<PrivateRotationView>, ProblemHttpResult> Rotate(PrivateLookupKeys keys, PrivateRecordRebuilder rebuilder)
+    private static async Task<Results<Accepted<PrivateRotationView>, ProblemHttpResult>> RotateAsync(PrivateLookupKeys keys, PrivateRecordRebuilder rebuilder,
+        AuditStore audit, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (!keys.TryRotate(out var ring))
         {
@@ -131,6 +132,9 @@ internal static class PrivateLookupApi
         }
 
         rebuilder.Request();
+        // The key lives in a file, not the database: the act is recorded right after it, in a transaction of its own.
+        await audit.RecordAsync(Audit.AuditActors.From(http), new AuditEvent(AuditActions.OprfRotate, AuditTargets.OprfKey, null,
+            AuditChange.Of(("keyId", ring.Previous!.KeyId)), AuditChange.Of(("keyId", ring.Current.KeyId))), time.GetUtcNow(), ct);
         return TypedResults.Accepted("/v1/lookup/private/key", new PrivateRotationView(ring.Current.KeyId, ring.Previous!.KeyId, true));
     }
 }
