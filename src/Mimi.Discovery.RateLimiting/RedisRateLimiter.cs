@@ -233,6 +233,7 @@ public sealed partial class RedisRateLimiter : KeyedRateLimiter
                 _failOpen ? "allowing requests uncounted" : "denying requests", error);
         }
 
+        RateLimitingMetrics.DecisionUnavailable();
         Interlocked.Increment(ref _failures);
         if (cause is null)
         {

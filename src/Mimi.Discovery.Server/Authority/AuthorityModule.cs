@@ -27,6 +27,7 @@ internal static class AuthorityModule
         services.AddSingleton(sp => new MappingAssertionSigner(
             sp.GetRequiredService<IOptions<AuthorityOptions>>().Value.Issuer.TrimEnd('/'), sp.GetRequiredService<MappingAssertionKeyRing>()));
 
+        services.AddSingleton<AuthorityMetrics>();
         services.AddSingleton<ChallengeStore>();
         services.AddSingleton<ChallengeService>();
         services.AddHttpClient<HttpGateway>().ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });

@@ -29,6 +29,7 @@ internal sealed partial class ImportService(
     IOptions<ImportOptions> options,
     TimeProvider time,
     ILogger<ImportService> logger,
+    AuthorityMetrics metrics,
     Log.Witnessing.LogCosigner? cosigner = null)
 {
     /// <summary>
@@ -108,6 +109,11 @@ internal sealed partial class ImportService(
             LogStopped(logger, e, provider, tally.Imported, importId ?? "(none)", tally.CommittedThrough);
             await RecordStoppedAsync(tally);
             throw;
+        }
+        finally
+        {
+            // What was committed counts even when the import stopped part way.
+            metrics.Imported(provider, tally.Imported, tally.Rejected);
         }
 
         if (!tally.Audited)

@@ -20,6 +20,7 @@ internal sealed class IssuanceService(
     CredentialStore credentials,
     IndexProofs proofs,
     Lookup.Private.PrivateRecordRebuilder privateRecords,
+    AuthorityMetrics metrics,
     IOptions<AuthorityOptions> options,
     TimeProvider time)
 {
@@ -43,6 +44,7 @@ internal sealed class IssuanceService(
 
         CredentialRecord? record = null;
         await log.AppendAsync(new IssueCredentialWrite(entry, Credential) { Opening = opening }, ct);
+        metrics.Issued(attestation);
         // The private-lookup record costs an OPRF evaluation: built by the background builder, batched, not here.
         privateRecords.Request();
         return record!;
@@ -69,6 +71,12 @@ internal sealed class IssuanceService(
             : (proofs.Keys.Current.PublicKey.KeyId, proofs.Keys.Current.Evaluate(IndexedLogEntries.Alpha(credential.Sii)));
         var (entry, opening) = IndexedLogEntries.Revocation(now, kid, index, credential.Sii, credential.Provider, credential.Serial, revokedBy.Id, reason);
         var result = await log.AppendAsync(new RevokeCredentialWrite(entry, credential.Serial, now, reason) { Opening = opening, Actor = revokedBy }, ct);
-        return result.Applied ? await credentials.GetAsync(credential.Serial, ct) : null;
+        if (!result.Applied)
+        {
+            return null;
+        }
+
+        metrics.Revoked(credential.Attestation, revokedBy.Role == Authentication.AccessTokens.OperatorRole);
+        return await credentials.GetAsync(credential.Serial, ct);
     }
 }

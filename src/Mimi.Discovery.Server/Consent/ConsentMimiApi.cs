@@ -10,6 +10,7 @@ using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Hosting;
+using Mimi.Discovery.Server.Peers;
 
 namespace Mimi.Discovery.Server.Consent;
 
@@ -24,7 +25,7 @@ internal static class ConsentMimiApi
 
     public static IEndpointRouteBuilder MapConsentMimiApi(this IEndpointRouteBuilder app)
     {
-        var mimi = app.MapGroup(MimiPaths.Base).WithTags("Consent").RequireAuthorization(Policies.Peer).AcceptsTlsBody();
+        var mimi = app.MapGroup(MimiPaths.Base).WithTags("Consent").RequireAuthorization(Policies.Peer).AcceptsTlsBody().CountsPeerRequests();
         mimi.MapPost(MimiPaths.Route(MimiEndpoint.RequestConsent), RequestConsentAsync).WithName("MimiRequestConsent").RateLimited()
             .WithSummary("A peer asks one of this provider's users for consent, or cancels (ConsentEntry). Always 201 once valid: the requester never learns what the target saw. Peers only.");
         mimi.MapPost(MimiPaths.Route(MimiEndpoint.UpdateConsent), UpdateConsentAsync).WithName("MimiUpdateConsent")
@@ -116,7 +117,7 @@ internal static class ConsentMimiApi
     }
 
     private static async Task<Results<Created, ProblemHttpResult>> ReportAbuseAsync(
-        string roomId, HttpContext http, ClaimsPrincipal user, ConsentService consent, HubKeys keys, IOptions<ConsentOptions> options,
+        string roomId, HttpContext http, ClaimsPrincipal user, ConsentService consent, HubKeys keys, DeliveryMetrics metrics, IOptions<ConsentOptions> options,
         IOptions<DeliveryOptions> delivery, CancellationToken ct)
     {
         var source = user.PeerDomain();
@@ -142,7 +143,7 @@ internal static class ConsentMimiApi
             return Problems.Forbidden($"reportingUser must be empty or a user of the calling provider, {source}.");
         }
 
-        if (AbuseReportFranks.Check(report, room.Value, keys) is { } unfranked)
+        if (AbuseReportFranks.Check(report, room.Value, keys, metrics) is { } unfranked)
         {
             return unfranked;
         }

@@ -17,6 +17,7 @@ internal static class ConsentModule
         services.AddSingleton<ConsentStore>();
         services.AddSingleton<AbuseReportStore>();
         services.AddSingleton<ConsentService>();
+        services.AddSingleton<ConsentMetrics>();
         services.AddSingleton<IConsentGate>(sp => sp.GetRequiredService<ConsentService>());
         return builder;
     }

@@ -21,6 +21,7 @@ internal sealed partial class ConsentService(
     IEnumerable<IQuarantineRelease> releases,
     IOptions<DeliveryOptions> delivery,
     IOptions<ConsentOptions> options,
+    ConsentMetrics metrics,
     TimeProvider time,
     ILogger<ConsentService> logger) : IConsentGate
 {
@@ -188,6 +189,7 @@ internal sealed partial class ConsentService(
         var pair = new ConsentPair(entry.RequesterUri, entry.TargetUri, entry.RoomId);
         var outcome = await store.ReceiveRequestAsync(pair, entry.Operation == ConsentOperation.Cancel, options.Value.Limits, source, messageId,
             time.GetUtcNow(), ct);
+        metrics.Received(outcome);
         LogReceived(logger, entry.Operation, source, outcome);
     }
 

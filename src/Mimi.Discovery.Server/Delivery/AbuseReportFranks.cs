@@ -13,12 +13,13 @@ namespace Mimi.Discovery.Server.Delivery;
 /// </summary>
 internal static class AbuseReportFranks
 {
-    public static ProblemHttpResult? Check(AbuseReport report, string roomId, HubKeys keys)
+    public static ProblemHttpResult? Check(AbuseReport report, string roomId, HubKeys keys, DeliveryMetrics metrics)
     {
         for (var i = 0; i < report.Messages.Count; i++)
         {
             if (Refusal(report.Messages[i], roomId, keys) is { } reason)
             {
+                metrics.InvalidFrank();
                 return Problems.Create(StatusCodes.Status400BadRequest, ProblemKinds.InvalidFrank, "A reported message's frank does not verify.",
                     $"messages[{i}]: {reason}", new Dictionary<string, object?> { ["messageIndex"] = i });
             }

@@ -23,6 +23,7 @@ internal static class DeliveryModule
         services.AddSingleton<KeyPackages>();
         services.AddSingleton<WelcomeRouter>();
         services.AddSingleton<Hub>();
+        services.AddSingleton<DeliveryMetrics>();
         services.AddSingleton<HubKeys>();
         services.AddSingleton<GroupInfos>();
         services.AddSingleton<Follower>();

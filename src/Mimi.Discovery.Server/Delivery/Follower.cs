@@ -33,8 +33,8 @@ namespace Mimi.Discovery.Server.Delivery;
 /// </para>
 /// </summary>
 internal sealed partial class Follower(
-    RoomStore store, WelcomeRouter welcomes, InboxSignals signals, PeerClient peers, IOptions<DeliveryOptions> options, TimeProvider time,
-    ILogger<Follower> logger)
+    RoomStore store, WelcomeRouter welcomes, InboxSignals signals, PeerClient peers, IOptions<DeliveryOptions> options, DeliveryMetrics metrics,
+    TimeProvider time, ILogger<Follower> logger)
 {
     private const int MaxStateAttempts = 5;
 
@@ -125,6 +125,7 @@ internal sealed partial class Follower(
 
     private ProblemHttpResult Refuse(string roomId, string hub, string check, string detail)
     {
+        metrics.FollowerRefused(check);
         LogRefused(logger, roomId, hub, check, detail);
         return ClientDeliveryApi.MlsRefusal($"{check}: {detail}", check);
     }

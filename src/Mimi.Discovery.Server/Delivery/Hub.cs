@@ -16,8 +16,8 @@ namespace Mimi.Discovery.Server.Delivery;
 /// KeyPackageRefs of the Welcome, matched against the claims this provider recorded.
 /// </summary>
 internal sealed partial class Hub(
-    RoomStore store, Outbox outbox, InboxSignals signals, WelcomeRouter welcomes, HubKeys keys, IOptions<DeliveryOptions> options, TimeProvider time,
-    ILogger<Hub> logger)
+    RoomStore store, Outbox outbox, InboxSignals signals, WelcomeRouter welcomes, HubKeys keys, IOptions<DeliveryOptions> options, DeliveryMetrics metrics,
+    TimeProvider time, ILogger<Hub> logger)
 {
     private string OwnDomain => options.Value.HostedDomain;
 
@@ -106,6 +106,7 @@ internal sealed partial class Hub(
         if (next is null)
         {
             var name = MlsGroupChecks.Name(check.Check);
+            metrics.HubRefused(isCommit, name);
             LogMlsRefused(logger, isCommit ? "commit" : "proposal", roomId, epoch, name, check.Detail);
             return new HubAnswer(HubStatus.MlsRefused, room.Epoch, 0, $"{name}: {check.Detail}")
             {
@@ -195,7 +196,17 @@ internal sealed partial class Hub(
             AcceptedTimestamp = timestamp,
         }, time.GetUtcNow(), ct);
         var answer = Finish(roomId, outcome, timestamp, "application", message.Epoch!.Value);
-        return answer.Status == HubStatus.Accepted ? answer with { Frank = frank } : answer;
+        if (answer.Status != HubStatus.Accepted)
+        {
+            return answer;
+        }
+
+        if (frank is not null)
+        {
+            metrics.FrankIssued();
+        }
+
+        return answer with { Frank = frank };
     }
 
     // The frank is signed with the franking key of the room's suite, read from its latest GroupInfo; a room without one

@@ -9,6 +9,7 @@ using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Authentication;
 using Mimi.Discovery.Server.Hosting;
+using Mimi.Discovery.Server.Peers;
 using Mimi.Discovery.Storage;
 
 namespace Mimi.Discovery.Server.Delivery;
@@ -24,7 +25,7 @@ internal static partial class MimiApi
 
     public static IEndpointRouteBuilder MapMimiApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(MimiPaths.Base).WithTags("MIMI").RequireAuthorization(Policies.Peer).AcceptsTlsBody();
+        var group = app.MapGroup(MimiPaths.Base).WithTags("MIMI").RequireAuthorization(Policies.Peer).AcceptsTlsBody().CountsPeerRequests();
         group.MapPost(MimiPaths.Route(MimiEndpoint.KeyMaterial), KeyMaterialAsync).WithName("MimiKeyMaterial").RateLimited()
             .WithSummary("Claims one KeyPackage per client of a hosted user (KeyMaterialRequest → KeyMaterialResponse). Consent and owner quotas apply.");
         group.MapPost(MimiPaths.Route(MimiEndpoint.Update), UpdateAsync).WithName("MimiUpdate")

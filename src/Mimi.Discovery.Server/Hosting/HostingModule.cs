@@ -25,6 +25,7 @@ internal static class HostingModule
         builder.AddModuleOptions<StorageOptions, StorageOptions.Annotations>(StorageOptions.Section).ValidatedBy<StorageOptions, StorageOptionsValidator>();
         builder.AddModuleOptions<RedisOptions, RedisOptions.Annotations>(RedisOptions.Section);
         builder.AddModuleOptions<RequestLimitOptions, RequestLimitOptions.Annotations>(RequestLimitOptions.Section);
+        builder.AddModuleOptions<MetricsOptions, MetricsOptions.Annotations>(MetricsOptions.Section);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitOptions>>((k, l) =>
         {
             k.Limits.MaxRequestBodySize = l.Value.MaxRequestBodyBytes;

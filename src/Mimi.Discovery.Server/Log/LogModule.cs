@@ -24,6 +24,9 @@ internal static class LogModule
         services.AddSingleton<LogSequencer>();
         services.AddHostedService(sp => sp.GetRequiredService<LogSequencer>());
         services.AddSingleton<CheckpointService>();
+        services.AddSingleton<LogMetrics>();
+        services.AddSingleton<LogStateSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogStateSampler>());
         services.AddSingleton<Openings.EntryAccess>();
         builder.AddLogWitnessing();
 

@@ -21,6 +21,7 @@ internal static class LookupModule
         services.AddSingleton<MappingIndex>();
         services.AddHostedService<MappingIndexRefresher>();
         services.AddSingleton<LookupService>();
+        services.AddSingleton<LookupMetrics>();
 
         // Private lookup's services stay registered when it is off: issuance asks its rebuilder for a pass, which then
         // does nothing (no OPRF record per mapping). Only its endpoints depend on PrivateLookup:Enabled.

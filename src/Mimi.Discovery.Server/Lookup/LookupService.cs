@@ -19,6 +19,7 @@ internal sealed class LookupService(
     AnsweredIdentifiers answered,
     KeyedRateLimiter limiter,
     IOptions<LookupOptions> options,
+    LookupMetrics metrics,
     TimeProvider time)
 {
     public const string None = "none";
@@ -33,6 +34,7 @@ internal sealed class LookupService(
         var values = Distinct(identifiers);
         var now = time.GetUtcNow();
         var results = new LookupResultView[values.Length];
+        var found = false;
         var items = new RateLimitItem[values.Length];
         // Partition 0 is the requester's quota, charged by every new identifier; then each owner's quotas, in the order met.
         var partitions = new List<RateLimitRequest> { new("lookup:" + requester, new RateLimitPolicy(o.LookupsPerRequester, o.Window), 0) };
@@ -66,12 +68,14 @@ internal sealed class LookupService(
             }
 
             var status = visible.Count == 0 ? None : mappings.Count == 0 ? NoProviders : Found;
+            found |= mappings.Count > 0;
             results[i] = new LookupResultView(values[i], status, [.. mappings]);
             items[i] = new RateLimitItem(answered.Hash(requester, values[i]), charges);
         }
 
         var seen = answered.Set(requester, out var lifetime);
         var decision = await limiter.AcquireNewAsync(seen, lifetime, partitions.ToArray(), items, ct);
+        metrics.PlainLookup(requester, decision, found);
         return decision.IsAllowed ? new LookupAnswer(results, decision) : new LookupAnswer([], decision);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Mimi.Discovery.RateLimiting;
 using Mimi.Discovery.Server.Hosting;
 using StackExchange.Redis;
 
@@ -47,6 +48,7 @@ internal sealed partial class MappingChangeSignal(IOptions<RedisOptions> options
         catch (RedisException e)
         {
             // Until Redis takes it, the poll carries every change. Once taken, the multiplexer renews it after reconnecting.
+            RateLimitingMetrics.RedisError("subscribe");
             LogUnavailable(logger, e.GetType().Name);
             return false;
         }
@@ -66,6 +68,7 @@ internal sealed partial class MappingChangeSignal(IOptions<RedisOptions> options
         }
         catch (RedisException e)
         {
+            RateLimitingMetrics.RedisError("publish");
             LogUnavailable(logger, e.GetType().Name);
         }
     }

@@ -51,6 +51,9 @@ internal sealed partial class MappingIndex(
     private long _completed;
     private DateTimeOffset _lastSweep;
 
+    // When the last load or poll that succeeded began: the index held every change committed before it.
+    private long _currentAsOfMs;
+
     /// <summary>How many mappings the index holds.</summary>
     public long Count { get; private set; }
 
@@ -128,6 +131,16 @@ internal sealed partial class MappingIndex(
         }
     }
 
+    /// <summary>
+    /// How long the index has gone without a successful catch-up: time since the start of the last load or poll that
+    /// succeeded (at most about one refresh interval while healthy; it grows while the database cannot be read).
+    /// </summary>
+    public TimeSpan Lag(DateTimeOffset now)
+    {
+        var since = Interlocked.Read(ref _currentAsOfMs);
+        return since == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Max(0, now.ToUnixTimeMilliseconds() - since));
+    }
+
     /// <summary>The change sequence the index has applied up to.</summary>
     public long Position => Interlocked.Read(ref _position);
 
@@ -143,6 +156,7 @@ internal sealed partial class MappingIndex(
         try
         {
             var started = time.GetTimestamp();
+            var asOf = time.GetUtcNow().ToUnixTimeMilliseconds();
             // The sequence first: whatever commits during the load is read again by the first poll (applying a row twice is harmless).
             var sequence = await store.GetChangeSequenceAsync(ct);
             var map = new ConcurrentDictionary<UInt128, object>();
@@ -150,6 +164,7 @@ internal sealed partial class MappingIndex(
             await store.ReadActiveMappingsAsync(time.GetUtcNow(), row => Apply(map, row), ct);
             _bySii = map;
             (_position, _positionSerial) = (sequence, null);
+            Interlocked.Exchange(ref _currentAsOfMs, asOf);
             _lastSweep = time.GetUtcNow();
             // Loading churns through every row's full token; give that memory back before serving, once.
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -163,6 +178,7 @@ internal sealed partial class MappingIndex(
 
     private async Task PollAsync(CancellationToken ct)
     {
+        var asOf = time.GetUtcNow().ToUnixTimeMilliseconds();
         while (true)
         {
             var page = await store.ListChangesAsync(_position, _positionSerial, PageSize, ct);
@@ -178,6 +194,7 @@ internal sealed partial class MappingIndex(
 
             if (page.Count < PageSize)
             {
+                Interlocked.Exchange(ref _currentAsOfMs, asOf);
                 return;
             }
         }

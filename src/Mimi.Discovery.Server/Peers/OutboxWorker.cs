@@ -13,7 +13,8 @@ namespace Mimi.Discovery.Server.Peers;
 /// because receivers process each message id once.
 /// </summary>
 internal sealed partial class OutboxWorker(
-    Outbox outbox, OutboxStore store, PeerClient peers, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<OutboxWorker> logger) : BackgroundService
+    Outbox outbox, OutboxStore store, PeerClient peers, PeersMetrics metrics, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<OutboxWorker> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(90);
 
@@ -81,6 +82,11 @@ internal sealed partial class OutboxWorker(
         }
 
         var now = time.GetUtcNow();
+        if (response.Outcome != PeerOutcome.Accepted)
+        {
+            metrics.DeliveryFailed(message.Destination);
+        }
+
         switch (response.Outcome)
         {
             case PeerOutcome.Accepted:

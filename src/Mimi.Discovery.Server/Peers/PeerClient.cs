@@ -13,7 +13,8 @@ namespace Mimi.Discovery.Server.Peers;
 /// Expected failures are values, not exceptions.
 /// </summary>
 internal sealed partial class PeerClient(
-    ProviderResolver resolver, ProviderIdentity identity, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<PeerClient> logger) : IDisposable
+    ProviderResolver resolver, ProviderIdentity identity, IOptions<DeliveryOptions> options, PeersMetrics metrics, TimeProvider time, ILogger<PeerClient> logger)
+    : IDisposable
 {
     public const string MediaType = "application/octet-stream";
     private const int MaxResponseBytes = 1024 * 1024;
@@ -50,6 +51,7 @@ internal sealed partial class PeerClient(
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var status = (int)response.StatusCode;
+            metrics.Request(incoming: false, endpoint, domain, status);
             var content = await ReadBoundedAsync(response.Content, timeout.Token);
             var retryAfter = RetryAfter(response);
             var outcome = status switch
@@ -66,24 +68,29 @@ internal sealed partial class PeerClient(
         catch (Exception e) when (GuardedHttp.IsForbiddenAddress(e))
         {
             LogForbidden(logger, domain, url.Host);
+            metrics.Request(incoming: false, endpoint, domain, null, "forbidden-address");
             return PeerResponse.Failed(PeerOutcome.Permanent, $"{url.Host} resolves to an address this service may not contact");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
+            metrics.Request(incoming: false, endpoint, domain, null, "timeout");
             return PeerResponse.Failed(PeerOutcome.Transient, $"{url.Host} did not answer within {options.Value.PeerRequestTimeout.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException e)
         {
+            metrics.Request(incoming: false, endpoint, domain, null, "connection");
             return PeerResponse.Failed(PeerOutcome.Transient, $"{url.Host}: {e.HttpRequestError} {e.Message}");
         }
         catch (InvalidDataException e)
         {
+            metrics.Request(incoming: false, endpoint, domain, null, "malformed-response");
             return PeerResponse.Failed(PeerOutcome.Transient, $"{url.Host}: {e.Message}");
         }
         catch (IOException e)
         {
             // A body that breaks off or is malformed (bad chunking) surfaces while reading, as HttpIOException; left
             // uncaught it would stop the outbox loop.
+            metrics.Request(incoming: false, endpoint, domain, null, "malformed-response");
             return PeerResponse.Failed(PeerOutcome.Transient, $"{url.Host}: malformed response ({e.Message})");
         }
     }

@@ -26,6 +26,8 @@ internal static class PeersModule
         services.AddSingleton<PeerKeys>();
         services.AddSingleton<PeerClient>();
         services.AddSingleton<OutboxStore>();
+        services.AddSingleton<PeersMetrics>();
+        services.AddHostedService<OutboxStateSampler>();
         services.AddSingleton<Outbox>();
         services.AddSingleton<OutboxWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());

@@ -100,6 +100,7 @@ public sealed class MimiDatabase
         }
 
         var translated = new StorageException(kind, e);
+        StorageMetrics.Error(kind);
 
         // Contention (SQLite BUSY) is answered like an outage, but says nothing about the store's health: counting it
         // would flip readiness and log an outage at every busy moment of a loaded embedded service.

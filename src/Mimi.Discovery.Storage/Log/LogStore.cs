@@ -28,6 +28,13 @@ public sealed class LogStore : ITileReader
     /// <summary>The current head.</summary>
     public Task<LogHead> GetHeadAsync(CancellationToken ct) => _database.ReadAsync(c => ReadHeadAsync(c, null, ct), ct);
 
+    /// <summary>When the entry at <paramref name="index"/> was appended, or null when the log has no such entry.</summary>
+    public Task<DateTimeOffset?> GetEntryTimeAsync(long index, CancellationToken ct) => _database.ReadAsync(async c =>
+    {
+        await using var query = c.Command("SELECT created_at FROM log_entries WHERE idx = @i").With("i", index);
+        return await query.ExecuteScalarAsync(ct) is long ms ? StoredTime.To(ms) : (DateTimeOffset?)null;
+    }, ct);
+
     /// <summary>Appends a batch in one transaction, applying each write's state change with its entry.</summary>
     public Task<IReadOnlyList<LogWriteResult>> AppendAsync(IReadOnlyList<LogWrite> batch, CancellationToken ct) => AppendAsync(batch, null, ct);
 

@@ -81,6 +81,46 @@ public sealed class WitnessStore(MimiDatabase database)
             return new CosignedCheckpoint(size, note, witnessKeys.Count == 0 ? [] : await ReadLinesAsync(c, size, keys, witnessKeys, ct));
         }, ct);
 
+    /// <summary>
+    /// Where witnessing stands for the gauges: the newest checkpoint sent and which of <paramref name="witnessKeys"/>
+    /// cosigned it, and when each of them last returned a cosignature.
+    /// </summary>
+    public Task<WitnessStatus> GetStatusAsync(IReadOnlyList<string> witnessKeys, CancellationToken ct) =>
+        database.ReadAsync(async c =>
+        {
+            long? newest;
+            await using (var query = c.Command("SELECT MAX(size) FROM log_checkpoints"))
+            {
+                newest = await query.ExecuteScalarAsync(ct) is long size ? size : null;
+            }
+
+            var cosigners = new HashSet<string>(StringComparer.Ordinal);
+            var lastCosigned = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            if (witnessKeys.Count == 0)
+            {
+                return new WitnessStatus(newest, cosigners, lastCosigned);
+            }
+
+            var keys = string.Join(", ", witnessKeys.Select((_, i) => "@w" + i));
+            await using (var query = c.Command($"""
+                SELECT witness_key, MAX(created_at), MAX(CASE WHEN size = @n THEN 1 ELSE 0 END) FROM log_cosignatures
+                WHERE witness_key IN ({keys}) GROUP BY witness_key
+                """))
+            {
+                await using var reader = await With(query, witnessKeys).With("n", newest ?? -1).ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    lastCosigned[reader.GetString(0)] = StoredTime.To(reader.GetInt64(1));
+                    if (Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) == 1)
+                    {
+                        cosigners.Add(reader.GetString(0));
+                    }
+                }
+            }
+
+            return new WitnessStatus(newest, cosigners, lastCosigned);
+        }, ct);
+
     private static async Task<IReadOnlyList<string>> ReadLinesAsync(DbConnection connection, long size, string keys, IReadOnlyList<string> witnessKeys,
         CancellationToken ct)
     {

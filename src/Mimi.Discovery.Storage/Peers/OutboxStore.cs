@@ -100,6 +100,26 @@ public sealed class OutboxStore(MimiDatabase database)
         return new OutboxSummary(reader.GetInt64(0), reader.GetInt64(1), StoredTime.To(reader.GetNullableInt64(2)));
     }, ct);
 
+    /// <summary>
+    /// Pending messages per destination and the creation time of each destination's oldest, for at most
+    /// <paramref name="limit"/> destinations (those with the most pending first).
+    /// </summary>
+    public Task<IReadOnlyList<OutboxDestinationSummary>> SummarizeByDestinationAsync(int limit, CancellationToken ct) =>
+        database.ReadAsync<IReadOnlyList<OutboxDestinationSummary>>(async c =>
+        {
+            await using var query = c.Command("""
+                SELECT destination, COUNT(*), MIN(created_at) FROM outbox WHERE state = 0 GROUP BY destination ORDER BY COUNT(*) DESC, destination LIMIT @l
+                """);
+            await using var reader = await query.With("l", (long)limit).ExecuteReaderAsync(ct);
+            var list = new List<OutboxDestinationSummary>();
+            while (await reader.ReadAsync(ct))
+            {
+                list.Add(new OutboxDestinationSummary(reader.GetString(0), reader.GetInt64(1), StoredTime.To(reader.GetInt64(2))));
+            }
+
+            return list;
+        }, ct);
+
     /// <summary>The most recent failed messages, newest first.</summary>
     public Task<IReadOnlyList<FailedOutboxMessage>> ListFailedAsync(int limit, CancellationToken ct) => database.ReadAsync<IReadOnlyList<FailedOutboxMessage>>(async c =>
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Mimi.Discovery.Model;
@@ -18,6 +19,7 @@ public sealed class ConsentGateTests : IAsyncLifetime
     private const string Room = "mimi://gate.test/r/club";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("mimi-gate-").FullName;
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly List<(string Target, string Requester)> _released = [];
     private HostedUserStore _users = null!;
     private ConsentService _consent = null!;
@@ -29,11 +31,13 @@ public sealed class ConsentGateTests : IAsyncLifetime
         _users = new HostedUserStore(database);
         var time = TimeProvider.System;
         _consent = new ConsentService(new ConsentStore(database), new AbuseReportStore(database), _users, new Outbox(new OutboxStore(database), time), [new RecordingRelease(_released)],
-            Options.Create(new DeliveryOptions { Domain = "gate.test" }), Options.Create(new ConsentOptions()), time, NullLogger<ConsentService>.Instance);
+            Options.Create(new DeliveryOptions { Domain = "gate.test" }), Options.Create(new ConsentOptions()),
+            new ConsentMetrics(_meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), time, NullLogger<ConsentService>.Instance);
     }
 
     public Task DisposeAsync()
     {
+        _meters.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
         return Task.CompletedTask;

@@ -17,6 +17,7 @@ internal sealed class ChallengeService(
     IOneTimeCodeGateway gateway,
     ServiceKeys keys,
     IOptions<ProofOfControlOptions> options,
+    AuthorityMetrics metrics,
     TimeProvider time)
 {
     public async Task<ChallengeResult> CreateAsync(string provider, Sii sii, Ssi ssi, CancellationToken ct)
@@ -42,6 +43,7 @@ internal sealed class ChallengeService(
         await store.InsertAsync(new ChallengeRecord(id, provider, sii.Value, ssi.Value, Hash(id, code), now, expiresAt, 0, ChallengeState.Pending), ct);
 
         var sent = await gateway.SendAsync(new OneTimeCodeMessage(id, sii.Value, Channel(sii), code, expiresAt), ct);
+        metrics.Challenge(o.Gateway, sent.Sent);
         if (!sent.Sent)
         {
             // An undelivered code is useless; forget it so it neither counts nor lingers.

@@ -16,7 +16,7 @@ namespace Mimi.Discovery.Server.Log.Witnessing;
 /// </summary>
 internal sealed partial class LogCosigner(
     LogStore log, WitnessStore store, NoteSigner signer, IOptions<LogOptions> logOptions, IOptions<LogWitnessesOptions> options,
-    IHttpClientFactory http, TimeProvider time, ILogger<LogCosigner> logger) : BackgroundService
+    IHttpClientFactory http, LogMetrics metrics, TimeProvider time, ILogger<LogCosigner> logger) : BackgroundService
 {
     public const string HttpClientName = "log-witnesses";
 
@@ -161,6 +161,7 @@ internal sealed partial class LogCosigner(
                     {
                         await store.SaveCosignatureAsync(witness.Verifier.VerifierKey, checkpoint.Size, cosignature.Format(), ct);
                         witness.CosignedSize = checkpoint.Size;
+                        metrics.Cosigned(witness.Verifier.Name);
                         LogCosigned(logger, witness.Verifier.Name, checkpoint.Size);
                         return null;
                     }

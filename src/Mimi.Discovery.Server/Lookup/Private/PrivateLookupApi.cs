@@ -46,7 +46,7 @@ internal static class PrivateLookupApi
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> EvaluateAsync(HttpContext http, ClaimsPrincipal user,
-        PrivateLookupKeys keys, KeyedRateLimiter limiter, IOptions<PrivateLookupOptions> options, CancellationToken ct)
+        PrivateLookupKeys keys, KeyedRateLimiter limiter, LookupMetrics metrics, IOptions<PrivateLookupOptions> options, CancellationToken ct)
     {
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body, ct);
@@ -60,6 +60,7 @@ internal static class PrivateLookupApi
 
         var elements = request.Value.BlindedElements;
         var decision = await limiter.AcquireAsync("oprf:" + user.ClientId(), new RateLimitPolicy(o.EvaluationsPerRequester, o.Window), elements.Count, ct);
+        metrics.PrivateEvaluation(user.ClientId(), decision, elements.Count);
         if (RateLimitResponses.Answer(http, "oprf", decision) is { } refused)
         {
             return refused;
@@ -71,8 +72,8 @@ internal static class PrivateLookupApi
     }
 
     private static async Task<Results<Ok<PrivateBucketView>, ProblemHttpResult>> GetBucketAsync(string bucket, string? keyId, ClaimsPrincipal user,
-        PrivateLookupKeys keys, PrivateRecordStore store, ClientDirectory directory, KeyedRateLimiter limiter, IOptions<PrivateLookupOptions> options,
-        TimeProvider time, HttpContext http, CancellationToken ct)
+        PrivateLookupKeys keys, PrivateRecordStore store, ClientDirectory directory, KeyedRateLimiter limiter, LookupMetrics metrics,
+        IOptions<PrivateLookupOptions> options, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var o = options.Value;
 
@@ -80,6 +81,7 @@ internal static class PrivateLookupApi
         var decision = await limiter.AcquireAsync("buckets:" + user.ClientId(), new RateLimitPolicy(o.BucketFetchesPerRequester, o.Window), 1, ct);
         if (RateLimitResponses.Answer(http, "buckets", decision) is { } refused)
         {
+            metrics.BucketFetch(user.ClientId(), decision, found: false);
             return refused;
         }
 
@@ -109,6 +111,8 @@ internal static class PrivateLookupApi
                 }
             }
         }
+
+        metrics.BucketFetch(requester, decision, found: served.Count > 0);
 
         // Decoys look like the real records beside them, so neither the count nor the sizes tell how many are real.
         var real = served.Count;
