@@ -57,6 +57,9 @@ internal static class MimiCommand
         root.Add(HostedUserCommands.Outbox());
         root.Add(OperationsCommands.Console());
         root.Add(OperationsCommands.Traffic());
+        root.Add(OperationsCommands.Issuances());
+        root.Add(OperationsCommands.Quotas());
+        root.Add(OperationsCommands.LogState());
         return root;
     }
 

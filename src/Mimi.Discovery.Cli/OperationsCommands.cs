@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Mimi.Discovery.Cli;
 
-/// <summary><c>mimi console</c> and <c>mimi traffic</c>: the operator's views of the running service.</summary>
+/// <summary><c>mimi console</c>, <c>traffic</c>, <c>issuances</c>, <c>quotas</c> and <c>log-state</c>: the operator's views of the running service.</summary>
 internal static class OperationsCommands
 {
     public static Command Console()
@@ -60,4 +60,72 @@ internal static class OperationsCommands
         }));
         return command;
     }
+
+    public static Command Issuances()
+    {
+        var revoked = new Option<bool>("--revoked") { Description = "The newest revocations instead of the newest issuances." };
+        var limit = new Option<int>("--limit") { Description = "How many, 1 to 500.", DefaultValueFactory = _ => 50 };
+        var command = new Command("issuances", "The newest credentials (or revocations) of every provider (operator).") { revoked, limit };
+        command.SetAction((parse, ct) => MimiCommand.RunAsync(async () =>
+        {
+            var client = MimiCommand.Client(parse);
+            var entries = parse.GetValue(revoked)
+                ? await client.ListRecentRevocationsAsync(parse.GetValue(limit), ct)
+                : await client.ListRecentIssuancesAsync(parse.GetValue(limit), ct);
+            var table = new Table().AddColumns("serial", "provider", "attestation", "issued", "log index", "revoked", "reason");
+            foreach (var e in entries)
+            {
+                table.AddRow(Markup.Escape(e.Serial), Markup.Escape(e.Provider), Markup.Escape(e.Attestation), e.IssuedAt.ToString("u", CultureInfo.InvariantCulture),
+                    e.LogIndex.ToString(CultureInfo.InvariantCulture), e.RevokedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "", Markup.Escape(e.RevocationReason ?? ""));
+            }
+
+            AnsiConsole.Write(table);
+        }));
+        return command;
+    }
+
+    public static Command Quotas()
+    {
+        var command = new Command("quotas", "Each provider's owner quotas as they apply: its own or the defaults (operator).");
+        command.SetAction((parse, ct) => MimiCommand.RunAsync(async () =>
+        {
+            var table = new Table().AddColumns("owner", "set by", "lookups / requester", "lookups total", "claims / requester", "claims total", "window");
+            foreach (var q in await MimiCommand.Client(parse).ListOwnerQuotasAsync(ct))
+            {
+                table.AddRow(Markup.Escape(q.Owner), q.Custom ? "owner" : "default", Limit(q.LookupsPerRequester), Limit(q.LookupsTotal),
+                    Limit(q.ClaimsPerRequester), Limit(q.ClaimsTotal), q.WindowSeconds.ToString(CultureInfo.InvariantCulture) + " s");
+            }
+
+            AnsiConsole.Write(table);
+        }));
+        return command;
+    }
+
+    public static Command LogState()
+    {
+        var command = new Command("log-state", "The log's size, served checkpoint, witnesses and last self-audit (operator).");
+        command.SetAction((parse, ct) => MimiCommand.RunAsync(async () =>
+        {
+            var state = await MimiCommand.Client(parse).GetLogStateAsync(ct);
+            AnsiConsole.MarkupLineInterpolated($"size {state.Size}, checkpoint at {state.CheckpointSize?.ToString(CultureInfo.InvariantCulture) ?? "–"}, root {state.Root}");
+            AnsiConsole.MarkupLine(state.SelfAudit is { } pass
+                ? $"self-audit: {pass.CompletedAt:u} over {pass.Size} entries, {(pass.Findings == 0 ? "[green]no finding[/]" : $"[red]{pass.Findings} findings[/]")}"
+                : "self-audit: no complete pass yet on this instance");
+            if (state.Witnesses.Length > 0)
+            {
+                var table = new Table().AddColumns("witness", "cosigned size", "last cosigned", "cosigned newest");
+                foreach (var w in state.Witnesses)
+                {
+                    table.AddRow(Markup.Escape(w.Name), w.CosignedSize?.ToString(CultureInfo.InvariantCulture) ?? "–",
+                        w.LastCosignedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "never", w.CosignedNewest ? "yes" : "[red]no[/]");
+                }
+
+                AnsiConsole.MarkupLineInterpolated($"witnesses (quorum {state.Quorum}):");
+                AnsiConsole.Write(table);
+            }
+        }));
+        return command;
+    }
+
+    private static string Limit(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "none";
 }

@@ -6,4 +6,7 @@ namespace Mimi.Discovery.Client;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ConsoleSignInLink))]
 [JsonSerializable(typeof(LookupTraffic))]
+[JsonSerializable(typeof(LogState))]
+[JsonSerializable(typeof(IssuanceFeedEntry[]))]
+[JsonSerializable(typeof(OwnerQuotaState[]))]
 internal sealed partial class OperationsClientJson : JsonSerializerContext;

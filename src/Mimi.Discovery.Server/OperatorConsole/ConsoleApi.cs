@@ -54,7 +54,7 @@ internal static class ConsoleApi
             return Problems.InvalidRequest("token", error!);
         }
 
-        if (await sessions.SignInAsync(token!, null, ct) is not { } opened)
+        if (await sessions.SignInAsync(token!, Audit.AuditActors.RequestId(http), ct) is not { } opened)
         {
             ConsoleLog.SignInRefused(logger);
             return Problems.Create(StatusCodes.Status400BadRequest, ProblemKinds.SignInLinkInvalid, "The sign-in link cannot be used.",
@@ -75,7 +75,7 @@ internal static class ConsoleApi
         CancellationToken ct)
     {
         var hash = (byte[])http.Items[ConsoleSessionHandler.SessionHashItem]!;
-        await sessions.EndAsync(hash, null, ct);
+        await sessions.EndAsync(hash, Audit.AuditActors.From(http), ct);
         http.Response.Cookies.Append(sessions.CookieName, "", sessions.Cookie(null));
         http.Response.Cookies.Append(sessions.AntiforgeryCookieName, "", sessions.Cookie(null));
         ConsoleLog.SignedOut(logger, ConsoleTokens.Prefix(hash), user.ClientId());

@@ -20,11 +20,12 @@ internal static class ConsoleAssets
 
     public static IEndpointRouteBuilder MapConsoleAssets(this IEndpointRouteBuilder app)
     {
+        // Files, not API: unnamed and out of the OpenAPI document.
         var group = app.MapGroup("/console").AllowAnonymous().ExcludeFromDescription();
         // "/console" and "/console/" alike (routing ignores a trailing slash); the page names its files by absolute paths.
-        group.MapGet("", (HttpContext http) => Serve(http, "index.html")).WithName("ConsolePage");
-        group.MapGet("/sign-in", (HttpContext http) => Serve(http, "sign-in.html")).WithName("ConsoleSignInPage");
-        group.MapGet("/{**path}", (string path, HttpContext http) => Serve(http, path)).WithName("ConsoleAsset");
+        group.MapGet("", (HttpContext http) => Serve(http, "index.html"));
+        group.MapGet("/sign-in", (HttpContext http) => Serve(http, "sign-in.html"));
+        group.MapGet("/{**path}", (string path, HttpContext http) => Serve(http, path));
         return app;
     }
 

@@ -37,8 +37,8 @@ internal sealed class ConsoleSessions(ConsoleStore store, IOptions<OperatorConso
     }
 
     /// <summary>Uses a link token once: the new session's token and record, or null when the token is unknown, used or expired.</summary>
-    public async Task<(string Token, byte[] Hash, ConsoleSessionRecord Session)?> SignInAsync(
-        string linkToken, Func<System.Data.Common.DbTransaction, ConsoleSessionRecord, byte[], Task>? alsoInTransaction, CancellationToken ct)
+    /// <remarks>The sign-in is recorded in the audit trail, by the link's operator, for request <paramref name="requestId"/>.</remarks>
+    public async Task<(string Token, byte[] Hash, ConsoleSessionRecord Session)?> SignInAsync(string linkToken, string? requestId, CancellationToken ct)
     {
         if (!ConsoleTokens.TryHash(linkToken, out var linkHash))
         {
@@ -47,8 +47,8 @@ internal sealed class ConsoleSessions(ConsoleStore store, IOptions<OperatorConso
 
         var token = ConsoleTokens.New();
         ConsoleTokens.TryHash(token, out var hash);
-        var session = await store.SignInAsync(linkHash, hash, time.GetUtcNow(), options.Value.SessionLifetime,
-            alsoInTransaction is null ? null : (tx, s) => alsoInTransaction(tx, s, hash), ct);
+        var session = await store.SignInAsync(linkHash, hash, ConsoleTokens.Prefix(hash), time.GetUtcNow(), options.Value.SessionLifetime,
+            AccessTokens.OperatorRole, requestId, ct);
         return session is null ? null : (token, hash, session);
     }
 
@@ -56,9 +56,12 @@ internal sealed class ConsoleSessions(ConsoleStore store, IOptions<OperatorConso
     public async Task<(byte[] Hash, ConsoleSessionRecord Session)?> FindAsync(string? cookie, CancellationToken ct) =>
         ConsoleTokens.TryHash(cookie, out var hash) && await store.FindSessionAsync(hash, time.GetUtcNow(), ct) is { } session ? (hash, session) : null;
 
-    /// <summary>Ends the session with <paramref name="hash"/> at once (every instance reads the store on each request).</summary>
-    public Task<bool> EndAsync(byte[] hash, Func<System.Data.Common.DbTransaction, ConsoleSessionRecord, Task>? alsoInTransaction, CancellationToken ct) =>
-        store.EndSessionAsync(hash, time.GetUtcNow(), alsoInTransaction, ct);
+    /// <summary>
+    /// Ends the session with <paramref name="hash"/> at once (every instance reads the store on each request), recorded
+    /// in the audit trail by <paramref name="actor"/>.
+    /// </summary>
+    public Task<bool> EndAsync(byte[] hash, AuditActor actor, CancellationToken ct) =>
+        store.EndSessionAsync(hash, ConsoleTokens.Prefix(hash), time.GetUtcNow(), actor, ct);
 
     /// <summary>The session cookie's attributes; <paramref name="expires"/> null clears it.</summary>
     public CookieOptions Cookie(DateTimeOffset? expires) => new()

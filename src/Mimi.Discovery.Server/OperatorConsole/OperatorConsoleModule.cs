@@ -39,8 +39,16 @@ internal static class OperatorConsoleModule
             .AddPolicy(Policies.OperatorBearer, p => p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser()
                 .RequireRole(AccessTokens.OperatorRole));
         // Every operator endpoint serves the console unchanged: its policies accept the session as well as a bearer token.
+        // So does the fallback policy, so that the console meets an unmapped route (the delivery pages' APIs on a service
+        // without delivery) as a bearer caller does, with a 404, not a 401 that would read as "signed out".
         services.PostConfigure<AuthorizationOptions>(o =>
         {
+            if (o.FallbackPolicy is { } fallback)
+            {
+                o.FallbackPolicy = new AuthorizationPolicyBuilder(fallback)
+                    .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme, ConsoleSessionHandler.SchemeName).Build();
+            }
+
             foreach (var name in new[] { Policies.Operator, Policies.ProviderOrOperator })
             {
                 if (o.GetPolicy(name) is { } policy)

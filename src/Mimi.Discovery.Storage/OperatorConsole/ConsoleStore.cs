@@ -20,11 +20,12 @@ public sealed class ConsoleStore(MimiDatabase database)
 
     /// <summary>
     /// Uses the sign-in link <paramref name="linkHash"/> and opens a session <paramref name="sessionHash"/> for its
-    /// operator, in one transaction; <paramref name="alsoInTransaction"/> runs in it too (the audit record). Null when the
-    /// link is unknown, used or expired: nothing is written then.
+    /// operator, recording <c>console.sign-in</c> by that operator (in <paramref name="actorRole"/>, for request
+    /// <paramref name="requestId"/>) on target <c>console-session:</c><paramref name="sessionName"/>, all in one
+    /// transaction. Null when the link is unknown, used or expired: nothing is written then.
     /// </summary>
-    public Task<ConsoleSessionRecord?> SignInAsync(byte[] linkHash, byte[] sessionHash, DateTimeOffset now, TimeSpan lifetime,
-        Func<System.Data.Common.DbTransaction, ConsoleSessionRecord, Task>? alsoInTransaction, CancellationToken ct) =>
+    public Task<ConsoleSessionRecord?> SignInAsync(byte[] linkHash, byte[] sessionHash, string sessionName, DateTimeOffset now, TimeSpan lifetime,
+        string actorRole, string? requestId, CancellationToken ct) =>
         database.WriteAsync(async tx =>
         {
             await using var use = tx.Command("""
@@ -41,11 +42,8 @@ public sealed class ConsoleStore(MimiDatabase database)
                 """);
             await open.With("h", sessionHash).With("o", operatorId).With("c", StoredTime.From(now)).With("e", StoredTime.From(session.ExpiresAt))
                 .ExecuteNonQueryAsync(ct);
-            if (alsoInTransaction is not null)
-            {
-                await alsoInTransaction(tx, session);
-            }
-
+            await AuditStore.AppendAsync(tx, new AuditActor(operatorId, actorRole, requestId),
+                new AuditEvent(AuditActions.ConsoleSignIn, AuditTargets.ConsoleSession(sessionName), null, null, Expiry(session)), now, ct);
             return session;
         }, ct);
 
@@ -62,11 +60,12 @@ public sealed class ConsoleStore(MimiDatabase database)
     }, ct);
 
     /// <summary>
-    /// Ends the open session <paramref name="sessionHash"/>; <paramref name="alsoInTransaction"/> runs in the same
-    /// transaction (the audit record). False, and nothing written, when it was not open.
+    /// Ends the open session <paramref name="sessionHash"/>, recording <c>console.sign-out</c> by
+    /// <paramref name="actor"/> on target <c>console-session:</c><paramref name="sessionName"/> in the same transaction.
+    /// False, and nothing written, when it was not open.
     /// </summary>
-    public Task<bool> EndSessionAsync(byte[] sessionHash, DateTimeOffset now,
-        Func<System.Data.Common.DbTransaction, ConsoleSessionRecord, Task>? alsoInTransaction, CancellationToken ct) => database.WriteAsync(async tx =>
+    public Task<bool> EndSessionAsync(byte[] sessionHash, string sessionName, DateTimeOffset now, AuditActor actor, CancellationToken ct) =>
+        database.WriteAsync(async tx =>
     {
         await using var end = tx.Command("""
             UPDATE console_sessions SET ended_at = @n WHERE id_hash = @h AND ended_at IS NULL AND expires_at > @n
@@ -85,11 +84,12 @@ public sealed class ConsoleStore(MimiDatabase database)
             return false;
         }
 
-        if (alsoInTransaction is not null)
-        {
-            await alsoInTransaction(tx, session);
-        }
-
+        await AuditStore.AppendAsync(tx, actor,
+            new AuditEvent(AuditActions.ConsoleSignOut, AuditTargets.ConsoleSession(sessionName), null, Expiry(session), null), now, ct);
         return true;
     }, ct);
+
+    // What the trail says of a session: when it ends (ended early, on sign-out). Never its token or hash.
+    private static System.Text.Json.JsonElement Expiry(ConsoleSessionRecord session) =>
+        AuditChange.Of(("expires", session.ExpiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
 }

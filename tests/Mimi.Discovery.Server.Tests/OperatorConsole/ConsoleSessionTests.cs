@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Mimi.Discovery.Client;
 
 namespace Mimi.Discovery.Server.Tests.OperatorConsole;
 
@@ -112,6 +113,29 @@ public sealed class ConsoleSessionTests : IDisposable
         // The old cookie, replayed, opens nothing.
         await AssertProblemAsync(await console.SendAsync(HttpMethod.Get, "/console/session"), HttpStatusCode.Unauthorized, "unauthenticated");
         await AssertProblemAsync(await console.SendAsync(HttpMethod.Get, "/v1/providers"), HttpStatusCode.Unauthorized, "unauthenticated");
+
+        // Both acts are in the audit trail, by the operator, naming the session by a prefix of its hash: never a token.
+        var events = (await _service.Operator().GetAuditEventsAsync(new AuditEventFilter(Target: null))).Events
+            .Where(e => e.Action.StartsWith("console.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["console.sign-out", "console.sign-in"], events.Select(e => e.Action));
+        Assert.All(events, e => Assert.Equal(("operator", "operator"), (e.Actor.Id, e.Actor.Role)));
+        Assert.Equal(events[0].Target, events[1].Target);
+        Assert.Matches("^console-session:[0-9a-f]{12}$", events[0].Target);
+        Assert.NotNull(events[1].RequestId);
+        var recorded = JsonSerializer.Serialize(events);
+        Assert.DoesNotContain(console.Cookies[ConsoleClient.SessionCookie], recorded, StringComparison.Ordinal);
+        Assert.DoesNotContain(console.AntiforgeryToken, recorded, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_sign_in_records_nothing()
+    {
+        var token = await ConsoleClient.LinkTokenAsync(_service);
+        var http = ConsoleClient.Bare(_service);
+        Assert.Equal(HttpStatusCode.OK, (await ConsoleClient.PostTokenAsync(http, token)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await ConsoleClient.PostTokenAsync(http, token)).StatusCode);
+        var events = (await _service.Operator().GetAuditEventsAsync(new AuditEventFilter(Action: "console.sign-in"))).Events;
+        Assert.Single(events);
     }
 
     [Fact]

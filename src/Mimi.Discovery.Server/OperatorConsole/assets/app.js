@@ -17,7 +17,7 @@ const routes = [
   ['traffic', 'Lookup traffic', trafficPage],
   ['quotas', 'Quotas', quotasPage],
   ['outbox', 'Outbox', outboxPage],
-  ['abuse', 'Abuse & consent', abusePage],
+  ['abuse', 'Abuse reports', abusePage],
   ['audit', 'Audit trail', auditPage],
 ];
 
