@@ -130,11 +130,13 @@ public sealed class ConsoleBrowserTests(ChromiumBrowser chromium) : IClassFixtur
     {
         try
         {
-            await page.WaitForURLAsync("**/console/#/providers", new() { Timeout = 60_000 });
+            // The URL, then the page's own content: a wait for the load event after a script's navigation can miss it.
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/#/providers$"), new() { Timeout = 60_000 });
+            await Assertions.Expect(page.Locator("#sign-out")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         }
-        catch (TimeoutException)
+        catch (PlaywrightException)
         {
-            Assert.Fail($"The console did not open; the page shows: {await page.InnerTextAsync("body")}\n{string.Join("\n", errors)}");
+            Assert.Fail($"The console did not open at {page.Url}; the page shows: {await page.InnerTextAsync("body")}\n{string.Join("\n", errors)}");
         }
     }
 
