@@ -15,7 +15,8 @@ function node(tag, attributes, parent) {
 export function stackedBars(series, start, { width = 960, height = 260 } = {}) {
   const minutes = series[0]?.counts.length ?? 0;
   const totals = Array.from({ length: minutes }, (_, i) => series.reduce((sum, s) => sum + s.counts[i], 0));
-  const max = Math.max(1, ...totals);
+  // An even top, so the middle line is a whole number too.
+  const max = Math.max(2, ...totals.map(t => t + (t % 2)));
   const left = 44;
   const bottom = 22;
   const plot = { w: width - left - 8, h: height - bottom - 8 };

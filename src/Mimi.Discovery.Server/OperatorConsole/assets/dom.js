@@ -41,6 +41,6 @@ export function ago(seconds) {
 
 export function page(title, ...children) {
   const main = document.getElementById('page');
-  main.replaceChildren(h('h1', {}, title), ...children);
+  main.replaceChildren(h('h1', {}, title), ...children.filter(child => child !== null && child !== undefined && child !== false));
   document.title = `${title} · Mimi.Discovery console`;
 }
