@@ -38,9 +38,9 @@ internal static partial class AuditApi
 
         foreach (var (name, value) in new[] { ("actor", actor), ("target", target) })
         {
-            if (value is { Length: 0 or > 512 })
+            if (value is { Length: 0 or > 512 } || (value is not null && value.Any(char.IsControl)))
             {
-                return Problems.InvalidRequest(name, $"{name} must be 1 to 512 characters.");
+                return Problems.InvalidRequest(name, $"{name} must be 1 to 512 characters, none of them a control character.");
             }
         }
 

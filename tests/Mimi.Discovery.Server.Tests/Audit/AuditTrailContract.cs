@@ -49,7 +49,7 @@ public abstract class AuditTrailContract : IAsyncLifetime
         }
 
         _gateway = new CodeGateway();
-        var settings = new Dictionary<string, string?>(_gateway.Settings()) { ["Delivery:Domain"] = Hosted, ["Delivery:ProviderKeyFile"] = providerKey };
+        var settings = new Dictionary<string, string?>(_gateway.Settings(TimeSpan.FromSeconds(15))) { ["Delivery:Domain"] = Hosted, ["Delivery:ProviderKeyFile"] = providerKey };
         Service = new ServiceFactory(await DatabaseAsync(), settings, dataDirectory: Path.Combine(_data, "service"));
         _http = Service.CreateDefaultClient(Traces);
         _operatorKey = ClientCredentials.Load("operator", Path.Combine(Service.KeyDirectory, "operator.key"));
@@ -314,28 +314,28 @@ public abstract class AuditTrailContract : IAsyncLifetime
         switch (act)
         {
             case "provider.enrol":
-            {
-                var key = Key(domain);
-                await op.EnrolProviderAsync(domain, "ops@" + domain, [key.PublicJwk]);
-                return new(act, "operator", "operator", target, domain, null,
-                    $$"""{"status":"active","trust":"standard","keys":[{"kid":"{{key.KeyId}}","thumbprint":"{{key.KeyId}}"}]}""");
-            }
+                {
+                    var key = Key(domain);
+                    await op.EnrolProviderAsync(domain, "ops@" + domain, [key.PublicJwk]);
+                    return new(act, "operator", "operator", target, domain, null,
+                        $$"""{"status":"active","trust":"standard","keys":[{"kid":"{{key.KeyId}}","thumbprint":"{{key.KeyId}}"}]}""");
+                }
 
             case "provider.key.add":
-            {
-                await EnrolAsync(domain);
-                var second = Key(domain);
-                await op.AddProviderKeyAsync(domain, second.PublicJwk);
-                return new(act, "operator", "operator", target, domain, null, $$"""{"kid":"{{second.KeyId}}","thumbprint":"{{second.KeyId}}"}""");
-            }
+                {
+                    await EnrolAsync(domain);
+                    var second = Key(domain);
+                    await op.AddProviderKeyAsync(domain, second.PublicJwk);
+                    return new(act, "operator", "operator", target, domain, null, $$"""{"kid":"{{second.KeyId}}","thumbprint":"{{second.KeyId}}"}""");
+                }
 
             case "provider.key.retire":
-            {
-                var (_, first) = await EnrolAsync(domain);
-                await op.AddProviderKeyAsync(domain, Key(domain).PublicJwk);
-                await op.RetireProviderKeyAsync(domain, first.KeyId);
-                return new(act, "operator", "operator", target, domain, $$"""{"kid":"{{first.KeyId}}","thumbprint":"{{first.KeyId}}"}""", null);
-            }
+                {
+                    var (_, first) = await EnrolAsync(domain);
+                    await op.AddProviderKeyAsync(domain, Key(domain).PublicJwk);
+                    await op.RetireProviderKeyAsync(domain, first.KeyId);
+                    return new(act, "operator", "operator", target, domain, $$"""{"kid":"{{first.KeyId}}","thumbprint":"{{first.KeyId}}"}""", null);
+                }
 
             case "provider.suspend":
                 await EnrolAsync(domain);
@@ -354,67 +354,67 @@ public abstract class AuditTrailContract : IAsyncLifetime
                 return new(act, "operator", "operator", target, domain, """{"trust":"standard"}""", """{"trust":"trusted"}""");
 
             case "credential.revoke by provider" or "credential.revoke by operator":
-            {
-                var (provider, key) = await EnrolAsync(domain, trusted: true);
-                var serial = (await provider.IssueCredentialAsync("tel:" + number, $"mimi://{domain}/u/a", key.SubjectPublicKeyInfo, attested: true)).Serial;
-                var byOperator = act.EndsWith("operator", StringComparison.Ordinal);
-                var revoked = await (byOperator ? op : provider).RevokeCredentialAsync(serial, "keyCompromise");
-                return new("credential.revoke", byOperator ? "operator" : domain, byOperator ? "operator" : "provider", "credential:" + serial, domain,
-                    """{"status":"active"}""", $$"""{"status":"revoked","reason":"keyCompromise","logIndex":{{revoked.RevocationLogIndex}}}""");
-            }
-
-            case "quota.set":
-            {
-                var (provider, _) = await EnrolAsync(domain);
-                await provider.SetQuotasAsync(new OwnerQuotas(10, null, 5, null, 3600));
-                return new(act, domain, "provider", target, domain, null,
-                    """{"lookupsPerRequester":10,"lookupsTotal":null,"claimsPerRequester":5,"claimsTotal":null,"windowSeconds":3600}""");
-            }
-
-            case "settings.set":
-            {
-                var (provider, _) = await EnrolAsync(domain);
-                await provider.SetKeyMaterialUrlAsync($"https://{domain}/keys/{{targetUser}}");
-                return new(act, domain, "provider", target, domain, """{"keyMaterialUrl":null}""",
-                    $$$"""{"keyMaterialUrl":"https://{{{domain}}}/keys/{targetUser}"}""");
-            }
-
-            case "mapping.discoverability" or "mapping.remove":
-            {
-                var (provider, key) = await EnrolAsync(domain, trusted: true);
-                var serial = (await provider.IssueCredentialAsync("tel:" + number, $"mimi://{domain}/u/a", key.SubjectPublicKeyInfo, attested: true)).Serial;
-                if (act == "mapping.remove")
                 {
-                    await provider.RemoveMappingAsync(serial);
-                    return new(act, domain, "provider", "mapping:" + serial, domain, """{"removed":false}""", """{"removed":true}""");
+                    var (provider, key) = await EnrolAsync(domain, trusted: true);
+                    var serial = (await provider.IssueCredentialAsync("tel:" + number, $"mimi://{domain}/u/a", key.SubjectPublicKeyInfo, attested: true)).Serial;
+                    var byOperator = act.EndsWith("operator", StringComparison.Ordinal);
+                    var revoked = await (byOperator ? op : provider).RevokeCredentialAsync(serial, "keyCompromise");
+                    return new("credential.revoke", byOperator ? "operator" : domain, byOperator ? "operator" : "provider", "credential:" + serial, domain,
+                        """{"status":"active"}""", $$"""{"status":"revoked","reason":"keyCompromise","logIndex":{{revoked.RevocationLogIndex}}}""");
                 }
 
-                await provider.SetDiscoverabilityAsync(serial, "providers", ["other.test"]);
-                return new(act, domain, "provider", "mapping:" + serial, domain, """{"mode":"everyone","providers":[]}""",
-                    """{"mode":"providers","providers":["other.test"]}""");
-            }
+            case "quota.set":
+                {
+                    var (provider, _) = await EnrolAsync(domain);
+                    await provider.SetQuotasAsync(new OwnerQuotas(10, null, 5, null, 3600));
+                    return new(act, domain, "provider", target, domain, null,
+                        """{"lookupsPerRequester":10,"lookupsTotal":null,"claimsPerRequester":5,"claimsTotal":null,"windowSeconds":3600}""");
+                }
+
+            case "settings.set":
+                {
+                    var (provider, _) = await EnrolAsync(domain);
+                    await provider.SetKeyMaterialUrlAsync($"https://{domain}/keys/{{targetUser}}");
+                    return new(act, domain, "provider", target, domain, """{"keyMaterialUrl":null}""",
+                        $$$"""{"keyMaterialUrl":"https://{{{domain}}}/keys/{targetUser}"}""");
+                }
+
+            case "mapping.discoverability" or "mapping.remove":
+                {
+                    var (provider, key) = await EnrolAsync(domain, trusted: true);
+                    var serial = (await provider.IssueCredentialAsync("tel:" + number, $"mimi://{domain}/u/a", key.SubjectPublicKeyInfo, attested: true)).Serial;
+                    if (act == "mapping.remove")
+                    {
+                        await provider.RemoveMappingAsync(serial);
+                        return new(act, domain, "provider", "mapping:" + serial, domain, """{"removed":false}""", """{"removed":true}""");
+                    }
+
+                    await provider.SetDiscoverabilityAsync(serial, "providers", ["other.test"]);
+                    return new(act, domain, "provider", "mapping:" + serial, domain, """{"mode":"everyone","providers":[]}""",
+                        """{"mode":"providers","providers":["other.test"]}""");
+                }
 
             case "import.run":
-            {
-                var (provider, key) = await EnrolAsync(domain, trusted: true);
-                var publicKey = Convert.ToBase64String(key.SubjectPublicKeyInfo);
-                var rows = ImportTests.Row("tel:" + number, $"mimi://{domain}/u/a", publicKey) + "\nnot json\n"
-                    + ImportTests.Row("mailto:b@" + domain, $"mimi://{domain}/u/b", publicKey) + "\n";
-                var result = await provider.ImportAsync(ImportTests.Ndjson(rows), prefix + "-import-1", 1);
-                Assert.Equal((2, 1), (result.Imported, result.Rejected));
-                return new(act, domain, "provider", $"import:{prefix}-import-1", domain, null,
-                    """{"imported":2,"rejected":1,"skipped":0,"lastLine":3,"complete":true}""");
-            }
+                {
+                    var (provider, key) = await EnrolAsync(domain, trusted: true);
+                    var publicKey = Convert.ToBase64String(key.SubjectPublicKeyInfo);
+                    var rows = ImportTests.Row("tel:" + number, $"mimi://{domain}/u/a", publicKey) + "\nnot json\n"
+                        + ImportTests.Row("mailto:b@" + domain, $"mimi://{domain}/u/b", publicKey) + "\n";
+                    var result = await provider.ImportAsync(ImportTests.Ndjson(rows), prefix + "-import-1", 1);
+                    Assert.Equal((2, 1), (result.Imported, result.Rejected));
+                    return new(act, domain, "provider", $"import:{prefix}-import-1", domain, null,
+                        """{"imported":2,"rejected":1,"skipped":0,"lastLine":3,"complete":true}""");
+                }
 
             case "oprf.rotate":
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/lookup/private/rotate");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await op.GetAccessTokenAsync());
-                using var response = await _http.SendAsync(request);
-                var rotation = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                return new(act, "operator", "operator", "oprf-key", null, $$"""{"keyId":"{{rotation.GetProperty("servingKeyId").GetString()}}"}""",
-                    $$"""{"keyId":"{{rotation.GetProperty("keyId").GetString()}}"}""");
-            }
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/lookup/private/rotate");
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await op.GetAccessTokenAsync());
+                    using var response = await _http.SendAsync(request);
+                    var rotation = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                    return new(act, "operator", "operator", "oprf-key", null, $$"""{"keyId":"{{rotation.GetProperty("servingKeyId").GetString()}}"}""",
+                        $$"""{"keyId":"{{rotation.GetProperty("keyId").GetString()}}"}""");
+                }
 
             case "hosted-user.add":
                 await op.CreateHostedUserAsync(prefix + "-carol", "open");
@@ -427,20 +427,20 @@ public abstract class AuditTrailContract : IAsyncLifetime
                 return new(act, "operator", "operator", $"user:mimi://{Hosted}/u/{prefix}-dan", Hosted, """{"consentMode":"quarantine","clients":1}""", null);
 
             case "hosted-client.add" or "hosted-client.remove":
-            {
-                await op.CreateHostedUserAsync(prefix + "-eve", "open");
-                var phone = Key("phone");
-                await op.AddHostedClientAsync(prefix + "-eve", prefix + "-eve-phone", phone.PublicJwk);
-                var change = $$$"""{"user":"mimi://{{{Hosted}}}/u/{{{prefix}}}-eve","key":{"kid":"{{{phone.KeyId}}}","thumbprint":"{{{phone.KeyId}}}"}}""";
-                var client = $"client:mimi://{Hosted}/d/{prefix}-eve-phone";
-                if (act == "hosted-client.add")
                 {
-                    return new(act, "operator", "operator", client, Hosted, null, change);
-                }
+                    await op.CreateHostedUserAsync(prefix + "-eve", "open");
+                    var phone = Key("phone");
+                    await op.AddHostedClientAsync(prefix + "-eve", prefix + "-eve-phone", phone.PublicJwk);
+                    var change = $$$"""{"user":"mimi://{{{Hosted}}}/u/{{{prefix}}}-eve","key":{"kid":"{{{phone.KeyId}}}","thumbprint":"{{{phone.KeyId}}}"}}""";
+                    var client = $"client:mimi://{Hosted}/d/{prefix}-eve-phone";
+                    if (act == "hosted-client.add")
+                    {
+                        return new(act, "operator", "operator", client, Hosted, null, change);
+                    }
 
-                await op.RemoveHostedClientAsync(prefix + "-eve-phone");
-                return new(act, "operator", "operator", client, Hosted, change, null);
-            }
+                    await op.RemoveHostedClientAsync(prefix + "-eve-phone");
+                    return new(act, "operator", "operator", client, Hosted, change, null);
+                }
 
             default:
                 throw new ArgumentException("No such act: " + act, nameof(act));

@@ -9,7 +9,7 @@ using Mimi.Discovery.Transparency;
 namespace Mimi.Discovery.Server.Tests.Storage;
 
 /// <summary>The same behaviour on both databases: every test here runs against SQLite and against PostgreSQL.</summary>
-public abstract class StorageContract : IAsyncLifetime
+public abstract partial class StorageContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_000);
 

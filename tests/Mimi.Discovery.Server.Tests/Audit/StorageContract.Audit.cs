@@ -1,37 +1,19 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Mimi.Discovery.Server.Tests.Fixtures;
 using Mimi.Discovery.Storage;
-using Mimi.Discovery.Storage.Postgres;
-using Mimi.Discovery.Storage.Sqlite;
 
-namespace Mimi.Discovery.Server.Tests.Audit;
+namespace Mimi.Discovery.Server.Tests.Storage;
 
-/// <summary>The audit trail's storage, the same on both databases: appends in the act's transaction, filters and pages.</summary>
-public abstract class AuditStoreContract : IAsyncLifetime
+/// <summary>The audit trail's storage, on both databases: appends in the act's transaction, filters and pages.</summary>
+public abstract partial class StorageContract
 {
-    private static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_000);
-
-    protected MimiDatabase Database { get; private set; } = null!;
-
-    protected abstract Task<SqlDialect> CreateDialectAsync();
-
-    public async Task InitializeAsync()
-    {
-        Database = new MimiDatabase(await CreateDialectAsync());
-        await Migrations.ApplyAsync(Database, NullLogger.Instance, default);
-    }
-
-    public virtual Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Events_round_trip_newest_first_with_their_actor_and_change()
     {
         var store = new AuditStore(Database);
         var actor = new AuditActor("operator", "operator", "0af7651916cd43dd8448eb211c80319c");
         await store.RecordAsync(actor, new AuditEvent(AuditActions.ProviderSuspend, "provider:alpha.test", "alpha.test",
-            AuditChange.Of(("status", "active")), AuditChange.Of(("status", "suspended"))), Start, default);
+            AuditChange.Of(("status", "active")), AuditChange.Of(("status", "suspended"))), Now, default);
         await store.RecordAsync(AuditActor.Service, new AuditEvent(AuditActions.OprfRotate, AuditTargets.OprfKey, null, null,
-            AuditChange.Of(("keyId", "k2"), ("count", 3L), ("flag", true), ("list", new[] { "a", "b" }))), Start.AddSeconds(1), default);
+            AuditChange.Of(("keyId", "k2"), ("count", 3L), ("flag", true), ("list", new[] { "a", "b" }))), Now.AddSeconds(1), default);
 
         var page = await store.QueryAsync(new AuditQuery(10), default);
 
@@ -39,7 +21,7 @@ public abstract class AuditStoreContract : IAsyncLifetime
         Assert.Equal([AuditActions.OprfRotate, AuditActions.ProviderSuspend], page.Events.Select(e => e.Event.Action));
         var suspend = page.Events[1];
         Assert.Equal(actor, suspend.Actor);
-        Assert.Equal(Start, suspend.Time);
+        Assert.Equal(Now, suspend.Time);
         Assert.Equal(("provider:alpha.test", "alpha.test"), (suspend.Event.Target, suspend.Event.Owner));
         Assert.Equal("""{"status":"active"}""", suspend.Event.Before!.Value.GetRawText());
         Assert.Equal("""{"status":"suspended"}""", suspend.Event.After!.Value.GetRawText());
@@ -61,7 +43,7 @@ public abstract class AuditStoreContract : IAsyncLifetime
             var actor = i % 3 == 0 ? new AuditActor("operator", "operator", null) : new AuditActor(owner, "provider", "r" + i);
             var action = i % 5 == 0 ? AuditActions.QuotaSet : AuditActions.MappingRemove;
             await store.RecordAsync(actor, new AuditEvent(action, AuditTargets.Provider(owner), owner, null, AuditChange.Of(("i", i))),
-                Start.AddMinutes(i), default);
+                Now.AddMinutes(i), default);
         }
 
         var all = new List<AuditEventRecord>();
@@ -84,7 +66,7 @@ public abstract class AuditStoreContract : IAsyncLifetime
         var byOperator = await store.QueryAsync(new AuditQuery(100, Actor: "operator", Action: AuditActions.QuotaSet), default);
         Assert.Equal([15, 0], byOperator.Events.Select(Index));
 
-        var window = await store.QueryAsync(new AuditQuery(100, Target: "provider:beta.test", Since: Start.AddMinutes(5), Until: Start.AddMinutes(11)), default);
+        var window = await store.QueryAsync(new AuditQuery(100, Target: "provider:beta.test", Since: Now.AddMinutes(5), Until: Now.AddMinutes(11)), default);
         Assert.Equal([11, 9, 7, 5], window.Events.Select(Index));
 
         var exact = await store.QueryAsync(new AuditQuery(4, Owner: "beta.test"), default);
@@ -101,7 +83,7 @@ public abstract class AuditStoreContract : IAsyncLifetime
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => Database.WriteAsync<bool>(async tx =>
         {
-            await AuditStore.AppendAsync(tx, AuditActor.Service, new AuditEvent(AuditActions.OprfRotate, AuditTargets.OprfKey, null, null, null), Start, default);
+            await AuditStore.AppendAsync(tx, AuditActor.Service, new AuditEvent(AuditActions.OprfRotate, AuditTargets.OprfKey, null, null, null), Now, default);
             throw new InvalidOperationException("the act fails after its event was appended");
         }, default));
 
@@ -109,33 +91,4 @@ public abstract class AuditStoreContract : IAsyncLifetime
     }
 
     private static int Index(AuditEventRecord e) => e.Event.After!.Value.GetProperty("i").GetInt32();
-}
-
-public sealed class SqliteAuditStoreTests : AuditStoreContract, IDisposable
-{
-    private readonly string _directory = Directory.CreateTempSubdirectory("mimi-audit-").FullName;
-
-    protected override Task<SqlDialect> CreateDialectAsync() => Task.FromResult<SqlDialect>(new SqliteDialect(Path.Combine(_directory, "test.db")));
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-}
-
-[Collection(PostgresCollection.Name)]
-public sealed class PostgresAuditStoreTests(PostgresServer server) : AuditStoreContract
-{
-    private PostgresDialect? _dialect;
-
-    protected override async Task<SqlDialect> CreateDialectAsync() => _dialect = new PostgresDialect(await server.CreateDatabaseAsync());
-
-    public override async Task DisposeAsync()
-    {
-        if (_dialect is not null)
-        {
-            await _dialect.DisposeAsync();
-        }
-    }
 }
