@@ -6,6 +6,7 @@ using Mimi.Discovery.Protocol;
 using Mimi.Discovery.Protocol.Tls;
 using Mimi.Discovery.Resolution;
 using Mimi.Discovery.Server.Peers;
+using Mimi.Discovery.Server.Tests.Fixtures;
 using static Mimi.Discovery.Server.Tests.Delivery.DeliveryFixture;
 
 namespace Mimi.Discovery.Server.Tests.Delivery;
@@ -22,6 +23,8 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
     public async Task Franked_messages_verify_with_the_published_key_and_abuse_reports_need_the_hubs_frank()
     {
         var (fran, gus) = await RoomOfTwoAsync(Room, "fran", "gus");
+        using var hub = new InstrumentRecorder(fixture.Alpha.Service!.Services);
+        using var follower = new InstrumentRecorder(fixture.Beta.Service!.Services);
 
         // Gus (at the follower) sends through beta → submitMessage → alpha's hub: the frank comes back with the answer.
         var (gusContent, gusMessage) = await FrankedAsync(gus, "hello from beta");
@@ -62,6 +65,18 @@ public sealed class FrankingTests(DeliveryFixture fixture) : IClassFixture<Deliv
         // A message without frank_aad is accepted and not franked.
         var plain = await fixture.Mls.EncryptAsync("fran", Room, "no franking"u8.ToArray());
         Assert.Null(Submitted(await fran.Client.SubmitMessageAsync(Room, plain)).Frank);
+
+        // The instruments: two franks issued, three reports refused for their frank, and the MIMI traffic between the two.
+        Assert.Equal(2, hub.Sum("mimi.delivery.franks.issued"));
+        Assert.Equal(3, hub.Sum("mimi.delivery.abuse_reports.invalid_frank"));
+        var reports = ("mimi.peer.endpoint", (object)"reportAbuse");
+        // Incoming requests are counted once their response is complete, which may be just after the caller read it.
+        await Loopback.WaitUntilAsync(() => Task.FromResult(hub.Sum("mimi.peer.requests", ("mimi.peer.direction", "in"), reports) >= 4), TimeSpan.FromSeconds(10));
+        Assert.Equal(1, hub.Sum("mimi.peer.requests", ("mimi.peer.direction", "in"), reports, ("mimi.destination", "beta.test"), ("http.response.status_code", 201)));
+        Assert.Equal(3, hub.Sum("mimi.peer.requests", ("mimi.peer.direction", "in"), reports, ("mimi.destination", "beta.test"), ("http.response.status_code", 400)));
+        Assert.Equal(4, follower.Sum("mimi.peer.requests", ("mimi.peer.direction", "out"), reports, ("mimi.destination", "alpha.test")));
+        Assert.True(follower.Sum("mimi.peer.requests", ("mimi.peer.direction", "out"), ("mimi.peer.endpoint", "submitMessage"), ("http.response.status_code", 200)) >= 1);
+        TagValues.AssertBounded(hub.Measurements.Concat(follower.Measurements), ["alpha.test", "beta.test"]);
     }
 
     [Fact]

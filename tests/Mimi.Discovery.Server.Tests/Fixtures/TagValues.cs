@@ -42,6 +42,7 @@ internal static partial class TagValues
         }
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,40}$")]
+    // Kebab-case words, and the MIMI endpoint names, which are camelCase (reportAbuse).
+    [GeneratedRegex("^[a-z][a-zA-Z0-9-]{0,40}$")]
     private static partial Regex Word();
 }
