@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs what the tests need when it is missing (PostgreSQL, Redis, dnsmasq, openssl,
 # Go with golang.org/x/mod for the independent log verifier, Python's cryptography for cosignatures, Prometheus and
-# promtool for the metrics and alert-rule tests, Node peers), then runs every test project.
+# promtool for the metrics and alert-rule tests, Chromium for the console's browser tests, Node peers), then runs every
+# test project.
 # The test fixtures start their own servers on loopback ports; nothing is left running afterwards.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -16,6 +17,8 @@ command -v go >/dev/null || need+=(golang-go)
 command -v node >/dev/null || need+=(nodejs npm)
 python3 -c 'import cryptography' 2>/dev/null || need+=(python3 python3-cryptography)
 { [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ]; } || need+=(prometheus)
+# The console's browser tests drive Debian's Chromium through Playwright, never a browser Playwright downloads.
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing: ${need[*]}"

@@ -61,6 +61,17 @@ internal static class HostedUserCommands
             var status = await MimiCommand.Client(parse).GetOutboxAsync(ct);
             AnsiConsole.MarkupLineInterpolated(
                 $"pending {status.Pending} (oldest {(status.OldestPendingSeconds is { } s ? s.ToString(CultureInfo.InvariantCulture) + " s" : "–")}), failed {status.Failed}");
+            if (status.Destinations is { Length: > 0 } destinations)
+            {
+                var waiting = new Table().AddColumns("destination", "pending", "oldest");
+                foreach (var d in destinations)
+                {
+                    waiting.AddRow(Markup.Escape(d.Destination), d.Pending.ToString(CultureInfo.InvariantCulture), d.OldestPendingSeconds.ToString(CultureInfo.InvariantCulture) + " s");
+                }
+
+                AnsiConsole.Write(waiting);
+            }
+
             if (status.RecentFailures.Length > 0)
             {
                 var table = new Table().AddColumns("message", "destination", "endpoint", "attempts", "last error");

@@ -55,6 +55,11 @@ internal static class MimiCommand
         root.Add(ConsentCommand.Build());
         root.Add(HostedUserCommands.Build());
         root.Add(HostedUserCommands.Outbox());
+        root.Add(OperationsCommands.Console());
+        root.Add(OperationsCommands.Traffic());
+        root.Add(OperationsCommands.Issuances());
+        root.Add(OperationsCommands.Quotas());
+        root.Add(OperationsCommands.LogState());
         return root;
     }
 

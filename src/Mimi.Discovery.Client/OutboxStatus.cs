@@ -1,4 +1,4 @@
 namespace Mimi.Discovery.Client;
 
-/// <summary>The outbox as the instance's operator sees it.</summary>
-public sealed record OutboxStatus(long Pending, long Failed, long? OldestPendingSeconds, FailedDelivery[] RecentFailures);
+/// <summary>The outbox as the instance's operator sees it; <paramref name="Destinations"/> per destination, those with most waiting first.</summary>
+public sealed record OutboxStatus(long Pending, long Failed, long? OldestPendingSeconds, FailedDelivery[] RecentFailures, OutboxDestination[]? Destinations = null);

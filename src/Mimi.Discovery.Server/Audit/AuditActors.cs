@@ -19,7 +19,9 @@ internal static class AuditActors
             : user.IsInRole(AccessTokens.ProviderRole) ? AccessTokens.ProviderRole
             : user.IsInRole(AccessTokens.HostedClientRole) ? AccessTokens.HostedClientRole
             : "unknown";
-        var requestId = Activity.Current is { } activity ? activity.TraceId.ToHexString() : http.TraceIdentifier;
-        return new AuditActor(user.ClientId(), role, requestId);
+        return new AuditActor(user.ClientId(), role, RequestId(http));
     }
+
+    /// <summary>The request id an act of this request is recorded with (see <see cref="From"/>).</summary>
+    public static string RequestId(HttpContext http) => Activity.Current is { } activity ? activity.TraceId.ToHexString() : http.TraceIdentifier;
 }

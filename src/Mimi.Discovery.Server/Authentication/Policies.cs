@@ -9,6 +9,12 @@ internal static class Policies
     /// <summary>The operator.</summary>
     public const string Operator = "operator";
 
+    /// <summary>The operator by bearer token only, not by a console session (minting console sign-in links).</summary>
+    public const string OperatorBearer = "operator-bearer";
+
+    /// <summary>An operator console session (its cookie), for the console's own session endpoints.</summary>
+    public const string ConsoleSession = "console-session";
+
     /// <summary>A provider or the operator.</summary>
     public const string ProviderOrOperator = "provider-or-operator";
 

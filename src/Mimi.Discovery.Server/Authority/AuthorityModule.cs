@@ -48,6 +48,7 @@ internal static class AuthorityModule
     {
         app.MapAuthorityApi();
         app.MapImportApi();
+        app.MapIssuanceFeedApi();
         return app;
     }
 }

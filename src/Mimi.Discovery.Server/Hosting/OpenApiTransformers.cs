@@ -25,6 +25,9 @@ internal static class OpenApiTransformers
     /// <summary>The security scheme of signed provider-to-provider requests (<c>Authorization: Mimi-Peer …</c>).</summary>
     public const string PeerScheme = "mimiPeer";
 
+    /// <summary>The security scheme of the operator console's session cookie (its own session endpoints; operator endpoints list the bearer token).</summary>
+    public const string ConsoleScheme = "consoleSession";
+
     /// <summary>The schema of every error answer (RFC 9457).</summary>
     public const string ProblemSchema = "ProblemDetails";
 
@@ -103,7 +106,12 @@ internal static class OpenApiTransformers
         {
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, document)] = roles }];
             AddProblem(operation, document, StatusCodes.Status401Unauthorized,
-                scheme == PeerScheme ? "The Mimi-Peer signature is missing, invalid, stale or replayed." : "The access token is missing, invalid or expired.");
+                scheme switch
+                {
+                    PeerScheme => "The Mimi-Peer signature is missing, invalid, stale or replayed.",
+                    ConsoleScheme => "The console session is missing, ended or expired.",
+                    _ => "The access token is missing, invalid or expired.",
+                });
             AddProblem(operation, document, StatusCodes.Status403Forbidden, "The caller may not do this (role, suspension or ownership).");
         }
 
@@ -160,6 +168,7 @@ internal static class OpenApiTransformers
         {
             JwtBearerDefaults.AuthenticationScheme => BearerScheme,
             PeerAuthenticationHandler.SchemeName => PeerScheme,
+            OperatorConsole.ConsoleSessionHandler.SchemeName => ConsoleScheme,
             _ => throw new InvalidOperationException($"Authentication scheme '{schemeName}' has no OpenAPI security scheme: describe it in {nameof(OpenApiTransformers)}."),
         };
         var roles = policy.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles).Distinct().ToList();
@@ -233,6 +242,7 @@ internal static class OpenApiTransformers
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes?.Remove(BearerScheme);
         document.Components.SecuritySchemes?.Remove(PeerScheme);
+        document.Components.SecuritySchemes?.Remove(ConsoleScheme);
         document.Components.Schemas?.Remove(ProblemSchema);
         document.AddComponent(BearerScheme, new OpenApiSecurityScheme
         {
@@ -248,6 +258,14 @@ internal static class OpenApiTransformers
             Scheme = PeerRequestToken.Scheme,
             Description = "A provider-to-provider request signed by the source provider (Authorization: Mimi-Peer <compact JWS>) over the method, "
                           + "target and body, with a key the discovery service vouches for.",
+        });
+        document.AddComponent(ConsoleScheme, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Cookie,
+            Name = "__Host-mimi-console",
+            Description = "The operator console's session cookie (mimi-console in development), set by POST /console/session for a one-time sign-in link "
+                          + "from POST /v1/console/sign-in-links. Requests that change something also carry X-Mimi-Antiforgery.",
         });
         document.AddComponent(ProblemSchema, Problem());
         DescribeTileRoute(document, TileOperation, PartialTileOperation, true,

@@ -43,11 +43,17 @@ internal static class ProblemKinds
     /// <summary>400: a grant type other than client credentials (RFC 6749 <c>unsupported_grant_type</c>).</summary>
     public const string OAuthUnsupportedGrantType = "oauth-unsupported-grant-type";
 
+    /// <summary>400: an operator console sign-in link that is unknown, used before or expired.</summary>
+    public const string SignInLinkInvalid = "sign-in-link-invalid";
+
     /// <summary>401: no, expired or revoked access token or peer token; a suspended client.</summary>
     public const string Unauthenticated = "unauthenticated";
 
     /// <summary>403: authenticated but not allowed.</summary>
     public const string Forbidden = "forbidden";
+
+    /// <summary>403: a request of an operator console session that changes something without a valid anti-forgery token.</summary>
+    public const string AntiforgeryTokenInvalid = "antiforgery-token-invalid";
 
     /// <summary>404: an unknown resource, or one that is not the caller's.</summary>
     public const string NotFound = "not-found";

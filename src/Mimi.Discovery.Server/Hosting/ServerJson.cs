@@ -50,6 +50,9 @@ namespace Mimi.Discovery.Server.Hosting;
 [JsonSerializable(typeof(ImportRow))]
 [JsonSerializable(typeof(ImportSummary))]
 [JsonSerializable(typeof(ImportProgressView))]
+[JsonSerializable(typeof(LogStateView))]
+[JsonSerializable(typeof(IssuanceFeedItem[]))]
+[JsonSerializable(typeof(OwnerQuotaView[]))]
 internal sealed partial class ServerJson : JsonSerializerContext
 {
     /// <summary>

@@ -6,6 +6,7 @@ using Mimi.Discovery.Server.Consent;
 using Mimi.Discovery.Server.Delivery;
 using Mimi.Discovery.Server.Log;
 using Mimi.Discovery.Server.Lookup;
+using Mimi.Discovery.Server.OperatorConsole;
 using Mimi.Discovery.Server.Peers;
 using Mimi.Discovery.Server.Purge;
 using Mimi.Discovery.Server.Telemetry;
@@ -29,6 +30,7 @@ internal static class ServiceSetup
         builder.AddLogModule();
         builder.AddLookupModule();
         builder.AddPurgeModule();
+        builder.AddOperatorConsoleModule();
         if (DeliveryOptions.IsConfigured(builder.Configuration))
         {
             builder.AddPeersModule();
@@ -56,6 +58,7 @@ internal static class ServiceSetup
         app.MapAuthorityModule();
         app.MapLogModule();
         app.MapLookupModule();
+        app.MapOperatorConsoleModule();
         if (DeliveryOptions.IsConfigured(app.Configuration))
         {
             app.MapPeersModule();

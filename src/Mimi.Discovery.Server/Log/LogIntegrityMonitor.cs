@@ -9,11 +9,24 @@ namespace Mimi.Discovery.Server.Log;
 /// must not serve a log it knows to be altered) and is logged as Critical once, when first found; it stands until a
 /// later self-audit pass no longer finds it.
 /// </summary>
-internal sealed partial class LogIntegrityMonitor(ILogger<LogIntegrityMonitor> logger) : IReadinessContributor
+internal sealed partial class LogIntegrityMonitor(ILogger<LogIntegrityMonitor> logger, TimeProvider time) : IReadinessContributor
 {
     private readonly Lock _lock = new();
     private readonly HashSet<string> _standing = [];
     private readonly HashSet<string> _foundSincePass = [];
+    private SelfAuditPass? _lastPass;
+
+    /// <summary>The last complete self-audit pass (the operator's log page), or null before the first.</summary>
+    public SelfAuditPass? LastPass
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastPass;
+            }
+        }
+    }
 
     public string? NotReadyReason
     {
@@ -99,6 +112,7 @@ internal sealed partial class LogIntegrityMonitor(ILogger<LogIntegrityMonitor> l
             cleared = _standing.Count > 0 && _foundSincePass.Count == 0;
             _standing.IntersectWith(_foundSincePass);
             standing = _standing.Count;
+            _lastPass = new SelfAuditPass(time.GetUtcNow(), size, standing);
         }
 
         if (cleared)

@@ -37,5 +37,5 @@ internal static class LogModule
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapLogModule(this IEndpointRouteBuilder app) => app.MapLogApi().MapOpeningsApi();
+    public static IEndpointRouteBuilder MapLogModule(this IEndpointRouteBuilder app) => app.MapLogApi().MapOpeningsApi().MapLogStateApi();
 }

@@ -38,6 +38,7 @@ internal static class LookupModule
     public static IEndpointRouteBuilder MapLookupModule(this IEndpointRouteBuilder app)
     {
         app.MapLookupApi();
+        app.MapOwnerQuotasApi();
         if (app.ServiceProvider.GetRequiredService<IOptions<PrivateLookupOptions>>().Value.Enabled)
         {
             app.MapPrivateLookupApi();

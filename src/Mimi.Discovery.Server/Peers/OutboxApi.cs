@@ -10,7 +10,7 @@ internal static class OutboxApi
     public static IEndpointRouteBuilder MapOutboxApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/delivery/outbox", GetOutboxAsync).WithName("GetOutbox").WithTags("Delivery")
-            .WithSummary("Provider-to-provider deliveries waiting or given up. Operator only.")
+            .WithSummary("Provider-to-provider deliveries waiting (in all and per destination, the 100 with most first) or given up. Operator only.")
             .RequireAuthorization(Policies.Operator);
         return app;
     }
@@ -19,8 +19,11 @@ internal static class OutboxApi
     {
         var summary = await store.SummarizeAsync(ct);
         var failed = await store.ListFailedAsync(50, ct);
+        var destinations = await store.SummarizeByDestinationAsync(100, ct);
+        var now = time.GetUtcNow();
         return TypedResults.Ok(new OutboxView(summary.Pending, summary.Failed,
-            summary.OldestPending is { } oldest ? Math.Max(0, (long)(time.GetUtcNow() - oldest).TotalSeconds) : null,
-            failed.Select(f => new FailedDeliveryView(f.MessageId, f.Destination, f.Endpoint, f.Target, f.Attempts, f.CreatedAt, f.LastError)).ToArray()));
+            summary.OldestPending is { } oldest ? Math.Max(0, (long)(now - oldest).TotalSeconds) : null,
+            failed.Select(f => new FailedDeliveryView(f.MessageId, f.Destination, f.Endpoint, f.Target, f.Attempts, f.CreatedAt, f.LastError)).ToArray(),
+            destinations.Select(d => new DestinationOutboxView(d.Destination, d.Pending, Math.Max(0, (long)(now - d.OldestPending).TotalSeconds))).ToArray()));
     }
 }

@@ -79,6 +79,9 @@ internal sealed partial class PurgeWorker(
             - proof.CodeLifetime),
         (PurgeTarget.FailedOutboxMessages, now - o.FailedOutboxRetention),
         (PurgeTarget.GroupInfoGrants, now),
+        // An expired link or session opens nothing (the audit trail keeps the sign-ins and sign-outs).
+        (PurgeTarget.ConsoleSignInLinks, now),
+        (PurgeTarget.ConsoleSessions, now),
         // Like a peer's message id, an import's progress only keeps a retried upload from being applied twice.
         (PurgeTarget.ImportProgress, now - o.InboundMessageRetention),
     ];

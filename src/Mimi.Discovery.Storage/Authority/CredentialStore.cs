@@ -21,6 +21,14 @@ public sealed class CredentialStore(MimiDatabase database)
     public Task<IReadOnlyList<CredentialRecord>> ListByProviderAsync(string provider, int limit, CancellationToken ct) =>
         QueryAsync("WHERE provider = @p ORDER BY created_at DESC, serial", c => c.With("p", provider), limit, ct);
 
+    /// <summary>The newest credentials of every provider (the operator's issuance feed), newest first.</summary>
+    public Task<IReadOnlyList<CredentialRecord>> ListRecentAsync(int limit, CancellationToken ct) =>
+        QueryAsync("ORDER BY created_at DESC, serial", _ => { }, limit, ct);
+
+    /// <summary>The newest revocations of every provider, newest first.</summary>
+    public Task<IReadOnlyList<CredentialRecord>> ListRecentlyRevokedAsync(int limit, CancellationToken ct) =>
+        QueryAsync("WHERE revoked_at IS NOT NULL ORDER BY revoked_at DESC, serial", _ => { }, limit, ct);
+
     /// <summary>
     /// The mappings that may be returned for these identifiers: not revoked, not removed, not expired. Visibility to a
     /// particular requester is decided by the caller. One query for the whole batch.

@@ -396,6 +396,27 @@ public static partial class Migrations
             CREATE INDEX ix_audit_events_owner ON audit_events (owner, id);
             CREATE INDEX ix_audit_events_time ON audit_events (time);
             """),
+        // The operator console (issue 15): one-time sign-in links and the sessions they open, each kept only as the
+        // SHA-256 hash of its random token, so a copy of the database signs nobody in; and the indexes of its issuance
+        // feed (the newest credentials and revocations of every provider).
+        (21, "console-sessions", """
+            CREATE TABLE console_sign_in_links (
+                token_hash {bytes} PRIMARY KEY,
+                operator_id TEXT NOT NULL,
+                created_at {int64} NOT NULL,
+                expires_at {int64} NOT NULL,
+                used_at {int64});
+            CREATE INDEX ix_console_sign_in_links_expiry ON console_sign_in_links (expires_at);
+            CREATE TABLE console_sessions (
+                id_hash {bytes} PRIMARY KEY,
+                operator_id TEXT NOT NULL,
+                created_at {int64} NOT NULL,
+                expires_at {int64} NOT NULL,
+                ended_at {int64});
+            CREATE INDEX ix_console_sessions_expiry ON console_sessions (expires_at);
+            CREATE INDEX ix_credentials_created ON credentials (created_at);
+            CREATE INDEX ix_credentials_revoked ON credentials (revoked_at) WHERE revoked_at IS NOT NULL;
+            """),
     ];
 
     // Data migrations that need code rather than SQL, applied in version order among the SQL steps, in the same

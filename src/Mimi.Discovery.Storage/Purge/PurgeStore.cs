@@ -31,6 +31,8 @@ public sealed class PurgeStore(MimiDatabase database)
         PurgeTarget.FailedOutboxMessages => Batch("outbox", "seq", "state = 1 AND failed_at < @t"),
         PurgeTarget.GroupInfoGrants => Batch("group_info_grants", "room_id, client_uri", "expires_at < @t"),
         PurgeTarget.ImportProgress => Batch("import_progress", "provider, import_id", "updated_at < @t"),
+        PurgeTarget.ConsoleSignInLinks => Batch("console_sign_in_links", "token_hash", "expires_at < @t"),
+        PurgeTarget.ConsoleSessions => Batch("console_sessions", "id_hash", "expires_at < @t"),
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, null),
     };
 

@@ -29,4 +29,10 @@ public enum PurgeTarget
 
     /// <summary>Progress of resumable imports (so a resumed upload logs no line twice), by the time of its last batch.</summary>
     ImportProgress,
+
+    /// <summary>Operator console sign-in links, used or not, by their expiry.</summary>
+    ConsoleSignInLinks,
+
+    /// <summary>Operator console sessions, ended or not, by their expiry.</summary>
+    ConsoleSessions,
 }

@@ -44,7 +44,7 @@ public sealed class OpenApiDocumentTests : IDisposable
                 var requirement = Assert.Single(operation.GetProperty("security").EnumerateArray());
                 var scheme = Assert.Single(requirement.EnumerateObject()).Name;
                 Assert.True(schemes.TryGetProperty(scheme, out _), $"{id} names the undeclared scheme {scheme}");
-                Assert.Equal(path.StartsWith("/mimi/", StringComparison.Ordinal) ? "mimiPeer" : "bearer", scheme);
+                Assert.Equal(path.StartsWith("/mimi/", StringComparison.Ordinal) ? "mimiPeer" : path == "/console/session" ? "consoleSession" : "bearer", scheme);
             }
 
             var responses = operation.GetProperty("responses").EnumerateObject().ToList();

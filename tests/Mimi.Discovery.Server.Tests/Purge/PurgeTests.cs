@@ -88,6 +88,15 @@ public abstract class PurgeContract : IAsyncLifetime
             ('alpha.test', 'import-recent', 10, 10, 0, 0, {Now.AddDays(-30).ToUnixTimeMilliseconds()})
             """);
 
+        // Console sign-in links and sessions go once expired, used, ended or not.
+        var console = new ConsoleStore(Database);
+        await console.CreateSignInLinkAsync([1], "operator", Now.AddMinutes(-40), Now.AddMinutes(-35), default);
+        await console.CreateSignInLinkAsync([2], "operator", Now.AddMinutes(-1), Now.AddMinutes(4), default);
+        await console.CreateSignInLinkAsync([3], "operator", Now.AddMinutes(-32), Now.AddMinutes(-27), default);
+        await console.SignInAsync([3], [13], "0d", Now.AddMinutes(-31), TimeSpan.FromMinutes(30), "operator", null, default);
+        await console.CreateSignInLinkAsync([4], "operator", Now.AddMinutes(-2), Now.AddMinutes(3), default);
+        await console.SignInAsync([4], [14], "0e", Now.AddMinutes(-1), TimeSpan.FromMinutes(30), "operator", null, default);
+
         // Batches of two: three expired KeyPackages take two batches, and every one goes.
         var worker = Worker(new PurgeOptions { BatchSize = 2 });
         var deleted = await worker.RunOnceAsync(default);
@@ -103,6 +112,8 @@ public abstract class PurgeContract : IAsyncLifetime
             [PurgeTarget.FailedOutboxMessages] = 1,
             [PurgeTarget.GroupInfoGrants] = 1,
             [PurgeTarget.ImportProgress] = 1,
+            [PurgeTarget.ConsoleSignInLinks] = 2,
+            [PurgeTarget.ConsoleSessions] = 1,
         }, deleted);
         Assert.Equal(["kp-live", "kp-live-last-resort"], await KeysAsync("SELECT kp_ref FROM key_packages ORDER BY kp_ref"));
         Assert.Equal(["claim-recent"], await KeysAsync("SELECT kp_ref FROM key_package_claims"));
@@ -113,6 +124,9 @@ public abstract class PurgeContract : IAsyncLifetime
         Assert.Equal(["mimi://beta.test/d/live"], await KeysAsync("SELECT client_uri FROM group_info_grants"));
         Assert.Equal(["failed-yesterday", "still-pending"], await KeysAsync("SELECT message_id FROM outbox ORDER BY message_id"));
         Assert.Equal(["import-recent"], await KeysAsync("SELECT import_id FROM import_progress"));
+        Assert.Equal(2, (await KeysAsync("SELECT operator_id FROM console_sign_in_links")).Count);
+        Assert.Single(await KeysAsync("SELECT operator_id FROM console_sessions"));
+        Assert.NotNull(await console.FindSessionAsync([14], Now, default));
         Assert.Equal("failed-yesterday", Assert.Single(await outbox.ListFailedAsync(10, default)).MessageId);
         Assert.Equal(new KeyPackageCount(1, 1), await keyPackages.CountKeyPackagesAsync(Client, Now, default));
 
